@@ -1,0 +1,211 @@
+// The `tenet` command: subcommands on CLI11. Every piece of logic lives in the libraries;
+// this file only reads arguments and files, and chooses exit codes (docs/cli.md).
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "engine/ingest/facts_reader.hpp"
+#include "engine/output/json_writer.hpp"
+#include "engine/output/text_writer.hpp"
+#include "engine/tenet.hpp"
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitPolicyError = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitRecordErrors = 3;
+
+// Output goes to a temporary file renamed into place on success, so a failed run never
+// leaves a truncated file that looks complete.
+class Output {
+ public:
+  bool open(const std::string& path, std::string& error) {
+    path_ = path;
+    if (path.empty() || path == "-") {
+      file_ = stdout;
+      return true;
+    }
+    temporary_ = path + ".tmp-" + std::to_string(::getpid());
+    file_ = std::fopen(temporary_.c_str(), "wb");
+    if (!file_) error = fmt::format("cannot write {}: {}", path, std::strerror(errno));
+    return file_ != nullptr;
+  }
+  void write(const std::string& text) {
+    if (!text.empty() && std::fwrite(text.data(), 1, text.size(), file_) != text.size()) failed_ = true;
+  }
+  bool close(std::string& error) {
+    const bool flushed = std::fflush(file_) == 0 && !std::ferror(file_) && !failed_;
+    const int saved = errno;
+    if (file_ == stdout) {
+      if (!flushed) error = fmt::format("cannot write the output: {}", std::strerror(saved));
+      return flushed;
+    }
+    const bool closed = std::fclose(file_) == 0;
+    if (!flushed || !closed || std::rename(temporary_.c_str(), path_.c_str()) != 0) {
+      error = fmt::format("cannot write {}: {}", path_, std::strerror(flushed && closed ? errno : saved));
+      std::remove(temporary_.c_str());
+      return false;
+    }
+    return true;
+  }
+
+ private:
+  std::string path_, temporary_;
+  std::FILE* file_ = nullptr;
+  bool failed_ = false;
+};
+
+void print_error(const std::string& message) { std::cerr << "tenet: " << message << "\n"; }
+
+struct Loaded {
+  tenet::Policy::CompileResult result;
+  int exit_code = kExitOk;
+};
+
+Loaded load_policy(const std::string& path, const std::vector<std::pair<std::string, std::string>>& params, bool show_warnings) {
+  Loaded loaded;
+  std::string text, error;
+  if (!tenet::read_input(path, text, error)) {
+    print_error(error);
+    loaded.exit_code = kExitUsage;
+    return loaded;
+  }
+  loaded.result = tenet::Policy::compile(tenet::SourceFile(path, std::move(text)), params);
+  const auto& diagnostics = loaded.result.diagnostics;
+  if (diagnostics.has_errors() || show_warnings) std::cerr << tenet::render(loaded.result.source(), diagnostics);
+  if (diagnostics.has_errors()) {
+    const std::size_t errors = diagnostics.error_count();
+    std::cerr << fmt::format("{} error{} in {}\n", errors, errors == 1 ? "" : "s", path);
+    loaded.exit_code = kExitPolicyError;
+    return loaded;
+  }
+  for (const auto& e : loaded.result.param_errors) print_error(e);
+  if (!loaded.result.param_errors.empty()) loaded.exit_code = kExitUsage;
+  return loaded;
+}
+
+int run_check(const std::string& path) {
+  Loaded loaded = load_policy(path, {}, true);
+  if (loaded.exit_code != kExitOk) return loaded.exit_code;
+  const auto& policy = *loaded.result.policy;
+  const auto& info = policy.info();
+  const std::size_t warnings = loaded.result.diagnostics.sorted().size();
+  std::cout << fmt::format("{}: ok: policy {} version {}, {} rules, {} warning{}\n", path, info.name, info.version,
+                           policy.checked().module.rules.size(), warnings, warnings == 1 ? "" : "s");
+  return kExitOk;
+}
+
+struct EvalOptions {
+  std::string policy, facts, format, input_format, output;
+  bool trace = false;
+  std::vector<std::string> params;
+};
+
+int run_eval(const EvalOptions& o) {
+  std::vector<std::pair<std::string, std::string>> params;
+  for (const auto& p : o.params) {
+    const auto eq = p.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      print_error(fmt::format("--param {}: expected NAME=VALUE", p));
+      return kExitUsage;
+    }
+    params.emplace_back(p.substr(0, eq), p.substr(eq + 1));
+  }
+  Loaded loaded = load_policy(o.policy, params, false);
+  if (loaded.exit_code != kExitOk) return loaded.exit_code;
+  const tenet::Policy& policy = *loaded.result.policy;
+
+  std::string facts, error;
+  if (!tenet::read_input(o.facts, facts, error)) {
+    print_error(error);
+    return kExitUsage;
+  }
+  tenet::FactsFormat format = tenet::sniff_format(facts);
+  if (o.input_format == "jsonl") format = tenet::FactsFormat::jsonl;
+  else if (o.input_format == "json") format = tenet::FactsFormat::json_array;
+  else if (o.input_format == "csv") format = tenet::FactsFormat::csv;
+  else if (auto by_name = tenet::format_from_extension(o.facts)) format = *by_name;
+
+  const bool to_terminal = (o.output.empty() || o.output == "-") && ::isatty(STDOUT_FILENO);
+  const bool text = o.format == "text" || (o.format.empty() && to_terminal);
+  Output out;
+  if (!out.open(o.output, error)) {
+    print_error(error);
+    return kExitUsage;
+  }
+  tenet::Evaluator evaluator(policy);
+  std::size_t decided = 0, errors = 0;
+  std::string buffer;
+  if (text) tenet::write_text_header(buffer, policy);
+  const auto sink = [&](std::size_t, tenet::Record* record, tenet::RecordError* record_error) {
+    if (record) {
+      const tenet::Decision d = evaluator.evaluate(std::move(*record));
+      ++decided;
+      if (text) tenet::write_decision_text(buffer, policy, d);
+      else tenet::write_decision_json(buffer, policy, d, o.trace ? &evaluator.frame() : nullptr);
+    } else {
+      ++errors;
+      if (text) tenet::write_error_text(buffer, *record_error);
+      else tenet::write_error_json(buffer, *record_error);
+    }
+    if (buffer.size() > (1u << 16)) {
+      out.write(buffer);
+      buffer.clear();
+    }
+  };
+  if (!tenet::read_facts(std::move(facts), format, policy, sink, error)) {
+    print_error(fmt::format("{}: {}", o.facts, error));
+    out.write(buffer);
+    std::string ignored;
+    out.close(ignored);
+    return kExitUsage;
+  }
+  if (text) tenet::write_text_footer(buffer, decided, errors);
+  out.write(buffer);
+  if (!out.close(error)) {
+    print_error(error);
+    return kExitUsage;
+  }
+  return errors > 0 ? kExitRecordErrors : kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Tenet: explained, auditable decisions from customer-focus policies"};
+  app.set_version_flag("--version", std::string("tenet ") + TENET_VERSION);
+  app.require_subcommand(1);
+
+  std::string check_path;
+  auto* check = app.add_subcommand("check", "Parse and type-check a policy; print every error and warning");
+  check->add_option("POLICY", check_path, "the .tenet policy file")->required();
+
+  EvalOptions eval_options;
+  auto* eval = app.add_subcommand("eval", "Evaluate every record of FACTS against POLICY");
+  eval->add_option("POLICY", eval_options.policy, "the .tenet policy file")->required();
+  eval->add_option("FACTS", eval_options.facts, "records: .jsonl, .json (an array) or .csv; - for standard input")->required();
+  eval->add_option("--format", eval_options.format, "output: json (one object per record) or text (default on a terminal)")
+      ->check(CLI::IsMember({"json", "text"}));
+  eval->add_option("--input-format", eval_options.input_format, "jsonl, json or csv (default: by extension, else by content)")
+      ->check(CLI::IsMember({"jsonl", "json", "csv"}));
+  eval->add_flag("--trace", eval_options.trace, "add every rule's status and condition tree to each JSON line");
+  eval->add_option("--param", eval_options.params, "override a param: NAME=VALUE (lists: a,b,c)");
+  eval->add_option("-o,--output", eval_options.output, "write to this file (atomically) instead of standard output");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kExitUsage;
+  }
+  if (*check) return run_check(check_path);
+  if (*eval) return run_eval(eval_options);
+  return kExitUsage;
+}

@@ -1,0 +1,164 @@
+// The typed syntax tree of a policy: one node type per construct, each with its source range.
+// The parser builds it; the checker annotates expressions with types and resolved references.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dsl/source.hpp"
+#include "dsl/types.hpp"
+#include "engine/decimal.hpp"
+
+namespace tenet::ast {
+
+// The kinds of expression node.
+enum class ExprKind : std::uint8_t {
+  number,      // a numeric literal: 12, 3.5, 1e6, 30% (0.3); `-12` folds into a literal
+  string,      // a string literal: "vip"
+  boolean,     // true or false
+  collection,  // a literal set {"a", "b"} or list ["a", "b"] of literals
+  name,        // a reference to a record field, a param or a let
+  unary,       // -x (negate) or not x
+  binary,      // a OP b: arithmetic, comparison, and/or, set operations, in / not in
+  between,     // x between low and high (inclusive)
+  presence,    // x is missing / x is present
+  call,        // f(args): built-in functions, fired(RULE), flagged(FLAG)
+};
+
+// Operators of unary and binary nodes.
+enum class Op : std::uint8_t {
+  add, sub, mul, div,          // numbers; `-` is also set difference
+  intersect, unite,            // A & B, A | B
+  eq, ne, lt, le, gt, ge,      // comparisons
+  logical_and, logical_or,     // Kleene and / or
+  in, not_in,                  // membership
+  negate, logical_not,         // unary
+};
+
+const char* op_text(Op op);
+
+// What a name resolves to (filled by the checker).
+enum class RefKind : std::uint8_t { none, field, param, let, rule, flag };
+
+// An expression node; operands are owned.
+struct Expr {
+  ExprKind kind = ExprKind::number;
+  SourceRange range;
+  Op op = Op::add;
+  bool flag = false;           // boolean literal value; `is missing` (true) vs `is present`; set (true) vs list
+  Decimal number;              // number literal
+  std::string text;            // string literal, referenced name, or called function
+  SourceRange name_range;      // where the name of a call stands
+  std::vector<std::unique_ptr<Expr>> operands;
+
+  // Filled by the checker.
+  Type type;
+  RefKind ref = RefKind::none;
+  std::uint32_t ref_index = 0;  // index into the schema fields, params, lets, rules or flags
+};
+using ExprPtr = std::unique_ptr<Expr>;
+
+// A name as written, with its place.
+struct Identifier {
+  std::string text;
+  SourceRange range;
+};
+
+// `policy NAME "Title" version "x.y.z"`: names the policy in every output.
+struct PolicyDecl {
+  SourceRange range;
+  Identifier name;
+  std::string title;
+  std::string version;
+};
+
+// `name: type [key] [optional]` inside a schema.
+struct FieldDecl {
+  Identifier name;
+  Type type;
+  SourceRange type_range;
+  bool is_key = false;
+  bool is_optional = false;
+};
+
+// `schema NAME { fields }`: the record type facts must match.
+struct SchemaDecl {
+  SourceRange range;
+  Identifier name;
+  std::vector<FieldDecl> fields;
+};
+
+// `param NAME: type = literal`: a constant the user may override at run time.
+struct ParamDecl {
+  SourceRange range;
+  Identifier name;
+  Type type;
+  SourceRange type_range;
+  ExprPtr value;
+};
+
+// `let NAME = expr`: a derived value, computed once per record.
+struct LetDecl {
+  SourceRange range;
+  Identifier name;
+  ExprPtr value;
+};
+
+// One piece of a `because` template: literal text, or an interpolated `{expr}`.
+struct TemplatePart {
+  std::string text;
+  ExprPtr expr;  // set for `{expr}` parts
+};
+
+// `because "text {expr} text"`.
+struct Template {
+  SourceRange range;
+  std::vector<TemplatePart> parts;
+};
+
+// `then recommend ACTION [priority N]` or `then flag NAME`.
+struct ActionClause {
+  enum class Kind : std::uint8_t { recommend, flag };
+  Kind kind = Kind::recommend;
+  SourceRange range;
+  Identifier name;
+  std::int64_t priority = 0;
+};
+
+// `rule NAME { title, source, when, then, because, tags }`.
+struct RuleDecl {
+  SourceRange range;
+  Identifier name;
+  std::optional<std::string> title;
+  std::optional<std::string> source;
+  ExprPtr when;
+  std::optional<ActionClause> then;
+  std::optional<Template> because;
+  std::vector<Identifier> tags;
+};
+
+// How fired recommendations become one decision.
+enum class HitPolicy : std::uint8_t { priority, first, collect };
+
+// `decision NAME { hit P  default ACTION }`.
+struct DecisionDecl {
+  SourceRange range;
+  Identifier name;
+  std::optional<HitPolicy> hit;
+  std::optional<Identifier> default_action;
+};
+
+// A whole parsed policy file: declarations of each kind in source order.
+struct Module {
+  std::vector<PolicyDecl> policies;
+  std::vector<SchemaDecl> schemas;
+  std::vector<ParamDecl> params;
+  std::vector<LetDecl> lets;
+  std::vector<RuleDecl> rules;
+  std::vector<DecisionDecl> decisions;
+};
+
+}  // namespace tenet::ast

@@ -1,0 +1,596 @@
+#include "dsl/checker.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace tenet {
+
+using ast::Expr;
+using ast::ExprKind;
+using ast::Op;
+using ast::RefKind;
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::optional<std::string> closest(std::string_view name, const std::vector<std::string>& candidates) {
+  std::optional<std::string> best;
+  std::size_t best_distance = std::max<std::size_t>(1, name.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    const std::size_t dist = edit_distance(name, c);
+    if (dist < best_distance) {
+      best_distance = dist;
+      best = c;
+    }
+  }
+  return best;
+}
+
+namespace {
+
+const Type kError = Type::of(TypeKind::error);
+const Type kNumber = Type::of(TypeKind::number);
+const Type kString = Type::of(TypeKind::string);
+const Type kBool = Type::of(TypeKind::boolean);
+
+bool is(Type t, TypeKind k) { return t.kind == k; }
+bool broken(Type t) { return t.kind == TypeKind::error; }
+bool elements_match(TypeKind a, TypeKind b) { return a == b || a == TypeKind::any || b == TypeKind::any; }
+bool same_type(Type a, Type b) {
+  if (a.is_collection() && b.is_collection()) return elements_match(a.element, b.element);
+  return a == b;
+}
+
+// The built-in functions and how many arguments each takes.
+struct Builtin {
+  const char* name;
+  std::size_t min_args;
+  std::size_t max_args;
+};
+constexpr Builtin kBuiltins[] = {
+    {"count", 1, 1}, {"any", 1, 1},      {"min", 2, 2},   {"max", 2, 2},     {"abs", 1, 1},
+    {"coalesce", 2, 2}, {"lower", 1, 1}, {"contains", 2, 2}, {"fired", 1, 1}, {"flagged", 1, 1},
+};
+
+struct Declared {
+  RefKind kind;
+  std::uint32_t index;
+  SourceRange where;
+};
+
+const char* kind_word(RefKind k) {
+  switch (k) {
+    case RefKind::field: return "field";
+    case RefKind::param: return "param";
+    case RefKind::let: return "let";
+    case RefKind::rule: return "rule";
+    case RefKind::flag: return "flag";
+    case RefKind::none: break;
+  }
+  return "name";
+}
+
+// What one let or rule condition refers to, for the rule graph.
+struct Dependencies {
+  std::set<std::uint32_t> lets;
+  std::set<std::uint32_t> rules;
+  std::set<std::string> flags;
+};
+
+class Checker {
+ public:
+  explicit Checker(ast::Module& m) : m_(m) {}
+
+  Diagnostics run(CheckedPolicy& out) {
+    check_singletons();
+    declare_values();
+    declare_rules_and_flags();
+    for (auto& param : m_.params) check_param(param);
+    let_deps_.resize(m_.lets.size());
+    rule_deps_.resize(m_.rules.size());
+    let_state_.assign(m_.lets.size(), LetState::unchecked);
+    for (std::size_t i = 0; i < m_.lets.size(); ++i) let_type(static_cast<std::uint32_t>(i));
+    for (std::size_t i = 0; i < m_.rules.size(); ++i) check_rule(static_cast<std::uint32_t>(i));
+    warn_unused();
+    order_graph(out);
+    out.flags = flags_;
+    return std::move(d_);
+  }
+
+ private:
+  // ---- declarations ----
+  void check_singletons() {
+    const auto exactly_one = [&](std::size_t count, SourceRange second, const char* what, const char* form) {
+      if (count == 0) d_.error({0, 0}, fmt::format("missing {} declaration ({})", what, form));
+      if (count > 1) d_.error(second, fmt::format("a policy has exactly one {} declaration", what));
+    };
+    exactly_one(m_.policies.size(), m_.policies.size() > 1 ? m_.policies[1].range : SourceRange{}, "'policy'",
+                "policy NAME \"Title\" version \"1.0.0\"");
+    exactly_one(m_.schemas.size(), m_.schemas.size() > 1 ? m_.schemas[1].range : SourceRange{}, "'schema'",
+                "schema NAME { field: type ... }");
+    exactly_one(m_.decisions.size(), m_.decisions.size() > 1 ? m_.decisions[1].range : SourceRange{}, "'decision'",
+                "decision NAME { hit priority  default ACTION }");
+    for (const auto& policy : m_.policies) {
+      if (policy.version.empty()) d_.error(policy.range, "the policy version must not be empty");
+    }
+    for (const auto& decision : m_.decisions) {
+      if (!decision.hit) d_.error(decision.name.range, fmt::format("decision '{}' needs 'hit priority', 'hit first' or 'hit collect'", decision.name.text));
+      if (!decision.default_action) d_.error(decision.name.range, fmt::format("decision '{}' needs 'default ACTION' for records where no rule recommends anything", decision.name.text));
+    }
+    if (!m_.schemas.empty()) {
+      const auto& schema = m_.schemas.front();
+      std::vector<const ast::FieldDecl*> keys;
+      for (const auto& f : schema.fields) {
+        if (f.is_key) keys.push_back(&f);
+      }
+      if (keys.empty()) {
+        d_.error(schema.name.range, fmt::format("schema '{}' needs exactly one field marked 'key' (the record id)", schema.name.text));
+      }
+      for (std::size_t i = 1; i < keys.size(); ++i) {
+        d_.error(keys[i]->name.range, fmt::format("schema '{}' has more than one key field", schema.name.text),
+                 {{keys[0]->name.range, "first key field here"}});
+      }
+      for (const auto* key : keys) {
+        if (key->is_optional) d_.error(key->name.range, "the key field cannot be optional");
+        if (!is(key->type, TypeKind::string) && !is(key->type, TypeKind::number)) {
+          d_.error(key->type_range, "the key field must be a string or a number");
+        }
+      }
+    }
+  }
+
+  void declare(const ast::Identifier& name, RefKind kind, std::uint32_t index) {
+    auto [it, inserted] = values_.emplace(name.text, Declared{kind, index, name.range});
+    if (!inserted) {
+      d_.error(name.range, fmt::format("'{}' is already declared as a {}", name.text, kind_word(it->second.kind)),
+               {{it->second.where, "first declared here"}});
+    }
+  }
+
+  void declare_values() {
+    if (!m_.schemas.empty()) {
+      const auto& fields = m_.schemas.front().fields;
+      for (std::size_t i = 0; i < fields.size(); ++i) declare(fields[i].name, RefKind::field, static_cast<std::uint32_t>(i));
+    }
+    for (std::size_t i = 0; i < m_.params.size(); ++i) declare(m_.params[i].name, RefKind::param, static_cast<std::uint32_t>(i));
+    for (std::size_t i = 0; i < m_.lets.size(); ++i) declare(m_.lets[i].name, RefKind::let, static_cast<std::uint32_t>(i));
+    param_used_.assign(m_.params.size(), false);
+    let_used_.assign(m_.lets.size(), false);
+  }
+
+  void declare_rules_and_flags() {
+    for (std::size_t i = 0; i < m_.rules.size(); ++i) {
+      const auto& rule = m_.rules[i];
+      auto [it, inserted] = rules_.emplace(rule.name.text, static_cast<std::uint32_t>(i));
+      if (!inserted) {
+        const auto& first = m_.rules[it->second];
+        d_.error(rule.name.range, fmt::format("rule '{}' is declared twice", rule.name.text),
+                 {{first.name.range, "first declared here"}});
+      }
+      if (!rule.then) continue;
+      if (rule.then->kind != ast::ActionClause::Kind::flag) continue;
+      const std::string& flag = rule.then->name.text;
+      auto found = std::find_if(flags_.begin(), flags_.end(), [&](const FlagInfo& f) { return f.name == flag; });
+      if (found == flags_.end()) {
+        flags_.push_back({flag, {}});
+        found = flags_.end() - 1;
+      }
+      found->setters.push_back(static_cast<std::uint32_t>(i));
+    }
+  }
+
+  void check_rule(std::uint32_t index) {
+    auto& rule = m_.rules[index];
+    if (!rule.when) d_.error(rule.name.range, fmt::format("rule '{}' needs a 'when' condition", rule.name.text));
+    if (!rule.then) d_.error(rule.name.range, fmt::format("rule '{}' needs a 'then' action (recommend ACTION or flag NAME)", rule.name.text));
+    if (rule.when) {
+      const Type t = infer(*rule.when, &rule_deps_[index]);
+      if (!broken(t) && !is(t, TypeKind::boolean)) {
+        d_.error(rule.when->range, fmt::format("a 'when' condition must be true or false, but this is {}", type_phrase(t)));
+      }
+    }
+    if (rule.because) {
+      for (auto& part : rule.because->parts) {
+        if (part.expr) infer(*part.expr, nullptr);
+      }
+    }
+  }
+
+  void check_param(ast::ParamDecl& param) {
+    if (!param.value) return;
+    Expr& v = *param.value;
+    const bool literal = v.kind == ExprKind::number || v.kind == ExprKind::string || v.kind == ExprKind::boolean ||
+                         v.kind == ExprKind::collection;
+    if (!literal) {
+      d_.error(v.range, fmt::format("the value of param '{}' must be a literal (a number, string, true/false, or a set {{...}} or list [...])", param.name.text));
+      return;
+    }
+    Type t = infer(v, nullptr);
+    if (broken(t)) return;
+    // A literal {..} fits a list<T> param and [..] a set<T> param: the declared type decides.
+    if (t.is_collection() && param.type.is_collection() && elements_match(t.element, param.type.element)) {
+      v.type = param.type;
+      v.flag = param.type.kind == TypeKind::set;
+      return;
+    }
+    if (!(t == param.type)) {
+      d_.error(v.range, fmt::format("param '{}' is declared {} but its value is {}", param.name.text,
+                                    type_phrase(param.type), type_phrase(t)));
+    }
+  }
+
+  void warn_unused() {
+    for (std::size_t i = 0; i < m_.lets.size(); ++i) {
+      if (!let_used_[i]) d_.warning(m_.lets[i].name.range, fmt::format("let '{}' is never used", m_.lets[i].name.text));
+    }
+    for (std::size_t i = 0; i < m_.params.size(); ++i) {
+      if (!param_used_[i]) d_.warning(m_.params[i].name.range, fmt::format("param '{}' is never used", m_.params[i].name.text));
+    }
+  }
+
+  // ---- expressions ----
+  Type fail(Expr& e, std::string message) {
+    d_.error(e.range, std::move(message));
+    e.type = kError;
+    return kError;
+  }
+
+  // Lets are typed on first use, so they may be used before they are declared; a let met
+  // again while it is being typed is on a cycle, which order_graph() reports.
+  Type let_type(std::uint32_t index) {
+    auto& let = m_.lets[index];
+    if (let_state_[index] == LetState::unchecked && let.value) {
+      let_state_[index] = LetState::visiting;
+      infer(*let.value, &let_deps_[index]);
+      let_state_[index] = LetState::done;
+    }
+    return let_state_[index] == LetState::done ? let.value->type : kError;
+  }
+
+  Type infer(Expr& e, Dependencies* deps) {
+    e.type = infer_kind(e, deps);
+    return e.type;
+  }
+
+  Type infer_kind(Expr& e, Dependencies* deps) {
+    switch (e.kind) {
+      case ExprKind::number: return kNumber;
+      case ExprKind::string: return kString;
+      case ExprKind::boolean: return kBool;
+      case ExprKind::collection: return infer_collection(e);
+      case ExprKind::name: return resolve(e, deps);
+      case ExprKind::unary: return infer_unary(e, deps);
+      case ExprKind::binary: return infer_binary(e, deps);
+      case ExprKind::between: {
+        for (auto& operand : e.operands) {
+          const Type t = infer(*operand, deps);
+          if (!broken(t) && !is(t, TypeKind::number)) {
+            return fail(*operand, fmt::format("'between' works on numbers, but this is {}", type_phrase(t)));
+          }
+        }
+        return kBool;
+      }
+      case ExprKind::presence: infer(*e.operands[0], deps); return kBool;
+      case ExprKind::call: return infer_call(e, deps);
+    }
+    return kError;
+  }
+
+  Type infer_collection(Expr& e) {
+    TypeKind element = TypeKind::any;
+    for (auto& item : e.operands) {
+      const TypeKind k = infer(*item, nullptr).kind;
+      if (element == TypeKind::any) element = k;
+      if (k != element) return fail(e, "a literal set or list cannot mix numbers and strings");
+    }
+    return Type::of(e.flag ? TypeKind::set : TypeKind::list, element);
+  }
+
+  std::vector<std::string> value_names() const {
+    std::vector<std::string> names;
+    for (const auto& [name, decl] : values_) names.push_back(name);
+    return names;
+  }
+
+  Type resolve(Expr& e, Dependencies* deps) {
+    auto it = values_.find(e.text);
+    if (it == values_.end()) {
+      const auto suggestion = closest(e.text, value_names());
+      if (!suggestion) return fail(e, fmt::format("unknown name '{}' (not a field, param or let)", e.text));
+      const RefKind kind = values_.at(*suggestion).kind;
+      return fail(e, fmt::format("unknown {} '{}'; did you mean '{}'?", kind == RefKind::field ? "field" : "name", e.text, *suggestion));
+    }
+    e.ref = it->second.kind;
+    e.ref_index = it->second.index;
+    switch (e.ref) {
+      case RefKind::field: return m_.schemas.front().fields[e.ref_index].type;
+      case RefKind::param: param_used_[e.ref_index] = true; return m_.params[e.ref_index].type;
+      case RefKind::let:
+        let_used_[e.ref_index] = true;
+        if (deps) deps->lets.insert(e.ref_index);
+        return let_type(e.ref_index);
+      default: return kError;
+    }
+  }
+
+  Type infer_unary(Expr& e, Dependencies* deps) {
+    const Type t = infer(*e.operands[0], deps);
+    if (broken(t)) return kError;
+    if (e.op == Op::negate) {
+      if (!is(t, TypeKind::number)) return fail(e, fmt::format("'-' needs a number, but this is {}", type_phrase(t)));
+      return kNumber;
+    }
+    if (!is(t, TypeKind::boolean)) return fail(e, fmt::format("'not' needs a condition (true or false), but this is {}", type_phrase(t)));
+    return kBool;
+  }
+
+  Type infer_binary(Expr& e, Dependencies* deps) {
+    const Type a = infer(*e.operands[0], deps);
+    const Type b = infer(*e.operands[1], deps);
+    if (broken(a) || broken(b)) return kError;
+    const char* op = ast::op_text(e.op);
+    switch (e.op) {
+      case Op::add:
+      case Op::mul:
+      case Op::div:
+      case Op::sub:
+        if (is(a, TypeKind::number) && is(b, TypeKind::number)) return kNumber;
+        if (e.op == Op::sub && a.is_collection() && b.is_collection()) return set_operation(e, a, b);
+        return fail(e, fmt::format("'{}' needs two numbers{}, but this has {} and {}", op,
+                                   e.op == Op::sub ? " (or two sets or lists)" : "", type_phrase(a), type_phrase(b)));
+      case Op::intersect:
+      case Op::unite:
+        if (a.is_collection() && b.is_collection()) return set_operation(e, a, b);
+        return fail(e, fmt::format("'{}' needs two sets or lists, but this has {} and {}", op, type_phrase(a), type_phrase(b)));
+      case Op::eq:
+      case Op::ne:
+        if (!same_type(a, b)) return fail(e, fmt::format("'{}' compares {} with {}", op, type_phrase(a), type_phrase(b)));
+        return kBool;
+      case Op::lt:
+      case Op::le:
+      case Op::gt:
+      case Op::ge:
+        if (is(a, TypeKind::number) && is(b, TypeKind::number)) return kBool;
+        if (!same_type(a, b)) return fail(e, fmt::format("'{}' compares {} with {}", op, type_phrase(a), type_phrase(b)));
+        return fail(e, fmt::format("'{}' orders numbers only, but this compares two values of type {}", op, type_name(a)));
+      case Op::logical_and:
+      case Op::logical_or:
+        if (is(a, TypeKind::boolean) && is(b, TypeKind::boolean)) return kBool;
+        return fail(e, fmt::format("'{}' joins conditions (true or false), but this has {} and {}", op, type_phrase(a), type_phrase(b)));
+      case Op::in:
+      case Op::not_in:
+        if (!b.is_collection()) return fail(e, fmt::format("'{}' needs a set or list on its right, but this is {}", op, type_phrase(b)));
+        if (!elements_match(a.kind, b.element)) {
+          return fail(e, fmt::format("'{}' looks for {} in {}", op, type_phrase(a), type_phrase(b)));
+        }
+        return kBool;
+      default: return kError;
+    }
+  }
+
+  Type set_operation(Expr& e, Type a, Type b) {
+    if (!elements_match(a.element, b.element)) {
+      return fail(e, fmt::format("'{}' combines {} with {}", ast::op_text(e.op), type_phrase(a), type_phrase(b)));
+    }
+    const TypeKind element = a.element == TypeKind::any ? b.element : a.element;
+    // A - B and A & B keep A's kind; A | B is a set only when both are sets.
+    TypeKind kind = a.kind;
+    if (e.op == Op::unite && b.kind != TypeKind::set) kind = TypeKind::list;
+    return Type::of(kind, element);
+  }
+
+  Type infer_call(Expr& e, Dependencies* deps) {
+    const Builtin* builtin = nullptr;
+    for (const auto& b : kBuiltins) {
+      if (e.text == b.name) builtin = &b;
+    }
+    if (!builtin) {
+      std::vector<std::string> names;
+      for (const auto& b : kBuiltins) names.emplace_back(b.name);
+      const auto suggestion = closest(e.text, names);
+      d_.error(e.name_range, suggestion ? fmt::format("unknown function '{}'; did you mean '{}'?", e.text, *suggestion)
+                                        : fmt::format("unknown function '{}'", e.text));
+      for (auto& arg : e.operands) infer(*arg, deps);
+      e.type = kError;
+      return kError;
+    }
+    if (e.operands.size() < builtin->min_args || e.operands.size() > builtin->max_args) {
+      return fail(e, fmt::format("'{}' takes {} argument{}, but {} {} given", e.text, builtin->min_args,
+                                 builtin->min_args == 1 ? "" : "s", e.operands.size(), e.operands.size() == 1 ? "was" : "were"));
+    }
+    if (e.text == "fired" || e.text == "flagged") return infer_graph_reference(e, deps);
+    std::vector<Type> args;
+    for (auto& arg : e.operands) args.push_back(infer(*arg, deps));
+    for (const Type& t : args) {
+      if (broken(t)) return kError;
+    }
+    const auto want = [&](bool ok, const char* what) -> bool {
+      if (!ok) fail(e, fmt::format("'{}' takes {}, but was given {}", e.text, what, describe(args)));
+      return ok;
+    };
+    if (e.text == "count") return want(args[0].is_collection(), "a set or list") ? kNumber : kError;
+    if (e.text == "any") return want(args[0].is_collection(), "a set or list") ? kBool : kError;
+    if (e.text == "abs") return want(is(args[0], TypeKind::number), "a number") ? kNumber : kError;
+    if (e.text == "min" || e.text == "max") {
+      return want(is(args[0], TypeKind::number) && is(args[1], TypeKind::number), "two numbers") ? kNumber : kError;
+    }
+    if (e.text == "lower") return want(is(args[0], TypeKind::string), "a string") ? kString : kError;
+    if (e.text == "coalesce") {
+      return want(same_type(args[0], args[1]), "two values of the same type") ? args[0] : kError;
+    }
+    // contains(string, substring) or contains(collection, element)
+    const bool text_search = is(args[0], TypeKind::string) && is(args[1], TypeKind::string);
+    const bool membership = args[0].is_collection() && elements_match(args[0].element, args[1].kind);
+    return want(text_search || membership, "a string and a substring, or a set or list and an element") ? kBool : kError;
+  }
+
+  static std::string describe(const std::vector<Type>& args) {
+    std::string out;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      if (i) out += i + 1 == args.size() ? " and " : ", ";
+      out += type_phrase(args[i]);
+    }
+    return out;
+  }
+
+  Type infer_graph_reference(Expr& e, Dependencies* deps) {
+    Expr& arg = *e.operands[0];
+    const bool is_rule = e.text == "fired";
+    if (arg.kind != ExprKind::name) {
+      return fail(arg, fmt::format("'{}' takes the name of a {}", e.text, is_rule ? "rule" : "flag"));
+    }
+    arg.type = kBool;
+    if (is_rule) {
+      auto it = rules_.find(arg.text);
+      if (it == rules_.end()) {
+        std::vector<std::string> names;
+        for (const auto& [name, index] : rules_) names.push_back(name);
+        const auto suggestion = closest(arg.text, names);
+        return fail(arg, suggestion ? fmt::format("unknown rule '{}'; did you mean '{}'?", arg.text, *suggestion)
+                                    : fmt::format("unknown rule '{}'", arg.text));
+      }
+      arg.ref = RefKind::rule;
+      arg.ref_index = it->second;
+      if (deps) deps->rules.insert(it->second);
+      return kBool;
+    }
+    auto it = std::find_if(flags_.begin(), flags_.end(), [&](const FlagInfo& f) { return f.name == arg.text; });
+    if (it == flags_.end()) {
+      std::vector<std::string> names;
+      for (const auto& f : flags_) names.push_back(f.name);
+      const auto suggestion = closest(arg.text, names);
+      return fail(arg, suggestion ? fmt::format("no rule sets flag '{}'; did you mean '{}'?", arg.text, *suggestion)
+                                  : fmt::format("no rule sets flag '{}' (flags are set by 'then flag NAME')", arg.text));
+    }
+    arg.ref = RefKind::flag;
+    arg.ref_index = static_cast<std::uint32_t>(it - flags_.begin());
+    if (deps) deps->flags.insert(arg.text);
+    return kBool;
+  }
+
+  // ---- rule graph: cycles and evaluation order ----
+  // Graph nodes: lets are 0..L-1, rules are L..L+R-1.
+  std::vector<std::uint32_t> successors(std::uint32_t node) const {
+    const auto lets = static_cast<std::uint32_t>(m_.lets.size());
+    const Dependencies& deps = node < lets ? let_deps_[node] : rule_deps_[node - lets];
+    std::vector<std::uint32_t> out(deps.lets.begin(), deps.lets.end());
+    for (auto r : deps.rules) out.push_back(lets + r);
+    for (const auto& flag : deps.flags) {
+      for (const auto& f : flags_) {
+        if (f.name == flag) {
+          for (auto r : f.setters) out.push_back(lets + r);
+        }
+      }
+    }
+    return out;
+  }
+
+  std::string node_name(std::uint32_t node) const {
+    const auto lets = static_cast<std::uint32_t>(m_.lets.size());
+    return node < lets ? m_.lets[node].name.text : m_.rules[node - lets].name.text;
+  }
+  SourceRange node_range(std::uint32_t node) const {
+    const auto lets = static_cast<std::uint32_t>(m_.lets.size());
+    return node < lets ? m_.lets[node].name.range : m_.rules[node - lets].name.range;
+  }
+
+  void order_graph(CheckedPolicy& out) {
+    const auto lets = static_cast<std::uint32_t>(m_.lets.size());
+    const auto total = lets + static_cast<std::uint32_t>(m_.rules.size());
+    enum Color : std::uint8_t { white, grey, black };
+    std::vector<Color> color(total, white);
+    std::vector<std::uint32_t> path;
+    std::set<std::uint32_t> in_reported_cycle;
+    // Iterative DFS so that a long chain of lets cannot overflow the stack.
+    for (std::uint32_t root = 0; root < total; ++root) {
+      if (color[root] != white) continue;
+      std::vector<std::pair<std::uint32_t, std::vector<std::uint32_t>>> stack;
+      stack.push_back({root, successors(root)});
+      color[root] = grey;
+      path.push_back(root);
+      while (!stack.empty()) {
+        auto& [node, next] = stack.back();
+        if (next.empty()) {
+          color[node] = black;
+          out.order.push_back(node < lets ? GraphNode{GraphNode::Kind::let, node} : GraphNode{GraphNode::Kind::rule, node - lets});
+          path.pop_back();
+          stack.pop_back();
+          continue;
+        }
+        const std::uint32_t succ = next.back();
+        next.pop_back();
+        if (color[succ] == white) {
+          color[succ] = grey;
+          path.push_back(succ);
+          stack.push_back({succ, successors(succ)});
+        } else if (color[succ] == grey) {
+          report_cycle(path, succ, in_reported_cycle);
+        }
+      }
+    }
+  }
+
+  void report_cycle(const std::vector<std::uint32_t>& path, std::uint32_t back_to, std::set<std::uint32_t>& reported) {
+    auto start = std::find(path.begin(), path.end(), back_to);
+    std::vector<std::uint32_t> cycle(start, path.end());
+    for (auto n : cycle) {
+      if (reported.count(n)) return;
+    }
+    // Start the path at the node declared first, so the message is stable.
+    auto first = std::min_element(cycle.begin(), cycle.end(), [&](auto a, auto b) { return node_range(a).begin < node_range(b).begin; });
+    std::rotate(cycle.begin(), first, cycle.end());
+    std::string text;
+    for (auto n : cycle) {
+      text += node_name(n) + " -> ";
+      reported.insert(n);
+    }
+    text += node_name(cycle.front());
+    std::vector<DiagnosticNote> notes;
+    for (std::size_t i = 1; i < cycle.size(); ++i) notes.push_back({node_range(cycle[i]), fmt::format("'{}' is part of the cycle", node_name(cycle[i]))});
+    d_.error(node_range(cycle.front()), fmt::format("cycle in the rule graph: {}", text), std::move(notes));
+  }
+
+  ast::Module& m_;
+  Diagnostics d_;
+  std::map<std::string, Declared> values_;
+  std::map<std::string, std::uint32_t> rules_;
+  std::vector<FlagInfo> flags_;
+  std::vector<bool> param_used_, let_used_;
+  std::vector<Dependencies> let_deps_, rule_deps_;
+  enum class LetState : std::uint8_t { unchecked, visiting, done };
+  std::vector<LetState> let_state_;
+};
+
+}  // namespace
+
+CheckResult check(ast::Module module) {
+  CheckResult result;
+  CheckedPolicy checked;
+  checked.module = std::move(module);
+  result.diagnostics = Checker(checked.module).run(checked);
+  if (!result.diagnostics.has_errors()) {
+    const auto& fields = checked.schema().fields;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (fields[i].is_key) checked.key_field = static_cast<std::uint32_t>(i);
+    }
+    result.policy = std::move(checked);
+  }
+  return result;
+}
+
+}  // namespace tenet

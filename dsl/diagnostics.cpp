@@ -1,0 +1,95 @@
+#include "dsl/diagnostics.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace tenet {
+
+void Diagnostics::error(SourceRange range, std::string message, std::vector<DiagnosticNote> notes) {
+  items_.push_back({Severity::error, range, std::move(message), std::move(notes)});
+}
+
+void Diagnostics::warning(SourceRange range, std::string message, std::vector<DiagnosticNote> notes) {
+  items_.push_back({Severity::warning, range, std::move(message), std::move(notes)});
+}
+
+void Diagnostics::append(const Diagnostics& other) {
+  items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+}
+
+bool Diagnostics::has_errors() const { return error_count() > 0; }
+
+std::size_t Diagnostics::error_count() const {
+  return static_cast<std::size_t>(
+      std::count_if(items_.begin(), items_.end(), [](const Diagnostic& d) { return d.severity == Severity::error; }));
+}
+
+std::vector<Diagnostic> Diagnostics::sorted() const {
+  std::vector<Diagnostic> out = items_;
+  std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if (a.range.begin != b.range.begin) return a.range.begin < b.range.begin;
+    return a.severity < b.severity;
+  });
+  return out;
+}
+
+namespace {
+
+const char* severity_name(Severity s) {
+  switch (s) {
+    case Severity::error: return "error";
+    case Severity::warning: return "warning";
+    case Severity::note: return "note";
+  }
+  return "error";
+}
+
+// Source lines may hold anything (binary garbage, invalid UTF-8): show them safely.
+std::string printable(std::string_view line) {
+  std::string out;
+  out.reserve(line.size());
+  for (unsigned char c : line) {
+    if (c == '\t' || (c >= 0x20 && c < 0x7f)) {
+      out.push_back(static_cast<char>(c));
+    } else if (c >= 0x80) {
+      out.push_back(static_cast<char>(c));  // UTF-8 bytes; the parser already rejected invalid sequences
+    } else {
+      out.push_back('?');
+    }
+  }
+  return out;
+}
+
+void render_one(std::string& out, const SourceFile& source, Severity severity, SourceRange range,
+                const std::string& message) {
+  const LineColumn at = source.locate(range.begin);
+  out += fmt::format("{}:{}:{}: {}: {}\n", source.path(), at.line, at.column, severity_name(severity), message);
+  const std::string_view line = source.line_text(at.line);
+  if (line.empty() && at.column == 1 && range.begin >= source.text().size() && source.text().empty()) return;
+  out += "  ";
+  out += printable(line);
+  out += "\n  ";
+  for (std::uint32_t i = 1; i < at.column && i - 1 < line.size(); ++i) out.push_back(line[i - 1] == '\t' ? '\t' : ' ');
+  out.push_back('^');
+  const LineColumn end = source.locate(range.end);
+  if (end.line == at.line && end.column > at.column + 1) out.append(end.column - at.column - 1, '~');
+  out.push_back('\n');
+}
+
+}  // namespace
+
+std::string render(const SourceFile& source, const Diagnostic& d) {
+  std::string out;
+  render_one(out, source, d.severity, d.range, d.message);
+  for (const auto& note : d.notes) render_one(out, source, Severity::note, note.range, note.message);
+  return out;
+}
+
+std::string render(const SourceFile& source, const Diagnostics& diagnostics) {
+  std::string out;
+  for (const auto& d : diagnostics.sorted()) out += render(source, d);
+  return out;
+}
+
+}  // namespace tenet

@@ -1,0 +1,758 @@
+// Builds the AST with PEGTL actions over an explicit stack (no generic parse tree).
+// The grammar is LL(1) wherever an action fires, so nothing pushed is ever undone by
+// backtracking; a syntax error throws, and the partial declaration is dropped.
+#include "dsl/parser.hpp"
+
+#include <algorithm>
+#include <tao/pegtl.hpp>
+#include <tao/pegtl/contrib/analyze.hpp>
+
+#include <fmt/format.h>
+
+#include "dsl/grammar.hpp"
+#include "dsl/grammar_errors.hpp"
+#include "dsl/limits.hpp"
+
+namespace tenet {
+
+namespace p = tao::pegtl;
+namespace g = grammar;
+using ast::Expr;
+using ast::ExprKind;
+using ast::ExprPtr;
+using ast::Op;
+
+namespace {
+
+// An expression on the builder stack, with the depth of its tree.
+struct Pending {
+  ExprPtr expr;
+  int depth = 1;
+};
+
+struct Builder {
+  const char* text = nullptr;
+  ast::Module module;
+  Diagnostics diagnostics;
+
+  std::vector<Pending> exprs;
+  std::vector<Op> ops;
+  std::vector<std::size_t> marks;  // stack heights where call arguments or literal items begin
+  std::vector<ast::Identifier> callees;
+  int nesting = 0;
+
+  ast::PolicyDecl policy;
+  ast::SchemaDecl schema;
+  ast::ParamDecl param;
+  ast::LetDecl let;
+  ast::RuleDecl rule;
+  ast::DecisionDecl decision;
+  ast::ActionClause action;
+  std::vector<ast::TemplatePart> template_parts;
+  std::vector<std::pair<std::string, SourceRange>> clauses;  // clauses seen in the current rule or decision
+
+  void reset_stacks() {
+    exprs.clear();
+    ops.clear();
+    marks.clear();
+    callees.clear();
+    template_parts.clear();
+    nesting = 0;
+  }
+
+  template <typename Input>
+  SourceRange range(const Input& in) const {
+    return {static_cast<std::uint32_t>(in.begin() - text), static_cast<std::uint32_t>(in.end() - text)};
+  }
+  template <typename Input>
+  ast::Identifier identifier(const Input& in) const {
+    return {in.string(), range(in)};
+  }
+
+  template <typename Input>
+  void push(const Input& in, ExprPtr e, int depth) {
+    if (depth > limits::kMaxExpressionDepth) {
+      throw p::parse_error(fmt::format("expression too deep (more than {} levels); split it with let",
+                                       limits::kMaxExpressionDepth),
+                           in);
+    }
+    exprs.push_back({std::move(e), depth});
+  }
+  Pending pop() {
+    Pending top = std::move(exprs.back());
+    exprs.pop_back();
+    return top;
+  }
+  ExprPtr pop_expr() { return pop().expr; }
+
+  template <typename Input>
+  void reduce_binary(const Input& in, Op op) {
+    Pending right = pop();
+    Pending left = pop();
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::binary;
+    e->op = op;
+    e->range = {left.expr->range.begin, right.expr->range.end};
+    const int depth = 1 + std::max(left.depth, right.depth);
+    e->operands.push_back(std::move(left.expr));
+    e->operands.push_back(std::move(right.expr));
+    push(in, std::move(e), depth);
+  }
+
+  // Pops everything above the innermost mark.
+  std::vector<Pending> pop_to_mark() {
+    const std::size_t mark = marks.back();
+    marks.pop_back();
+    std::vector<Pending> items;
+    for (std::size_t i = mark; i < exprs.size(); ++i) items.push_back(std::move(exprs[i]));
+    exprs.resize(mark);
+    return items;
+  }
+
+  // A clause may appear once per rule or decision.
+  void note_clause(const std::string& clause, SourceRange at, const std::string& owner) {
+    for (const auto& [seen, where] : clauses) {
+      if (seen == clause) {
+        diagnostics.error(at, fmt::format("duplicate '{}' clause in {}", clause, owner),
+                          {{where, fmt::format("first '{}' clause here", clause)}});
+        return;
+      }
+    }
+    clauses.emplace_back(clause, at);
+  }
+};
+
+std::string unescape(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '\\' || i + 1 == raw.size()) {
+      out.push_back(raw[i]);
+      continue;
+    }
+    const char c = raw[++i];
+    out.push_back(c == 'n' ? '\n' : c == 't' ? '\t' : c);
+  }
+  return out;
+}
+
+// The text between the quotes of a quoted rule match.
+template <typename Input>
+std::string quoted_text(const Input& in) {
+  const std::string_view s(in.begin(), in.size());
+  return unescape(s.substr(1, s.size() - 2));
+}
+
+Type parse_type(std::string_view text) {
+  std::string t;
+  for (char c : text) {
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') t.push_back(c);
+  }
+  if (t == "number") return Type::of(TypeKind::number);
+  if (t == "string") return Type::of(TypeKind::string);
+  if (t == "bool") return Type::of(TypeKind::boolean);
+  const TypeKind kind = t.rfind("list", 0) == 0 ? TypeKind::list : TypeKind::set;
+  const TypeKind element = t.find("number") != std::string::npos ? TypeKind::number : TypeKind::string;
+  return Type::of(kind, element);
+}
+
+template <typename Input>
+void push_number(const Input& in, Builder& b) {
+  std::string digits;
+  bool percent = false;
+  for (char c : std::string_view(in.begin(), in.size())) {
+    if (c == '%') {
+      percent = true;
+    } else if (c != '_') {
+      digits.push_back(c);
+    }
+  }
+  auto e = std::make_unique<Expr>();
+  e->kind = ExprKind::number;
+  e->range = b.range(in);
+  auto value = Decimal::parse(digits);
+  if (value && percent) {
+    auto scaled = value->div(Decimal::from_int(100));
+    value = scaled.status == Decimal::Status::ok ? std::optional<Decimal>(scaled.value) : std::nullopt;
+  }
+  if (!value) {
+    b.diagnostics.error(e->range, fmt::format("number {} is out of range (exponents run from {} to {})", in.string(),
+                                              Decimal::kMinExponent, Decimal::kMaxExponent));
+  } else {
+    e->number = *value;
+  }
+  b.push(in, std::move(e), 1);
+}
+
+template <typename Rule>
+struct action : p::nothing<Rule> {};
+
+template <>
+struct action<g::number_lit> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) { push_number(in, b); }
+};
+template <>
+struct action<g::signed_number_lit> : action<g::number_lit> {};
+
+template <>
+struct action<g::string_lit> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::string;
+    e->range = b.range(in);
+    e->text = quoted_text(in);
+    b.push(in, std::move(e), 1);
+  }
+};
+
+template <bool Value>
+struct boolean_action {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::boolean;
+    e->range = b.range(in);
+    e->flag = Value;
+    b.push(in, std::move(e), 1);
+  }
+};
+template <> struct action<g::true_lit> : boolean_action<true> {};
+template <> struct action<g::false_lit> : boolean_action<false> {};
+
+struct mark_action {
+  template <typename Input>
+  static void apply(const Input&, Builder& b) { b.marks.push_back(b.exprs.size()); }
+};
+template <> struct action<g::set_open> : mark_action {};
+template <> struct action<g::list_open> : mark_action {};
+
+template <bool IsSet>
+struct collection_action {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::collection;
+    e->range = b.range(in);
+    e->flag = IsSet;
+    for (auto& item : b.pop_to_mark()) e->operands.push_back(std::move(item.expr));
+    b.push(in, std::move(e), 2);
+  }
+};
+template <> struct action<g::set_lit> : collection_action<true> {};
+template <> struct action<g::list_lit> : collection_action<false> {};
+
+template <>
+struct action<g::function_name> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    b.callees.push_back(b.identifier(in));
+    b.marks.push_back(b.exprs.size());
+  }
+};
+
+template <>
+struct action<g::call> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::call;
+    e->range = b.range(in);
+    e->text = b.callees.back().text;
+    e->name_range = b.callees.back().range;
+    b.callees.pop_back();
+    int depth = 1;
+    for (auto& arg : b.pop_to_mark()) {
+      depth = std::max(depth, arg.depth + 1);
+      e->operands.push_back(std::move(arg.expr));
+    }
+    b.push(in, std::move(e), depth);
+  }
+};
+
+template <>
+struct action<g::name_ref> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::name;
+    e->range = b.range(in);
+    e->text = in.string();
+    b.push(in, std::move(e), 1);
+  }
+};
+
+template <>
+struct action<g::negate> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    Pending operand = b.pop();
+    const SourceRange range = b.range(in);
+    // `-20` is a literal, not an operation: fold it so traces and messages read naturally.
+    if (operand.expr->kind == ExprKind::number && operand.expr->range.begin == range.begin + 1) {
+      operand.expr->number = operand.expr->number.negate();
+      operand.expr->range = range;
+      b.push(in, std::move(operand.expr), 1);
+      return;
+    }
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::unary;
+    e->op = Op::negate;
+    e->range = range;
+    e->operands.push_back(std::move(operand.expr));
+    b.push(in, std::move(e), operand.depth + 1);
+  }
+};
+
+template <>
+struct action<g::not_prefix> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    Pending operand = b.pop();
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::unary;
+    e->op = Op::logical_not;
+    e->range = b.range(in);
+    e->operands.push_back(std::move(operand.expr));
+    b.push(in, std::move(e), operand.depth + 1);
+  }
+};
+
+Op op_from_text(std::string_view s) {
+  static constexpr std::pair<std::string_view, Op> table[] = {
+      {"*", Op::mul}, {"/", Op::div}, {"&", Op::intersect}, {"+", Op::add}, {"-", Op::sub},
+      {"|", Op::unite}, {"<=", Op::le}, {">=", Op::ge}, {"==", Op::eq}, {"!=", Op::ne},
+      {"<", Op::lt}, {">", Op::gt}};
+  for (const auto& [text, op] : table) {
+    if (text == s) return op;
+  }
+  return Op::add;
+}
+
+struct op_action {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) { b.ops.push_back(op_from_text(in.string_view())); }
+};
+template <> struct action<g::mul_op> : op_action {};
+template <> struct action<g::add_op> : op_action {};
+template <> struct action<g::compare_op> : op_action {};
+
+struct reduce_pending_op {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    const Op op = b.ops.back();
+    b.ops.pop_back();
+    b.reduce_binary(in, op);
+  }
+};
+template <> struct action<g::mul_tail> : reduce_pending_op {};
+template <> struct action<g::add_tail> : reduce_pending_op {};
+template <> struct action<g::compare_tail> : reduce_pending_op {};
+
+template <Op O>
+struct reduce_op {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) { b.reduce_binary(in, O); }
+};
+template <> struct action<g::in_tail> : reduce_op<Op::in> {};
+template <> struct action<g::not_in_tail> : reduce_op<Op::not_in> {};
+template <> struct action<g::and_tail> : reduce_op<Op::logical_and> {};
+template <> struct action<g::or_tail> : reduce_op<Op::logical_or> {};
+
+template <>
+struct action<g::between_tail> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    Pending high = b.pop();
+    Pending low = b.pop();
+    Pending value = b.pop();
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::between;
+    e->range = {value.expr->range.begin, high.expr->range.end};
+    const int depth = 1 + std::max({value.depth, low.depth, high.depth});
+    e->operands.push_back(std::move(value.expr));
+    e->operands.push_back(std::move(low.expr));
+    e->operands.push_back(std::move(high.expr));
+    b.push(in, std::move(e), depth);
+  }
+};
+
+template <>
+struct action<g::is_tail> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    Pending value = b.pop();
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::presence;
+    e->range = {value.expr->range.begin, b.range(in).end};
+    e->flag = in.string_view().find("missing") != std::string_view::npos;
+    e->operands.push_back(std::move(value.expr));
+    b.push(in, std::move(e), value.depth + 1);
+  }
+};
+
+// ---- declarations ----
+
+template <> struct action<g::policy_name> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) { b.policy = {}; b.policy.name = b.identifier(in); }
+};
+template <> struct action<g::policy_title> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) { b.policy.title = quoted_text(in); }
+};
+template <> struct action<g::version_string> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) { b.policy.version = quoted_text(in); }
+};
+template <> struct action<g::policy_decl> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    b.policy.range = b.range(in);
+    b.module.policies.push_back(std::move(b.policy));
+  }
+};
+
+template <> struct action<g::schema_name> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) { b.schema = {}; b.schema.name = b.identifier(in); }
+};
+template <> struct action<g::field_name> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) { b.schema.fields.push_back({b.identifier(in), {}, {}, false, false}); }
+};
+template <> struct action<g::field_type> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    b.schema.fields.back().type = parse_type(in.string_view());
+    b.schema.fields.back().type_range = b.range(in);
+  }
+};
+template <> struct action<g::key_modifier> {
+  template <typename Input>
+  static void apply(const Input&, Builder& b) { b.schema.fields.back().is_key = true; }
+};
+template <> struct action<g::optional_modifier> {
+  template <typename Input>
+  static void apply(const Input&, Builder& b) { b.schema.fields.back().is_optional = true; }
+};
+template <> struct action<g::schema_decl> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    b.schema.range = b.range(in);
+    b.module.schemas.push_back(std::move(b.schema));
+  }
+};
+
+template <> struct action<g::param_name> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) { b.param = {}; b.param.name = b.identifier(in); }
+};
+template <> struct action<g::param_type> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    b.param.type = parse_type(in.string_view());
+    b.param.type_range = b.range(in);
+  }
+};
+template <> struct action<g::param_value> {
+  template <typename Input>
+  static void apply(const Input&, Builder& b) { b.param.value = b.pop_expr(); }
+};
+template <> struct action<g::param_decl> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    b.param.range = b.range(in);
+    b.module.params.push_back(std::move(b.param));
+  }
+};
+
+template <> struct action<g::let_name> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) { b.let = {}; b.let.name = b.identifier(in); }
+};
+template <> struct action<g::let_value> {
+  template <typename Input>
+  static void apply(const Input&, Builder& b) { b.let.value = b.pop_expr(); }
+};
+template <> struct action<g::let_decl> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    b.let.range = b.range(in);
+    b.module.lets.push_back(std::move(b.let));
+  }
+};
+
+template <> struct action<g::rule_name> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    b.rule = {};
+    b.rule.name = b.identifier(in);
+    b.clauses.clear();
+  }
+};
+template <> struct action<g::title_clause> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    b.note_clause("title", b.range(in), fmt::format("rule '{}'", b.rule.name.text));
+  }
+};
+template <> struct action<g::rule_title> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) { if (!b.rule.title) b.rule.title = quoted_text(in); }
+};
+template <> struct action<g::source_clause> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    b.note_clause("source", b.range(in), fmt::format("rule '{}'", b.rule.name.text));
+  }
+};
+template <> struct action<g::rule_source> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) { if (!b.rule.source) b.rule.source = quoted_text(in); }
+};
+template <> struct action<g::when_clause> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    b.note_clause("when", b.range(in), fmt::format("rule '{}'", b.rule.name.text));
+    ExprPtr condition = b.pop_expr();
+    if (!b.rule.when) b.rule.when = std::move(condition);
+  }
+};
+template <> struct action<g::action_name> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) { b.action = {ast::ActionClause::Kind::recommend, {}, b.identifier(in), 0}; }
+};
+template <> struct action<g::priority_value> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    const std::string text = in.string();
+    const bool too_long = text.size() > (text[0] == '-' ? 10u : 9u);
+    if (too_long) {
+      b.diagnostics.error(b.range(in), "priority must be between -999999999 and 999999999");
+    } else {
+      b.action.priority = std::stoll(text);
+    }
+  }
+};
+template <> struct action<g::flag_name> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) { b.action = {ast::ActionClause::Kind::flag, {}, b.identifier(in), 0}; }
+};
+template <> struct action<g::then_clause> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    b.note_clause("then", b.range(in), fmt::format("rule '{}'", b.rule.name.text));
+    b.action.range = b.range(in);
+    if (!b.rule.then) b.rule.then = b.action;
+  }
+};
+template <> struct action<g::template_text> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    if (b.template_parts.empty() || b.template_parts.back().expr) b.template_parts.emplace_back();
+    b.template_parts.back().text += unescape(in.string_view());
+  }
+};
+template <> struct action<g::template_hole> {
+  template <typename Input>
+  static void apply(const Input&, Builder& b) {
+    b.template_parts.emplace_back();
+    b.template_parts.back().expr = b.pop_expr();
+  }
+};
+template <> struct action<g::because_clause> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    b.note_clause("because", b.range(in), fmt::format("rule '{}'", b.rule.name.text));
+    if (!b.rule.because) b.rule.because = ast::Template{b.range(in), std::move(b.template_parts)};
+    b.template_parts.clear();
+  }
+};
+template <> struct action<g::tag_name> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) { b.rule.tags.push_back(b.identifier(in)); }
+};
+template <> struct action<g::rule_decl> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    b.rule.range = b.range(in);
+    b.module.rules.push_back(std::move(b.rule));
+  }
+};
+
+template <> struct action<g::decision_name> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    b.decision = {};
+    b.decision.name = b.identifier(in);
+    b.clauses.clear();
+  }
+};
+template <> struct action<g::hit_clause> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    b.note_clause("hit", b.range(in), fmt::format("decision '{}'", b.decision.name.text));
+  }
+};
+template <> struct action<g::hit_policy> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    const auto text = in.string_view();
+    const auto hit = text == "first" ? ast::HitPolicy::first
+                     : text == "collect" ? ast::HitPolicy::collect : ast::HitPolicy::priority;
+    if (!b.decision.hit) b.decision.hit = hit;
+  }
+};
+template <> struct action<g::default_clause> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    b.note_clause("default", b.range(in), fmt::format("decision '{}'", b.decision.name.text));
+  }
+};
+template <> struct action<g::default_action> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    if (!b.decision.default_action) b.decision.default_action = b.identifier(in);
+  }
+};
+template <> struct action<g::decision_decl> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    b.decision.range = b.range(in);
+    b.module.decisions.push_back(std::move(b.decision));
+  }
+};
+
+// Rules that nest; their depth is bounded so that `((((...` cannot exhaust the stack.
+template <typename Rule>
+inline constexpr bool is_nesting = std::is_same_v<Rule, g::paren> || std::is_same_v<Rule, g::negate> ||
+                                   std::is_same_v<Rule, g::not_prefix> || std::is_same_v<Rule, g::call> ||
+                                   std::is_same_v<Rule, g::set_lit> || std::is_same_v<Rule, g::list_lit> ||
+                                   std::is_same_v<Rule, g::template_hole>;
+
+template <typename Rule>
+struct depth_control : p::normal<Rule> {
+  template <typename Input>
+  static void start(const Input& in, Builder& b) {
+    if constexpr (is_nesting<Rule>) {
+      if (++b.nesting > limits::kMaxNesting) {
+        throw p::parse_error(fmt::format("nesting too deep (more than {} levels of brackets, 'not' or '-')",
+                                         limits::kMaxNesting),
+                             in);
+      }
+    }
+  }
+  template <typename Input>
+  static void success(const Input&, Builder& b) {
+    if constexpr (is_nesting<Rule>) --b.nesting;
+  }
+  template <typename Input>
+  static void failure(const Input&, Builder& b) {
+    if constexpr (is_nesting<Rule>) --b.nesting;
+  }
+};
+
+template <typename Rule>
+using control = p::must_if<g::errors, depth_control>::control<Rule>;
+
+bool is_identifier_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// After a syntax error, resume at the next line that starts a declaration.
+std::size_t next_declaration(std::string_view text, std::size_t from) {
+  static constexpr std::string_view starts[] = {"policy", "schema", "param", "let", "rule", "decision"};
+  std::size_t line = text.find('\n', from);
+  while (line != std::string_view::npos) {
+    std::size_t i = line + 1;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    for (auto word : starts) {
+      if (text.substr(i, word.size()) == word && (i + word.size() >= text.size() || !is_identifier_char(text[i + word.size()]))) {
+        return i;
+      }
+    }
+    line = text.find('\n', i);
+  }
+  return text.size();
+}
+
+// The first offset that is not valid UTF-8 (or is a NUL byte), or npos.
+std::size_t first_invalid_byte(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == 0) return i;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    int length = 0;
+    std::uint32_t cp = 0;
+    if ((c & 0xE0) == 0xC0) { length = 2; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { length = 3; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { length = 4; cp = c & 0x07; }
+    else return i;
+    if (i + static_cast<std::size_t>(length) > s.size()) return i;
+    for (int k = 1; k < length; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
+      if ((cc & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    const bool overlong = (length == 2 && cp < 0x80) || (length == 3 && cp < 0x800) || (length == 4 && cp < 0x10000);
+    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+    i += static_cast<std::size_t>(length);
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+ParseResult parse(const SourceFile& source) {
+  Builder b;
+  const std::string& text = source.text();
+  b.text = text.data();
+  if (text.size() > limits::kMaxPolicyBytes) {
+    b.diagnostics.error({0, 0}, fmt::format("policy is {} bytes; the limit is {} bytes", text.size(), limits::kMaxPolicyBytes));
+    return {std::move(b.module), std::move(b.diagnostics)};
+  }
+  if (const std::size_t bad = first_invalid_byte(text); bad != std::string_view::npos) {
+    const auto at = static_cast<std::uint32_t>(bad);
+    b.diagnostics.error({at, at + 1}, text[bad] == '\0' ? std::string("NUL byte in the policy text")
+                                                       : fmt::format("invalid UTF-8 byte 0x{:02X} in the policy text",
+                                                                     static_cast<unsigned char>(text[bad])));
+    return {std::move(b.module), std::move(b.diagnostics)};
+  }
+  std::size_t offset = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+  while (true) {
+    p::memory_input<p::tracking_mode::lazy> in(text.data() + offset, text.data() + text.size(), source.path());
+    try {
+      p::parse<g::ws>(in, b);
+      if (in.empty()) break;
+      const std::size_t start = static_cast<std::size_t>(in.current() - text.data());
+      if (p::parse<g::declaration, action, control>(in, b)) {
+        offset = static_cast<std::size_t>(in.current() - text.data());
+        continue;
+      }
+      std::size_t end = start;
+      while (end < text.size() && is_identifier_char(text[end])) ++end;
+      const std::string_view word(text.data() + start, end - start);
+      const auto range = SourceRange{static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(std::max(end, start + 1))};
+      b.diagnostics.error(range, word.empty() ? std::string("expected a declaration (policy, schema, param, let, rule or decision)")
+                                              : fmt::format("unexpected '{}'; expected a declaration (policy, schema, param, let, rule or decision)", word));
+      offset = next_declaration(text, start);
+    } catch (const p::parse_error& e) {
+      const std::size_t at = offset + e.positions().front().byte;
+      const auto begin = static_cast<std::uint32_t>(at);
+      b.diagnostics.error({begin, begin + 1}, std::string(e.message()));
+      offset = next_declaration(text, at);
+    }
+    b.reset_stacks();
+  }
+  return {std::move(b.module), std::move(b.diagnostics)};
+}
+
+std::size_t analyze_grammar() { return p::analyze<g::policy_file>(-1); }
+
+}  // namespace tenet

@@ -1,0 +1,73 @@
+// Exact decimal numbers: an int64 coefficient and a base-10 exponent.
+//
+// Why not double: auditors redo decisions by hand, so `2.2 - 1.5 == 0.7` must hold.
+// Why not a big-number library: typical facts (money, scores, rates) have few digits,
+// so an int64 coefficient makes + - * and comparisons a few integer instructions;
+// __int128 intermediates give a checked slow path that rounds half-even to 18 digits.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tenet {
+
+enum class DecimalStatus { ok, overflow, division_by_zero };
+struct DecimalResult;
+
+class Decimal {
+ public:
+  static constexpr int kMaxDigits = 18;      // significant digits kept
+  static constexpr int kMaxExponent = 300;   // scientific exponent range: 1e-300 .. 9.99e300
+  static constexpr int kMinExponent = -300;
+
+  using Status = DecimalStatus;
+  using Result = DecimalResult;
+
+  constexpr Decimal() = default;
+  static Decimal from_int(std::int64_t v);
+
+  // Reads `-12.5`, `1_000`, `1e6`, `3.0E-2` exactly (rounding beyond 18 digits);
+  // empty when the text is not a number or is out of range.
+  enum class ParseError { none, syntax, out_of_range };
+  static std::optional<Decimal> parse(std::string_view text, ParseError* error = nullptr);
+
+  Result add(const Decimal& o) const;
+  Result sub(const Decimal& o) const;
+  Result mul(const Decimal& o) const;
+  Result div(const Decimal& o) const;
+  Decimal negate() const { return Decimal(-coefficient_, exponent_); }
+  Decimal abs() const { return coefficient_ < 0 ? negate() : *this; }
+
+  // Numeric comparison: -1, 0, 1 (2.20 == 2.2).
+  int compare(const Decimal& o) const;
+  bool operator==(const Decimal& o) const { return coefficient_ == o.coefficient_ && exponent_ == o.exponent_; }
+  bool operator<(const Decimal& o) const { return compare(o) < 0; }
+
+  bool is_zero() const { return coefficient_ == 0; }
+  bool is_negative() const { return coefficient_ < 0; }
+  std::int64_t coefficient() const { return coefficient_; }
+  std::int32_t exponent() const { return exponent_; }
+
+  // Shortest exact text: 120000, 0.2, -20, 1.6, 1.5e+300 for very large or small values.
+  std::string to_string() const;
+  void append_to(std::string& out) const;
+
+ private:
+  constexpr Decimal(std::int64_t c, std::int32_t e) : coefficient_(c), exponent_(e) {}
+  // Rounds (half-even, with `sticky` meaning nonzero digits were already dropped)
+  // to 18 digits, strips trailing zeros and checks the exponent range.
+  static Result make(__int128 coefficient, std::int64_t exponent, bool sticky = false);
+
+  std::int64_t coefficient_ = 0;  // |c| < 10^18, no trailing zeros (0 has exponent 0)
+  std::int32_t exponent_ = 0;
+};
+
+// A result that may have failed (overflow, division by zero).
+struct DecimalResult {
+  DecimalStatus status = DecimalStatus::ok;
+  Decimal value;
+};
+
+}  // namespace tenet

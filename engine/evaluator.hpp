@@ -1,0 +1,30 @@
+// Runs a compiled program over one record's slots.
+#pragma once
+
+#include <vector>
+
+#include "engine/program.hpp"
+
+namespace tenet {
+
+// A frame of slots for one thread; reuse it for record after record.
+class Frame {
+ public:
+  explicit Frame(const Program& program) : program_(&program), slots_(program.initial_frame) {}
+
+  // Moves the record's field values into the field slots and runs the lets and conditions.
+  void evaluate(std::vector<Value>& fields);
+  // Computes the `because` holes of one rule (only fired rules need them).
+  void explain(std::uint32_t rule);
+
+  const Value& slot(std::uint32_t i) const { return slots_[i]; }
+  const Program& program() const { return *program_; }
+
+ private:
+  const Program* program_;
+  std::vector<Value> slots_;
+};
+
+void run(const std::vector<Instruction>& code, std::vector<Value>& slots, const Program& program);
+
+}  // namespace tenet

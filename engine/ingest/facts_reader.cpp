@@ -1,0 +1,68 @@
+#include "engine/ingest/facts_reader.hpp"
+
+#include <simdjson.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "engine/ingest/csv_reader.hpp"
+
+namespace tenet {
+
+namespace {
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+}  // namespace
+
+std::optional<FactsFormat> format_from_extension(std::string_view path) {
+  if (ends_with(path, ".jsonl") || ends_with(path, ".ndjson")) return FactsFormat::jsonl;
+  if (ends_with(path, ".json")) return FactsFormat::json_array;
+  if (ends_with(path, ".csv")) return FactsFormat::csv;
+  return std::nullopt;
+}
+
+FactsFormat sniff_format(std::string_view text) {
+  std::size_t i = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n')) ++i;
+  if (i < text.size() && text[i] == '[') return FactsFormat::json_array;
+  if (i < text.size() && text[i] == '{') return FactsFormat::jsonl;
+  return FactsFormat::csv;
+}
+
+bool read_input(const std::string& path, std::string& out, std::string& error) {
+  std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (!f) {
+    error = fmt::format("cannot open {}: {}", path, std::strerror(errno));
+    return false;
+  }
+  char buffer[1 << 16];
+  std::size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) out.append(buffer, n);
+  const bool failed = std::ferror(f) != 0;
+  if (f != stdin) std::fclose(f);
+  if (failed) {
+    error = fmt::format("cannot read {}: {}", path, std::strerror(errno));
+    return false;
+  }
+  return true;
+}
+
+bool read_facts(std::string text, FactsFormat format, const Policy& policy, const RecordSink& sink, std::string& error) {
+  const auto& checked = policy.checked();
+  RecordBuilder builder(checked.schema(), checked.key_field);
+  const std::size_t length = text.size();
+  text.append(simdjson::SIMDJSON_PADDING, '\0');  // simdjson reads up to 64 bytes past the end of a record
+  const std::string_view view(text.data(), length);
+  switch (format) {
+    case FactsFormat::jsonl: read_jsonl(view, text.size(), builder, sink); return true;
+    case FactsFormat::json_array: read_json_array(view, text.size(), builder, sink); return true;
+    case FactsFormat::csv: return read_csv(view, builder, sink, error);
+  }
+  return true;
+}
+
+}  // namespace tenet

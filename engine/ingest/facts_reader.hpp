@@ -1,0 +1,25 @@
+// Facts in: choose the format (JSONL, a JSON array, CSV), read the input, hand every
+// record or record error to a sink in input order.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "engine/ingest/jsonl_reader.hpp"
+
+namespace tenet {
+
+enum class FactsFormat { jsonl, json_array, csv };
+
+// By file extension: .jsonl/.ndjson, .json, .csv; empty for anything else.
+std::optional<FactsFormat> format_from_extension(std::string_view path);
+// From the content: '[' starts a JSON array, '{' JSON lines, anything else CSV.
+FactsFormat sniff_format(std::string_view text);
+
+// Reads a whole file, or standard input for "-".
+bool read_input(const std::string& path, std::string& out, std::string& error);
+
+// False with `error` when the input cannot be read as that format at all (a bad CSV header).
+bool read_facts(std::string text, FactsFormat format, const Policy& policy, const RecordSink& sink, std::string& error);
+
+}  // namespace tenet

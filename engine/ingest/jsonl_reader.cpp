@@ -1,0 +1,272 @@
+#include "engine/ingest/jsonl_reader.hpp"
+
+#include <simdjson.h>
+
+#include <fmt/format.h>
+
+namespace tenet {
+
+namespace od = simdjson::ondemand;
+
+struct JsonRecordParser::Impl {
+  od::parser parser;
+};
+
+JsonRecordParser::JsonRecordParser(RecordBuilder& builder) : impl_(std::make_unique<Impl>()), builder_(builder) {}
+JsonRecordParser::~JsonRecordParser() = default;
+
+namespace {
+
+const char* json_type_phrase(od::json_type t) {
+  switch (t) {
+    case od::json_type::array: return "an array";
+    case od::json_type::object: return "an object";
+    case od::json_type::number: return "a number";
+    case od::json_type::string: return "a string";
+    case od::json_type::boolean: return "a boolean";
+    case od::json_type::null: return "null";
+  }
+  return "a value";
+}
+
+std::string malformed(simdjson::error_code e) { return fmt::format("malformed JSON: {}", simdjson::error_message(e)); }
+
+// A JSON number token, read exactly. JSON's grammar is stricter than the policy language's.
+bool read_number(od::value& v, Value& out, std::string& error, std::string_view field) {
+  std::string_view token = v.raw_json_token();
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\r' || token.back() == '\n')) {
+    token.remove_suffix(1);
+  }
+  for (char c : token) {
+    if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')) {
+      error = fmt::format("malformed JSON: bad number '{}' in field `{}`", token, field);
+      return false;
+    }
+  }
+  Decimal::ParseError why;
+  auto d = Decimal::parse(token, &why);
+  if (!d) {
+    error = why == Decimal::ParseError::out_of_range
+                ? fmt::format("field `{}` is {}, out of the number range (exponents from {} to {})", field, token,
+                              Decimal::kMinExponent, Decimal::kMaxExponent)
+                : fmt::format("malformed JSON: bad number '{}' in field `{}`", token, field);
+    return false;
+  }
+  out = Value::of(*d);
+  return true;
+}
+
+bool read_scalar(od::value& v, TypeKind want, Value& out, std::string& error, std::string_view field, const char* where) {
+  od::json_type type;
+  if (auto e = v.type().get(type)) {
+    error = malformed(e);
+    return false;
+  }
+  const auto wrong = [&]() {
+    error = fmt::format("field `{}`{} is {}, expected {}", field, where, json_type_phrase(type), type_name(Type::of(want)));
+    return false;
+  };
+  switch (want) {
+    case TypeKind::number:
+      if (type != od::json_type::number) return wrong();
+      return read_number(v, out, error, field);
+    case TypeKind::string: {
+      if (type != od::json_type::string) return wrong();
+      std::string_view s;
+      if (auto e = v.get_string().get(s)) {
+        error = malformed(e);
+        return false;
+      }
+      out = Value::of(std::string(s));
+      return true;
+    }
+    case TypeKind::boolean: {
+      if (type != od::json_type::boolean) return wrong();
+      bool b = false;
+      if (auto e = v.get_bool().get(b)) {
+        error = malformed(e);
+        return false;
+      }
+      out = Value::of(b);
+      return true;
+    }
+    default: return wrong();
+  }
+}
+
+}  // namespace
+
+bool JsonRecordParser::parse(const char* json, std::size_t length, std::size_t capacity, Record& out, std::string& error) {
+  builder_.begin();
+  od::document doc;
+  if (auto e = impl_->parser.iterate(json, length, capacity).get(doc)) {
+    error = malformed(e);
+    return false;
+  }
+  od::object object;
+  if (auto e = doc.get_object().get(object)) {
+    od::json_type type;
+    error = (e == simdjson::INCORRECT_TYPE && !doc.type().get(type))
+                ? fmt::format("a record must be a JSON object, but this is {}", json_type_phrase(type))
+                : malformed(e);
+    return false;
+  }
+  for (auto member : object) {
+    std::string_view key;
+    if (auto e = member.unescaped_key().get(key)) {
+      error = malformed(e);
+      return false;
+    }
+    const int index = builder_.field_index(key);
+    od::value v;
+    if (auto e = member.value().get(v)) {
+      error = malformed(e);
+      return false;
+    }
+    if (index < 0) continue;  // fields the schema does not declare are ignored
+    const ast::FieldDecl& field = builder_.field(index);
+    const std::string_view name = field.name.text;
+    bool is_null = false;
+    if (auto e = v.is_null().get(is_null)) {
+      error = malformed(e);
+      return false;
+    }
+    if (is_null) {
+      if (!builder_.set_absent(index, error)) return false;
+      continue;
+    }
+    Value value;
+    if (field.type.is_collection()) {
+      od::array array;
+      if (auto e = v.get_array().get(array)) {
+        od::json_type type;
+        if (e == simdjson::INCORRECT_TYPE && !v.type().get(type)) {
+          error = fmt::format("field `{}` is {}, expected {} (a JSON array)", name, json_type_phrase(type), type_name(field.type));
+        } else {
+          error = malformed(e);
+        }
+        return false;
+      }
+      value = Value::list({});
+      for (auto element : array) {
+        od::value item;
+        if (auto e = element.get(item)) {
+          error = malformed(e);
+          return false;
+        }
+        Value parsed;
+        if (!read_scalar(item, field.type.element, parsed, error, name, " has an element that")) return false;
+        value.items.push_back(std::move(parsed));
+      }
+    } else if (!read_scalar(v, field.type.kind, value, error, name, "")) {
+      return false;
+    }
+    if (!builder_.set(index, std::move(value), error)) return false;
+  }
+  const char* trailing = nullptr;
+  if (!doc.current_location().get(trailing)) {
+    error = "malformed JSON: unexpected text after the record";
+    return false;
+  }
+  return builder_.finish(out, error);
+}
+
+namespace {
+
+bool blank(std::string_view line) {
+  return line.find_first_not_of(" \t\r") == std::string_view::npos;
+}
+
+void emit(const RecordSink& sink, std::size_t line, bool ok, Record& record, std::string& error, RecordBuilder& builder) {
+  if (ok) {
+    sink(line, &record, nullptr);
+  } else {
+    RecordError e{line, builder.id(), std::move(error)};
+    sink(line, nullptr, &e);
+  }
+}
+
+}  // namespace
+
+void read_jsonl(std::string_view text, std::size_t capacity, RecordBuilder& builder, const RecordSink& sink) {
+  JsonRecordParser parser(builder);
+  std::size_t line = 0, start = 0;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") start = 3;
+  while (start < text.size()) {
+    ++line;
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view row = text.substr(start, end - start);
+    if (!blank(row)) {
+      Record record;
+      std::string error;
+      const bool ok = parser.parse(row.data(), row.size(), capacity - start, record, error);
+      emit(sink, line, ok, record, error, builder);
+    }
+    start = end + 1;
+  }
+}
+
+void read_json_array(std::string_view text, std::size_t capacity, RecordBuilder& builder, const RecordSink& sink) {
+  JsonRecordParser parser(builder);
+  std::size_t i = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  std::size_t line = 1;
+  const auto skip_space = [&]() {
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n')) {
+      if (text[i] == '\n') ++line;
+      ++i;
+    }
+  };
+  const auto structural_error = [&](std::string message) {
+    RecordError e{line, std::nullopt, std::move(message)};
+    sink(line, nullptr, &e);
+  };
+  skip_space();
+  if (i >= text.size() || text[i] != '[') {
+    structural_error("malformed JSON: expected '[' to start an array of records");
+    return;
+  }
+  ++i;
+  skip_space();
+  if (i < text.size() && text[i] == ']') return;
+  while (true) {
+    skip_space();
+    if (i >= text.size()) {
+      structural_error("malformed JSON: the array of records is not closed with ']'");
+      return;
+    }
+    // Find the end of this element: a ',' or ']' outside strings and brackets.
+    const std::size_t begin = i, first_line = line;
+    int depth = 0;
+    bool in_string = false;
+    for (; i < text.size(); ++i) {
+      const char c = text[i];
+      if (c == '\n') ++line;
+      if (in_string) {
+        if (c == '\\') ++i;
+        else if (c == '"') in_string = false;
+        continue;
+      }
+      if (c == '"') in_string = true;
+      else if (c == '{' || c == '[') ++depth;
+      else if (c == '}' || c == ']') {
+        if (depth == 0) break;
+        --depth;
+      } else if (c == ',' && depth == 0) break;
+    }
+    Record record;
+    std::string error;
+    const std::string_view element = text.substr(begin, i - begin);
+    const bool ok = parser.parse(element.data(), element.size(), capacity - begin, record, error);
+    emit(sink, first_line, ok, record, error, builder);
+    if (i >= text.size()) {
+      structural_error("malformed JSON: the array of records is not closed with ']'");
+      return;
+    }
+    if (text[i++] == ']') break;
+  }
+  skip_space();
+  if (i < text.size()) structural_error("malformed JSON: unexpected text after the array of records");
+}
+
+}  // namespace tenet

@@ -1,0 +1,34 @@
+// JSON records -> Records, with simdjson's on-demand API: values go straight into
+// slots without a DOM, and numbers are read from their exact decimal text.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string_view>
+
+#include "engine/ingest/record_builder.hpp"
+
+namespace tenet {
+
+// Receives each record, or the reason it is an error, in input order.
+using RecordSink = std::function<void(std::size_t line, Record* record, RecordError* error)>;
+
+class JsonRecordParser {
+ public:
+  explicit JsonRecordParser(RecordBuilder& builder);
+  ~JsonRecordParser();
+  // `json` must stay readable for SIMDJSON_PADDING bytes past its end (`capacity` counts them).
+  bool parse(const char* json, std::size_t length, std::size_t capacity, Record& out, std::string& error);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  RecordBuilder& builder_;
+};
+
+// One JSON object per line; blank lines are skipped. `text` must be padded (see padded_input()).
+void read_jsonl(std::string_view text, std::size_t capacity, RecordBuilder& builder, const RecordSink& sink);
+// One JSON array of objects; each element's line is where it starts.
+void read_json_array(std::string_view text, std::size_t capacity, RecordBuilder& builder, const RecordSink& sink);
+
+}  // namespace tenet

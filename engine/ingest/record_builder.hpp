@@ -1,0 +1,53 @@
+// Shared by every input format: maps a record's named values onto the schema's slots,
+// checks types and required fields, and produces a Record or the reason it is an error.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/tenet.hpp"
+
+namespace tenet {
+
+// A record that could not be decided: its input line, its id when it could be read, and why.
+struct RecordError {
+  std::size_t line = 0;
+  std::optional<std::string> id;
+  std::string message;
+};
+
+class RecordBuilder {
+ public:
+  explicit RecordBuilder(const ast::SchemaDecl& schema, std::uint32_t key_field);
+
+  void begin();
+  // The schema index of a field name, or -1 for a field the schema does not declare (ignored).
+  int field_index(std::string_view name) const;
+  const ast::FieldDecl& field(int index) const { return schema_->fields[static_cast<std::size_t>(index)]; }
+  // Sets a field; false with `error` set when it was already given in this record.
+  bool set(int index, Value value, std::string& error);
+  // Marks a field as given but empty (JSON null, empty CSV cell).
+  bool set_absent(int index, std::string& error);
+  // Completes the record: required fields present, absent optional ones unknown.
+  bool finish(Record& out, std::string& error);
+  // The id, once the key field has been read (for error lines).
+  const std::optional<std::string>& id() const { return id_; }
+
+ private:
+  bool mark(int index, std::string& error);
+
+  const ast::SchemaDecl* schema_;
+  std::uint32_t key_field_;
+  std::unordered_map<std::string_view, int> index_;
+  std::vector<Value> values_;
+  std::vector<std::uint8_t> state_;  // 0 not given, 1 value, 2 absent
+  std::optional<std::string> id_;
+};
+
+// "a string", "an array", ... for wrong-type messages.
+std::string expected_phrase(Type type);
+
+}  // namespace tenet

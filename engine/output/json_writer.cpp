@@ -1,0 +1,111 @@
+#include "engine/output/json_writer.hpp"
+
+#include <fmt/format.h>
+
+#include "engine/trace.hpp"
+
+namespace tenet {
+
+void append_json_string(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          out += fmt::format("\\u{:04x}", c);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void append_json_value(std::string& out, const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::unknown: out += "null"; return;
+    case Value::Kind::boolean: out += v.boolean ? "true" : "false"; return;
+    case Value::Kind::number: v.number.append_to(out); return;
+    case Value::Kind::string: append_json_string(out, v.text); return;
+    case Value::Kind::list:
+      out.push_back('[');
+      for (std::size_t i = 0; i < v.items.size(); ++i) {
+        if (i) out.push_back(',');
+        append_json_value(out, v.items[i]);
+      }
+      out.push_back(']');
+      return;
+  }
+}
+
+void write_decision_json(std::string& out, const Policy& policy, const Decision& d, const Frame* trace) {
+  const auto& rules = policy.checked().module.rules;
+  out += "{\"id\":";
+  append_json_string(out, d.id);
+  out += ",\"decision\":";
+  if (policy.hit() == ast::HitPolicy::collect) {
+    out.push_back('[');
+    for (std::size_t i = 0; i < d.actions.size(); ++i) {
+      if (i) out.push_back(',');
+      append_json_string(out, d.actions[i]);
+    }
+    out.push_back(']');
+  } else {
+    append_json_string(out, d.actions.front());
+  }
+  out += ",\"recommendations\":[";
+  for (std::size_t i = 0; i < d.recommendations.size(); ++i) {
+    const Recommendation& r = d.recommendations[i];
+    if (i) out.push_back(',');
+    out += "{\"rule\":";
+    append_json_string(out, rules[r.rule].name.text);
+    out += ",\"action\":";
+    append_json_string(out, r.action);
+    out += fmt::format(",\"priority\":{},\"chosen\":{}", r.priority, r.chosen ? "true" : "false");
+    if (r.overridden_by >= 0) {
+      out += ",\"overridden_by\":";
+      append_json_string(out, rules[static_cast<std::size_t>(r.overridden_by)].name.text);
+    }
+    if (r.has_because) {
+      out += ",\"because\":";
+      append_json_string(out, r.because);
+    }
+    out.push_back('}');
+  }
+  out += "],\"flags\":[";
+  for (std::size_t i = 0; i < d.flags.size(); ++i) {
+    if (i) out.push_back(',');
+    append_json_string(out, policy.checked().flags[d.flags[i]].name);
+  }
+  const PolicyInfo& info = policy.info();
+  out += "],\"policy\":{\"name\":";
+  append_json_string(out, info.name);
+  out += ",\"version\":";
+  append_json_string(out, info.version);
+  out += ",\"sha256\":";
+  append_json_string(out, info.sha256);
+  out.push_back('}');
+  if (trace) {
+    out += ",\"trace\":";
+    append_trace_json(out, policy, d, *trace);
+  }
+  out += "}\n";
+}
+
+void write_error_json(std::string& out, const RecordError& e) {
+  out += fmt::format("{{\"line\":{}", e.line);
+  if (e.id) {
+    out += ",\"id\":";
+    append_json_string(out, *e.id);
+  }
+  out += ",\"error\":";
+  append_json_string(out, e.message);
+  out += "}\n";
+}
+
+}  // namespace tenet

@@ -1,0 +1,21 @@
+// Decisions and record errors as JSON lines, written directly (no DOM per record).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "engine/ingest/record_builder.hpp"
+#include "engine/tenet.hpp"
+
+namespace tenet {
+
+void append_json_string(std::string& out, std::string_view s);
+// Numbers in their exact decimal form; unknown as null; lists as arrays.
+void append_json_value(std::string& out, const Value& v);
+
+// One line (with '\n'): the output contract of docs/language.md. `trace` adds the rule trace.
+void write_decision_json(std::string& out, const Policy& policy, const Decision& decision, const Frame* trace);
+// {"line":N,"id":"...","error":"..."}
+void write_error_json(std::string& out, const RecordError& error);
+
+}  // namespace tenet

@@ -1,0 +1,16 @@
+// Decisions for people: the decision first, then each reason, then what was overridden.
+#pragma once
+
+#include <string>
+
+#include "engine/ingest/record_builder.hpp"
+#include "engine/tenet.hpp"
+
+namespace tenet {
+
+void write_text_header(std::string& out, const Policy& policy);
+void write_decision_text(std::string& out, const Policy& policy, const Decision& decision);
+void write_error_text(std::string& out, const RecordError& error);
+void write_text_footer(std::string& out, std::size_t decided, std::size_t errors);
+
+}  // namespace tenet

@@ -1,0 +1,192 @@
+#include "engine/program.hpp"
+
+namespace tenet {
+
+using ast::Expr;
+using ast::ExprKind;
+using ast::Op;
+
+Value literal_value(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::number: return Value::of(e.number);
+    case ExprKind::string: return Value::of(e.text);
+    case ExprKind::boolean: return Value::of(e.flag);
+    case ExprKind::collection: {
+      std::vector<Value> items;
+      for (const auto& item : e.operands) items.push_back(literal_value(*item));
+      Value v = Value::list(std::move(items));
+      if (e.type.kind == TypeKind::set) make_set(v);
+      return v;
+    }
+    default: return Value::unknown("not a literal");
+  }
+}
+
+namespace {
+
+class Compiler {
+ public:
+  Compiler(const CheckedPolicy& policy, const ParamValues& params, Program& out) : policy_(policy), params_(params), p_(out) {}
+
+  void run() {
+    const auto& m = policy_.module;
+    p_.field_count = static_cast<std::uint32_t>(policy_.schema().fields.size());
+    p_.initial_frame.resize(p_.field_count);
+    for (const auto& param : m.params) {
+      auto given = params_.find(param.name.text);
+      param_slots_.push_back(constant(given != params_.end() ? given->second : literal_value(*param.value)));
+    }
+    let_slots_.assign(m.lets.size(), 0);
+    p_.rules.resize(m.rules.size());
+    for (const auto& node : policy_.order) {
+      if (node.kind == GraphNode::Kind::let) {
+        let_slots_[node.index] = emit(*m.lets[node.index].value, p_.code);
+      } else {
+        p_.rules[node.index].condition = emit(*m.rules[node.index].when, p_.code);
+      }
+    }
+    for (const auto& flag : policy_.flags) {
+      std::vector<std::uint32_t> slots;
+      for (auto r : flag.setters) slots.push_back(p_.rules[r].condition);
+      p_.flag_setters.push_back(std::move(slots));
+    }
+    for (std::size_t i = 0; i < m.rules.size(); ++i) {
+      if (!m.rules[i].because) continue;
+      auto& rule = p_.rules[i];
+      for (const auto& part : m.rules[i].because->parts) {
+        if (part.expr) {
+          rule.because.push_back({{}, emit(*part.expr, rule.explain)});
+        } else {
+          rule.because.push_back({part.text, -1});
+        }
+      }
+    }
+  }
+
+ private:
+  std::uint32_t new_slot() {
+    p_.initial_frame.emplace_back();
+    return static_cast<std::uint32_t>(p_.initial_frame.size() - 1);
+  }
+  std::uint32_t constant(Value v) {
+    const std::uint32_t slot = new_slot();
+    p_.initial_frame[slot] = std::move(v);
+    return slot;
+  }
+
+  std::uint32_t emit(const Expr& e, std::vector<Instruction>& code) {
+    const std::uint32_t slot = emit_node(e, code);
+    p_.slot_of[&e] = slot;
+    return slot;
+  }
+
+  std::uint32_t instruction(OpCode op, const Expr& e, std::vector<Instruction>& code, std::uint32_t a = 0,
+                            std::uint32_t b = 0, std::uint32_t c = 0) {
+    const std::uint32_t dst = new_slot();
+    code.push_back({op, e.type.kind == TypeKind::set, dst, a, b, c, &e});
+    return dst;
+  }
+
+  std::uint32_t emit_node(const Expr& e, std::vector<Instruction>& code) {
+    switch (e.kind) {
+      case ExprKind::number:
+      case ExprKind::string:
+      case ExprKind::boolean:
+      case ExprKind::collection:
+        for (const auto& item : e.operands) p_.slot_of[item.get()] = constant(literal_value(*item));
+        return constant(literal_value(e));
+      case ExprKind::name:
+        switch (e.ref) {
+          case ast::RefKind::field: return e.ref_index;
+          case ast::RefKind::param: return param_slots_[e.ref_index];
+          case ast::RefKind::let: return let_slots_[e.ref_index];
+          default: return constant(Value::unknown("unresolved name"));
+        }
+      case ExprKind::unary: {
+        const std::uint32_t a = emit(*e.operands[0], code);
+        return instruction(e.op == Op::negate ? OpCode::negate : OpCode::logical_not, e, code, a);
+      }
+      case ExprKind::binary: {
+        const std::uint32_t a = emit(*e.operands[0], code);
+        const std::uint32_t b = emit(*e.operands[1], code);
+        return instruction(binary_opcode(e), e, code, a, b);
+      }
+      case ExprKind::between: {
+        const std::uint32_t a = emit(*e.operands[0], code);
+        const std::uint32_t b = emit(*e.operands[1], code);
+        const std::uint32_t c = emit(*e.operands[2], code);
+        return instruction(OpCode::between, e, code, a, b, c);
+      }
+      case ExprKind::presence: {
+        const std::uint32_t a = emit(*e.operands[0], code);
+        return instruction(e.flag ? OpCode::is_missing : OpCode::is_present, e, code, a);
+      }
+      case ExprKind::call: return emit_call(e, code);
+    }
+    return constant(Value::unknown("unsupported expression"));
+  }
+
+  static OpCode binary_opcode(const Expr& e) {
+    const bool collections = e.operands[0]->type.is_collection();
+    switch (e.op) {
+      case Op::add: return OpCode::add;
+      case Op::sub: return collections ? OpCode::difference : OpCode::sub;
+      case Op::mul: return OpCode::mul;
+      case Op::div: return OpCode::div;
+      case Op::intersect: return OpCode::intersect;
+      case Op::unite: return OpCode::unite;
+      case Op::eq: return OpCode::eq;
+      case Op::ne: return OpCode::ne;
+      case Op::lt: return OpCode::lt;
+      case Op::le: return OpCode::le;
+      case Op::gt: return OpCode::gt;
+      case Op::ge: return OpCode::ge;
+      case Op::logical_and: return OpCode::logical_and;
+      case Op::logical_or: return OpCode::logical_or;
+      case Op::in: return OpCode::in;
+      case Op::not_in: return OpCode::not_in;
+      default: return OpCode::add;
+    }
+  }
+
+  std::uint32_t emit_call(const Expr& e, std::vector<Instruction>& code) {
+    const std::string& f = e.text;
+    if (f == "fired" || f == "flagged") {
+      const Expr& arg = *e.operands[0];
+      const bool rule = f == "fired";
+      // The argument names a rule or flag; it has no value of its own.
+      const std::uint32_t dst = rule ? instruction(OpCode::fired, e, code, p_.rules[arg.ref_index].condition)
+                                     : instruction(OpCode::flagged, e, code, 0, 0, arg.ref_index);
+      p_.slot_of[&arg] = dst;
+      return dst;
+    }
+    std::uint32_t args[2] = {0, 0};
+    for (std::size_t i = 0; i < e.operands.size() && i < 2; ++i) args[i] = emit(*e.operands[i], code);
+    OpCode op = OpCode::count;
+    if (f == "count") op = OpCode::count;
+    else if (f == "any") op = OpCode::any;
+    else if (f == "min") op = OpCode::min;
+    else if (f == "max") op = OpCode::max;
+    else if (f == "abs") op = OpCode::abs;
+    else if (f == "coalesce") op = OpCode::coalesce;
+    else if (f == "lower") op = OpCode::lower;
+    else if (f == "contains") op = e.operands[0]->type.is_collection() ? OpCode::contains_item : OpCode::contains_text;
+    return instruction(op, e, code, args[0], args[1]);
+  }
+
+  const CheckedPolicy& policy_;
+  const ParamValues& params_;
+  Program& p_;
+  std::vector<std::uint32_t> param_slots_;
+  std::vector<std::uint32_t> let_slots_;
+};
+
+}  // namespace
+
+Program compile_program(const CheckedPolicy& policy, const ParamValues& params) {
+  Program program;
+  Compiler(policy, params, program).run();
+  return program;
+}
+
+}  // namespace tenet

@@ -1,0 +1,69 @@
+// The flat compiled form of a checked policy: instructions over value slots.
+//
+// Every expression node owns one slot; its instruction writes the node's value there.
+// Record fields are the first slots, params and literals are constant slots filled once,
+// and a name reference simply reuses the slot of what it names, so evaluating a record is
+// one pass over a vector with no name lookup, and a trace is a read of the slots.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "dsl/checker.hpp"
+#include "engine/value.hpp"
+
+namespace tenet {
+
+enum class OpCode : std::uint8_t {
+  negate, logical_not,
+  add, sub, mul, div,
+  difference, intersect, unite,
+  eq, ne, lt, le, gt, ge,
+  logical_and, logical_or,
+  in, not_in, between,
+  is_missing, is_present,
+  count, any, min, max, abs, coalesce, lower, contains_text, contains_item,
+  fired, flagged,
+};
+
+// dst = code(a, b, c); `node` is the expression it computes, for traces and debugging.
+struct Instruction {
+  OpCode code;
+  bool makes_set = false;  // the result is a set: sort and deduplicate it
+  std::uint32_t dst = 0;
+  std::uint32_t a = 0, b = 0, c = 0;
+  const ast::Expr* node = nullptr;
+};
+
+// A piece of a `because` text: literal text, or the value in a slot.
+struct TemplatePiece {
+  std::string text;
+  std::int64_t slot = -1;
+};
+
+struct CompiledRule {
+  std::uint32_t condition = 0;              // slot of the `when` expression
+  std::vector<Instruction> explain;         // computes the `because` holes
+  std::vector<TemplatePiece> because;
+};
+
+struct Program {
+  std::uint32_t field_count = 0;
+  std::vector<Value> initial_frame;         // constants in place; fields and results empty
+  std::vector<Instruction> code;            // lets and rule conditions, dependencies first
+  std::vector<CompiledRule> rules;          // in declaration order
+  std::vector<std::vector<std::uint32_t>> flag_setters;  // per flag: the condition slots of its rules
+  std::unordered_map<const ast::Expr*, std::uint32_t> slot_of;
+};
+
+// Values given on the command line replace the params' literals: name -> value.
+using ParamValues = std::unordered_map<std::string, Value>;
+
+Program compile_program(const CheckedPolicy& policy, const ParamValues& params);
+
+// The constant value of a literal expression (params, set literals).
+Value literal_value(const ast::Expr& e);
+
+}  // namespace tenet

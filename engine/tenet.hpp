@@ -1,0 +1,114 @@
+// The public API: compile a policy, evaluate records, read decisions.
+//
+//   auto compiled = tenet::Policy::compile(tenet::SourceFile(path, text));
+//   if (!compiled.policy) { print(tenet::render(compiled.source(), compiled.diagnostics)); }
+//   tenet::Evaluator evaluator(*compiled.policy);          // one per thread
+//   tenet::Decision d = evaluator.evaluate(std::move(record));
+//
+// A compiled Policy is immutable and may be shared by any number of threads.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "dsl/checker.hpp"
+#include "dsl/diagnostics.hpp"
+#include "dsl/source.hpp"
+#include "engine/evaluator.hpp"
+#include "engine/program.hpp"
+#include "engine/value.hpp"
+
+namespace tenet {
+
+// Names the policy in every output, so every decision can be traced to its exact source.
+struct PolicyInfo {
+  std::string name;
+  std::string title;
+  std::string version;
+  std::string sha256;  // of the source bytes
+};
+
+// One record's field values, in schema order (absent optional fields are unknown).
+struct Record {
+  std::vector<Value> fields;
+  std::string id;
+};
+
+enum class RuleStatus : std::uint8_t { not_fired, fired, unknown };
+const char* status_name(RuleStatus s);
+
+struct Recommendation {
+  std::uint32_t rule = 0;
+  std::string action;
+  std::int64_t priority = 0;
+  bool chosen = false;
+  std::int64_t overridden_by = -1;  // rule index of the winner, when not chosen
+  bool has_because = false;
+  std::string because;
+};
+
+// A fired rule whose action is `flag NAME`.
+struct RaisedFlag {
+  std::uint32_t rule = 0;
+  std::uint32_t flag = 0;
+  bool has_because = false;
+  std::string because;
+};
+
+struct Decision {
+  std::string id;
+  std::vector<std::string> actions;              // the chosen action (one, or all under `collect`)
+  std::vector<Recommendation> recommendations;   // every fired recommendation, in decision order
+  std::vector<std::uint32_t> flags;              // flags raised, in order of first declaration
+  std::vector<RaisedFlag> raised;                // the rules that raised them
+  std::vector<RuleStatus> statuses;              // per rule, in declaration order
+};
+
+class Policy {
+ public:
+  struct CompileResult {
+    std::shared_ptr<const Policy> policy;  // set when there are no errors
+    Diagnostics diagnostics;               // errors and warnings, for render()
+    std::vector<std::string> param_errors; // bad --param overrides (no source location)
+    std::shared_ptr<const SourceFile> source_file;
+    const SourceFile& source() const { return *source_file; }
+  };
+
+  // `params` are NAME=VALUE overrides, checked against each param's type.
+  static CompileResult compile(SourceFile source, const std::vector<std::pair<std::string, std::string>>& params = {});
+
+  const PolicyInfo& info() const { return info_; }
+  const CheckedPolicy& checked() const { return checked_; }
+  const Program& program() const { return program_; }
+  const SourceFile& source() const { return *source_; }
+  ast::HitPolicy hit() const { return *checked_.decision().hit; }
+
+ private:
+  Policy() = default;
+  std::shared_ptr<const SourceFile> source_;
+  CheckedPolicy checked_;
+  Program program_;
+  PolicyInfo info_;
+};
+
+// Evaluates records one after another against one policy; one per thread.
+class Evaluator {
+ public:
+  explicit Evaluator(const Policy& policy) : policy_(&policy), frame_(policy.program()) {}
+  Decision evaluate(Record record);
+  // The slots of the last evaluation, for traces.
+  const Frame& frame() const { return frame_; }
+  const Policy& policy() const { return *policy_; }
+
+ private:
+  const Policy* policy_;
+  Frame frame_;
+};
+
+// Parses a --param value as the given type: numbers exactly, `true`/`false`,
+// lists and sets as comma-separated items.
+std::optional<Value> parse_param_value(Type type, std::string_view text, std::string& error);
+
+}  // namespace tenet

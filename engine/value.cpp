@@ -1,0 +1,56 @@
+#include "engine/value.hpp"
+
+#include <algorithm>
+
+namespace tenet {
+
+bool equal(const Value& a, const Value& b) {
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case Value::Kind::unknown: return false;
+    case Value::Kind::boolean: return a.boolean == b.boolean;
+    case Value::Kind::number: return a.number.compare(b.number) == 0;
+    case Value::Kind::string: return a.text == b.text;
+    case Value::Kind::list:
+      return a.items.size() == b.items.size() &&
+             std::equal(a.items.begin(), a.items.end(), b.items.begin(), [](const Value& x, const Value& y) { return equal(x, y); });
+  }
+  return false;
+}
+
+bool less(const Value& a, const Value& b) {
+  if (a.kind != b.kind) return a.kind < b.kind;
+  if (a.kind == Value::Kind::number) return a.number.compare(b.number) < 0;
+  return a.text < b.text;
+}
+
+void make_set(Value& v) {
+  std::sort(v.items.begin(), v.items.end(), less);
+  v.items.erase(std::unique(v.items.begin(), v.items.end(), [](const Value& x, const Value& y) { return equal(x, y); }),
+                v.items.end());
+}
+
+bool contains(const Value& list, const Value& item) {
+  return std::any_of(list.items.begin(), list.items.end(), [&](const Value& x) { return equal(x, item); });
+}
+
+void append_readable(std::string& out, const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::unknown: out += "unknown"; return;
+    case Value::Kind::boolean: out += v.boolean ? "true" : "false"; return;
+    case Value::Kind::number: v.number.append_to(out); return;
+    case Value::Kind::string: out += v.text; return;
+    case Value::Kind::list:
+      if (v.items.empty()) {
+        out += "(none)";
+        return;
+      }
+      for (std::size_t i = 0; i < v.items.size(); ++i) {
+        if (i) out += ", ";
+        append_readable(out, v.items[i]);
+      }
+      return;
+  }
+}
+
+}  // namespace tenet
