@@ -159,6 +159,9 @@ struct Module {
   std::vector<LetDecl> lets;
   std::vector<RuleDecl> rules;
   std::vector<DecisionDecl> decisions;
+  // Some declaration failed to parse: the checker then stays quiet about what may be
+  // missing only because of it (absent declarations, unknown names).
+  bool incomplete = false;
 };
 
 }  // namespace tenet::ast

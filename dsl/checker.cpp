@@ -116,7 +116,7 @@ class Checker {
   // ---- declarations ----
   void check_singletons() {
     const auto exactly_one = [&](std::size_t count, SourceRange second, const char* what, const char* form) {
-      if (count == 0) d_.error({0, 0}, fmt::format("missing {} declaration ({})", what, form));
+      if (count == 0 && !m_.incomplete) d_.error({0, 0}, fmt::format("missing {} declaration ({})", what, form));
       if (count > 1) d_.error(second, fmt::format("a policy has exactly one {} declaration", what));
     };
     exactly_one(m_.policies.size(), m_.policies.size() > 1 ? m_.policies[1].range : SourceRange{}, "'policy'",
@@ -244,6 +244,12 @@ class Checker {
   }
 
   // ---- expressions ----
+  // After a syntax error a name may be unknown only because its declaration did not parse.
+  Type fail_quietly(Expr& e) {
+    e.type = kError;
+    return kError;
+  }
+
   Type fail(Expr& e, std::string message) {
     d_.error(e.range, std::move(message));
     e.type = kError;
@@ -310,6 +316,7 @@ class Checker {
   Type resolve(Expr& e, Dependencies* deps) {
     auto it = values_.find(e.text);
     if (it == values_.end()) {
+      if (m_.incomplete) return fail_quietly(e);
       const auto suggestion = closest(e.text, value_names());
       if (!suggestion) return fail(e, fmt::format("unknown name '{}' (not a field, param or let)", e.text));
       const RefKind kind = values_.at(*suggestion).kind;
@@ -458,6 +465,7 @@ class Checker {
     if (is_rule) {
       auto it = rules_.find(arg.text);
       if (it == rules_.end()) {
+        if (m_.incomplete) return fail_quietly(arg);
         std::vector<std::string> names;
         for (const auto& [name, index] : rules_) names.push_back(name);
         const auto suggestion = closest(arg.text, names);
@@ -471,6 +479,7 @@ class Checker {
     }
     auto it = std::find_if(flags_.begin(), flags_.end(), [&](const FlagInfo& f) { return f.name == arg.text; });
     if (it == flags_.end()) {
+      if (m_.incomplete) return fail_quietly(arg);
       std::vector<std::string> names;
       for (const auto& f : flags_) names.push_back(f.name);
       const auto suggestion = closest(arg.text, names);
@@ -583,7 +592,7 @@ CheckResult check(ast::Module module) {
   CheckedPolicy checked;
   checked.module = std::move(module);
   result.diagnostics = Checker(checked.module).run(checked);
-  if (!result.diagnostics.has_errors()) {
+  if (!result.diagnostics.has_errors() && !checked.module.incomplete) {
     const auto& fields = checked.schema().fields;
     for (std::size_t i = 0; i < fields.size(); ++i) {
       if (fields[i].is_key) checked.key_field = static_cast<std::uint32_t>(i);

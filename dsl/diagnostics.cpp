@@ -45,18 +45,21 @@ const char* severity_name(Severity s) {
   return "error";
 }
 
-// Source lines may hold anything (binary garbage, invalid UTF-8): show them safely.
+// Source lines may hold anything (binary garbage, invalid UTF-8): show them safely,
+// one output byte per input byte so that the caret still lines up.
 std::string printable(std::string_view line) {
   std::string out;
   out.reserve(line.size());
-  for (unsigned char c : line) {
-    if (c == '\t' || (c >= 0x20 && c < 0x7f)) {
-      out.push_back(static_cast<char>(c));
-    } else if (c >= 0x80) {
-      out.push_back(static_cast<char>(c));  // UTF-8 bytes; the parser already rejected invalid sequences
-    } else {
-      out.push_back('?');
+  for (std::size_t i = 0; i < line.size();) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    const std::size_t length = c == 0 ? 0 : utf8_sequence_length(line, i);
+    if (length > 1) {
+      out.append(line.substr(i, length));
+      i += length;
+      continue;
     }
+    out.push_back(length == 1 && (c == '\t' || c >= 0x20) && c != 0x7f ? static_cast<char>(c) : '?');
+    ++i;
   }
   return out;
 }
@@ -65,15 +68,34 @@ void render_one(std::string& out, const SourceFile& source, Severity severity, S
                 const std::string& message) {
   const LineColumn at = source.locate(range.begin);
   out += fmt::format("{}:{}:{}: {}: {}\n", source.path(), at.line, at.column, severity_name(severity), message);
-  const std::string_view line = source.line_text(at.line);
+  std::string_view line = source.line_text(at.line);
+  // Show a window of a very long line around the column.
+  constexpr std::uint32_t kWindow = 100;
+  std::string_view prefix, suffix;
+  std::uint32_t column = at.column;
+  if (line.size() > 2 * kWindow && column > kWindow) {
+    const std::uint32_t cut = column - kWindow / 2;
+    line.remove_prefix(cut);
+    column -= cut;
+    prefix = "...";
+  }
+  if (line.size() > 2 * kWindow) {
+    line = line.substr(0, 2 * kWindow);
+    suffix = "...";
+  }
   if (line.empty() && at.column == 1 && range.begin >= source.text().size() && source.text().empty()) return;
   out += "  ";
+  out += prefix;
   out += printable(line);
+  out += suffix;
   out += "\n  ";
-  for (std::uint32_t i = 1; i < at.column && i - 1 < line.size(); ++i) out.push_back(line[i - 1] == '\t' ? '\t' : ' ');
+  out.append(prefix.size(), ' ');
+  for (std::uint32_t i = 1; i < column && i - 1 < line.size(); ++i) out.push_back(line[i - 1] == '\t' ? '\t' : ' ');
   out.push_back('^');
   const LineColumn end = source.locate(range.end);
-  if (end.line == at.line && end.column > at.column + 1) out.append(end.column - at.column - 1, '~');
+  if (end.line == at.line && end.column > at.column + 1) {
+    out.append(std::min<std::size_t>(end.column - at.column - 1, line.size() - std::min<std::size_t>(line.size(), column)), '~');
+  }
   out.push_back('\n');
 }
 

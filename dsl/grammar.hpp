@@ -31,15 +31,15 @@ struct kw_param : TAO_PEGTL_KEYWORD("param") {};
 struct kw_let : TAO_PEGTL_KEYWORD("let") {};
 struct kw_rule : TAO_PEGTL_KEYWORD("rule") {};
 struct kw_decision : TAO_PEGTL_KEYWORD("decision") {};
+struct kw_when : TAO_PEGTL_KEYWORD("when") {};
+struct kw_then : TAO_PEGTL_KEYWORD("then") {};
+struct kw_because : TAO_PEGTL_KEYWORD("because") {};
 // Contextual keywords: recognised only where they can stand, so they stay usable as names.
 struct kw_version : TAO_PEGTL_KEYWORD("version") {};
 struct kw_key : TAO_PEGTL_KEYWORD("key") {};
 struct kw_optional : TAO_PEGTL_KEYWORD("optional") {};
 struct kw_title : TAO_PEGTL_KEYWORD("title") {};
 struct kw_source : TAO_PEGTL_KEYWORD("source") {};
-struct kw_when : TAO_PEGTL_KEYWORD("when") {};
-struct kw_then : TAO_PEGTL_KEYWORD("then") {};
-struct kw_because : TAO_PEGTL_KEYWORD("because") {};
 struct kw_tags : TAO_PEGTL_KEYWORD("tags") {};
 struct kw_recommend : TAO_PEGTL_KEYWORD("recommend") {};
 struct kw_flag : TAO_PEGTL_KEYWORD("flag") {};
@@ -56,7 +56,8 @@ struct kw_set : TAO_PEGTL_KEYWORD("set") {};
 
 // Reserved words cannot name anything.
 struct reserved : p::sor<kw_and, kw_or, kw_not, kw_in, kw_between, kw_is, kw_missing, kw_present, kw_true, kw_false,
-                         kw_policy, kw_schema, kw_param, kw_let, kw_rule, kw_decision> {};
+                         kw_policy, kw_schema, kw_param, kw_let, kw_rule, kw_decision, kw_when, kw_then,
+                         kw_because> {};
 struct name : p::seq<p::not_at<reserved>, p::identifier> {};
 
 // Numbers: 12, 3.5, 1_000_000, 1e6, 30%.

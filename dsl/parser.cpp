@@ -661,10 +661,13 @@ bool is_identifier_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-// After a syntax error, resume at the next line that starts a declaration.
-std::size_t next_declaration(std::string_view text, std::size_t from) {
+// After a syntax error, resume at the first line after `declaration_start` that starts a
+// declaration (possibly the line of the error itself, when it ran into the next declaration).
+std::size_t next_declaration(std::string_view text, std::size_t declaration_start, std::size_t error_at) {
   static constexpr std::string_view starts[] = {"policy", "schema", "param", "let", "rule", "decision"};
-  std::size_t line = text.find('\n', from);
+  const std::size_t line_of_error = text.rfind('\n', error_at == 0 ? 0 : error_at - 1);
+  std::size_t line = line_of_error == std::string_view::npos || line_of_error < declaration_start
+                         ? text.find('\n', declaration_start) : line_of_error;
   while (line != std::string_view::npos) {
     std::size_t i = line + 1;
     while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
@@ -680,29 +683,10 @@ std::size_t next_declaration(std::string_view text, std::size_t from) {
 
 // The first offset that is not valid UTF-8 (or is a NUL byte), or npos.
 std::size_t first_invalid_byte(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == 0) return i;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    int length = 0;
-    std::uint32_t cp = 0;
-    if ((c & 0xE0) == 0xC0) { length = 2; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { length = 3; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { length = 4; cp = c & 0x07; }
-    else return i;
-    if (i + static_cast<std::size_t>(length) > s.size()) return i;
-    for (int k = 1; k < length; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
-      if ((cc & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    const bool overlong = (length == 2 && cp < 0x80) || (length == 3 && cp < 0x800) || (length == 4 && cp < 0x10000);
-    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
-    i += static_cast<std::size_t>(length);
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t length = s[i] == '\0' ? 0 : utf8_sequence_length(s, i);
+    if (length == 0) return i;
+    i += length;
   }
   return std::string_view::npos;
 }
@@ -715,6 +699,7 @@ ParseResult parse(const SourceFile& source) {
   b.text = text.data();
   if (text.size() > limits::kMaxPolicyBytes) {
     b.diagnostics.error({0, 0}, fmt::format("policy is {} bytes; the limit is {} bytes", text.size(), limits::kMaxPolicyBytes));
+    b.module.incomplete = true;
     return {std::move(b.module), std::move(b.diagnostics)};
   }
   if (const std::size_t bad = first_invalid_byte(text); bad != std::string_view::npos) {
@@ -722,15 +707,18 @@ ParseResult parse(const SourceFile& source) {
     b.diagnostics.error({at, at + 1}, text[bad] == '\0' ? std::string("NUL byte in the policy text")
                                                        : fmt::format("invalid UTF-8 byte 0x{:02X} in the policy text",
                                                                      static_cast<unsigned char>(text[bad])));
+    b.module.incomplete = true;
     return {std::move(b.module), std::move(b.diagnostics)};
   }
   std::size_t offset = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
   while (true) {
     p::memory_input<p::tracking_mode::lazy> in(text.data() + offset, text.data() + text.size(), source.path());
+    std::size_t declaration_start = offset;
     try {
       p::parse<g::ws>(in, b);
       if (in.empty()) break;
       const std::size_t start = static_cast<std::size_t>(in.current() - text.data());
+      declaration_start = start;
       if (p::parse<g::declaration, action, control>(in, b)) {
         offset = static_cast<std::size_t>(in.current() - text.data());
         continue;
@@ -739,14 +727,16 @@ ParseResult parse(const SourceFile& source) {
       while (end < text.size() && is_identifier_char(text[end])) ++end;
       const std::string_view word(text.data() + start, end - start);
       const auto range = SourceRange{static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(std::max(end, start + 1))};
+      b.module.incomplete = true;
       b.diagnostics.error(range, word.empty() ? std::string("expected a declaration (policy, schema, param, let, rule or decision)")
                                               : fmt::format("unexpected '{}'; expected a declaration (policy, schema, param, let, rule or decision)", word));
-      offset = next_declaration(text, start);
+      offset = next_declaration(text, start, start);
     } catch (const p::parse_error& e) {
       const std::size_t at = offset + e.positions().front().byte;
       const auto begin = static_cast<std::uint32_t>(at);
       b.diagnostics.error({begin, begin + 1}, std::string(e.message()));
-      offset = next_declaration(text, at);
+      b.module.incomplete = true;
+      offset = next_declaration(text, declaration_start, at);
     }
     b.reset_stacks();
   }

@@ -39,4 +39,8 @@ class SourceFile {
   std::vector<std::uint32_t> line_starts_;
 };
 
+// The length of the valid UTF-8 sequence at s[i] (1 to 4), or 0 when it is invalid
+// (bad lead or continuation byte, overlong form, surrogate, beyond U+10FFFF).
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
+
 }  // namespace tenet
