@@ -157,20 +157,23 @@ class Checker {
   void declare(const ast::Identifier& name, RefKind kind, std::uint32_t index) {
     auto [it, inserted] = values_.emplace(name.text, Declared{kind, index, name.range});
     if (!inserted) {
+      // Already an error: do not also warn that the duplicate is unused.
+      if (kind == RefKind::param) param_used_[index] = true;
+      if (kind == RefKind::let) let_used_[index] = true;
       d_.error(name.range, fmt::format("'{}' is already declared as a {}", name.text, kind_word(it->second.kind)),
                {{it->second.where, "first declared here"}});
     }
   }
 
   void declare_values() {
+    param_used_.assign(m_.params.size(), false);
+    let_used_.assign(m_.lets.size(), false);
     if (!m_.schemas.empty()) {
       const auto& fields = m_.schemas.front().fields;
       for (std::size_t i = 0; i < fields.size(); ++i) declare(fields[i].name, RefKind::field, static_cast<std::uint32_t>(i));
     }
     for (std::size_t i = 0; i < m_.params.size(); ++i) declare(m_.params[i].name, RefKind::param, static_cast<std::uint32_t>(i));
     for (std::size_t i = 0; i < m_.lets.size(); ++i) declare(m_.lets[i].name, RefKind::let, static_cast<std::uint32_t>(i));
-    param_used_.assign(m_.params.size(), false);
-    let_used_.assign(m_.lets.size(), false);
   }
 
   void declare_rules_and_flags() {

@@ -76,11 +76,14 @@ struct quoted : p::seq<p::one<'"'>, p::star<p::sor<escape, p::not_one<'"', '\\',
 struct string_lit : quoted {};
 
 // ---- expressions -------------------------------------------------------------
+// Nesting constructs are OPENER followed by a *_body rule: the parser counts depth on the
+// bodies, which are entered only once the opener matched.
 struct expr;
 
 struct paren_expr : p::seq<expr> {};
 struct paren_close : p::one<')'> {};
-struct paren : p::seq<p::one<'('>, ws, p::must<paren_expr>, ws, p::must<paren_close>> {};
+struct paren_body : p::seq<ws, p::must<paren_expr>, ws, p::must<paren_close>> {};
+struct paren : p::seq<p::one<'('>, paren_body> {};
 
 struct true_lit : kw_true {};
 struct false_lit : kw_false {};
@@ -88,25 +91,28 @@ struct false_lit : kw_false {};
 struct collection_item : p::sor<signed_number_lit, string_lit> {};
 struct set_open : p::one<'{'> {};
 struct set_close : p::one<'}'> {};
-struct set_lit : p::seq<set_open, ws, p::opt<p::list<collection_item, comma, p::space>>, ws, p::must<set_close>> {};
+struct set_body : p::seq<ws, p::opt<p::list<collection_item, comma, p::space>>, ws, p::must<set_close>> {};
+struct set_lit : p::seq<set_open, set_body> {};
 struct list_open : p::one<'['> {};
 struct list_close : p::one<']'> {};
-struct list_lit : p::seq<list_open, ws, p::opt<p::list<collection_item, comma, p::space>>, ws, p::must<list_close>> {};
+struct list_body : p::seq<ws, p::opt<p::list<collection_item, comma, p::space>>, ws, p::must<list_close>> {};
+struct list_lit : p::seq<list_open, list_body> {};
 
 struct function_name : name {};
 struct first_call_arg : p::seq<expr> {};
 struct call_arg : p::seq<expr> {};
 struct call_close : p::one<')'> {};
 struct call_args : p::seq<first_call_arg, p::star<ws, comma, ws, p::must<call_arg>>> {};
-struct call : p::seq<p::at<name, ws, p::one<'('>>, function_name, ws, p::one<'('>, ws, p::opt<call_args>, ws,
-                     p::must<call_close>> {};
+struct call_body : p::seq<function_name, ws, p::one<'('>, ws, p::opt<call_args>, ws, p::must<call_close>> {};
+struct call : p::seq<p::at<name, ws, p::one<'('>>, call_body> {};
 struct name_ref : name {};
 
 struct primary : p::sor<paren, number_lit, string_lit, true_lit, false_lit, set_lit, list_lit, call, name_ref> {};
 
 struct unary;
 struct negate_operand : p::seq<unary> {};
-struct negate : p::seq<p::one<'-'>, ws, p::must<negate_operand>> {};
+struct negate_body : p::seq<ws, p::must<negate_operand>> {};
+struct negate : p::seq<p::one<'-'>, negate_body> {};
 struct unary : p::sor<negate, primary> {};
 
 struct mul_op : p::one<'*', '/', '&'> {};
@@ -137,7 +143,8 @@ struct comparison : p::seq<additive, p::opt<p::sor<compare_tail, in_tail, not_in
 
 struct not_expr;
 struct not_operand : p::seq<not_expr> {};
-struct not_prefix : p::seq<kw_not, ws, p::must<not_operand>> {};
+struct not_body : p::seq<ws, p::must<not_operand>> {};
+struct not_prefix : p::seq<kw_not, not_body> {};
 struct not_expr : p::sor<not_prefix, comparison> {};
 
 struct and_operand : not_expr {};
@@ -212,7 +219,8 @@ struct then_clause : p::seq<kw_then, ws, p::must<rule_action>> {};
 struct template_text : p::plus<p::sor<escape, p::not_one<'"', '\\', '\n', '\r', '{', '}'>>> {};
 struct template_expr : expr {};
 struct template_close : p::one<'}'> {};
-struct template_hole : p::seq<p::one<'{'>, ws, p::must<template_expr>, ws, p::must<template_close>> {};
+struct hole_body : p::seq<ws, p::must<template_expr>, ws, p::must<template_close>> {};
+struct template_hole : p::seq<p::one<'{'>, hole_body> {};
 struct stray_brace : p::one<'}'> {};
 struct stray_brace_error : p::seq<p::at<p::one<'}'>>, p::raise<stray_brace>> {};
 struct because_template : p::seq<p::one<'"'>, p::star<p::sor<template_text, template_hole, stray_brace_error>>,

@@ -627,10 +627,10 @@ template <> struct action<g::decision_decl> {
 
 // Rules that nest; their depth is bounded so that `((((...` cannot exhaust the stack.
 template <typename Rule>
-inline constexpr bool is_nesting = std::is_same_v<Rule, g::paren> || std::is_same_v<Rule, g::negate> ||
-                                   std::is_same_v<Rule, g::not_prefix> || std::is_same_v<Rule, g::call> ||
-                                   std::is_same_v<Rule, g::set_lit> || std::is_same_v<Rule, g::list_lit> ||
-                                   std::is_same_v<Rule, g::template_hole>;
+inline constexpr bool is_nesting = std::is_same_v<Rule, g::paren_body> || std::is_same_v<Rule, g::negate_body> ||
+                                   std::is_same_v<Rule, g::not_body> || std::is_same_v<Rule, g::call_body> ||
+                                   std::is_same_v<Rule, g::set_body> || std::is_same_v<Rule, g::list_body> ||
+                                   std::is_same_v<Rule, g::hole_body>;
 
 template <typename Rule>
 struct depth_control : p::normal<Rule> {

@@ -1,0 +1,101 @@
+#include <catch2/catch.hpp>
+
+#include "engine/decimal.hpp"
+
+using tenet::Decimal;
+
+namespace {
+Decimal d(const char* text) {
+  auto v = Decimal::parse(text);
+  REQUIRE(v);
+  return *v;
+}
+std::string str(Decimal::Result r) {
+  REQUIRE(r.status == Decimal::Status::ok);
+  return r.value.to_string();
+}
+}  // namespace
+
+TEST_CASE("decimal: the auditor's identities hold exactly") {
+  CHECK(d("2.2").sub(d("1.5")).value == d("0.7"));
+  CHECK(d("0.1").mul(d("3")).value == d("0.3"));
+  CHECK(d("0.1").add(d("0.2")).value == d("0.3"));
+  CHECK_FALSE(d("0.7") < d("2.2").sub(d("1.5")).value);
+  CHECK(str(d("2.30").sub(d("0.7"))) == "1.6");
+}
+
+TEST_CASE("decimal: parsing reads the exact text") {
+  CHECK(d("120000").to_string() == "120000");
+  CHECK(d("2.20").to_string() == "2.2");
+  CHECK(d("-20").to_string() == "-20");
+  CHECK(d("0.05").to_string() == "0.05");
+  CHECK(d("1_000_000").to_string() == "1000000");
+  CHECK(d("1e6").to_string() == "1000000");
+  CHECK(d("3.0E-2").to_string() == "0.03");
+  CHECK(d("-0").to_string() == "0");
+  CHECK(d("9007199254740993").to_string() == "9007199254740993");  // beyond 2^53, still exact
+  CHECK(d("000123.4500").to_string() == "123.45");
+  CHECK_FALSE(Decimal::parse(""));
+  CHECK_FALSE(Decimal::parse("abc"));
+  CHECK_FALSE(Decimal::parse("1e"));
+  CHECK_FALSE(Decimal::parse("1.2.3"));
+  CHECK_FALSE(Decimal::parse("NaN"));
+  CHECK_FALSE(Decimal::parse("Infinity"));
+}
+
+TEST_CASE("decimal: literals beyond 18 digits round half-even") {
+  CHECK(d("1234567890123456789").to_string() == "1234567890123456790");
+  CHECK(d("1234567890123456785").to_string() == "1234567890123456780");   // tie to even
+  CHECK(d("1234567890123456775").to_string() == "1234567890123456780");   // tie to even
+  CHECK(d("12345678901234567851").to_string() == "12345678901234567900");  // beyond the tie
+  CHECK(d("0.1234567890123456789").to_string() == "0.123456789012345679");
+}
+
+TEST_CASE("decimal: the exponent range is checked") {
+  Decimal::ParseError why = Decimal::ParseError::none;
+  CHECK_FALSE(Decimal::parse("1e400", &why));
+  CHECK(why == Decimal::ParseError::out_of_range);
+  CHECK_FALSE(Decimal::parse("1e-400", &why));
+  CHECK(why == Decimal::ParseError::out_of_range);
+  CHECK(d("1e300").to_string() == "1e+300");
+  CHECK(d("1e-300").to_string() == "1e-300");
+  CHECK(d("9e300").mul(d("10")).status == Decimal::Status::overflow);
+  CHECK(d("1e-300").div(d("1e10")).status == Decimal::Status::overflow);
+}
+
+TEST_CASE("decimal: division rounds half-even to 18 significant digits") {
+  CHECK(str(d("1").div(d("3"))) == "0.333333333333333333");
+  CHECK(str(d("2").div(d("3"))) == "0.666666666666666667");
+  CHECK(str(d("10").div(d("4"))) == "2.5");
+  CHECK(str(d("-7").div(d("2"))) == "-3.5");
+  CHECK(str(d("120000").div(d("80000"))) == "1.5");
+  CHECK(d("1").div(d("0")).status == Decimal::Status::division_by_zero);
+  CHECK(str(d("0").div(d("5"))) == "0");
+}
+
+TEST_CASE("decimal: addition far apart in magnitude rounds correctly") {
+  CHECK(str(d("1e20").add(d("999999999999999999"))) == "101000000000000000000");
+  CHECK(str(d("1e30").add(d("1"))) == "1e+30");
+  CHECK(str(d("100000000000000000").sub(d("1e-30"))) == "100000000000000000");
+  CHECK(str(d("999999999999999999").add(d("1"))) == "1000000000000000000");
+  CHECK(str(d("0.1").sub(d("0.1"))) == "0");
+}
+
+TEST_CASE("decimal: comparison is numeric") {
+  CHECK(d("2.20").compare(d("2.2")) == 0);
+  CHECK(d("-1").compare(d("0.5")) < 0);
+  CHECK(d("1e10").compare(d("9999999999")) > 0);
+  CHECK(d("-1e10").compare(d("-9999999999")) < 0);
+  CHECK(d("0").compare(d("-0.0001")) > 0);
+  CHECK(d("0.3").compare(d("0.29999999999999999")) > 0);
+}
+
+TEST_CASE("decimal: printing is the shortest exact form") {
+  CHECK(d("0.2").to_string() == "0.2");
+  CHECK(d("1.6").to_string() == "1.6");
+  CHECK(d("0.0000001").to_string() == "0.0000001");
+  CHECK(d("0.00000001").to_string() == "1e-8");
+  CHECK(d("123456789012345678e3").to_string() == "123456789012345678000");
+  CHECK(d("1e21").to_string() == "1e+21");
+  CHECK(d("-1.25e-10").to_string() == "-1.25e-10");
+}

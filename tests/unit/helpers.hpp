@@ -1,0 +1,75 @@
+// Small helpers shared by the unit tests: compile policy text, run records through it.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/ingest/facts_reader.hpp"
+#include "engine/output/json_writer.hpp"
+#include "engine/tenet.hpp"
+
+namespace test {
+
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline std::string spec_path(const std::string& name) { return std::string(TENET_TESTS_DIR) + "/spec/" + name; }
+
+// Compiles and fails the test, showing the diagnostics, when the policy has errors.
+inline std::shared_ptr<const tenet::Policy> compile(const std::string& text,
+                                                    const std::vector<std::pair<std::string, std::string>>& params = {}) {
+  auto result = tenet::Policy::compile(tenet::SourceFile("test.tenet", text), params);
+  INFO(tenet::render(result.source(), result.diagnostics));
+  for (const auto& e : result.param_errors) INFO(e);
+  REQUIRE(result.policy);
+  return result.policy;
+}
+
+// All diagnostics of a policy, rendered.
+inline std::string diagnostics(const std::string& text) {
+  auto result = tenet::Policy::compile(tenet::SourceFile("test.tenet", text));
+  return tenet::render(result.source(), result.diagnostics);
+}
+
+// Evaluates every record of `facts`; returns one JSON line per record (errors included).
+inline std::vector<std::string> run(const tenet::Policy& policy, const std::string& facts,
+                                    tenet::FactsFormat format = tenet::FactsFormat::jsonl, bool trace = false) {
+  std::vector<std::string> lines;
+  tenet::Evaluator evaluator(policy);
+  std::string error;
+  const bool ok = tenet::read_facts(facts, format, policy, [&](std::size_t, tenet::Record* r, tenet::RecordError* e) {
+    std::string out;
+    if (r) {
+      tenet::write_decision_json(out, policy, evaluator.evaluate(std::move(*r)), trace ? &evaluator.frame() : nullptr);
+    } else {
+      tenet::write_error_json(out, *e);
+    }
+    out.pop_back();  // '\n'
+    lines.push_back(out);
+  }, error);
+  if (!ok) lines.push_back("fatal: " + error);
+  return lines;
+}
+
+// Decisions only, for records that decide.
+inline std::vector<tenet::Decision> decide(const tenet::Policy& policy, const std::string& facts,
+                                           tenet::FactsFormat format = tenet::FactsFormat::jsonl) {
+  std::vector<tenet::Decision> out;
+  tenet::Evaluator evaluator(policy);
+  std::string error;
+  tenet::read_facts(facts, format, policy, [&](std::size_t, tenet::Record* r, tenet::RecordError* e) {
+    if (r) out.push_back(evaluator.evaluate(std::move(*r)));
+    else FAIL("unexpected record error: " << e->message);
+  }, error);
+  return out;
+}
+
+}  // namespace test

@@ -1,0 +1,126 @@
+#include <catch2/catch.hpp>
+
+#include "helpers.hpp"
+
+namespace {
+
+const std::string kPolicy = R"(policy ingest "Ingestion" version "1"
+schema s {
+  id: string key
+  n: number
+  opt: number optional
+  tags: list<string>
+  flag: bool optional
+}
+rule r { when n > 1 then recommend act because "{n} {tags}" }
+decision d { hit priority default none }
+)";
+
+// The decision (or the error) of each line, compactly.
+std::vector<std::string> outcomes(const std::string& facts, tenet::FactsFormat format) {
+  auto policy = test::compile(kPolicy);
+  std::vector<std::string> out;
+  tenet::Evaluator evaluator(*policy);
+  std::string fatal;
+  const bool ok = tenet::read_facts(facts, format, *policy, [&](std::size_t line, tenet::Record* r, tenet::RecordError* e) {
+    if (r) {
+      const auto d = evaluator.evaluate(std::move(*r));
+      out.push_back(std::to_string(line) + " " + d.id + " " + d.actions.at(0) +
+                    (d.recommendations.empty() ? "" : " (" + d.recommendations[0].because + ")"));
+    } else {
+      out.push_back(std::to_string(line) + " error" + (e->id ? " [" + *e->id + "]" : "") + ": " + e->message);
+    }
+  }, fatal);
+  if (!ok) out.push_back("fatal: " + fatal);
+  return out;
+}
+
+using V = std::vector<std::string>;
+constexpr auto jsonl = tenet::FactsFormat::jsonl;
+constexpr auto csv = tenet::FactsFormat::csv;
+constexpr auto array = tenet::FactsFormat::json_array;
+
+}  // namespace
+
+TEST_CASE("ingest: JSONL records, errors and ignored fields") {
+  CHECK(outcomes(R"({"id":"a","n":2,"tags":["x","y"],"extra":{"deep":[1,2]}}
+{"id":"b","n":"2","tags":[]}
+{"id":"c","tags":[]}
+{"id":"d","n":null,"tags":[]}
+{"id":"e","n":1,"tags":[1]}
+[1,2]
+
+{"id":"f","n":5,"tags":"x"}
+{"id":"g","n":5,"n":6,"tags":[]}
+{"id":"h","n":5,"tags":[]} trailing
+{"id":"i","n":1e400,"tags":[]}
+{"id":"j","n":2.50,"opt":null,"flag":true,"tags":[]}
+)", jsonl) == V{
+    "1 a act (2 x, y)",
+    "2 error [b]: field `n` is a string, expected number",
+    "3 error [c]: required field `n` is absent",
+    "4 error [d]: required field `n` is null or empty",
+    "5 error [e]: field `tags` has an element that is a number, expected string",
+    "6 error: a record must be a JSON object, but this is an array",
+    "8 error [f]: field `tags` is a string, expected list<string> (a JSON array)",
+    "9 error [g]: field `n` is given more than once",
+    "10 error: malformed JSON: JSON document ended early in the middle of an object or array.",
+    "11 error [i]: field `n` is 1e400, out of the number range (exponents from -300 to 300)",
+    "12 j act (2.5 (none))",
+  });
+}
+
+TEST_CASE("ingest: a BOM and CRLF line ends are accepted") {
+  CHECK(outcomes("\xEF\xBB\xBF{\"id\":\"a\",\"n\":2,\"tags\":[]}\r\n{\"id\":\"b\",\"n\":0,\"tags\":[]}\r\n", jsonl) ==
+        V{"1 a act (2 (none))", "2 b none"});
+}
+
+TEST_CASE("ingest: a JSON array, with each record's starting line") {
+  CHECK(outcomes("[\n  {\"id\":\"a\",\"n\":2,\"tags\":[\"]\"]},\n  {\"id\":\"b\",\n   \"n\":\"x\",\"tags\":[]}\n]\n", array) ==
+        V{"2 a act (2 ])", "3 error [b]: field `n` is a string, expected number"});
+  CHECK(outcomes("[{\"id\":\"a\",\"n\":2,\"tags\":[]}", array) ==
+        V{"1 a act (2 (none))", "1 error: malformed JSON: the array of records is not closed with ']'"});
+  CHECK(outcomes("{\"id\":\"a\"}", array) == V{"1 error: malformed JSON: expected '[' to start an array of records"});
+  CHECK(outcomes("[]", array).empty());
+}
+
+TEST_CASE("ingest: CSV with quotes, lists and empty cells") {
+  CHECK(outcomes("id,n,opt,tags,flag,ignored\r\n"
+                 "a,2,,x|y,true,whatever\r\n"
+                 "\"b,1\",3,1.5,,FALSE,\"say \"\"hi\"\"\"\n"
+                 "c,abc,,,,\n"
+                 "d,,,,,\n"
+                 "e,1\n"
+                 "f,2,,\"multi\nline\",,\n"
+                 "g,2,,,maybe,\n", csv) == V{
+    "2 a act (2 x, y)",
+    "3 b,1 act (3 (none))",
+    "4 error [c]: field `n` is \"abc\", expected number",
+    "5 error [d]: required field `n` is null or empty",
+    "6 error: expected 6 cells as in the header, found 2",
+    "7 f act (2 multi\nline)",
+    "9 error [g]: field `flag` is \"maybe\", expected bool (true or false)",
+  });
+}
+
+TEST_CASE("ingest: CSV edge cases") {
+  CHECK(outcomes("", csv).empty());
+  CHECK(outcomes("id,n,tags\n", csv).empty());
+  CHECK(outcomes("id,n,n\na,1,2\n", csv) == V{"fatal: line 1: column 'n' appears twice in the CSV header (columns 2 and 3)"});
+  CHECK(outcomes("id,n,tags\na,2,\"open\n", csv) ==
+        V{"2 error: unterminated quote: a quoted cell is not closed before the end of the input"});
+  CHECK(outcomes("id,n,tags\na,NaN,\nb,Infinity,\nc,-0,\n", csv) ==
+        V{"2 error [a]: field `n` is \"NaN\", expected number", "3 error [b]: field `n` is \"Infinity\", expected number",
+          "4 c none"});
+}
+
+TEST_CASE("ingest: formats by extension and by content") {
+  CHECK(tenet::format_from_extension("a.jsonl") == jsonl);
+  CHECK(tenet::format_from_extension("a.ndjson") == jsonl);
+  CHECK(tenet::format_from_extension("a.json") == array);
+  CHECK(tenet::format_from_extension("a.csv") == csv);
+  CHECK_FALSE(tenet::format_from_extension("a.txt"));
+  CHECK(tenet::sniff_format("  [") == array);
+  CHECK(tenet::sniff_format("\xEF\xBB\xBF{") == jsonl);
+  CHECK(tenet::sniff_format("id,n") == csv);
+}
