@@ -681,6 +681,28 @@ std::size_t next_declaration(std::string_view text, std::size_t declaration_star
   return text.size();
 }
 
+// When a syntax error stands on the first token of a line and that token is a keyword or a
+// closing bracket, what is missing belongs at the end of the previous line (`when x >`
+// followed by `then ...`): report it right after the last token there.
+std::size_t error_offset(std::string_view text, std::size_t at) {
+  std::size_t line_start = at;
+  while (line_start > 0 && (text[line_start - 1] == ' ' || text[line_start - 1] == '\t')) --line_start;
+  if (line_start == 0 || text[line_start - 1] != '\n') return at;
+  static constexpr std::string_view keywords[] = {"when", "then", "because", "policy", "schema", "param",
+                                                  "let", "rule", "decision", "and", "or", "title", "source", "tags"};
+  std::size_t end = at;
+  while (end < text.size() && is_identifier_char(text[end])) ++end;
+  const std::string_view word = text.substr(at, end - at);
+  const bool closes = at >= text.size() || text[at] == '}' || text[at] == ')' || text[at] == ']';
+  if (!closes && std::find(std::begin(keywords), std::end(keywords), word) == std::end(keywords)) return at;
+  std::size_t previous = line_start;
+  while (previous > 0 && (text[previous - 1] == ' ' || text[previous - 1] == '\t' || text[previous - 1] == '\n' ||
+                          text[previous - 1] == '\r')) {
+    --previous;
+  }
+  return previous == 0 ? at : previous;
+}
+
 // The first offset that is not valid UTF-8 (or is a NUL byte), or npos.
 std::size_t first_invalid_byte(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
@@ -733,7 +755,7 @@ ParseResult parse(const SourceFile& source) {
       offset = next_declaration(text, start, start);
     } catch (const p::parse_error& e) {
       const std::size_t at = offset + e.positions().front().byte;
-      const auto begin = static_cast<std::uint32_t>(at);
+      const auto begin = static_cast<std::uint32_t>(error_offset(text, at));
       b.diagnostics.error({begin, begin + 1}, std::string(e.message()));
       b.module.incomplete = true;
       offset = next_declaration(text, declaration_start, at);

@@ -105,6 +105,7 @@ bool read_csv(std::string_view text, RecordBuilder& builder, const RecordSink& s
     return false;
   }
   std::vector<int> column_field(header.size(), -1);
+  std::size_t key_column = header.size();
   for (std::size_t c = 0; c < header.size(); ++c) {
     for (std::size_t prior = 0; prior < c; ++prior) {
       if (header[prior] == header[c]) {
@@ -113,6 +114,7 @@ bool read_csv(std::string_view text, RecordBuilder& builder, const RecordSink& s
       }
     }
     column_field[c] = builder.field_index(header[c]);
+    if (column_field[c] >= 0 && builder.field(column_field[c]).is_key) key_column = c;
   }
   while (true) {
     const std::size_t line = rows.line;
@@ -128,6 +130,8 @@ bool read_csv(std::string_view text, RecordBuilder& builder, const RecordSink& s
       message = fmt::format("expected {} cells as in the header, found {}", header.size(), cells.size());
       ok = false;
     }
+    std::optional<std::string> id;
+    if (key_column < cells.size() && !cells[key_column].empty()) id = cells[key_column];
     for (std::size_t c = 0; ok && c < cells.size(); ++c) {
       const int index = column_field[c];
       if (index < 0) continue;
@@ -158,7 +162,7 @@ bool read_csv(std::string_view text, RecordBuilder& builder, const RecordSink& s
     if (ok) {
       sink(line, &record, nullptr);
     } else {
-      RecordError e{line, builder.id(), std::move(message)};
+      RecordError e{line, builder.id() ? builder.id() : id, std::move(message)};
       sink(line, nullptr, &e);
     }
     if (unterminated) break;

@@ -47,7 +47,8 @@ void write_error_text(std::string& out, const RecordError& e) {
 }
 
 void write_text_footer(std::string& out, std::size_t decided, std::size_t errors) {
-  out += fmt::format("\n{} records: {} decided, {} errors\n", decided + errors, decided, errors);
+  out += fmt::format("\n{} record{}: {} decided, {} error{}\n", decided + errors, decided + errors == 1 ? "" : "s",
+                     decided, errors, errors == 1 ? "" : "s");
 }
 
 }  // namespace tenet

@@ -97,7 +97,7 @@ TEST_CASE("ingest: CSV with quotes, lists and empty cells") {
     "3 b,1 act (3 (none))",
     "4 error [c]: field `n` is \"abc\", expected number",
     "5 error [d]: required field `n` is null or empty",
-    "6 error: expected 6 cells as in the header, found 2",
+    "6 error [e]: expected 6 cells as in the header, found 2",
     "7 f act (2 multi\nline)",
     "9 error [g]: field `flag` is \"maybe\", expected bool (true or false)",
   });
@@ -108,7 +108,7 @@ TEST_CASE("ingest: CSV edge cases") {
   CHECK(outcomes("id,n,tags\n", csv).empty());
   CHECK(outcomes("id,n,n\na,1,2\n", csv) == V{"fatal: line 1: column 'n' appears twice in the CSV header (columns 2 and 3)"});
   CHECK(outcomes("id,n,tags\na,2,\"open\n", csv) ==
-        V{"2 error: unterminated quote: a quoted cell is not closed before the end of the input"});
+        V{"2 error [a]: unterminated quote: a quoted cell is not closed before the end of the input"});
   CHECK(outcomes("id,n,tags\na,NaN,\nb,Infinity,\nc,-0,\n", csv) ==
         V{"2 error [a]: field `n` is \"NaN\", expected number", "3 error [b]: field `n` is \"Infinity\", expected number",
           "4 c none"});
