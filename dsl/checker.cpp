@@ -64,7 +64,7 @@ struct Builtin {
 };
 constexpr Builtin kBuiltins[] = {
     {"count", 1, 1}, {"any", 1, 1},      {"min", 2, 2},   {"max", 2, 2},     {"abs", 1, 1},
-    {"coalesce", 2, 2}, {"lower", 1, 1}, {"contains", 2, 2}, {"fired", 1, 1}, {"flagged", 1, 1},
+    {"coalesce", 2, 2}, {"lower", 1, 1}, {"round", 2, 2}, {"contains", 2, 2}, {"fired", 1, 1}, {"flagged", 1, 1},
 };
 
 struct Declared {
@@ -438,6 +438,9 @@ class Checker {
     if (e.text == "abs") return want(is(args[0], TypeKind::number), "a number") ? kNumber : kError;
     if (e.text == "min" || e.text == "max") {
       return want(is(args[0], TypeKind::number) && is(args[1], TypeKind::number), "two numbers") ? kNumber : kError;
+    }
+    if (e.text == "round") {
+      return want(is(args[0], TypeKind::number) && is(args[1], TypeKind::number), "a number and a count of decimal places") ? kNumber : kError;
     }
     if (e.text == "lower") return want(is(args[0], TypeKind::string), "a string") ? kString : kError;
     if (e.text == "coalesce") {

@@ -132,6 +132,29 @@ Decimal::Result Decimal::add(const Decimal& o) const {
   return make(wide * pow10_128(19) + (lo.coefficient_ < 0 ? -1 : 1), wide_exponent - 19);
 }
 
+std::optional<std::int64_t> Decimal::to_integer() const {
+  if (exponent_ < 0) return std::nullopt;
+  __int128 v = coefficient_;
+  for (std::int32_t i = 0; i < exponent_; ++i) {
+    v *= 10;
+    if (v >= kLimit || v <= -kLimit) return std::nullopt;
+  }
+  return static_cast<std::int64_t>(v);
+}
+
+Decimal::Result Decimal::round(int places) const {
+  const std::int64_t drop = -static_cast<std::int64_t>(places) - exponent_;  // digits to remove
+  if (drop <= 0 || coefficient_ == 0) return {Status::ok, *this};
+  if (drop > kMaxDigits) return {Status::ok, Decimal()};  // below half a unit of the last place
+  const __int128 unit = pow10_128(static_cast<int>(drop));
+  const __int128 c = coefficient_;
+  __int128 q = c / unit;
+  const __int128 r = c % unit;
+  const __int128 twice = 2 * (r < 0 ? -r : r);
+  if (twice > unit || (twice == unit && (q & 1) != 0)) q += c < 0 ? -1 : 1;
+  return make(q, static_cast<std::int64_t>(exponent_) + drop);
+}
+
 Decimal::Result Decimal::sub(const Decimal& o) const { return add(o.negate()); }
 
 Decimal::Result Decimal::mul(const Decimal& o) const {

@@ -37,6 +37,8 @@ class Decimal {
   Result sub(const Decimal& o) const;
   Result mul(const Decimal& o) const;
   Result div(const Decimal& o) const;
+  // Rounds half-even to `places` digits after the decimal point (negative: to tens, hundreds...).
+  Result round(int places) const;
   Decimal negate() const { return Decimal(-coefficient_, exponent_); }
   Decimal abs() const { return coefficient_ < 0 ? negate() : *this; }
 
@@ -45,6 +47,8 @@ class Decimal {
   bool operator==(const Decimal& o) const { return coefficient_ == o.coefficient_ && exponent_ == o.exponent_; }
   bool operator<(const Decimal& o) const { return compare(o) < 0; }
 
+  // The value as an integer, when it is a whole number of at most 18 digits.
+  std::optional<std::int64_t> to_integer() const;
   bool is_zero() const { return coefficient_ == 0; }
   bool is_negative() const { return coefficient_ < 0; }
   std::int64_t coefficient() const { return coefficient_; }

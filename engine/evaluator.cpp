@@ -116,6 +116,15 @@ void run(const std::vector<Instruction>& code, std::vector<Value>& s, const Prog
       case OpCode::min: result = a.number.compare(b.number) <= 0 ? a : b; break;
       case OpCode::max: result = a.number.compare(b.number) >= 0 ? a : b; break;
       case OpCode::abs: result = Value::of(a.number.abs()); break;
+      case OpCode::round: {
+        const auto places = b.number.to_integer();
+        if (!places || *places < -300 || *places > 300) {
+          result = Value::unknown("round() needs a whole number of places from -300 to 300");
+        } else {
+          result = arithmetic(a.number.round(static_cast<int>(*places)));
+        }
+        break;
+      }
       case OpCode::coalesce: result = a.is_unknown() ? b : a; break;
       case OpCode::lower: {
         std::string t = a.text;

@@ -168,6 +168,7 @@ class Compiler {
     else if (f == "min") op = OpCode::min;
     else if (f == "max") op = OpCode::max;
     else if (f == "abs") op = OpCode::abs;
+    else if (f == "round") op = OpCode::round;
     else if (f == "coalesce") op = OpCode::coalesce;
     else if (f == "lower") op = OpCode::lower;
     else if (f == "contains") op = e.operands[0]->type.is_collection() ? OpCode::contains_item : OpCode::contains_text;

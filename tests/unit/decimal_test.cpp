@@ -99,3 +99,25 @@ TEST_CASE("decimal: printing is the shortest exact form") {
   CHECK(d("1e21").to_string() == "1e+21");
   CHECK(d("-1.25e-10").to_string() == "-1.25e-10");
 }
+
+TEST_CASE("decimal: round() is half-even at the given place") {
+  CHECK(str(d("33.33333").round(1)) == "33.3");
+  CHECK(str(d("2.25").round(1)) == "2.2");
+  CHECK(str(d("2.35").round(1)) == "2.4");
+  CHECK(str(d("-2.35").round(1)) == "-2.4");
+  CHECK(str(d("2.5").round(0)) == "2");
+  CHECK(str(d("3.5").round(0)) == "4");
+  CHECK(str(d("1234").round(-2)) == "1200");
+  CHECK(str(d("1.5").round(3)) == "1.5");
+  CHECK(str(d("1e-30").round(2)) == "0");
+  CHECK(str(d("0.0049").round(2)) == "0");
+  CHECK(str(d("0.005").round(2)) == "0");
+  CHECK(str(d("0.015").round(2)) == "0.02");
+}
+
+TEST_CASE("decimal: to_integer() for whole numbers only") {
+  CHECK(d("10").to_integer() == 10);
+  CHECK(d("-3").to_integer() == -3);
+  CHECK_FALSE(d("2.5").to_integer());
+  CHECK_FALSE(d("1e30").to_integer());
+}

@@ -1,0 +1,144 @@
+// The heuristics library (rules/) against the archetype portfolio (examples/): every expected
+// decision, every rule firing somewhere and quiet on its near miss, the focused lenses agreeing.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "helpers.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::string source_path(const std::string& relative) { return std::string(TENET_SOURCE_DIR) + "/" + relative; }
+
+std::vector<json> read_jsonl(const std::string& path) {
+  std::vector<json> out;
+  std::istringstream in(test::read_file(path));
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) out.push_back(json::parse(line));
+  }
+  return out;
+}
+
+// Per record id: the fired rule names (declaration order), or the record error.
+struct Run {
+  std::map<std::string, std::vector<std::string>> fired;
+  std::map<std::string, std::vector<std::string>> flags;
+  std::map<std::string, std::string> decision;
+  std::map<std::string, std::string> errors;
+  std::vector<std::string> order;
+};
+
+Run run_portfolio(const tenet::Policy& policy) {
+  Run run;
+  tenet::Evaluator evaluator(policy);
+  std::string fatal;
+  const auto& rules = policy.checked().module.rules;
+  tenet::read_facts(test::read_file(source_path("examples/portfolio.jsonl")), tenet::FactsFormat::jsonl, policy,
+                    [&](std::size_t, tenet::Record* r, tenet::RecordError* e) {
+                      if (!r) {
+                        run.errors[*e->id] = e->message;
+                        run.order.push_back(*e->id);
+                        return;
+                      }
+                      const auto d = evaluator.evaluate(std::move(*r));
+                      run.order.push_back(d.id);
+                      for (std::size_t i = 0; i < rules.size(); ++i) {
+                        if (d.statuses[i] == tenet::RuleStatus::fired) run.fired[d.id].push_back(rules[i].name.text);
+                      }
+                      for (auto f : d.flags) run.flags[d.id].push_back(policy.checked().flags[f].name);
+                      run.decision[d.id] = d.actions.at(0);
+                    }, fatal);
+  return run;
+}
+
+std::vector<std::string> strings(const json& j) { return j.get<std::vector<std::string>>(); }
+
+}  // namespace
+
+TEST_CASE("rules: every policy in rules/ checks with no errors and no warnings") {
+  std::size_t policies = 0;
+  for (const auto& entry : fs::directory_iterator(source_path("rules"))) {
+    if (entry.path().extension() != ".tenet") continue;
+    ++policies;
+    auto result = tenet::Policy::compile(tenet::SourceFile(entry.path().filename().string(), test::read_file(entry.path().string())));
+    INFO(entry.path().string());
+    CHECK(tenet::render(result.source(), result.diagnostics) == "");
+    REQUIRE(result.policy);
+    for (const auto& rule : result.policy->checked().module.rules) {
+      INFO(rule.name.text);
+      CHECK(rule.title.has_value());
+      CHECK(rule.source.has_value());
+      CHECK(rule.because.has_value());
+    }
+  }
+  CHECK(policies == 5);
+}
+
+TEST_CASE("rules: every archetype gets its expected decision") {
+  auto policy = test::compile(test::read_file(source_path("rules/customer_focus.tenet")));
+  Run run = run_portfolio(*policy);
+  const auto expected = read_jsonl(source_path("examples/portfolio.expected.jsonl"));
+  REQUIRE(run.order.size() == expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const json& e = expected[i];
+    const std::string id = e["id"];
+    INFO(id << " " << e["archetype"].get<std::string>());
+    CHECK(run.order[i] == id);
+    if (e.contains("error")) {
+      CHECK(run.errors.at(id) == e["error"].get<std::string>());
+      continue;
+    }
+    CHECK(run.decision.at(id) == e["decision"].get<std::string>());
+    CHECK(run.fired[id] == strings(e["fired"]));
+    CHECK(run.flags[id] == strings(e["flags"]));
+  }
+}
+
+TEST_CASE("rules: every rule fires on an archetype and stays quiet on its near miss") {
+  auto policy = test::compile(test::read_file(source_path("rules/customer_focus.tenet")));
+  Run run = run_portfolio(*policy);
+  std::map<std::string, std::vector<std::string>> near_misses;
+  for (const auto& e : read_jsonl(source_path("examples/portfolio.expected.jsonl"))) {
+    if (e.contains("near_miss_of")) near_misses[e["near_miss_of"]].push_back(e["id"]);
+  }
+  for (const auto& rule : policy->checked().module.rules) {
+    const std::string& name = rule.name.text;
+    INFO(name);
+    bool fires = false;
+    for (const auto& [id, fired] : run.fired) fires = fires || std::count(fired.begin(), fired.end(), name) > 0;
+    CHECK(fires);
+    CHECK_FALSE(near_misses[name].empty());
+    for (const auto& id : near_misses[name]) {
+      INFO("near miss " << id);
+      CHECK(std::count(run.fired[id].begin(), run.fired[id].end(), name) == 0);
+    }
+  }
+}
+
+TEST_CASE("rules: the focused lenses agree with the portfolio policy on every shared rule") {
+  auto full = test::compile(test::read_file(source_path("rules/customer_focus.tenet")));
+  const Run reference = run_portfolio(*full);
+  for (const char* lens : {"loyalty", "fit_and_cost", "frontline", "indispensability"}) {
+    INFO(lens);
+    auto policy = test::compile(test::read_file(source_path(std::string("rules/") + lens + ".tenet")));
+    Run run = run_portfolio(*policy);
+    std::set<std::string> names;
+    for (const auto& rule : policy->checked().module.rules) names.insert(rule.name.text);
+    for (const auto& id : reference.order) {
+      if (reference.errors.count(id)) continue;
+      std::vector<std::string> shared;
+      for (const auto& rule : reference.fired.count(id) ? reference.fired.at(id) : std::vector<std::string>{}) {
+        if (names.count(rule)) shared.push_back(rule);
+      }
+      INFO(id);
+      CHECK((run.fired.count(id) ? run.fired.at(id) : std::vector<std::string>{}) == shared);
+    }
+  }
+}
