@@ -8,7 +8,7 @@ else()
   string(STRIP "${text}" text)
   separate_arguments(args UNIX_COMMAND "${text}")
 endif()
-execute_process(COMMAND ${TENET} ${args} WORKING_DIRECTORY ${dir}
+execute_process(COMMAND ${PROGRAM} ${args} WORKING_DIRECTORY ${dir}
                 OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE status)
 set(actual "--- stdout\n${out}--- stderr\n${err}--- exit status ${status}\n")
 if(DEFINED ENV{TENET_UPDATE_GOLDEN})
