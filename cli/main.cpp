@@ -2,6 +2,9 @@
 // this file only reads arguments and files, and chooses exit codes (docs/cli.md).
 #include <unistd.h>
 
+#include <sys/stat.h>
+
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -10,6 +13,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "engine/batch/batch.hpp"
 #include "engine/ingest/facts_reader.hpp"
 #include "engine/output/json_writer.hpp"
 #include "engine/output/text_writer.hpp"
@@ -40,6 +44,7 @@ class Output {
   void write(const std::string& text) {
     if (!text.empty() && std::fwrite(text.data(), 1, text.size(), file_) != text.size()) failed_ = true;
   }
+  bool failed() const { return failed_; }
   bool close(std::string& error) {
     const bool flushed = std::fflush(file_) == 0 && !std::ferror(file_) && !failed_;
     const int saved = errno;
@@ -176,6 +181,145 @@ int run_eval(const EvalOptions& o) {
   return errors > 0 ? kExitRecordErrors : kExitOk;
 }
 
+struct BatchCliOptions {
+  std::string policy, portfolio, output, summary, rejects, format = "jsonl", input_format;
+  unsigned threads = 0;
+  bool explain = false, trace = false;
+  std::uint64_t trace_sample = 0;
+  std::optional<std::uint64_t> max_errors;
+  std::vector<std::string> sums;
+};
+
+bool write_file_atomically(const std::string& path, const std::string& text, std::string& error) {
+  Output out;
+  if (!out.open(path, error)) return false;
+  out.write(text);
+  return out.close(error);
+}
+
+int run_batch_command(const BatchCliOptions& o) {
+  Loaded loaded = load_policy(o.policy, {}, false);
+  if (loaded.exit_code != kExitOk) return loaded.exit_code;
+  const tenet::Policy& policy = *loaded.result.policy;
+
+  tenet::BatchOptions options;
+  options.threads = o.threads;
+  options.explain = o.explain;
+  options.trace = o.trace;
+  options.trace_sample = o.trace_sample;
+  options.max_errors = o.max_errors;
+  options.output = o.format == "csv" ? tenet::BatchFormat::csv : tenet::BatchFormat::jsonl;
+  const auto& fields = policy.checked().schema().fields;
+  for (const auto& name : o.sums) {
+    auto it = std::find_if(fields.begin(), fields.end(), [&](const tenet::ast::FieldDecl& f) { return f.name.text == name; });
+    if (it == fields.end() || it->type.kind != tenet::TypeKind::number) {
+      print_error(fmt::format("--sum {}: the schema has no number field '{}'", name, name));
+      return kExitUsage;
+    }
+    options.sum_fields.push_back(static_cast<std::uint32_t>(it - fields.begin()));
+  }
+  std::optional<tenet::FactsFormat> format;
+  if (o.input_format == "jsonl") format = tenet::FactsFormat::jsonl;
+  else if (o.input_format == "csv") format = tenet::FactsFormat::csv;
+  else format = tenet::format_from_extension(o.portfolio);
+  if (!format && o.portfolio == "-") format = tenet::FactsFormat::jsonl;
+  if (!format || *format == tenet::FactsFormat::json_array) {
+    print_error(fmt::format("{}: batch reads JSON lines (.jsonl) or CSV (.csv); use --input-format for other names", o.portfolio));
+    return kExitUsage;
+  }
+  options.input = *format;
+
+  std::FILE* input = o.portfolio == "-" ? stdin : std::fopen(o.portfolio.c_str(), "rb");
+  if (!input) {
+    print_error(fmt::format("cannot open {}: {}", o.portfolio, std::strerror(errno)));
+    return kExitUsage;
+  }
+  struct stat info {};
+  const std::uint64_t size = (input != stdin && ::fstat(fileno(input), &info) == 0) ? static_cast<std::uint64_t>(info.st_size) : 0;
+
+  std::string error;
+  Output out, rejects;
+  if (!out.open(o.output, error) || (!o.rejects.empty() && !rejects.open(o.rejects, error))) {
+    print_error(error);
+    return kExitUsage;
+  }
+  std::string header;
+  tenet::write_batch_header(header, options.output);
+  out.write(header);
+
+  const bool show_progress = ::isatty(STDERR_FILENO);
+  const auto started = std::chrono::steady_clock::now();
+  auto last_shown = started;
+  tenet::BatchIO io;
+  io.input = input;
+  io.write_output = [&](const std::string& text) { out.write(text); return !out.failed(); };
+  if (!o.rejects.empty()) io.write_rejects = [&](const std::string& text) { rejects.write(text); return !rejects.failed(); };
+  if (show_progress) {
+    io.progress = [&](const tenet::BatchProgress& p) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_shown < std::chrono::milliseconds(500)) return;
+      last_shown = now;
+      const double seconds = std::chrono::duration<double>(now - started).count();
+      std::string line = fmt::format("\r{} records, {:.0f} records/s", p.records, p.records / seconds);
+      if (size) line += fmt::format(", {:.0f}%", 100.0 * static_cast<double>(p.bytes) / static_cast<double>(size));
+      std::cerr << line << std::flush;
+    };
+  }
+  tenet::BatchResult result = tenet::run_batch(policy, options, io);
+  if (input != stdin) std::fclose(input);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (show_progress) std::cerr << "\r\033[K";
+
+  bool io_ok = result.failure.empty();
+  if (!io_ok) print_error(fmt::format("{}: {}", o.portfolio, result.failure));
+  if (!out.close(error)) {
+    print_error(error);
+    io_ok = false;
+  }
+  if (!o.rejects.empty() && !rejects.close(error)) {
+    print_error(error);
+    io_ok = false;
+  }
+  if (!o.summary.empty() && !write_file_atomically(o.summary, result.summary.to_json(), error)) {
+    print_error(error);
+    io_ok = false;
+  }
+  const auto& s = result.summary;
+  std::cerr << fmt::format("tenet: {} records: {} decided, {} errors in {:.2f} s ({:.0f} records/s){}\n", s.records, s.decided,
+                           s.errors, seconds, seconds > 0 ? s.records / seconds : 0.0,
+                           result.stopped_at_max_errors ? fmt::format("; stopped: more than {} errors", *o.max_errors) : "");
+  if (!io_ok) return kExitUsage;
+  return s.errors > 0 ? kExitRecordErrors : kExitOk;
+}
+
+int run_merge(const std::vector<std::string>& paths, const std::string& output) {
+  std::optional<tenet::Summary> merged;
+  for (const auto& path : paths) {
+    std::string text, error;
+    if (!tenet::read_input(path, text, error)) {
+      print_error(error);
+      return kExitUsage;
+    }
+    auto summary = tenet::Summary::from_json(text, error);
+    if (!summary) {
+      print_error(fmt::format("{}: {}", path, error));
+      return kExitUsage;
+    }
+    if (!merged) {
+      merged = std::move(*summary);
+    } else if (!merged->merge(*summary, error)) {
+      print_error(fmt::format("{}: {}", path, error));
+      return kExitUsage;
+    }
+  }
+  std::string error;
+  if (!write_file_atomically(output, merged->to_json(), error)) {
+    print_error(error);
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -199,6 +343,30 @@ int main(int argc, char** argv) {
   eval->add_option("--param", eval_options.params, "override a param: NAME=VALUE (lists: a,b,c)");
   eval->add_option("-o,--output", eval_options.output, "write to this file (atomically) instead of standard output");
 
+  BatchCliOptions batch_options;
+  auto* batch = app.add_subcommand("batch", "Evaluate a whole portfolio: streaming, on all cores, with a summary");
+  batch->add_option("POLICY", batch_options.policy, "the .tenet policy file")->required();
+  batch->add_option("PORTFOLIO", batch_options.portfolio, "records: .jsonl or .csv; - for standard input")->required();
+  batch->add_option("-o,--output", batch_options.output, "output file (written atomically); - for standard output")->required();
+  batch->add_option("--threads", batch_options.threads, "worker threads (default: one per core)")->check(CLI::Range(1u, 1024u));
+  batch->add_option("--summary", batch_options.summary, "write the summary (JSON) to this file");
+  batch->add_option("--format", batch_options.format, "output: jsonl or csv")->check(CLI::IsMember({"jsonl", "csv"}));
+  batch->add_option("--input-format", batch_options.input_format, "jsonl or csv (default: by extension)")
+      ->check(CLI::IsMember({"jsonl", "csv"}));
+  batch->add_flag("--explain", batch_options.explain, "add the because texts of the fired rules");
+  batch->add_flag("--trace", batch_options.trace, "add the full trace of every record");
+  batch->add_option("--trace-sample", batch_options.trace_sample, "trace records whose line number is a multiple of N")
+      ->check(CLI::PositiveNumber);
+  batch->add_option("--rejects", batch_options.rejects, "also write every record error (line, offset, reason, raw text) here");
+  batch->add_option("--max-errors", batch_options.max_errors, "stop (exit 3) once more than N records are errors");
+  batch->add_option("--sum", batch_options.sums, "total this number field per decision in the summary (repeatable)");
+
+  std::vector<std::string> merge_inputs;
+  std::string merge_output = "-";
+  auto* merge = app.add_subcommand("merge-summaries", "Merge the summaries of shards into the summary of the whole");
+  merge->add_option("SUMMARY", merge_inputs, "summary files written by tenet batch --summary")->required();
+  merge->add_option("-o,--output", merge_output, "write the merged summary here (default: standard output)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -207,5 +375,7 @@ int main(int argc, char** argv) {
   }
   if (*check) return run_check(check_path);
   if (*eval) return run_eval(eval_options);
+  if (*batch) return run_batch_command(batch_options);
+  if (*merge) return run_merge(merge_inputs, merge_output);
   return kExitUsage;
 }

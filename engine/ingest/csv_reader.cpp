@@ -1,5 +1,7 @@
 #include "engine/ingest/csv_reader.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace tenet {
@@ -92,32 +94,70 @@ bool convert(TypeKind kind, std::string_view cell, std::string_view field, Value
   }
 }
 
+// Converts one cell into the field's value (lists split on '|'; an empty cell is absent,
+// or the empty list for a list field).
+bool convert_cell(const ast::FieldDecl& field, const std::string& cell, int index, RecordBuilder& builder, std::string& message) {
+  Value value;
+  if (field.type.is_collection()) {
+    value = Value::list({});
+    std::size_t start = 0;
+    while (!cell.empty()) {
+      const std::size_t bar = cell.find('|', start);
+      Value item;
+      if (!convert(field.type.element, std::string_view(cell).substr(start, bar == std::string::npos ? std::string::npos : bar - start),
+                   field.name.text, item, message)) {
+        return false;
+      }
+      value.items.push_back(std::move(item));
+      if (bar == std::string::npos) break;
+      start = bar + 1;
+    }
+    return builder.set(index, std::move(value), message);
+  }
+  if (cell.empty()) return builder.set_absent(index, message);
+  return convert(field.type.kind, cell, field.name.text, value, message) && builder.set(index, std::move(value), message);
+}
+
 }  // namespace
 
-bool read_csv(std::string_view text, RecordBuilder& builder, const RecordSink& sink, std::string& error) {
+std::size_t read_csv_header(std::string_view text, const RecordBuilder& builder, CsvLayout& layout, std::string& error) {
   RowReader rows{text};
   if (text.substr(0, 3) == "\xEF\xBB\xBF") rows.pos = 3;
-  std::vector<std::string> header, cells;
+  std::vector<std::string> header;
   bool unterminated = false;
-  if (!rows.next(header, unterminated)) return true;  // an empty file has no records
+  if (!rows.next(header, unterminated)) {
+    layout = {};
+    return rows.pos;
+  }
   if (unterminated) {
     error = "line 1: unterminated quote in the CSV header";
-    return false;
+    return 0;
   }
-  std::vector<int> column_field(header.size(), -1);
-  std::size_t key_column = header.size();
+  layout.columns = header.size();
+  layout.column_field.assign(header.size(), -1);
+  layout.key_column = header.size();
   for (std::size_t c = 0; c < header.size(); ++c) {
     for (std::size_t prior = 0; prior < c; ++prior) {
       if (header[prior] == header[c]) {
         error = fmt::format("line 1: column '{}' appears twice in the CSV header (columns {} and {})", header[c], prior + 1, c + 1);
-        return false;
+        return 0;
       }
     }
-    column_field[c] = builder.field_index(header[c]);
-    if (column_field[c] >= 0 && builder.field(column_field[c]).is_key) key_column = c;
+    layout.column_field[c] = builder.field_index(header[c]);
+    if (layout.column_field[c] >= 0 && builder.field(layout.column_field[c]).is_key) layout.key_column = c;
   }
+  return rows.pos;
+}
+
+void read_csv_rows(std::string_view text, const CsvLayout& layout, RecordBuilder& builder, const RecordSink& sink,
+                   InputPosition start) {
+  RowReader rows{text};
+  rows.line = start.line;
+  std::vector<std::string> cells;
+  bool unterminated = false;
   while (true) {
     const std::size_t line = rows.line;
+    const std::size_t row_start = rows.pos;
     if (!rows.next(cells, unterminated)) break;
     if (cells.size() == 1 && cells[0].empty() && !unterminated) continue;  // blank line
     builder.begin();
@@ -126,48 +166,75 @@ bool read_csv(std::string_view text, RecordBuilder& builder, const RecordSink& s
     if (unterminated) {
       message = "unterminated quote: a quoted cell is not closed before the end of the input";
       ok = false;
-    } else if (cells.size() != header.size()) {
-      message = fmt::format("expected {} cells as in the header, found {}", header.size(), cells.size());
+    } else if (cells.size() != layout.columns) {
+      message = fmt::format("expected {} cells as in the header, found {}", layout.columns, cells.size());
       ok = false;
     }
     std::optional<std::string> id;
-    if (key_column < cells.size() && !cells[key_column].empty()) id = cells[key_column];
+    if (layout.key_column < cells.size() && !cells[layout.key_column].empty()) id = cells[layout.key_column];
     for (std::size_t c = 0; ok && c < cells.size(); ++c) {
-      const int index = column_field[c];
+      const int index = layout.column_field[c];
       if (index < 0) continue;
-      const ast::FieldDecl& field = builder.field(index);
-      const std::string& cell = cells[c];
-      Value value;
-      if (field.type.is_collection()) {
-        value = Value::list({});
-        std::size_t start = 0;
-        while (!cell.empty() && ok) {
-          const std::size_t bar = cell.find('|', start);
-          Value item;
-          ok = convert(field.type.element, std::string_view(cell).substr(start, bar == std::string::npos ? std::string::npos : bar - start),
-                       field.name.text, item, message);
-          value.items.push_back(std::move(item));
-          if (bar == std::string::npos) break;
-          start = bar + 1;
-        }
-        ok = ok && builder.set(index, std::move(value), message);
-      } else if (cell.empty()) {
-        ok = builder.set_absent(index, message);
-      } else {
-        ok = convert(field.type.kind, cell, field.name.text, value, message) && builder.set(index, std::move(value), message);
-      }
+      ok = convert_cell(builder.field(index), cells[c], index, builder, message);
     }
     Record record;
     if (ok) ok = builder.finish(record, message);
     if (ok) {
       sink(line, &record, nullptr);
     } else {
-      RecordError e{line, builder.id() ? builder.id() : id, std::move(message)};
+      std::string_view raw = text.substr(row_start, rows.pos - row_start);
+      while (!raw.empty() && (raw.back() == '\n' || raw.back() == '\r')) raw.remove_suffix(1);
+      RecordError e{line, builder.id() ? builder.id() : id, std::move(message), start.offset + row_start, std::string(raw)};
       sink(line, nullptr, &e);
     }
     if (unterminated) break;
   }
+}
+
+bool read_csv(std::string_view text, RecordBuilder& builder, const RecordSink& sink, std::string& error) {
+  CsvLayout layout;
+  const std::size_t header_bytes = read_csv_header(text, builder, layout, error);
+  if (header_bytes == 0 && !error.empty()) return false;
+  if (layout.columns == 0) return true;  // an empty file has no records
+  const std::size_t header_lines = static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(header_bytes), '\n'));
+  read_csv_rows(text.substr(header_bytes), layout, builder, sink, {1 + header_lines, header_bytes});
   return true;
+}
+
+std::size_t csv_complete_rows(std::string_view text) {
+  // The same state machine as RowReader: a quote opens a quoted cell only at the cell's start.
+  std::size_t end = 0, i = 0;
+  bool cell_start = true;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (cell_start && c == '"') {
+      ++i;
+      while (true) {
+        if (i >= text.size()) return end;  // the quoted cell goes on past this block
+        if (text[i] == '"') {
+          if (i + 1 < text.size() && text[i + 1] == '"') {
+            i += 2;
+            continue;
+          }
+          if (i + 1 >= text.size()) return end;  // cannot tell "" from the closing quote yet
+          ++i;
+          break;
+        }
+        ++i;
+      }
+      cell_start = false;
+      continue;
+    }
+    if (c == ',') cell_start = true;
+    else if (c == '\n') {
+      end = i + 1;
+      cell_start = true;
+    } else {
+      cell_start = false;
+    }
+    ++i;
+  }
+  return end;
 }
 
 }  // namespace tenet

@@ -8,7 +8,26 @@
 
 namespace tenet {
 
-// Returns false with `error` set when the header itself is unusable (nothing can be read).
+// The header of a CSV input, mapped onto the schema.
+struct CsvLayout {
+  std::size_t columns = 0;
+  std::vector<int> column_field;     // schema field of each column, -1 when ignored
+  std::size_t key_column = 0;        // == columns when the key is not a column
+};
+
+// Reads the header row at the start of `text` (after a BOM); returns the bytes it took, or
+// 0 with `error` set when the header is unusable (nothing can be read reliably).
+std::size_t read_csv_header(std::string_view text, const RecordBuilder& builder, CsvLayout& layout, std::string& error);
+
+// Reads data rows; `start` is where `text` begins in the input (line number and byte offset).
+void read_csv_rows(std::string_view text, const CsvLayout& layout, RecordBuilder& builder, const RecordSink& sink,
+                   InputPosition start);
+
+// A whole CSV input: header, then rows. False with `error` when the header is unusable.
 bool read_csv(std::string_view text, RecordBuilder& builder, const RecordSink& sink, std::string& error);
+
+// The length of the longest prefix of `text` made of whole CSV rows (quotes may span lines);
+// A block boundary must never fall inside a row.
+std::size_t csv_complete_rows(std::string_view text);
 
 }  // namespace tenet

@@ -177,21 +177,23 @@ bool blank(std::string_view line) {
   return line.find_first_not_of(" \t\r") == std::string_view::npos;
 }
 
-void emit(const RecordSink& sink, std::size_t line, bool ok, Record& record, std::string& error, RecordBuilder& builder) {
+void emit(const RecordSink& sink, std::size_t line, std::uint64_t offset, std::string_view raw, bool ok, Record& record,
+          std::string& error, RecordBuilder& builder) {
   if (ok) {
     sink(line, &record, nullptr);
   } else {
-    RecordError e{line, builder.id(), std::move(error)};
+    RecordError e{line, builder.id(), std::move(error), offset, std::string(raw)};
     sink(line, nullptr, &e);
   }
 }
 
 }  // namespace
 
-void read_jsonl(std::string_view text, std::size_t capacity, RecordBuilder& builder, const RecordSink& sink) {
+void read_jsonl(std::string_view text, std::size_t capacity, RecordBuilder& builder, const RecordSink& sink,
+                InputPosition at) {
   JsonRecordParser parser(builder);
-  std::size_t line = 0, start = 0;
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") start = 3;
+  std::size_t line = at.line - 1, start = 0;
+  if (at.offset == 0 && text.substr(0, 3) == "\xEF\xBB\xBF") start = 3;
   while (start < text.size()) {
     ++line;
     std::size_t end = text.find('\n', start);
@@ -201,7 +203,7 @@ void read_jsonl(std::string_view text, std::size_t capacity, RecordBuilder& buil
       Record record;
       std::string error;
       const bool ok = parser.parse(row.data(), row.size(), capacity - start, record, error);
-      emit(sink, line, ok, record, error, builder);
+      emit(sink, line, at.offset + start, row, ok, record, error, builder);
     }
     start = end + 1;
   }
@@ -218,7 +220,7 @@ void read_json_array(std::string_view text, std::size_t capacity, RecordBuilder&
     }
   };
   const auto structural_error = [&](std::string message) {
-    RecordError e{line, std::nullopt, std::move(message)};
+    RecordError e{line, std::nullopt, std::move(message), i, std::string(text.substr(i, std::min<std::size_t>(200, text.size() - std::min(i, text.size()))))};
     sink(line, nullptr, &e);
   };
   skip_space();
@@ -258,7 +260,7 @@ void read_json_array(std::string_view text, std::size_t capacity, RecordBuilder&
     std::string error;
     const std::string_view element = text.substr(begin, i - begin);
     const bool ok = parser.parse(element.data(), element.size(), capacity - begin, record, error);
-    emit(sink, first_line, ok, record, error, builder);
+    emit(sink, first_line, begin, element, ok, record, error, builder);
     if (i >= text.size()) {
       structural_error("malformed JSON: the array of records is not closed with ']'");
       return;

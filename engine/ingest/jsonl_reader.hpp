@@ -26,8 +26,16 @@ class JsonRecordParser {
   RecordBuilder& builder_;
 };
 
-// One JSON object per line; blank lines are skipped. `text` must be padded (see padded_input()).
-void read_jsonl(std::string_view text, std::size_t capacity, RecordBuilder& builder, const RecordSink& sink);
+// Where a block of input starts: the line number of its first line and its byte offset.
+struct InputPosition {
+  std::size_t line = 1;
+  std::uint64_t offset = 0;
+};
+
+// One JSON object per line; blank lines are skipped. `text` must be readable up to `capacity`
+// (SIMDJSON_PADDING bytes past its end).
+void read_jsonl(std::string_view text, std::size_t capacity, RecordBuilder& builder, const RecordSink& sink,
+                InputPosition start = {});
 // One JSON array of objects; each element's line is where it starts.
 void read_json_array(std::string_view text, std::size_t capacity, RecordBuilder& builder, const RecordSink& sink);
 

@@ -17,7 +17,13 @@ struct RecordError {
   std::size_t line = 0;
   std::optional<std::string> id;
   std::string message;
+  std::uint64_t offset = 0;  // byte offset of the record in the input
+  std::string raw;           // the record's text as read, for a rejects file
 };
+
+// A stable name for the kind of a record error, for summaries: malformed_json,
+// missing_required_field, wrong_type, ...
+const char* error_kind(const RecordError& error);
 
 class RecordBuilder {
  public:

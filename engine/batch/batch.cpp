@@ -1,0 +1,321 @@
+#include "engine/batch/batch.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "engine/ingest/csv_reader.hpp"
+#include "engine/output/json_writer.hpp"
+
+namespace tenet {
+
+namespace {
+
+// A block of whole records, padded for simdjson.
+struct Block {
+  std::uint64_t sequence = 0;
+  std::string text;         // the records, then SIMDJSON_PADDING bytes
+  std::size_t length = 0;   // bytes of records
+  InputPosition start;
+  std::optional<RecordError> oversized;  // a record too long to read, reported in its place
+};
+
+struct BlockResult {
+  std::string output;
+  std::string rejects;
+  Summary summary;
+  std::uint64_t end_offset = 0;
+};
+
+template <typename T>
+class Channel {
+ public:
+  explicit Channel(std::size_t capacity) : capacity_(capacity) {}
+  bool push(T item) {
+    std::unique_lock lock(mutex_);
+    not_full_.wait(lock, [&] { return items_.size() < capacity_ || closed_; });
+    if (closed_) return false;
+    items_.push_back(std::move(item));
+    not_empty_.notify_one();
+    return true;
+  }
+  std::optional<T> pop() {
+    std::unique_lock lock(mutex_);
+    not_empty_.wait(lock, [&] { return !items_.empty() || closed_; });
+    if (items_.empty()) return std::nullopt;
+    T item = std::move(items_.front());
+    items_.pop_front();
+    not_full_.notify_one();
+    return item;
+  }
+  void close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    not_empty_.notify_all();
+    not_full_.notify_all();
+  }
+
+ private:
+  std::size_t capacity_;
+  std::deque<T> items_;
+  bool closed_ = false;
+  std::mutex mutex_;
+  std::condition_variable not_empty_, not_full_;
+};
+
+void append_reject(std::string& out, const RecordError& e) {
+  out += fmt::format("{{\"line\":{},\"offset\":{}", e.line, e.offset);
+  if (e.id) {
+    out += ",\"id\":";
+    append_json_string(out, *e.id);
+  }
+  out += ",\"error\":";
+  append_json_string(out, e.message);
+  out += ",\"raw\":";
+  append_json_string(out, e.raw);
+  out += "}\n";
+}
+
+class Runner {
+ public:
+  Runner(const Policy& policy, const BatchOptions& options, BatchIO& io)
+      : policy_(policy), options_(options), io_(io) {
+    threads_ = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    blocks_ = std::make_unique<Channel<Block>>(threads_ * 2);
+    max_in_flight_ = threads_ * 4 + 2;
+  }
+
+  BatchResult run() {
+    BatchResult result;
+    result.summary.policy = policy_.info();
+    if (options_.input == FactsFormat::csv && !read_header(result)) return result;
+    std::thread reader([&] { read_blocks(); });
+    std::vector<std::thread> workers;
+    for (unsigned i = 0; i < threads_; ++i) workers.emplace_back([&] { work(); });
+    write_in_order(result);
+    stop_ = true;
+    {
+      std::lock_guard lock(mutex_);
+      flow_.notify_all();
+    }
+    blocks_->close();
+    reader.join();
+    for (auto& w : workers) w.join();
+    if (result.failure.empty() && !read_failure_.empty()) result.failure = read_failure_;
+    return result;
+  }
+
+ private:
+  // Reads until `pending_` holds at least one whole record, or the input ends.
+  bool fill(std::size_t at_least) {
+    std::vector<char> buffer(options_.block_bytes);
+    while (pending_.size() < at_least && !eof_) {
+      const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), io_.input);
+      pending_.append(buffer.data(), n);
+      if (n < buffer.size()) {
+        if (std::ferror(io_.input)) {
+          read_failure_ = "cannot read the portfolio";
+          return false;
+        }
+        eof_ = true;
+      }
+    }
+    return true;
+  }
+
+  std::size_t complete(std::string_view text) const {
+    if (options_.input == FactsFormat::csv) return csv_complete_rows(text);
+    const std::size_t newline = text.rfind('\n');
+    return newline == std::string_view::npos ? 0 : newline + 1;
+  }
+
+  bool read_header(BatchResult& result) {
+    RecordBuilder builder(policy_.checked().schema(), policy_.checked().key_field);
+    while (true) {
+      if (!fill(pending_.size() + 1)) break;
+      if (complete(pending_) > 0 || eof_) break;
+    }
+    std::string error;
+    const std::size_t used = read_csv_header(pending_, builder, layout_, error);
+    if (used == 0 && !error.empty()) {
+      result.failure = error;
+      return false;
+    }
+    next_.line = 1 + static_cast<std::size_t>(std::count(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(used), '\n'));
+    next_.offset = used;
+    pending_.erase(0, used);
+    return true;
+  }
+
+  void read_blocks() {
+    std::uint64_t sequence = 0;
+    while (!stop_) {
+      if (!fill(options_.block_bytes)) break;
+      std::size_t length = eof_ ? pending_.size() : complete(pending_);
+      Block block;
+      if (length == 0 && !eof_) {
+        // No record end in a whole block: a long record. Read on, up to the limit.
+        if (pending_.size() < kMaxRecordBytes) {
+          if (!fill(pending_.size() + options_.block_bytes)) break;
+          continue;
+        }
+        length = skip_oversized(block);
+      }
+      if (length == 0 && pending_.empty() && !block.oversized) break;
+      block.sequence = sequence++;
+      block.start = next_;
+      block.length = block.oversized ? 0 : length;
+      if (!block.oversized) {
+        block.text.reserve(length + simdjson::SIMDJSON_PADDING);
+        block.text.assign(pending_, 0, length);
+        block.text.append(simdjson::SIMDJSON_PADDING, '\0');
+      }
+      next_.line += static_cast<std::size_t>(std::count(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(length), '\n'));
+      next_.offset += length;
+      pending_.erase(0, length);
+      {
+        std::unique_lock lock(mutex_);
+        flow_.wait(lock, [&] { return in_flight_ < max_in_flight_ || stop_; });
+        if (stop_) break;
+        ++in_flight_;
+        blocks_total_ = sequence;
+      }
+      if (!blocks_->push(std::move(block))) break;
+      if (eof_ && pending_.empty()) break;
+    }
+    {
+      std::lock_guard lock(mutex_);
+      reading_done_ = true;
+      blocks_total_ = sequence;
+      flow_.notify_all();
+    }
+    blocks_->close();
+  }
+
+  // Drops a record longer than kMaxRecordBytes up to its end, keeping its line as an error.
+  std::size_t skip_oversized(Block& block) {
+    RecordError e{next_.line, std::nullopt,
+                  fmt::format("record longer than {} bytes; not read", kMaxRecordBytes), next_.offset,
+                  pending_.substr(0, 200)};
+    block.oversized = std::move(e);
+    std::size_t dropped = 0;
+    while (true) {
+      const std::size_t newline = pending_.find('\n');
+      if (newline != std::string::npos) return dropped + newline + 1 - dropped;
+      dropped = pending_.size();
+      next_.offset += pending_.size();
+      pending_.clear();
+      if (eof_ || !fill(options_.block_bytes)) return 0;
+    }
+  }
+
+  void work() {
+    Evaluator evaluator(policy_);
+    RecordBuilder builder(policy_.checked().schema(), policy_.checked().key_field);
+    while (auto block = blocks_->pop()) {
+      BlockResult r;
+      r.summary.policy = policy_.info();
+      r.end_offset = block->start.offset + block->length;
+      if (!stop_) process(*block, evaluator, builder, r);
+      std::lock_guard lock(mutex_);
+      done_.emplace(block->sequence, std::move(r));
+      flow_.notify_all();
+    }
+  }
+
+  void process(Block& block, Evaluator& evaluator, RecordBuilder& builder, BlockResult& r) {
+    bool first_line = block.sequence == 0;
+    const auto sink = [&](std::size_t line, Record* record, RecordError* error) {
+      if (record) {
+        Decision d = evaluator.evaluate(std::move(*record));
+        const bool traced = options_.trace || (options_.trace_sample && line % options_.trace_sample == 0);
+        write_batch_decision(r.output, options_.output, policy_, d, line,
+                             {options_.explain, traced ? &evaluator.frame() : nullptr,
+                              first_line && options_.output == BatchFormat::jsonl});
+        r.summary.add(policy_, d, evaluator.frame(), options_.sum_fields);
+      } else {
+        write_batch_error(r.output, options_.output, *error);
+        if (io_.write_rejects) append_reject(r.rejects, *error);
+        r.summary.add(*error);
+      }
+      first_line = false;
+    };
+    if (block.oversized) {
+      sink(block.oversized->line, nullptr, &*block.oversized);
+      return;
+    }
+    const std::string_view text(block.text.data(), block.length);
+    if (options_.input == FactsFormat::csv) {
+      read_csv_rows(text, layout_, builder, sink, block.start);
+    } else {
+      read_jsonl(text, block.text.size(), builder, sink, block.start);
+    }
+  }
+
+  void write_in_order(BatchResult& result) {
+    std::uint64_t next = 0;
+    while (true) {
+      BlockResult r;
+      {
+        std::unique_lock lock(mutex_);
+        flow_.wait(lock, [&] { return done_.count(next) || (reading_done_ && next >= blocks_total_); });
+        if (!done_.count(next)) break;
+        r = std::move(done_.at(next));
+        done_.erase(next);
+        --in_flight_;
+        flow_.notify_all();
+      }
+      ++next;
+      if (!io_.write_output(r.output) || (io_.write_rejects && !r.rejects.empty() && !io_.write_rejects(r.rejects))) {
+        result.failure = "cannot write the output";
+        return;
+      }
+      std::string error;
+      result.summary.merge(r.summary, error);
+      if (io_.progress) io_.progress({result.summary.records, r.end_offset});
+      if (options_.max_errors && result.summary.errors > *options_.max_errors) {
+        result.stopped_at_max_errors = true;
+        return;
+      }
+    }
+  }
+
+  const Policy& policy_;
+  const BatchOptions& options_;
+  BatchIO& io_;
+  unsigned threads_ = 1;
+  std::unique_ptr<Channel<Block>> blocks_;
+  CsvLayout layout_;
+
+  // Reader state (reader thread only, and read_header before it starts).
+  std::string pending_;
+  bool eof_ = false;
+  InputPosition next_;
+  std::string read_failure_;
+
+  // Shared between threads, under mutex_.
+  std::mutex mutex_;
+  std::condition_variable flow_;
+  std::map<std::uint64_t, BlockResult> done_;
+  std::size_t in_flight_ = 0;
+  std::size_t max_in_flight_ = 0;
+  bool reading_done_ = false;
+  std::uint64_t blocks_total_ = 0;
+  std::atomic<bool> stop_{false};
+};
+
+}  // namespace
+
+BatchResult run_batch(const Policy& policy, const BatchOptions& options, BatchIO& io) {
+  return Runner(policy, options, io).run();
+}
+
+}  // namespace tenet

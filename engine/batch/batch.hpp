@@ -1,0 +1,58 @@
+// `tenet batch`: a portfolio streamed through one immutable policy on all cores.
+//
+//   reader thread ──blocks of whole records──▶ worker threads (one Evaluator each)
+//                                                   │ output text + summary per block
+//   caller's thread ◀──────── in input order ───────┘ writes, merges summaries, reports progress
+//
+// Memory is bounded by the blocks in flight (a few per thread), whatever the input size, and
+// the output is byte-identical whatever the thread count: blocks are cut by the reader alone.
+#pragma once
+
+#include <cstdio>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/batch/summary.hpp"
+#include "engine/ingest/facts_reader.hpp"
+#include "engine/output/batch_writer.hpp"
+
+namespace tenet {
+
+struct BatchOptions {
+  FactsFormat input = FactsFormat::jsonl;  // jsonl or csv
+  BatchFormat output = BatchFormat::jsonl;
+  unsigned threads = 0;                    // 0: one per core
+  bool explain = false;
+  bool trace = false;
+  std::uint64_t trace_sample = 0;          // trace records whose line number is a multiple of N
+  std::optional<std::uint64_t> max_errors;
+  std::vector<std::uint32_t> sum_fields;   // schema indices of numeric fields to total per decision
+  std::size_t block_bytes = 1 << 20;
+};
+
+struct BatchProgress {
+  std::uint64_t records = 0;
+  std::uint64_t bytes = 0;
+};
+
+struct BatchIO {
+  std::FILE* input = nullptr;
+  std::function<bool(const std::string&)> write_output;   // false: the write failed, stop
+  std::function<bool(const std::string&)> write_rejects;  // optional
+  std::function<void(const BatchProgress&)> progress;     // optional, called from the caller's thread
+};
+
+struct BatchResult {
+  Summary summary;
+  bool stopped_at_max_errors = false;
+  std::string failure;  // an input or output failure that stopped the run
+};
+
+BatchResult run_batch(const Policy& policy, const BatchOptions& options, BatchIO& io);
+
+// The largest record the reader accepts (a longer one becomes an error line and is skipped).
+inline constexpr std::size_t kMaxRecordBytes = 256u << 20;
+
+}  // namespace tenet

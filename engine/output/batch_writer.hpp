@@ -1,0 +1,25 @@
+// Batch output lines: compact, reasons always on (decision, chosen rule, fired rules, flags),
+// as JSON lines or CSV. `because` texts and traces only on request.
+#pragma once
+
+#include <string>
+
+#include "engine/ingest/record_builder.hpp"
+#include "engine/tenet.hpp"
+
+namespace tenet {
+
+enum class BatchFormat { jsonl, csv };
+
+struct BatchLine {
+  bool explain = false;            // add the `because` texts of fired rules
+  const Frame* trace = nullptr;    // add the trace of this record
+  bool with_policy = false;        // add the policy object (the first line of an output)
+};
+
+void write_batch_header(std::string& out, BatchFormat format);
+void write_batch_decision(std::string& out, BatchFormat format, const Policy& policy, const Decision& decision,
+                          std::size_t line, const BatchLine& options);
+void write_batch_error(std::string& out, BatchFormat format, const RecordError& error);
+
+}  // namespace tenet
