@@ -30,14 +30,23 @@ std::string render_because(const CompiledRule& rule, const Frame& frame) {
 
 }  // namespace
 
-Decision Evaluator::evaluate(Record record) {
+Decision Evaluator::evaluate(Record& record) {
+  Decision d;
+  evaluate(record, d);
+  return d;
+}
+
+void Evaluator::evaluate(Record& record, Decision& d) {
   const Program& program = policy_->program();
   const auto& rules = policy_->checked().module.rules;
   frame_.evaluate(record.fields);
 
-  Decision d;
-  d.id = std::move(record.id);
-  d.statuses.reserve(rules.size());
+  std::swap(d.id, record.id);
+  d.actions.clear();
+  d.recommendations.clear();
+  d.flags.clear();
+  d.raised.clear();
+  d.statuses.clear();
   for (std::uint32_t i = 0; i < rules.size(); ++i) {
     const Value& condition = frame_.slot(program.rules[i].condition);
     const RuleStatus status = condition.is_true() ? RuleStatus::fired
@@ -84,7 +93,6 @@ Decision Evaluator::evaluate(Record record) {
     d.actions.push_back(recs.front().action);
     for (std::size_t i = 1; i < recs.size(); ++i) recs[i].overridden_by = recs.front().rule;
   }
-  return d;
 }
 
 }  // namespace tenet

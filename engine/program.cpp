@@ -18,7 +18,7 @@ Value literal_value(const Expr& e) {
       if (e.type.kind == TypeKind::set) make_set(v);
       return v;
     }
-    default: return Value::unknown("not a literal");
+    default: return Value::unknown(reasons::not_a_value());
   }
 }
 
@@ -31,6 +31,7 @@ class Compiler {
   void run() {
     const auto& m = policy_.module;
     p_.field_count = static_cast<std::uint32_t>(policy_.schema().fields.size());
+    for (const auto& field : policy_.schema().fields) p_.missing_reasons.push_back(field.name.text + " is missing");
     p_.initial_frame.resize(p_.field_count);
     for (const auto& param : m.params) {
       auto given = params_.find(param.name.text);
@@ -100,7 +101,7 @@ class Compiler {
           case ast::RefKind::field: return e.ref_index;
           case ast::RefKind::param: return param_slots_[e.ref_index];
           case ast::RefKind::let: return let_slots_[e.ref_index];
-          default: return constant(Value::unknown("unresolved name"));
+          default: return constant(Value::unknown(reasons::not_a_value()));
         }
       case ExprKind::unary: {
         const std::uint32_t a = emit(*e.operands[0], code);
@@ -123,7 +124,7 @@ class Compiler {
       }
       case ExprKind::call: return emit_call(e, code);
     }
-    return constant(Value::unknown("unsupported expression"));
+    return constant(Value::unknown(reasons::not_a_value()));
   }
 
   static OpCode binary_opcode(const Expr& e) {

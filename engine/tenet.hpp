@@ -97,7 +97,11 @@ class Policy {
 class Evaluator {
  public:
   explicit Evaluator(const Policy& policy) : policy_(&policy), frame_(policy.program()) {}
-  Decision evaluate(Record record);
+  Decision evaluate(Record& record);
+  Decision evaluate(Record&& record) { return evaluate(record); }
+  // The same into `out`, reusing its storage (the hot path of a batch). The record's
+  // values are swapped into the evaluator's slots; the record gets stale values back.
+  void evaluate(Record& record, Decision& out);
   // The slots of the last evaluation, for traces.
   const Frame& frame() const { return frame_; }
   const Policy& policy() const { return *policy_; }

@@ -21,7 +21,7 @@ void append_node(std::string& out, const ast::Expr& e, const Policy& policy, con
     append_json_value(out, *value);
     if (value->is_unknown()) {
       out += ",\"unknown\":";
-      append_json_string(out, value->text);
+      append_json_string(out, value->why());
     }
   } else {
     out += "null";

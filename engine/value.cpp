@@ -4,6 +4,25 @@
 
 namespace tenet {
 
+namespace reasons {
+const std::string& division_by_zero() {
+  static const std::string text = "division by zero";
+  return text;
+}
+const std::string& overflow() {
+  static const std::string text = "overflow";
+  return text;
+}
+const std::string& bad_round_places() {
+  static const std::string text = "round() needs a whole number of places from -300 to 300";
+  return text;
+}
+const std::string& not_a_value() {
+  static const std::string text = "not a value";
+  return text;
+}
+}  // namespace reasons
+
 bool equal(const Value& a, const Value& b) {
   if (a.kind != b.kind) return false;
   switch (a.kind) {

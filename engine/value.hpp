@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/decimal.hpp"
@@ -15,13 +16,32 @@ struct Value {
   Kind kind = Kind::unknown;
   bool boolean = false;
   Decimal number;
-  std::string text;           // a string's value, or why the value is unknown
+  std::string text;           // a string's value
   std::vector<Value> items;   // list and set elements (sets are kept sorted and unique)
+  // Why the value is unknown. It points at text that lives as long as the policy (or is
+  // static), so passing an unknown along never copies or allocates.
+  const std::string* reason = nullptr;
 
-  static Value unknown(std::string reason) {
+  static Value unknown(const std::string& stable_reason) {
     Value v;
-    v.text = std::move(reason);
+    v.reason = &stable_reason;
     return v;
+  }
+  std::string_view why() const { return reason ? std::string_view(*reason) : std::string_view("unknown"); }
+
+  // In-place setters for the evaluator's hot loop: they keep the slot's string and list
+  // capacity for the next record instead of freeing and reallocating it.
+  void set_bool(bool b) {
+    kind = Kind::boolean;
+    boolean = b;
+  }
+  void set_number(const Decimal& d) {
+    kind = Kind::number;
+    number = d;
+  }
+  void set_unknown(const std::string* why_unknown) {
+    kind = Kind::unknown;
+    reason = why_unknown;
   }
   static Value of(bool b) {
     Value v;
@@ -52,6 +72,14 @@ struct Value {
   bool is_true() const { return kind == Kind::boolean && boolean; }
   bool is_false() const { return kind == Kind::boolean && !boolean; }
 };
+
+// Stable texts for the reasons a value can be unknown.
+namespace reasons {
+const std::string& division_by_zero();
+const std::string& overflow();
+const std::string& bad_round_places();
+const std::string& not_a_value();
+}  // namespace reasons
 
 // Equality of two known values of the same type (numbers numerically).
 bool equal(const Value& a, const Value& b);

@@ -138,7 +138,7 @@ class Runner {
   }
 
   bool read_header(BatchResult& result) {
-    RecordBuilder builder(policy_.checked().schema(), policy_.checked().key_field);
+    RecordBuilder builder(policy_);
     while (true) {
       if (!fill(pending_.size() + 1)) break;
       if (complete(pending_) > 0 || eof_) break;
@@ -219,7 +219,7 @@ class Runner {
 
   void work() {
     Evaluator evaluator(policy_);
-    RecordBuilder builder(policy_.checked().schema(), policy_.checked().key_field);
+    RecordBuilder builder(policy_);
     while (auto block = blocks_->pop()) {
       BlockResult r;
       r.summary.policy = policy_.info();
@@ -232,10 +232,11 @@ class Runner {
   }
 
   void process(Block& block, Evaluator& evaluator, RecordBuilder& builder, BlockResult& r) {
+    Decision& d = decision_of_this_thread();
     bool first_line = block.sequence == 0;
     const auto sink = [&](std::size_t line, Record* record, RecordError* error) {
       if (record) {
-        Decision d = evaluator.evaluate(std::move(*record));
+        evaluator.evaluate(*record, d);
         const bool traced = options_.trace || (options_.trace_sample && line % options_.trace_sample == 0);
         write_batch_decision(r.output, options_.output, policy_, d, line,
                              {options_.explain, traced ? &evaluator.frame() : nullptr,
@@ -258,6 +259,11 @@ class Runner {
     } else {
       read_jsonl(text, block.text.size(), builder, sink, block.start);
     }
+  }
+
+  static Decision& decision_of_this_thread() {
+    thread_local Decision decision;  // reused record after record
+    return decision;
   }
 
   void write_in_order(BatchResult& result) {

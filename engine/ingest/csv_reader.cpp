@@ -154,6 +154,7 @@ void read_csv_rows(std::string_view text, const CsvLayout& layout, RecordBuilder
   RowReader rows{text};
   rows.line = start.line;
   std::vector<std::string> cells;
+  Record record;  // reused: its values keep their capacity from record to record
   bool unterminated = false;
   while (true) {
     const std::size_t line = rows.line;
@@ -177,7 +178,6 @@ void read_csv_rows(std::string_view text, const CsvLayout& layout, RecordBuilder
       if (index < 0) continue;
       ok = convert_cell(builder.field(index), cells[c], index, builder, message);
     }
-    Record record;
     if (ok) ok = builder.finish(record, message);
     if (ok) {
       sink(line, &record, nullptr);

@@ -52,8 +52,7 @@ bool read_input(const std::string& path, std::string& out, std::string& error) {
 }
 
 bool read_facts(std::string text, FactsFormat format, const Policy& policy, const RecordSink& sink, std::string& error) {
-  const auto& checked = policy.checked();
-  RecordBuilder builder(checked.schema(), checked.key_field);
+  RecordBuilder builder(policy);
   const std::size_t length = text.size();
   text.append(simdjson::SIMDJSON_PADDING, '\0');  // simdjson reads up to 64 bytes past the end of a record
   const std::string_view view(text.data(), length);

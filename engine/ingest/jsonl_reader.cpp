@@ -52,7 +52,7 @@ bool read_number(od::value& v, Value& out, std::string& error, std::string_view 
                 : fmt::format("malformed JSON: bad number '{}' in field `{}`", token, field);
     return false;
   }
-  out = Value::of(*d);
+  out.set_number(*d);
   return true;
 }
 
@@ -77,7 +77,8 @@ bool read_scalar(od::value& v, TypeKind want, Value& out, std::string& error, st
         error = malformed(e);
         return false;
       }
-      out = Value::of(std::string(s));
+      out.kind = Value::Kind::string;
+      out.text.assign(s);
       return true;
     }
     case TypeKind::boolean: {
@@ -87,7 +88,7 @@ bool read_scalar(od::value& v, TypeKind want, Value& out, std::string& error, st
         error = malformed(e);
         return false;
       }
-      out = Value::of(b);
+      out.set_bool(b);
       return true;
     }
     default: return wrong();
@@ -135,7 +136,8 @@ bool JsonRecordParser::parse(const char* json, std::size_t length, std::size_t c
       if (!builder_.set_absent(index, error)) return false;
       continue;
     }
-    Value value;
+    // Values are read straight into the builder's slot, reusing its capacity.
+    Value& value = builder_.slot(index);
     if (field.type.is_collection()) {
       od::array array;
       if (auto e = v.get_array().get(array)) {
@@ -147,21 +149,22 @@ bool JsonRecordParser::parse(const char* json, std::size_t length, std::size_t c
         }
         return false;
       }
-      value = Value::list({});
+      value.kind = Value::Kind::list;
+      std::size_t count = 0;
       for (auto element : array) {
         od::value item;
         if (auto e = element.get(item)) {
           error = malformed(e);
           return false;
         }
-        Value parsed;
-        if (!read_scalar(item, field.type.element, parsed, error, name, " has an element that")) return false;
-        value.items.push_back(std::move(parsed));
+        if (count == value.items.size()) value.items.emplace_back();
+        if (!read_scalar(item, field.type.element, value.items[count++], error, name, " has an element that")) return false;
       }
+      value.items.resize(count);
     } else if (!read_scalar(v, field.type.kind, value, error, name, "")) {
       return false;
     }
-    if (!builder_.set(index, std::move(value), error)) return false;
+    if (!builder_.mark_set(index, error)) return false;
   }
   const char* trailing = nullptr;
   if (!doc.current_location().get(trailing)) {
@@ -192,6 +195,7 @@ void emit(const RecordSink& sink, std::size_t line, std::uint64_t offset, std::s
 void read_jsonl(std::string_view text, std::size_t capacity, RecordBuilder& builder, const RecordSink& sink,
                 InputPosition at) {
   JsonRecordParser parser(builder);
+  Record record;  // reused: its values keep their capacity from record to record
   std::size_t line = at.line - 1, start = 0;
   if (at.offset == 0 && text.substr(0, 3) == "\xEF\xBB\xBF") start = 3;
   while (start < text.size()) {
@@ -200,7 +204,6 @@ void read_jsonl(std::string_view text, std::size_t capacity, RecordBuilder& buil
     if (end == std::string_view::npos) end = text.size();
     const std::string_view row = text.substr(start, end - start);
     if (!blank(row)) {
-      Record record;
       std::string error;
       const bool ok = parser.parse(row.data(), row.size(), capacity - start, record, error);
       emit(sink, line, at.offset + start, row, ok, record, error, builder);

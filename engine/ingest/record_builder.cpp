@@ -23,8 +23,11 @@ const char* error_kind(const RecordError& error) {
 
 std::string expected_phrase(Type type) { return type_name(type); }
 
-RecordBuilder::RecordBuilder(const ast::SchemaDecl& schema, std::uint32_t key_field)
-    : schema_(&schema), key_field_(key_field) {
+RecordBuilder::RecordBuilder(const Policy& policy)
+    : schema_(&policy.checked().schema()),
+      key_field_(policy.checked().key_field),
+      missing_reasons_(&policy.program().missing_reasons) {
+  const auto& schema = *schema_;
   for (std::size_t i = 0; i < schema.fields.size(); ++i) index_.emplace(schema.fields[i].name.text, static_cast<int>(i));
   values_.resize(schema.fields.size());
   state_.resize(schema.fields.size());
@@ -33,11 +36,18 @@ RecordBuilder::RecordBuilder(const ast::SchemaDecl& schema, std::uint32_t key_fi
 void RecordBuilder::begin() {
   std::fill(state_.begin(), state_.end(), 0);
   id_.reset();
+  next_guess_ = 0;
 }
 
 int RecordBuilder::field_index(std::string_view name) const {
+  const auto& fields = schema_->fields;
+  if (next_guess_ < static_cast<int>(fields.size()) && fields[static_cast<std::size_t>(next_guess_)].name.text == name) {
+    return next_guess_++;
+  }
   auto it = index_.find(name);
-  return it == index_.end() ? -1 : it->second;
+  if (it == index_.end()) return -1;
+  next_guess_ = it->second + 1;
+  return it->second;
 }
 
 bool RecordBuilder::mark(int index, std::string& error) {
@@ -50,14 +60,20 @@ bool RecordBuilder::mark(int index, std::string& error) {
 
 bool RecordBuilder::set(int index, Value value, std::string& error) {
   if (!mark(index, error)) return false;
+  values_[static_cast<std::size_t>(index)] = std::move(value);
+  return mark_set(index, error);
+}
+
+bool RecordBuilder::mark_set(int index, std::string& error) {
+  if (!mark(index, error)) return false;
   const auto i = static_cast<std::size_t>(index);
+  Value& value = values_[i];
   if (field(index).type.kind == TypeKind::set) make_set(value);
   if (i == key_field_) {
     std::string id;
     append_readable(id, value);
     id_ = std::move(id);
   }
-  values_[i] = std::move(value);
   state_[i] = 1;
   return true;
 }
@@ -73,7 +89,8 @@ bool RecordBuilder::finish(Record& out, std::string& error) {
   for (std::size_t i = 0; i < values_.size(); ++i) {
     const auto& f = schema_->fields[i];
     if (state_[i] == 1) {
-      out.fields[i] = std::move(values_[i]);
+      // Swap, not move: the values' string and list capacity comes back for the next record.
+      std::swap(out.fields[i], values_[i]);
       continue;
     }
     if (!f.is_optional) {
@@ -81,7 +98,7 @@ bool RecordBuilder::finish(Record& out, std::string& error) {
                              : fmt::format("required field `{}` is absent", f.name.text);
       return false;
     }
-    out.fields[i] = Value::unknown(fmt::format("{} is missing", f.name.text));
+    out.fields[i].set_unknown(&(*missing_reasons_)[i]);
   }
   out.id = id_.value_or("");
   return true;

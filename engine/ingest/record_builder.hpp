@@ -27,11 +27,14 @@ const char* error_kind(const RecordError& error);
 
 class RecordBuilder {
  public:
-  explicit RecordBuilder(const ast::SchemaDecl& schema, std::uint32_t key_field);
+  explicit RecordBuilder(const Policy& policy);
 
   void begin();
   // The schema index of a field name, or -1 for a field the schema does not declare (ignored).
   int field_index(std::string_view name) const;
+  // The slot a field's value is read into, reusing its capacity; call mark_set() after.
+  Value& slot(int index) { return values_[static_cast<std::size_t>(index)]; }
+  bool mark_set(int index, std::string& error);
   const ast::FieldDecl& field(int index) const { return schema_->fields[static_cast<std::size_t>(index)]; }
   // Sets a field; false with `error` set when it was already given in this record.
   bool set(int index, Value value, std::string& error);
@@ -47,7 +50,9 @@ class RecordBuilder {
 
   const ast::SchemaDecl* schema_;
   std::uint32_t key_field_;
+  const std::vector<std::string>* missing_reasons_;
   std::unordered_map<std::string_view, int> index_;
+  mutable int next_guess_ = 0;  // records usually list fields in schema order
   std::vector<Value> values_;
   std::vector<std::uint8_t> state_;  // 0 not given, 1 value, 2 absent
   std::optional<std::string> id_;
