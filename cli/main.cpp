@@ -184,7 +184,7 @@ int run_eval(const EvalOptions& o) {
 struct BatchCliOptions {
   std::string policy, portfolio, output, summary, rejects, format = "jsonl", input_format;
   unsigned threads = 0;
-  bool explain = false, trace = false;
+  bool explain = false, trace = false, quiet = false;
   std::uint64_t trace_sample = 0;
   std::optional<std::uint64_t> max_errors;
   std::vector<std::string> sums;
@@ -247,7 +247,7 @@ int run_batch_command(const BatchCliOptions& o) {
   tenet::write_batch_header(header, options.output);
   out.write(header);
 
-  const bool show_progress = ::isatty(STDERR_FILENO);
+  const bool show_progress = !o.quiet && ::isatty(STDERR_FILENO);
   const auto started = std::chrono::steady_clock::now();
   auto last_shown = started;
   tenet::BatchIO io;
@@ -285,7 +285,7 @@ int run_batch_command(const BatchCliOptions& o) {
     io_ok = false;
   }
   const auto& s = result.summary;
-  std::cerr << fmt::format("tenet: {} records: {} decided, {} errors in {:.2f} s ({:.0f} records/s){}\n", s.records, s.decided,
+  if (!o.quiet) std::cerr << fmt::format("tenet: {} records: {} decided, {} errors in {:.2f} s ({:.0f} records/s){}\n", s.records, s.decided,
                            s.errors, seconds, seconds > 0 ? s.records / seconds : 0.0,
                            result.stopped_at_max_errors ? fmt::format("; stopped: more than {} errors", *o.max_errors) : "");
   if (!io_ok) return kExitUsage;
@@ -360,6 +360,7 @@ int main(int argc, char** argv) {
   batch->add_option("--rejects", batch_options.rejects, "also write every record error (line, offset, reason, raw text) here");
   batch->add_option("--max-errors", batch_options.max_errors, "stop (exit 3) once more than N records are errors");
   batch->add_option("--sum", batch_options.sums, "total this number field per decision in the summary (repeatable)");
+  batch->add_flag("--quiet", batch_options.quiet, "no result line on standard error at the end");
 
   std::vector<std::string> merge_inputs;
   std::string merge_output = "-";

@@ -33,6 +33,7 @@ struct BlockResult {
   std::string rejects;
   Summary summary;
   std::uint64_t end_offset = 0;
+  std::vector<std::uint64_t> error_ordinals;  // which records of the block (0-based) were errors
 };
 
 template <typename T>
@@ -226,15 +227,22 @@ class Runner {
       r.end_offset = block->start.offset + block->length;
       if (!stop_) process(*block, evaluator, builder, r);
       std::lock_guard lock(mutex_);
+      if (options_.max_errors) kept_blocks_.emplace(block->sequence, std::move(*block));
       done_.emplace(block->sequence, std::move(r));
       flow_.notify_all();
     }
   }
 
-  void process(Block& block, Evaluator& evaluator, RecordBuilder& builder, BlockResult& r) {
+  // `limit`: process only the first N records of the block (to stop exactly at --max-errors).
+  void process(Block& block, Evaluator& evaluator, RecordBuilder& builder, BlockResult& r,
+               std::uint64_t limit = UINT64_MAX) {
     Decision& d = decision_of_this_thread();
     bool first_line = block.sequence == 0;
+    std::uint64_t ordinal = 0;
     const auto sink = [&](std::size_t line, Record* record, RecordError* error) {
+      if (ordinal >= limit) return;
+      if (error) r.error_ordinals.push_back(ordinal);
+      ++ordinal;
       if (record) {
         evaluator.evaluate(*record, d);
         const bool traced = options_.trace || (options_.trace_sample && line % options_.trace_sample == 0);
@@ -279,6 +287,27 @@ class Runner {
         --in_flight_;
         flow_.notify_all();
       }
+      if (options_.max_errors && result.summary.errors + r.summary.errors > *options_.max_errors) {
+        // Redo this block up to and including the error that goes over the limit, so the
+        // output stops exactly there and the summary counts exactly what was written.
+        const std::uint64_t allowed = *options_.max_errors - result.summary.errors;
+        const std::uint64_t limit = r.error_ordinals[allowed] + 1;
+        Block block;
+        {
+          std::lock_guard lock(mutex_);
+          block = std::move(kept_blocks_.at(next));
+        }
+        Evaluator evaluator(policy_);
+        RecordBuilder builder(policy_);
+        r = BlockResult{};
+        r.summary.policy = policy_.info();
+        process(block, evaluator, builder, r, limit);
+        result.stopped_at_max_errors = true;
+      }
+      if (options_.max_errors) {
+        std::lock_guard lock(mutex_);
+        kept_blocks_.erase(next);
+      }
       ++next;
       if (!io_.write_output(r.output) || (io_.write_rejects && !r.rejects.empty() && !io_.write_rejects(r.rejects))) {
         result.failure = "cannot write the output";
@@ -287,10 +316,7 @@ class Runner {
       std::string error;
       result.summary.merge(r.summary, error);
       if (io_.progress) io_.progress({result.summary.records, r.end_offset});
-      if (options_.max_errors && result.summary.errors > *options_.max_errors) {
-        result.stopped_at_max_errors = true;
-        return;
-      }
+      if (result.stopped_at_max_errors) return;
     }
   }
 
@@ -311,6 +337,7 @@ class Runner {
   std::mutex mutex_;
   std::condition_variable flow_;
   std::map<std::uint64_t, BlockResult> done_;
+  std::map<std::uint64_t, Block> kept_blocks_;  // with --max-errors, until written
   std::size_t in_flight_ = 0;
   std::size_t max_in_flight_ = 0;
   bool reading_done_ = false;

@@ -8,7 +8,12 @@ else()
   string(STRIP "${text}" text)
   separate_arguments(args UNIX_COMMAND "${text}")
 endif()
-execute_process(COMMAND ${PROGRAM} ${args} WORKING_DIRECTORY ${dir}
+# CASE.stdin, when present, is the standard input.
+set(input /dev/null)
+if(EXISTS ${CASE}.stdin)
+  set(input ${CASE}.stdin)
+endif()
+execute_process(COMMAND ${PROGRAM} ${args} WORKING_DIRECTORY ${dir} INPUT_FILE ${input}
                 OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE status)
 set(actual "--- stdout\n${out}--- stderr\n${err}--- exit status ${status}\n")
 if(DEFINED ENV{TENET_UPDATE_GOLDEN})

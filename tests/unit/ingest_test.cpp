@@ -124,3 +124,15 @@ TEST_CASE("ingest: formats by extension and by content") {
   CHECK(tenet::sniff_format("\xEF\xBB\xBF{") == jsonl);
   CHECK(tenet::sniff_format("id,n") == csv);
 }
+
+TEST_CASE("ingest: record errors have a stable kind for summaries") {
+  const auto kind = [](const char* message) { return std::string(tenet::error_kind({1, std::nullopt, message, 0, ""})); };
+  CHECK(kind("malformed JSON: x") == "malformed_json");
+  CHECK(kind("a record must be a JSON object, but this is an array") == "not_an_object");
+  CHECK(kind("required field `n` is absent") == "missing_required_field");
+  CHECK(kind("field `n` is given more than once") == "duplicate_field");
+  CHECK(kind("field `n` is 1e400, out of the number range (exponents from -300 to 300)") == "number_out_of_range");
+  CHECK(kind("unterminated quote: a quoted cell is not closed before the end of the input") == "unterminated_quote");
+  CHECK(kind("expected 6 cells as in the header, found 2") == "cell_count");
+  CHECK(kind("field `n` is a string, expected number") == "wrong_type");
+}

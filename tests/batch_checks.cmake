@@ -1,0 +1,57 @@
+# tenet batch on a generated portfolio: byte-identical output whatever the thread count,
+# one output line per input record, and shard summaries that merge into the whole's summary.
+# Exit status 3 (some records were errors) is expected: the portfolio holds two bad records.
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE status ERROR_VARIABLE err)
+  if(NOT status EQUAL 0 AND NOT status EQUAL 3)
+    message(FATAL_ERROR "failed (${status}): ${ARGN}\n${err}")
+  endif()
+endfunction()
+
+set(policy ${SOURCE}/rules/customer_focus.tenet)
+run(${GENERATE} -n 40000 --seed 5 -o ${WORK}/batch.jsonl)
+# A few bad records, so that errors and rejects are exercised across blocks.
+file(APPEND ${WORK}/batch.jsonl "{\"id\":\"bad1\",\"segment\":7}\nnot json at all\n")
+
+foreach(threads 1 2 4)
+  run(${TENET} batch ${policy} ${WORK}/batch.jsonl -o ${WORK}/batch.${threads}.out --threads ${threads}
+      --summary ${WORK}/batch.${threads}.summary --sum annual_revenue --quiet)
+endforeach()
+foreach(threads 2 4)
+  foreach(kind out summary)
+    file(READ ${WORK}/batch.1.${kind} one)
+    file(READ ${WORK}/batch.${threads}.${kind} other)
+    if(NOT one STREQUAL other)
+      message(FATAL_ERROR "--threads ${threads} wrote a different ${kind} than --threads 1")
+    endif()
+  endforeach()
+endforeach()
+
+# Nothing lost: as many output lines as input records, and the summary reconciles.
+file(STRINGS ${WORK}/batch.1.out lines)
+list(LENGTH lines count)
+if(NOT count EQUAL 40002)
+  message(FATAL_ERROR "40002 records in, ${count} lines out")
+endif()
+file(READ ${WORK}/batch.1.summary summary)
+string(JSON records GET "${summary}" records)
+string(JSON decided GET "${summary}" decided)
+string(JSON errors GET "${summary}" errors)
+math(EXPR reconciled "${decided} + ${errors}")
+if(NOT records EQUAL 40002 OR NOT reconciled EQUAL records OR NOT errors EQUAL 2)
+  message(FATAL_ERROR "summary does not reconcile: records ${records}, decided ${decided}, errors ${errors}")
+endif()
+
+# Shards: three parts of the same portfolio, batched apart and merged.
+run(split -l 15000 -d ${WORK}/batch.jsonl ${WORK}/shard.)
+set(summaries)
+foreach(shard 00 01 02)
+  run(${TENET} batch ${policy} ${WORK}/shard.${shard} --input-format jsonl -o ${WORK}/shard.${shard}.out
+      --summary ${WORK}/shard.${shard}.summary --sum annual_revenue --quiet)
+  list(APPEND summaries ${WORK}/shard.${shard}.summary)
+endforeach()
+run(${TENET} merge-summaries ${summaries} -o ${WORK}/merged.summary)
+file(READ ${WORK}/merged.summary merged)
+if(NOT merged STREQUAL summary)
+  message(FATAL_ERROR "merged shard summaries differ from the summary of the whole:\n${merged}\n${summary}")
+endif()
