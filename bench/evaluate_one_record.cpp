@@ -26,6 +26,7 @@ void BM_ParseEvaluateWrite(benchmark::State& state) {
   auto policy = load();
   tenet::Evaluator evaluator(*policy);
   tenet::RecordBuilder builder(*policy);
+  builder.write_into(evaluator.field_slots());
   tenet::JsonRecordParser parser(builder);
   std::string padded = std::string(kRecord) + std::string(64, '\0');
   const std::size_t length = std::strlen(kRecord);
@@ -35,7 +36,7 @@ void BM_ParseEvaluateWrite(benchmark::State& state) {
   for (auto _ : state) {
     out.clear();
     parser.parse(padded.data(), length, padded.size(), record, error);
-    evaluator.evaluate(record, decision);
+    evaluator.evaluate_in_place(record, decision);
     tenet::write_batch_decision(out, tenet::BatchFormat::jsonl, *policy, decision, 1, {});
     benchmark::DoNotOptimize(out.data());
   }

@@ -14,7 +14,20 @@ constexpr __int128 pow10_128(int n) {
 
 constexpr __int128 kLimit = pow10_128(Decimal::kMaxDigits);  // coefficients stay below this
 
+constexpr std::uint64_t kPow10[20] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+                                        100000000ull, 1000000000ull, 10000000000ull, 100000000000ull,
+                                        1000000000000ull, 10000000000000ull, 100000000000000ull,
+                                        1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+                                        1000000000000000000ull, 10000000000000000000ull};
+
+int digit_count64(std::uint64_t v) {
+  int n = 1;
+  while (n < 20 && v >= kPow10[n]) ++n;
+  return n;
+}
+
 int digit_count(unsigned __int128 v) {
+  if (v <= UINT64_MAX) return digit_count64(static_cast<std::uint64_t>(v));
   int n = 1;
   while (v >= 10) {
     v /= 10;
@@ -47,17 +60,47 @@ Decimal::Result Decimal::make(__int128 c, std::int64_t e, bool sticky) {
     }
   }
   if (m == 0) return {Status::ok, Decimal()};
-  while (m % 10 == 0) {
-    m /= 10;
+  // m < 10^18 now: strip trailing zeros in 64-bit arithmetic.
+  auto small = static_cast<std::uint64_t>(m);
+  while (small % 10 == 0) {
+    small /= 10;
     ++e;
   }
-  const std::int64_t scientific = e + digit_count(m) - 1;
+  m = small;
+  const std::int64_t scientific = e + digit_count64(small) - 1;
   if (scientific > kMaxExponent || scientific < kMinExponent) return {Status::overflow, Decimal()};
   const auto coefficient = static_cast<std::int64_t>(m);
   return {Status::ok, Decimal(negative ? -coefficient : coefficient, static_cast<std::int32_t>(e))};
 }
 
 std::optional<Decimal> Decimal::parse(std::string_view s, ParseError* error) {
+  // Fast path: [-]digits[.digits] with at most 18 digits and no exponent, the shape of
+  // nearly every fact; anything else takes the general path below.
+  if (!s.empty() && s.size() <= 20) {
+    std::size_t i = s[0] == '-' ? 1 : 0;
+    const bool negative = i == 1;
+    std::uint64_t m = 0;
+    int digits = 0, fraction = 0;
+    bool point = false, simple = i < s.size();
+    for (; i < s.size(); ++i) {
+      const char ch = s[i];
+      if (ch >= '0' && ch <= '9') {
+        m = m * 10 + static_cast<std::uint64_t>(ch - '0');
+        ++digits;
+        fraction += point;
+      } else if (ch == '.' && !point && digits > 0) {
+        point = true;
+      } else {
+        simple = false;
+        break;
+      }
+    }
+    if (simple && digits > 0 && digits <= kMaxDigits && !(point && fraction == 0)) {
+      if (error) *error = ParseError::none;
+      const auto c = static_cast<__int128>(m);
+      return make(negative ? -c : c, -fraction).value;
+    }
+  }
   auto fail = [&](ParseError why) -> std::optional<Decimal> {
     if (error) *error = why;
     return std::nullopt;
@@ -183,6 +226,20 @@ Decimal::Result Decimal::div(const Decimal& o) const {
 }
 
 int Decimal::compare(const Decimal& o) const {
+  if (exponent_ == o.exponent_) return coefficient_ < o.coefficient_ ? -1 : (coefficient_ > o.coefficient_ ? 1 : 0);
+  // Align in 64 bits when the scaled coefficient cannot overflow (typical facts).
+  const std::int64_t diff = static_cast<std::int64_t>(exponent_) - o.exponent_;
+  if (diff > 0 && diff <= 18) {
+    std::int64_t scaled;
+    if (!__builtin_mul_overflow(coefficient_, static_cast<std::int64_t>(kPow10[diff]), &scaled)) {
+      return scaled < o.coefficient_ ? -1 : (scaled > o.coefficient_ ? 1 : 0);
+    }
+  } else if (diff < 0 && diff >= -18) {
+    std::int64_t scaled;
+    if (!__builtin_mul_overflow(o.coefficient_, static_cast<std::int64_t>(kPow10[-diff]), &scaled)) {
+      return coefficient_ < scaled ? -1 : (coefficient_ > scaled ? 1 : 0);
+    }
+  }
   if ((coefficient_ < 0) != (o.coefficient_ < 0) || coefficient_ == 0 || o.coefficient_ == 0) {
     const __int128 a = coefficient_, b = o.coefficient_;
     const int sa = (a > 0) - (a < 0), sb = (b > 0) - (b < 0);

@@ -37,11 +37,19 @@ Decision Evaluator::evaluate(Record& record) {
 }
 
 void Evaluator::evaluate(Record& record, Decision& d) {
+  frame_.evaluate(record.fields);
+  decide(record.id, d);
+}
+
+void Evaluator::evaluate_in_place(Record& record, Decision& d) {
+  frame_.evaluate_in_place();
+  decide(record.id, d);
+}
+
+void Evaluator::decide(std::string& id, Decision& d) {
   const Program& program = policy_->program();
   const auto& rules = policy_->checked().module.rules;
-  frame_.evaluate(record.fields);
-
-  std::swap(d.id, record.id);
+  std::swap(d.id, id);
   d.actions.clear();
   d.recommendations.clear();
   d.flags.clear();

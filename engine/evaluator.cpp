@@ -170,6 +170,8 @@ void Frame::evaluate(std::vector<Value>& fields) {
   run(program_->code, slots_, *program_);
 }
 
+void Frame::evaluate_in_place() { run(program_->code, slots_, *program_); }
+
 void Frame::explain(std::uint32_t rule) { run(program_->rules[rule].explain, slots_, *program_); }
 
 }  // namespace tenet

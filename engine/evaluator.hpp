@@ -7,13 +7,18 @@
 
 namespace tenet {
 
+void run(const std::vector<Instruction>& code, std::vector<Value>& slots, const Program& program);
+
 // A frame of slots for one thread; reuse it for record after record.
 class Frame {
  public:
   explicit Frame(const Program& program) : program_(&program), slots_(program.initial_frame) {}
 
-  // Moves the record's field values into the field slots and runs the lets and conditions.
+  // Swaps the record's field values into the field slots and runs the lets and conditions.
   void evaluate(std::vector<Value>& fields);
+  // Runs the lets and conditions over field slots filled in place (field_slots()).
+  void evaluate_in_place();
+  Value* field_slots() { return slots_.data(); }
   // Computes the `because` holes of one rule (only fired rules need them).
   void explain(std::uint32_t rule);
 
@@ -24,7 +29,5 @@ class Frame {
   const Program* program_;
   std::vector<Value> slots_;
 };
-
-void run(const std::vector<Instruction>& code, std::vector<Value>& slots, const Program& program);
 
 }  // namespace tenet

@@ -102,11 +102,17 @@ class Evaluator {
   // The same into `out`, reusing its storage (the hot path of a batch). The record's
   // values are swapped into the evaluator's slots; the record gets stale values back.
   void evaluate(Record& record, Decision& out);
+  // The batch path: the record's values were read straight into field_slots() (see
+  // RecordBuilder::write_into); only its id is taken from `record`.
+  void evaluate_in_place(Record& record, Decision& out);
+  Value* field_slots() { return frame_.field_slots(); }
   // The slots of the last evaluation, for traces.
   const Frame& frame() const { return frame_; }
   const Policy& policy() const { return *policy_; }
 
  private:
+  void decide(std::string& id, Decision& out);
+
   const Policy* policy_;
   Frame frame_;
 };

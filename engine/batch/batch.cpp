@@ -221,6 +221,7 @@ class Runner {
   void work() {
     Evaluator evaluator(policy_);
     RecordBuilder builder(policy_);
+    builder.write_into(evaluator.field_slots());
     while (auto block = blocks_->pop()) {
       BlockResult r;
       r.summary.policy = policy_.info();
@@ -244,7 +245,7 @@ class Runner {
       if (error) r.error_ordinals.push_back(ordinal);
       ++ordinal;
       if (record) {
-        evaluator.evaluate(*record, d);
+        evaluator.evaluate_in_place(*record, d);
         const bool traced = options_.trace || (options_.trace_sample && line % options_.trace_sample == 0);
         write_batch_decision(r.output, options_.output, policy_, d, line,
                              {options_.explain, traced ? &evaluator.frame() : nullptr,
@@ -299,6 +300,7 @@ class Runner {
         }
         Evaluator evaluator(policy_);
         RecordBuilder builder(policy_);
+        builder.write_into(evaluator.field_slots());
         r = BlockResult{};
         r.summary.policy = policy_.info();
         process(block, evaluator, builder, r, limit);

@@ -30,6 +30,7 @@ RecordBuilder::RecordBuilder(const Policy& policy)
   const auto& schema = *schema_;
   for (std::size_t i = 0; i < schema.fields.size(); ++i) index_.emplace(schema.fields[i].name.text, static_cast<int>(i));
   values_.resize(schema.fields.size());
+  target_ = values_.data();
   state_.resize(schema.fields.size());
 }
 
@@ -60,14 +61,14 @@ bool RecordBuilder::mark(int index, std::string& error) {
 
 bool RecordBuilder::set(int index, Value value, std::string& error) {
   if (!mark(index, error)) return false;
-  values_[static_cast<std::size_t>(index)] = std::move(value);
+  target_[index] = std::move(value);
   return mark_set(index, error);
 }
 
 bool RecordBuilder::mark_set(int index, std::string& error) {
   if (!mark(index, error)) return false;
   const auto i = static_cast<std::size_t>(index);
-  Value& value = values_[i];
+  Value& value = target_[index];
   if (field(index).type.kind == TypeKind::set) make_set(value);
   if (i == key_field_) {
     std::string id;
@@ -85,12 +86,14 @@ bool RecordBuilder::set_absent(int index, std::string& error) {
 }
 
 bool RecordBuilder::finish(Record& out, std::string& error) {
-  out.fields.resize(values_.size());
+  const bool into_record = target_ == values_.data();
+  if (into_record) out.fields.resize(values_.size());
   for (std::size_t i = 0; i < values_.size(); ++i) {
     const auto& f = schema_->fields[i];
+    Value& field = into_record ? out.fields[i] : target_[i];
     if (state_[i] == 1) {
       // Swap, not move: the values' string and list capacity comes back for the next record.
-      std::swap(out.fields[i], values_[i]);
+      if (into_record) std::swap(field, values_[i]);
       continue;
     }
     if (!f.is_optional) {
@@ -98,7 +101,7 @@ bool RecordBuilder::finish(Record& out, std::string& error) {
                              : fmt::format("required field `{}` is absent", f.name.text);
       return false;
     }
-    out.fields[i].set_unknown(&(*missing_reasons_)[i]);
+    field.set_unknown(&(*missing_reasons_)[i]);
   }
   out.id = id_.value_or("");
   return true;
