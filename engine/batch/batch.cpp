@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cstring>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -115,9 +116,20 @@ class Runner {
   }
 
  private:
-  // Reads until `pending_` holds at least one whole record, or the input ends.
+  static std::size_t count_lines(std::string_view text) {
+    std::size_t lines = 0;
+    for (const char* p = text.data(), *end = p + text.size();
+         (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)))) != nullptr; ++p) {
+      ++lines;
+    }
+    return lines;
+  }
+
+  // Reads until `pending_` holds `at_least` bytes, or the input ends.
   bool fill(std::size_t at_least) {
-    std::vector<char> buffer(options_.block_bytes);
+    pending_.reserve(at_least + 2 * simdjson::SIMDJSON_PADDING);
+    std::vector<char>& buffer = read_buffer_;
+    buffer.resize(options_.block_bytes);
     while (pending_.size() < at_least && !eof_) {
       const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), io_.input);
       pending_.append(buffer.data(), n);
@@ -174,14 +186,17 @@ class Runner {
       block.sequence = sequence++;
       block.start = next_;
       block.length = block.oversized ? 0 : length;
-      if (!block.oversized) {
-        block.text.reserve(length + simdjson::SIMDJSON_PADDING);
-        block.text.assign(pending_, 0, length);
-        block.text.append(simdjson::SIMDJSON_PADDING, '\0');
-      }
-      next_.line += static_cast<std::size_t>(std::count(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(length), '\n'));
+      next_.line += count_lines(std::string_view(pending_).substr(0, length));
       next_.offset += length;
-      pending_.erase(0, length);
+      if (!block.oversized) {
+        // The block takes the buffer; only the partial record at its end is copied back.
+        block.text = std::move(pending_);
+        pending_.assign(block.text, length, std::string::npos);
+        block.text.resize(length);
+        block.text.append(simdjson::SIMDJSON_PADDING, '\0');
+      } else {
+        pending_.erase(0, length);
+      }
       {
         std::unique_lock lock(mutex_);
         flow_.wait(lock, [&] { return in_flight_ < max_in_flight_ || stop_; });
@@ -238,6 +253,7 @@ class Runner {
   void process(Block& block, Evaluator& evaluator, RecordBuilder& builder, BlockResult& r,
                std::uint64_t limit = UINT64_MAX) {
     Decision& d = decision_of_this_thread();
+    SummaryTally tally(policy_, options_.sum_fields);
     bool first_line = block.sequence == 0;
     std::uint64_t ordinal = 0;
     const auto sink = [&](std::size_t line, Record* record, RecordError* error) {
@@ -250,24 +266,25 @@ class Runner {
         write_batch_decision(r.output, options_.output, policy_, d, line,
                              {options_.explain, traced ? &evaluator.frame() : nullptr,
                               first_line && options_.output == BatchFormat::jsonl});
-        r.summary.add(policy_, d, evaluator.frame(), options_.sum_fields);
+        tally.add(d, evaluator.frame());
       } else {
         write_batch_error(r.output, options_.output, *error);
         if (io_.write_rejects) append_reject(r.rejects, *error);
-        r.summary.add(*error);
+        tally.add(*error);
       }
       first_line = false;
     };
     if (block.oversized) {
       sink(block.oversized->line, nullptr, &*block.oversized);
-      return;
-    }
-    const std::string_view text(block.text.data(), block.length);
-    if (options_.input == FactsFormat::csv) {
-      read_csv_rows(text, layout_, builder, sink, block.start);
     } else {
-      read_jsonl(text, block.text.size(), builder, sink, block.start);
+      const std::string_view text(block.text.data(), block.length);
+      if (options_.input == FactsFormat::csv) {
+        read_csv_rows(text, layout_, builder, sink, block.start);
+      } else {
+        read_jsonl(text, block.text.size(), builder, sink, block.start);
+      }
     }
+    tally.add_to(r.summary);
   }
 
   static Decision& decision_of_this_thread() {
@@ -331,6 +348,7 @@ class Runner {
 
   // Reader state (reader thread only, and read_header before it starts).
   std::string pending_;
+  std::vector<char> read_buffer_;
   bool eof_ = false;
   InputPosition next_;
   std::string read_failure_;

@@ -1,5 +1,7 @@
 #include "engine/batch/summary.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "engine/output/json_writer.hpp"
@@ -33,6 +35,84 @@ void Summary::add(const Policy& policy, const Decision& d, const Frame& frame, c
     const auto sum = total.add(v.number);
     if (sum.status == DecimalStatus::ok) total = sum.value;
     else sums_overflowed = true;
+  }
+}
+
+SummaryTally::SummaryTally(const Policy& policy, std::vector<std::uint32_t> sum_fields)
+    : policy_(policy), sum_fields_(std::move(sum_fields)) {
+  const std::size_t rules = policy.checked().module.rules.size();
+  collect_ = policy.hit() == ast::HitPolicy::collect;
+  by_rule_decision_.assign(rules + 1, 0);
+  fired_.assign(rules, 0);
+  flags_.assign(policy.checked().flags.size(), 0);
+  sums_.assign(sum_fields_.size(), std::vector<std::pair<Decimal, bool>>(collect_ ? 0 : rules + 1));
+}
+
+std::size_t SummaryTally::bucket(const Decision& d) {
+  if (!collect_) {
+    for (const auto& r : d.recommendations) {
+      if (r.chosen) return r.rule;
+    }
+    return by_rule_decision_.size() - 1;
+  }
+  const std::string key = decision_text(d);
+  auto it = std::find(collect_keys_.begin(), collect_keys_.end(), key);
+  if (it != collect_keys_.end()) return static_cast<std::size_t>(it - collect_keys_.begin());
+  collect_keys_.push_back(key);
+  for (auto& per_field : sums_) per_field.emplace_back();
+  return collect_keys_.size() - 1;
+}
+
+void SummaryTally::add(const Decision& d, const Frame& frame) {
+  ++decided_;
+  const std::size_t b = bucket(d);
+  if (collect_) ++collect_decisions_[collect_keys_[b]];
+  else ++by_rule_decision_[b];
+  for (std::size_t i = 0; i < d.statuses.size(); ++i) fired_[i] += d.statuses[i] == RuleStatus::fired;
+  for (auto f : d.flags) ++flags_[f];
+  for (std::size_t k = 0; k < sum_fields_.size(); ++k) {
+    const Value& v = frame.slot(sum_fields_[k]);
+    if (v.kind != Value::Kind::number) continue;  // absent values add nothing
+    auto& [total, overflowed] = sums_[k][b];
+    const auto sum = total.add(v.number);
+    if (sum.status == DecimalStatus::ok) total = sum.value;
+    else overflowed = true;
+  }
+}
+
+void SummaryTally::add_to(Summary& s) const {
+  const auto& rules = policy_.checked().module.rules;
+  const auto key_of = [&](std::size_t b) -> std::string {
+    if (collect_) return collect_keys_[b];
+    if (b < rules.size()) return rules[b].then->name.text;
+    return policy_.checked().decision().default_action->text;
+  };
+  s.records += decided_ + errors_.size();
+  s.decided += decided_;
+  s.errors += errors_.size();
+  for (std::size_t b = 0; b < by_rule_decision_.size(); ++b) {
+    if (by_rule_decision_[b]) s.decisions[key_of(b)] += by_rule_decision_[b];
+  }
+  for (const auto& [k, v] : collect_decisions_) s.decisions[k] += v;
+  for (std::size_t i = 0; i < fired_.size(); ++i) {
+    if (fired_[i]) s.rules_fired[rules[i].name.text] += fired_[i];
+  }
+  for (std::size_t f = 0; f < flags_.size(); ++f) {
+    if (flags_[f]) s.flags[policy_.checked().flags[f].name] += flags_[f];
+  }
+  for (const char* kind : errors_) ++s.errors_by_kind[kind];
+  const auto& fields = policy_.checked().schema().fields;
+  for (std::size_t k = 0; k < sum_fields_.size(); ++k) {
+    for (std::size_t b = 0; b < sums_[k].size(); ++b) {
+      const auto& [total, overflowed] = sums_[k][b];
+      const bool counted = collect_ || by_rule_decision_[b] > 0;
+      if (!counted) continue;
+      Decimal& into = s.sums[fields[sum_fields_[k]].name.text][key_of(b)];
+      const auto sum = into.add(total);
+      if (sum.status == DecimalStatus::ok) into = sum.value;
+      else s.sums_overflowed = true;
+      s.sums_overflowed = s.sums_overflowed || overflowed;
+    }
   }
 }
 

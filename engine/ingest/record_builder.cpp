@@ -37,18 +37,20 @@ RecordBuilder::RecordBuilder(const Policy& policy)
 void RecordBuilder::begin() {
   std::fill(state_.begin(), state_.end(), 0);
   id_.reset();
-  next_guess_ = 0;
+  key_position_ = 0;
 }
 
 int RecordBuilder::field_index(std::string_view name) const {
-  const auto& fields = schema_->fields;
-  if (next_guess_ < static_cast<int>(fields.size()) && fields[static_cast<std::size_t>(next_guess_)].name.text == name) {
-    return next_guess_++;
-  }
+  const std::size_t position = key_position_++;
+  if (position < key_order_.size() && key_order_[position].first == name) return key_order_[position].second;
   auto it = index_.find(name);
-  if (it == index_.end()) return -1;
-  next_guess_ = it->second + 1;
-  return it->second;
+  const int index = it == index_.end() ? -1 : it->second;
+  if (position < key_order_.size()) {
+    key_order_[position] = {std::string(name), index};
+  } else if (key_order_.size() < 4 * schema_->fields.size() + 16) {
+    key_order_.emplace_back(std::string(name), index);
+  }
+  return index;
 }
 
 bool RecordBuilder::mark(int index, std::string& error) {

@@ -56,7 +56,10 @@ class RecordBuilder {
   std::uint32_t key_field_;
   const std::vector<std::string>* missing_reasons_;
   std::unordered_map<std::string_view, int> index_;
-  mutable int next_guess_ = 0;  // records usually list fields in schema order
+  // Records of one export list their keys in the same order: remember the previous
+  // record's keys and what they resolved to, so a key usually costs one comparison.
+  mutable std::vector<std::pair<std::string, int>> key_order_;
+  mutable std::size_t key_position_ = 0;
   std::vector<Value> values_;
   Value* target_ = nullptr;  // values_.data(), or an evaluator's field slots
   std::vector<std::uint8_t> state_;  // 0 not given, 1 value, 2 absent

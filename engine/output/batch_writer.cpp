@@ -21,18 +21,6 @@ void append_csv_cell(std::string& out, std::string_view cell) {
   out.push_back('"');
 }
 
-template <typename Names>
-void append_json_names(std::string& out, const Names& names) {
-  out.push_back('[');
-  bool first = true;
-  for (const auto& name : names) {
-    if (!first) out.push_back(',');
-    first = false;
-    append_json_string(out, name);
-  }
-  out.push_back(']');
-}
-
 }  // namespace
 
 void write_batch_header(std::string& out, BatchFormat format) {
@@ -44,51 +32,77 @@ void write_batch_decision(std::string& out, BatchFormat format, const Policy& po
   const auto& rules = policy.checked().module.rules;
   const auto& flags = policy.checked().flags;
   const bool collect = policy.hit() == ast::HitPolicy::collect;
-  std::vector<std::string_view> chosen, fired, raised;
-  for (const auto& r : d.recommendations) {
-    if (r.chosen) chosen.push_back(rules[r.rule].name.text);
-  }
-  for (std::size_t i = 0; i < d.statuses.size(); ++i) {
-    if (d.statuses[i] == RuleStatus::fired) fired.push_back(rules[i].name.text);
-  }
-  for (auto f : d.flags) raised.push_back(flags[f].name);
+  // The lists are written straight from the decision: no container per record.
+  const auto for_chosen = [&](auto&& each) {
+    for (const auto& r : d.recommendations) {
+      if (r.chosen) each(std::string_view(rules[r.rule].name.text));
+    }
+  };
+  const auto for_fired = [&](auto&& each) {
+    for (std::size_t i = 0; i < d.statuses.size(); ++i) {
+      if (d.statuses[i] == RuleStatus::fired) each(std::string_view(rules[i].name.text));
+    }
+  };
+  const auto for_flags = [&](auto&& each) {
+    for (auto f : d.flags) each(std::string_view(flags[f].name));
+  };
+  const auto for_actions = [&](auto&& each) {
+    for (const auto& a : d.actions) each(std::string_view(a));
+  };
 
   if (format == BatchFormat::csv) {
+    const auto cell = [&](const auto& for_each) {
+      std::string joined;
+      for_each([&](std::string_view name) {
+        if (!joined.empty()) joined.push_back('|');
+        joined += name;
+      });
+      append_csv_cell(out, joined);
+    };
     out += std::to_string(line);
     out.push_back(',');
     append_csv_cell(out, d.id);
     out.push_back(',');
-    const auto joined = [](const auto& items, char separator) {
-      std::string s;
-      for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i) s.push_back(separator);
-        s += items[i];
-      }
-      return s;
-    };
-    append_csv_cell(out, joined(d.actions, '|'));
+    cell(for_actions);
     out.push_back(',');
-    append_csv_cell(out, joined(chosen, '|'));
+    cell(for_chosen);
     out.push_back(',');
-    append_csv_cell(out, joined(fired, '|'));
+    cell(for_fired);
     out.push_back(',');
-    append_csv_cell(out, joined(raised, '|'));
+    cell(for_flags);
     out += ",\n";
     return;
   }
+  const auto array = [&](const auto& for_each) {
+    out.push_back('[');
+    bool first = true;
+    for_each([&](std::string_view name) {
+      if (!first) out.push_back(',');
+      first = false;
+      append_json_string(out, name);
+    });
+    out.push_back(']');
+  };
   out += "{\"id\":";
   append_json_string(out, d.id);
   out += ",\"decision\":";
-  if (collect) append_json_names(out, d.actions);
+  if (collect) array(for_actions);
   else append_json_string(out, d.actions.front());
   out += ",\"chosen\":";
-  if (collect) append_json_names(out, chosen);
-  else if (chosen.empty()) out += "null";
-  else append_json_string(out, chosen.front());
+  if (collect) {
+    array(for_chosen);
+  } else {
+    bool any = false;
+    for_chosen([&](std::string_view name) {
+      append_json_string(out, name);
+      any = true;
+    });
+    if (!any) out += "null";
+  }
   out += ",\"fired\":";
-  append_json_names(out, fired);
+  array(for_fired);
   out += ",\"flags\":";
-  append_json_names(out, raised);
+  array(for_flags);
   if (options.explain) {
     out += ",\"because\":{";
     bool first = true;
