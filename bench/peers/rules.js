@@ -1,0 +1,25 @@
+// The benchmark policy (bench/policy.tenet) as data both JS peers are built from: each rule a
+// list of conditions [field, operator, value], where value {fact: name} is another field.
+module.exports = [
+  { name: "release_unprofitable", action: "release", priority: 90,
+    when: [["cost_to_serve", ">", { fact: "annual_revenue" }], ["tenure_years", ">=", 1]] },
+  { name: "frontline_first", action: "engage_frontline", priority: 80, when: [["frontline_engagement", "<", 6]] },
+  { name: "unsustainable_processes", action: "renegotiate", priority: 70,
+    when: [["custom_processes", ">", 3], ["expectations", "contains", "on_site_staff"]] },
+  { name: "leaving", action: "retention_review", priority: 68,
+    when: [["churn_signals", "contains", "competitor_eval"], ["annual_revenue", ">", { fact: "cost_to_serve" }]] },
+  { name: "satisfied_not_loyal", action: "elevate_experience", priority: 60,
+    when: [["satisfaction", ">=", 7], ["repeat_rate", "<", 0.3]] },
+  { name: "not_succeeding", action: "success_plan", priority: 58, when: [["goal_attainment", "<", 0.5]] },
+  { name: "close_gap", action: "close_gap", priority: 55, when: [["expected_score", ">=", 8], ["experienced_score", "<", 5]] },
+  { name: "wrong_customer", action: "reassess_fit", priority: 50,
+    when: [["acquired_for", "==", "growth"], ["custom_processes", ">", 3]] },
+  { name: "commodity_drift", action: "differentiate", priority: 40,
+    when: [["product_maturity", "==", "mature"], ["price_sensitivity", ">=", 0.6]] },
+  { name: "give_to_get", action: "delight", priority: 35,
+    when: [["tenure_years", ">=", 5], ["repeat_rate", ">=", 0.7], ["satisfaction", "<", 9]] },
+  { name: "grow_with_success", action: "expand_account", priority: 28,
+    when: [["goal_attainment", ">=", 0.8], ["revenue_growth", "<=", 0]] },
+  { name: "deepen_relationship", action: "cross_sell", priority: 25, when: [["offerings_used", "<=", 1], ["satisfaction", ">=", 7]] },
+  { name: "idea_source", action: "co_innovate", priority: 20, when: [["ideas_adopted", ">=", 2]] },
+];
