@@ -36,6 +36,15 @@ class Output {
       file_ = stdout;
       return true;
     }
+    // A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written in place: renaming a
+    // temporary file over it would replace the device with a file.
+    struct stat info {};
+    if (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
+      file_ = std::fopen(path.c_str(), "wb");
+      direct_ = file_ != nullptr;
+      if (!file_) error = fmt::format("cannot write {}: {}", path, std::strerror(errno));
+      return file_ != nullptr;
+    }
     temporary_ = path + ".tmp-" + std::to_string(::getpid());
     file_ = std::fopen(temporary_.c_str(), "wb");
     if (!file_) error = fmt::format("cannot write {}: {}", path, std::strerror(errno));
@@ -48,9 +57,10 @@ class Output {
   bool close(std::string& error) {
     const bool flushed = std::fflush(file_) == 0 && !std::ferror(file_) && !failed_;
     const int saved = errno;
-    if (file_ == stdout) {
-      if (!flushed) error = fmt::format("cannot write the output: {}", std::strerror(saved));
-      return flushed;
+    if (file_ == stdout || direct_) {
+      const bool closed = file_ == stdout || std::fclose(file_) == 0;
+      if (!flushed || !closed) error = fmt::format("cannot write {}: {}", file_ == stdout ? "the output" : path_, std::strerror(saved));
+      return flushed && closed;
     }
     const bool closed = std::fclose(file_) == 0;
     if (!flushed || !closed || std::rename(temporary_.c_str(), path_.c_str()) != 0) {
@@ -64,6 +74,7 @@ class Output {
  private:
   std::string path_, temporary_;
   std::FILE* file_ = nullptr;
+  bool direct_ = false;
   bool failed_ = false;
 };
 

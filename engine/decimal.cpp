@@ -260,7 +260,16 @@ int Decimal::compare(const Decimal& o) const {
 
 void Decimal::append_to(std::string& out) const {
   if (coefficient_ < 0) out.push_back('-');
-  const std::string digits = std::to_string(static_cast<unsigned long long>(magnitude(coefficient_)));
+  // The digits of the coefficient, without allocating.
+  char buffer[24];
+  char* end = buffer + sizeof buffer;
+  char* begin = end;
+  std::uint64_t m = coefficient_ < 0 ? static_cast<std::uint64_t>(-coefficient_) : static_cast<std::uint64_t>(coefficient_);
+  do {
+    *--begin = static_cast<char>('0' + m % 10);
+    m /= 10;
+  } while (m != 0);
+  const std::string_view digits(begin, static_cast<std::size_t>(end - begin));
   const std::int64_t n = static_cast<std::int64_t>(digits.size());
   const std::int64_t sci = exponent_ + n - 1;  // exponent of the leading digit
   if (exponent_ >= 0 && sci < 21) {
@@ -269,9 +278,9 @@ void Decimal::append_to(std::string& out) const {
   } else if (exponent_ < 0 && sci >= -7) {
     const std::int64_t point = n + exponent_;  // digits before the decimal point
     if (point > 0) {
-      out.append(digits, 0, static_cast<std::size_t>(point));
+      out += digits.substr(0, static_cast<std::size_t>(point));
       out.push_back('.');
-      out.append(digits, static_cast<std::size_t>(point));
+      out += digits.substr(static_cast<std::size_t>(point));
     } else {
       out += "0.";
       out.append(static_cast<std::size_t>(-point), '0');
@@ -281,7 +290,7 @@ void Decimal::append_to(std::string& out) const {
     out.push_back(digits[0]);
     if (n > 1) {
       out.push_back('.');
-      out.append(digits, 1);
+      out += digits.substr(1);
     }
     out.push_back('e');
     out += sci < 0 ? "-" : "+";

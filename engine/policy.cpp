@@ -82,6 +82,7 @@ Policy::CompileResult Policy::compile(SourceFile source, const std::vector<std::
   policy->source_ = file;
   policy->checked_ = std::move(*checked.policy);
   policy->program_ = compile_program(policy->checked_, values);
+  policy->trace_plan_ = plan_trace(policy->checked_, policy->program_, *file);
   const auto& decl = policy->checked_.policy();
   policy->info_ = {decl.name.text, decl.title, decl.version, sha256_hex(file->text())};
   result.policy = std::move(policy);

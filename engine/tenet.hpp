@@ -18,6 +18,7 @@
 #include "dsl/source.hpp"
 #include "engine/evaluator.hpp"
 #include "engine/program.hpp"
+#include "engine/trace.hpp"
 #include "engine/value.hpp"
 
 namespace tenet {
@@ -84,12 +85,14 @@ class Policy {
   const Program& program() const { return program_; }
   const SourceFile& source() const { return *source_; }
   ast::HitPolicy hit() const { return *checked_.decision().hit; }
+  const TracePlan& trace_plan() const { return trace_plan_; }
 
  private:
   Policy() = default;
   std::shared_ptr<const SourceFile> source_;
   CheckedPolicy checked_;
   Program program_;
+  TracePlan trace_plan_;
   PolicyInfo info_;
 };
 

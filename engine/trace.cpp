@@ -3,55 +3,79 @@
 #include <fmt/format.h>
 
 #include "engine/output/json_writer.hpp"
+#include "engine/tenet.hpp"
 
 namespace tenet {
 
 namespace {
 
-void append_node(std::string& out, const ast::Expr& e, const Policy& policy, const Frame& frame) {
-  const SourceFile& source = policy.source();
+void plan_node(std::vector<TraceStep>& steps, const ast::Expr& e, const Program& program, const SourceFile& source) {
   const LineColumn at = source.locate(e.range.begin);
-  out += "{\"expr\":";
-  append_json_string(out, source.slice(e.range));
-  out += fmt::format(",\"line\":{},\"column\":{},\"value\":", at.line, at.column);
-  const auto& slots = policy.program().slot_of;
-  auto it = slots.find(&e);
-  const Value* value = it == slots.end() ? nullptr : &frame.slot(it->second);
-  if (value) {
-    append_json_value(out, *value);
-    if (value->is_unknown()) {
-      out += ",\"unknown\":";
-      append_json_string(out, value->why());
-    }
-  } else {
-    out += "null";
-  }
-  // The argument of fired()/flagged() is a name in the rule graph, not a value: stop there.
+  TraceStep step;
+  step.prefix = "{\"expr\":";
+  append_json_string(step.prefix, source.slice(e.range));
+  step.prefix += fmt::format(",\"line\":{},\"column\":{},\"value\":", at.line, at.column);
+  auto it = program.slot_of.find(&e);
+  if (it != program.slot_of.end()) step.slot = it->second;
+  // The argument of fired()/flagged() is a name in the rule graph, not a value: stop there;
+  // a literal set or list shows as its value.
   const bool graph_reference = e.kind == ast::ExprKind::call && (e.text == "fired" || e.text == "flagged");
-  if (!e.operands.empty() && !graph_reference && e.kind != ast::ExprKind::collection) {
+  const bool leaf = e.operands.empty() || graph_reference || e.kind == ast::ExprKind::collection;
+  step.operands = leaf ? 0 : static_cast<std::uint32_t>(e.operands.size());
+  steps.push_back(std::move(step));
+  if (leaf) return;
+  for (const auto& operand : e.operands) plan_node(steps, *operand, program, source);
+}
+
+// Writes the subtree starting at steps[i]; returns the index after it.
+std::size_t write_node(std::string& out, const std::vector<TraceStep>& steps, std::size_t i, const Frame& frame) {
+  const TraceStep& step = steps[i++];
+  out += step.prefix;
+  if (step.slot < 0) {
+    out += "null";
+  } else {
+    const Value& value = frame.slot(static_cast<std::uint32_t>(step.slot));
+    append_json_value(out, value);
+    if (value.is_unknown()) {
+      out += ",\"unknown\":";
+      append_json_string(out, value.why());
+    }
+  }
+  if (step.operands > 0) {
     out += ",\"operands\":[";
-    for (std::size_t i = 0; i < e.operands.size(); ++i) {
-      if (i) out.push_back(',');
-      append_node(out, *e.operands[i], policy, frame);
+    for (std::uint32_t k = 0; k < step.operands; ++k) {
+      if (k) out.push_back(',');
+      i = write_node(out, steps, i, frame);
     }
     out.push_back(']');
   }
   out.push_back('}');
+  return i;
 }
 
 }  // namespace
 
+TracePlan plan_trace(const CheckedPolicy& policy, const Program& program, const SourceFile& source) {
+  TracePlan plan;
+  for (const auto& rule : policy.module.rules) {
+    plan.emplace_back();
+    plan_node(plan.back(), *rule.when, program, source);
+  }
+  return plan;
+}
+
 void append_trace_json(std::string& out, const Policy& policy, const Decision& d, const Frame& frame) {
   const auto& rules = policy.checked().module.rules;
+  const TracePlan& plan = policy.trace_plan();
   out += "{\"rules\":[";
   for (std::size_t i = 0; i < rules.size(); ++i) {
     if (i) out.push_back(',');
     out += "{\"rule\":";
     append_json_string(out, rules[i].name.text);
-    out += ",\"status\":";
-    append_json_string(out, status_name(d.statuses[i]));
-    out += ",\"condition\":";
-    append_node(out, *rules[i].when, policy, frame);
+    out += ",\"status\":\"";
+    out += status_name(d.statuses[i]);
+    out += "\",\"condition\":";
+    write_node(out, plan[i], 0, frame);
     out.push_back('}');
   }
   out += "]}";

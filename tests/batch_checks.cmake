@@ -55,3 +55,10 @@ file(READ ${WORK}/merged.summary merged)
 if(NOT merged STREQUAL summary)
   message(FATAL_ERROR "merged shard summaries differ from the summary of the whole:\n${merged}\n${summary}")
 endif()
+
+# Output to a device is written in place, never replaced by a renamed temporary file.
+run(${TENET} batch ${policy} ${WORK}/shard.00 --input-format jsonl -o /dev/null --quiet)
+execute_process(COMMAND test -c /dev/null RESULT_VARIABLE not_a_device)
+if(NOT not_a_device EQUAL 0)
+  message(FATAL_ERROR "-o /dev/null replaced the device")
+endif()

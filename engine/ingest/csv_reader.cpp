@@ -9,44 +9,66 @@ namespace tenet {
 namespace {
 
 // Splits one CSV row starting at `pos`; advances `pos` past its line end and counts lines.
-// Cells are views into `text` when unquoted, or decoded into `storage` when quoted.
+// Unquoted cells are views into `text`; quoted cells are decoded into `scratch`, so a row
+// costs no allocation once the buffers have grown.
 struct RowReader {
   std::string_view text;
   std::size_t pos = 0;
   std::size_t line = 1;
+  std::string scratch;
 
   // False at the end of input. `unterminated` is set when a quote is never closed.
-  bool next(std::vector<std::string>& cells, bool& unterminated) {
+  bool next(std::vector<std::string_view>& cells, bool& unterminated) {
     cells.clear();
+    scratch.clear();
+    std::vector<std::size_t> quoted_cells;  // indexes of cells held in scratch
     unterminated = false;
     if (pos >= text.size()) return false;
-    std::string cell;
+    // Quoted cells are recorded as offsets first: scratch may move while it grows.
+    std::vector<std::pair<std::size_t, std::size_t>> spans;
     while (true) {
       if (pos < text.size() && text[pos] == '"') {
+        const std::size_t begin = scratch.size();
         ++pos;
         while (true) {
           if (pos >= text.size()) {
             unterminated = true;
-            cells.push_back(std::move(cell));
-            return true;
-          }
-          const char c = text[pos++];
-          if (c == '"') {
-            if (pos < text.size() && text[pos] == '"') {
-              cell.push_back('"');
-              ++pos;
-              continue;
-            }
             break;
           }
-          if (c == '\n') ++line;
-          cell.push_back(c);
+          const std::size_t quote = text.find('"', pos);
+          const std::size_t stop = quote == std::string_view::npos ? text.size() : quote;
+          for (std::size_t i = pos; i < stop; ++i) line += text[i] == '\n';
+          scratch.append(text.substr(pos, stop - pos));
+          pos = stop;
+          if (quote == std::string_view::npos) continue;
+          ++pos;
+          if (pos < text.size() && text[pos] == '"') {
+            scratch.push_back('"');
+            ++pos;
+            continue;
+          }
+          break;
         }
+        // Anything between the closing quote and the next comma belongs to the cell too.
+        const std::size_t stop = text.find_first_of(",\n", pos);
+        const std::size_t end = stop == std::string_view::npos ? text.size() : stop;
+        scratch.append(text.substr(pos, end - pos));
+        pos = end;
+        if (!scratch.empty() && scratch.size() > begin && scratch.back() == '\r' && (pos >= text.size() || text[pos] == '\n')) {
+          scratch.pop_back();
+        }
+        quoted_cells.push_back(cells.size());
+        spans.emplace_back(begin, scratch.size() - begin);
+        cells.emplace_back();
+        if (unterminated) break;
+      } else {
+        const std::size_t stop = text.find_first_of(",\n", pos);
+        const std::size_t end = stop == std::string_view::npos ? text.size() : stop;
+        std::string_view cell = text.substr(pos, end - pos);
+        if (!cell.empty() && cell.back() == '\r' && (end >= text.size() || text[end] == '\n')) cell.remove_suffix(1);
+        cells.push_back(cell);
+        pos = end;
       }
-      while (pos < text.size() && text[pos] != ',' && text[pos] != '\n') cell.push_back(text[pos++]);
-      if (!cell.empty() && cell.back() == '\r' && (pos >= text.size() || text[pos] == '\n')) cell.pop_back();
-      cells.push_back(std::move(cell));
-      cell.clear();
       if (pos < text.size() && text[pos] == ',') {
         ++pos;
         continue;
@@ -55,8 +77,12 @@ struct RowReader {
         ++pos;  // '\n'
         ++line;
       }
-      return true;
+      break;
     }
+    for (std::size_t k = 0; k < quoted_cells.size(); ++k) {
+      cells[quoted_cells[k]] = std::string_view(scratch).substr(spans[k].first, spans[k].second);
+    }
+    return true;
   }
 };
 
@@ -79,43 +105,46 @@ bool convert(TypeKind kind, std::string_view cell, std::string_view field, Value
                     : fmt::format("field `{}` is \"{}\", expected number", field, cell);
         return false;
       }
-      out = Value::of(*d);
+      out.set_number(*d);
       return true;
     }
     case TypeKind::boolean:
-      if (cell == "true" || cell == "TRUE" || cell == "True") out = Value::of(true);
-      else if (cell == "false" || cell == "FALSE" || cell == "False") out = Value::of(false);
+      if (cell == "true" || cell == "TRUE" || cell == "True") out.set_bool(true);
+      else if (cell == "false" || cell == "FALSE" || cell == "False") out.set_bool(false);
       else {
         error = fmt::format("field `{}` is \"{}\", expected bool (true or false)", field, cell);
         return false;
       }
       return true;
-    default: out = Value::of(std::string(cell)); return true;
+    default:
+      out.kind = Value::Kind::string;
+      out.text.assign(cell);
+      return true;
   }
 }
 
-// Converts one cell into the field's value (lists split on '|'; an empty cell is absent,
-// or the empty list for a list field).
-bool convert_cell(const ast::FieldDecl& field, const std::string& cell, int index, RecordBuilder& builder, std::string& message) {
-  Value value;
+// Converts one cell into the field's slot, in place (lists split on '|'; an empty cell is
+// absent, or the empty list for a list field).
+bool convert_cell(const ast::FieldDecl& field, std::string_view cell, int index, RecordBuilder& builder, std::string& message) {
+  Value& value = builder.slot(index);
   if (field.type.is_collection()) {
-    value = Value::list({});
-    std::size_t start = 0;
+    value.kind = Value::Kind::list;
+    std::size_t count = 0, start = 0;
     while (!cell.empty()) {
       const std::size_t bar = cell.find('|', start);
-      Value item;
-      if (!convert(field.type.element, std::string_view(cell).substr(start, bar == std::string::npos ? std::string::npos : bar - start),
-                   field.name.text, item, message)) {
+      if (count == value.items.size()) value.items.emplace_back();
+      if (!convert(field.type.element, cell.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start),
+                   field.name.text, value.items[count++], message)) {
         return false;
       }
-      value.items.push_back(std::move(item));
-      if (bar == std::string::npos) break;
+      if (bar == std::string_view::npos) break;
       start = bar + 1;
     }
-    return builder.set(index, std::move(value), message);
+    value.items.resize(count);
+    return builder.mark_set(index, message);
   }
   if (cell.empty()) return builder.set_absent(index, message);
-  return convert(field.type.kind, cell, field.name.text, value, message) && builder.set(index, std::move(value), message);
+  return convert(field.type.kind, cell, field.name.text, value, message) && builder.mark_set(index, message);
 }
 
 }  // namespace
@@ -123,7 +152,7 @@ bool convert_cell(const ast::FieldDecl& field, const std::string& cell, int inde
 std::size_t read_csv_header(std::string_view text, const RecordBuilder& builder, CsvLayout& layout, std::string& error) {
   RowReader rows{text};
   if (text.substr(0, 3) == "\xEF\xBB\xBF") rows.pos = 3;
-  std::vector<std::string> header;
+  std::vector<std::string_view> header;
   bool unterminated = false;
   if (!rows.next(header, unterminated)) {
     layout = {};
@@ -153,7 +182,7 @@ void read_csv_rows(std::string_view text, const CsvLayout& layout, RecordBuilder
                    InputPosition start) {
   RowReader rows{text};
   rows.line = start.line;
-  std::vector<std::string> cells;
+  std::vector<std::string_view> cells;
   Record record;  // reused: its values keep their capacity from record to record
   bool unterminated = false;
   while (true) {
@@ -172,7 +201,7 @@ void read_csv_rows(std::string_view text, const CsvLayout& layout, RecordBuilder
       ok = false;
     }
     std::optional<std::string> id;
-    if (layout.key_column < cells.size() && !cells[layout.key_column].empty()) id = cells[layout.key_column];
+    if (layout.key_column < cells.size() && !cells[layout.key_column].empty()) id = std::string(cells[layout.key_column]);
     for (std::size_t c = 0; ok && c < cells.size(); ++c) {
       const int index = layout.column_field[c];
       if (index < 0) continue;
