@@ -239,6 +239,7 @@ class Runner {
     builder.write_into(evaluator.field_slots());
     while (auto block = blocks_->pop()) {
       BlockResult r;
+      r.output = take_buffer();
       r.summary.policy = policy_.info();
       r.end_offset = block->start.offset + block->length;
       if (!stop_) process(*block, evaluator, builder, r);
@@ -287,6 +288,21 @@ class Runner {
     tally.add_to(r.summary);
   }
 
+  // Output buffers go round between workers and the writer, keeping their capacity: a
+  // block's output (megabytes with --trace) is then never reallocated or page-faulted anew.
+  std::string take_buffer() {
+    std::lock_guard lock(mutex_);
+    if (spare_.empty()) return {};
+    std::string buffer = std::move(spare_.back());
+    spare_.pop_back();
+    buffer.clear();
+    return buffer;
+  }
+  void give_back(std::string buffer) {
+    std::lock_guard lock(mutex_);
+    if (spare_.size() < max_in_flight_) spare_.push_back(std::move(buffer));
+  }
+
   static Decision& decision_of_this_thread() {
     thread_local Decision decision;  // reused record after record
     return decision;
@@ -332,6 +348,7 @@ class Runner {
         result.failure = "cannot write the output";
         return;
       }
+      give_back(std::move(r.output));
       std::string error;
       result.summary.merge(r.summary, error);
       if (io_.progress) io_.progress({result.summary.records, r.end_offset});
@@ -358,6 +375,7 @@ class Runner {
   std::condition_variable flow_;
   std::map<std::uint64_t, BlockResult> done_;
   std::map<std::uint64_t, Block> kept_blocks_;  // with --max-errors, until written
+  std::vector<std::string> spare_;              // output buffers to reuse
   std::size_t in_flight_ = 0;
   std::size_t max_in_flight_ = 0;
   bool reading_done_ = false;

@@ -17,6 +17,14 @@ struct RowReader {
   std::size_t line = 1;
   std::string scratch;
 
+  // Where the cell starting at `from` ends: the next ',' or line end (or the end of input).
+  std::size_t cell_end(std::size_t from) const {
+    const char* p = text.data() + from;
+    const char* end = text.data() + text.size();
+    while (p < end && *p != ',' && *p != '\n') ++p;
+    return static_cast<std::size_t>(p - text.data());
+  }
+
   // False at the end of input. `unterminated` is set when a quote is never closed.
   bool next(std::vector<std::string_view>& cells, bool& unterminated) {
     cells.clear();
@@ -50,8 +58,7 @@ struct RowReader {
           break;
         }
         // Anything between the closing quote and the next comma belongs to the cell too.
-        const std::size_t stop = text.find_first_of(",\n", pos);
-        const std::size_t end = stop == std::string_view::npos ? text.size() : stop;
+        const std::size_t end = cell_end(pos);
         scratch.append(text.substr(pos, end - pos));
         pos = end;
         if (!scratch.empty() && scratch.size() > begin && scratch.back() == '\r' && (pos >= text.size() || text[pos] == '\n')) {
@@ -62,8 +69,7 @@ struct RowReader {
         cells.emplace_back();
         if (unterminated) break;
       } else {
-        const std::size_t stop = text.find_first_of(",\n", pos);
-        const std::size_t end = stop == std::string_view::npos ? text.size() : stop;
+        const std::size_t end = cell_end(pos);
         std::string_view cell = text.substr(pos, end - pos);
         if (!cell.empty() && cell.back() == '\r' && (end >= text.size() || text[end] == '\n')) cell.remove_suffix(1);
         cells.push_back(cell);
