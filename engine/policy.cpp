@@ -57,7 +57,9 @@ Policy::CompileResult Policy::compile(SourceFile source, const std::vector<std::
   if (result.diagnostics.has_errors() || !checked.policy) return result;
 
   ParamValues values;
-  for (const auto& [name, text] : params) {
+  for (const auto& param : params) {
+    const std::string& name = param.first;
+    const std::string& text = param.second;
     const auto& declared = checked.policy->module.params;
     auto it = std::find_if(declared.begin(), declared.end(), [&](const ast::ParamDecl& p) { return p.name.text == name; });
     if (it == declared.end()) {
