@@ -1,0 +1,110 @@
+// The differential test: a generated policy and records, evaluated by the compiled program
+// and by the reference interpreter, must agree on every let and condition node's value
+// (unknown reasons included), every rule's status, the decision, the recommendations with
+// their `because` texts, and the flags. Used by tests/fuzz/fuzz_differential.cpp (libFuzzer
+// steers the generator) and tests/unit/differential_test.cpp (seeded inputs in the suite).
+#pragma once
+
+#include <fmt/format.h>
+
+#include <functional>
+#include <string>
+
+#include "dsl/printer.hpp"
+#include "engine/ingest/facts_reader.hpp"
+#include "engine/tenet.hpp"
+#include "tests/differential/policy_generator.hpp"
+#include "tests/differential/reference_interpreter.hpp"
+
+namespace tenet::testing {
+
+inline RefValue from_engine(const Value& v) {
+  RefValue r;
+  switch (v.kind) {
+    case Value::Kind::unknown: return RefValue::unknown(std::string(v.why()));
+    case Value::Kind::boolean: return RefValue::of(v.boolean);
+    case Value::Kind::number: return RefValue::of(v.number);
+    case Value::Kind::string: return RefValue::of(v.text);
+    case Value::Kind::list:
+      r.kind = RefValue::Kind::list;
+      for (const auto& item : v.items) r.items.push_back(from_engine(item));
+      return r;
+  }
+  return r;
+}
+
+inline std::string describe(const RefValue& v) {
+  if (v.is_unknown()) return "unknown (" + v.reason + ")";
+  std::string out;
+  ref_readable(out, v);
+  return v.kind == RefValue::Kind::list ? "[" + out + "]" : out;
+}
+
+// Empty when both sides agree; otherwise what differs, with the policy and the record.
+inline std::string find_mismatch(const std::uint8_t* data, std::size_t size) {
+  ByteSource bytes(data, size);
+  const GeneratedCase gen = PolicyGenerator(bytes).generate();
+  auto compiled = Policy::compile(SourceFile("generated.tenet", gen.policy));
+  if (!compiled.policy) return "the generated policy does not compile:\n" + render(compiled.source(), compiled.diagnostics) + gen.policy;
+  const Policy& policy = *compiled.policy;
+  const ast::Module& module = policy.checked().module;
+  const Program& program = policy.program();
+
+  std::string mismatch;
+  std::size_t index = 0;
+  Evaluator evaluator(policy);
+  std::string fatal;
+  read_facts(gen.records, FactsFormat::jsonl, policy, [&](std::size_t line, Record* record, RecordError* error) {
+    if (!mismatch.empty()) return;
+    const auto fail = [&](const std::string& what) {
+      mismatch = fmt::format("record {}: {}\n--- policy\n{}--- records\n{}", line, what, gen.policy, gen.records);
+    };
+    if (!record) return fail("a generated record was rejected: " + error->message);
+    const Decision& d = evaluator.evaluate(*record);
+    ReferenceInterpreter ref(module, gen.values.at(index++));
+
+    // Every node of every let and condition.
+    std::function<void(const ast::Expr&)> walk = [&](const ast::Expr& e) {
+      if (!mismatch.empty()) return;
+      auto slot = program.slot_of.find(&e);
+      if (slot == program.slot_of.end()) return fail("no slot for " + print_expr(e));
+      const RefValue got = from_engine(evaluator.frame().slot(slot->second)), want = ref.eval(e);
+      if (!ref_equal(got, want) || got.reason != want.reason)
+        return fail(fmt::format("`{}` is {} but the reference says {}", print_expr(e), describe(got), describe(want)));
+      if (e.kind == ast::ExprKind::call && (e.text == "fired" || e.text == "flagged")) return;  // a rule or flag name
+      for (const auto& operand : e.operands) walk(*operand);
+    };
+    for (const auto& let : module.lets) walk(*let.value);
+    for (const auto& rule : module.rules) walk(*rule.when);
+    if (!mismatch.empty()) return;
+
+    const RefDecision want = ref.decide(policy.hit());
+    for (std::size_t i = 0; i < d.statuses.size(); ++i)
+      if (status_name(d.statuses[i]) != want.statuses.at(i))
+        return fail(fmt::format("rule {} is {} but the reference says {}", module.rules[i].name.text, status_name(d.statuses[i]), want.statuses[i]));
+    if (d.actions != want.actions)
+      return fail(fmt::format("decision {} but the reference says {}", fmt::join(d.actions, ","), fmt::join(want.actions, ",")));
+    if (d.recommendations.size() != want.recommendations.size()) return fail("a different number of recommendations");
+    for (std::size_t i = 0; i < d.recommendations.size(); ++i) {
+      const auto& got = d.recommendations[i];
+      const auto& exp = want.recommendations[i];
+      if (got.rule != exp.rule || got.action != exp.action || got.chosen != exp.chosen || got.overridden_by != exp.overridden_by ||
+          got.because != exp.because)
+        return fail(fmt::format("recommendation {}: rule {} {} chosen={} overridden_by={} because \"{}\"; the reference says rule {} {} "
+                                "chosen={} overridden_by={} because \"{}\"",
+                                i, got.rule, got.action, got.chosen, got.overridden_by, got.because, exp.rule, exp.action,
+                                exp.chosen, exp.overridden_by, exp.because));
+    }
+    std::vector<std::string> flags;
+    for (auto f : d.flags) flags.push_back(policy.checked().flags[f].name);
+    if (flags != want.flags) return fail(fmt::format("flags {} but the reference says {}", fmt::join(flags, ","), fmt::join(want.flags, ",")));
+    for (const auto& raised : d.raised)
+      if (raised.because != ref.because(raised.rule))
+        return fail(fmt::format("flag rule {} because \"{}\" but the reference says \"{}\"", raised.rule, raised.because, ref.because(raised.rule)));
+  }, fatal);
+  if (mismatch.empty() && !fatal.empty()) mismatch = "the records could not be read: " + fatal;
+  if (mismatch.empty() && index != gen.values.size()) mismatch = fmt::format("{} records in, {} out", gen.values.size(), index);
+  return mismatch;
+}
+
+}  // namespace tenet::testing

@@ -1,0 +1,351 @@
+// A plain tree-walking interpreter over the checked AST, written from docs/language.md for
+// tests only: the oracle the compiled program is compared with (tests/differential).
+//
+// It shares nothing with engine/ but the Decimal type: names are looked up by their text,
+// lets and rule conditions are computed on demand and memoised (so the compiled program's
+// dependency order is checked too), sets are sorted vectors, and decisions are made from
+// the statuses with the hit policy as the language reference words it.
+#pragma once
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "dsl/ast.hpp"
+#include "engine/decimal.hpp"
+#include "tests/differential/policy_generator.hpp"
+
+namespace tenet::testing {
+
+struct RefValue {
+  enum class Kind { unknown, boolean, number, string, list } kind = Kind::unknown;
+  bool boolean = false;
+  Decimal number;
+  std::string text;
+  std::vector<RefValue> items;
+  std::string reason;  // why it is unknown
+
+  static RefValue unknown(std::string why) { RefValue v; v.reason = std::move(why); return v; }
+  static RefValue of(bool b) { RefValue v; v.kind = Kind::boolean; v.boolean = b; return v; }
+  static RefValue of(Decimal d) { RefValue v; v.kind = Kind::number; v.number = d; return v; }
+  static RefValue of(std::string s) { RefValue v; v.kind = Kind::string; v.text = std::move(s); return v; }
+  bool is_unknown() const { return kind == Kind::unknown; }
+  bool is_true() const { return kind == Kind::boolean && boolean; }
+  bool is_false() const { return kind == Kind::boolean && !boolean; }
+};
+
+inline bool ref_equal(const RefValue& a, const RefValue& b) {
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case RefValue::Kind::unknown: return true;
+    case RefValue::Kind::boolean: return a.boolean == b.boolean;
+    case RefValue::Kind::number: return a.number.compare(b.number) == 0;
+    case RefValue::Kind::string: return a.text == b.text;
+    case RefValue::Kind::list:
+      return a.items.size() == b.items.size() && std::equal(a.items.begin(), a.items.end(), b.items.begin(), ref_equal);
+  }
+  return false;
+}
+
+inline bool ref_less(const RefValue& a, const RefValue& b) {
+  if (a.kind == RefValue::Kind::number && b.kind == RefValue::Kind::number) return a.number.compare(b.number) < 0;
+  return a.text < b.text;
+}
+
+inline bool ref_member(const RefValue& collection, const RefValue& x) {
+  return std::any_of(collection.items.begin(), collection.items.end(), [&](const RefValue& y) { return ref_equal(x, y); });
+}
+
+// A set: sorted, each element once.
+inline RefValue as_set(RefValue v) {
+  std::sort(v.items.begin(), v.items.end(), ref_less);
+  v.items.erase(std::unique(v.items.begin(), v.items.end(), ref_equal), v.items.end());
+  return v;
+}
+
+// How a value reads in a `because` text.
+inline void ref_readable(std::string& out, const RefValue& v) {
+  switch (v.kind) {
+    case RefValue::Kind::unknown: out += "unknown"; return;
+    case RefValue::Kind::boolean: out += v.boolean ? "true" : "false"; return;
+    case RefValue::Kind::number: out += v.number.to_string(); return;
+    case RefValue::Kind::string: out += v.text; return;
+    case RefValue::Kind::list:
+      if (v.items.empty()) out += "(none)";
+      for (std::size_t i = 0; i < v.items.size(); ++i) {
+        if (i) out += ", ";
+        ref_readable(out, v.items[i]);
+      }
+  }
+}
+
+// What the reference decides for one record.
+struct RefDecision {
+  std::vector<std::string> actions;
+  struct Rec {
+    std::size_t rule;
+    std::string action;
+    bool chosen;
+    long overridden_by;  // -1 when chosen
+    std::string because;
+  };
+  std::vector<Rec> recommendations;
+  std::vector<std::string> flags;
+  std::vector<std::string> statuses;  // fired / not_fired / unknown
+};
+
+class ReferenceInterpreter {
+ public:
+  ReferenceInterpreter(const ast::Module& module, const GenRecord& record) : m_(module) {
+    for (const auto& f : m_.schemas.front().fields) {
+      auto it = std::find_if(record.begin(), record.end(), [&](const auto& kv) { return kv.first == f.name.text; });
+      RefValue v = RefValue::unknown(f.name.text + " is missing");
+      if (it != record.end() && it->second.kind != GenValue::Kind::null) v = from_record(it->second, f.type);
+      names_[f.name.text] = v;
+    }
+    for (const auto& p : m_.params) names_[p.name.text] = eval(*p.value);
+    for (const auto& l : m_.lets) lets_[l.name.text] = &l;
+  }
+
+  RefValue eval(const ast::Expr& e) {
+    auto memo = memo_.find(&e);
+    if (memo != memo_.end()) return memo->second;
+    RefValue v = compute(e);
+    memo_[&e] = v;
+    return v;
+  }
+
+  RefValue condition(std::size_t rule) { return eval(*m_.rules[rule].when); }
+
+  RefDecision decide(ast::HitPolicy hit) {
+    RefDecision d;
+    for (std::size_t i = 0; i < m_.rules.size(); ++i) {
+      const RefValue c = condition(i);
+      d.statuses.push_back(c.is_true() ? "fired" : c.is_unknown() ? "unknown" : "not_fired");
+      const auto& rule = m_.rules[i];
+      if (!c.is_true()) continue;
+      if (rule.then->kind == ast::ActionClause::Kind::flag) {
+        if (std::find(d.flags.begin(), d.flags.end(), rule.then->name.text) == d.flags.end()) d.flags.push_back(rule.then->name.text);
+      } else {
+        d.recommendations.push_back({i, rule.then->name.text, false, -1, because(i)});
+      }
+    }
+    // Flags are listed in the order their first `then flag` is declared.
+    std::vector<std::string> declared;
+    for (const auto& r : m_.rules)
+      if (r.then->kind == ast::ActionClause::Kind::flag && std::find(declared.begin(), declared.end(), r.then->name.text) == declared.end())
+        declared.push_back(r.then->name.text);
+    std::vector<std::string> flags;
+    for (const auto& f : declared)
+      if (std::find(d.flags.begin(), d.flags.end(), f) != d.flags.end()) flags.push_back(f);
+    d.flags = flags;
+
+    auto& recs = d.recommendations;
+    if (hit != ast::HitPolicy::first) {
+      std::stable_sort(recs.begin(), recs.end(), [&](const auto& a, const auto& b) {
+        return m_.rules[a.rule].then->priority > m_.rules[b.rule].then->priority;
+      });
+    }
+    if (recs.empty()) {
+      d.actions.push_back(m_.decisions.front().default_action->text);
+    } else if (hit == ast::HitPolicy::collect) {
+      for (auto& r : recs) {
+        r.chosen = true;
+        d.actions.push_back(r.action);
+      }
+    } else {
+      recs.front().chosen = true;
+      d.actions.push_back(recs.front().action);
+      for (std::size_t i = 1; i < recs.size(); ++i) recs[i].overridden_by = static_cast<long>(recs.front().rule);
+    }
+    return d;
+  }
+
+  std::string because(std::size_t rule) {
+    std::string out;
+    if (!m_.rules[rule].because) return out;
+    for (const auto& part : m_.rules[rule].because->parts) {
+      if (part.expr) ref_readable(out, eval(*part.expr));
+      else out += part.text;
+    }
+    return out;
+  }
+
+ private:
+  static RefValue from_record(const GenValue& g, Type type) {
+    switch (g.kind) {
+      case GenValue::Kind::number: return RefValue::of(*Decimal::parse(g.text));
+      case GenValue::Kind::string: return RefValue::of(g.text);
+      case GenValue::Kind::boolean: return RefValue::of(g.text == "true");
+      case GenValue::Kind::array: {
+        RefValue v;
+        v.kind = RefValue::Kind::list;
+        for (const auto& item : g.items) v.items.push_back(from_record(item, Type::of(type.element)));
+        return type.kind == TypeKind::set ? as_set(v) : v;
+      }
+      default: return RefValue::unknown("null");
+    }
+  }
+
+  static RefValue arithmetic(const Decimal::Result& r) {
+    if (r.status == DecimalStatus::division_by_zero) return RefValue::unknown("division by zero");
+    if (r.status == DecimalStatus::overflow) return RefValue::unknown("overflow");
+    return RefValue::of(r.value);
+  }
+
+  // Whether an expression's value is a set: set literals and fields, and set operations
+  // whose left side is a set (`|` only when both are).
+  bool is_set(const ast::Expr& e) {
+    using ast::ExprKind;
+    switch (e.kind) {
+      case ExprKind::collection: return e.flag;
+      case ExprKind::name: {
+        for (const auto& f : m_.schemas.front().fields)
+          if (f.name.text == e.text) return f.type.kind == TypeKind::set;
+        for (const auto& p : m_.params)
+          if (p.name.text == e.text) return p.type.kind == TypeKind::set;
+        return is_set(*lets_.at(e.text)->value);
+      }
+      case ExprKind::binary:
+        if (e.op == ast::Op::unite) return is_set(*e.operands[0]) && is_set(*e.operands[1]);
+        return is_set(*e.operands[0]);
+      case ExprKind::call: return e.text == "coalesce" && is_set(*e.operands[0]);
+      default: return false;
+    }
+  }
+
+  RefValue compute(const ast::Expr& e) {
+    using ast::ExprKind;
+    using ast::Op;
+    switch (e.kind) {
+      case ExprKind::number: return RefValue::of(e.number);
+      case ExprKind::string: return RefValue::of(e.text);
+      case ExprKind::boolean: return RefValue::of(e.flag);
+      case ExprKind::collection: {
+        RefValue v;
+        v.kind = RefValue::Kind::list;
+        for (const auto& item : e.operands) v.items.push_back(eval(*item));
+        return e.flag ? as_set(v) : v;
+      }
+      case ExprKind::name: {
+        auto let = lets_.find(e.text);
+        if (let != lets_.end()) return eval(*let->second->value);
+        return names_.at(e.text);
+      }
+      case ExprKind::presence: {
+        const bool missing = eval(*e.operands[0]).is_unknown();
+        return RefValue::of(e.flag ? missing : !missing);
+      }
+      case ExprKind::call:
+        if (e.text == "fired") return RefValue::of(condition(rule_index(e.operands[0]->text)).is_true());
+        if (e.text == "flagged") {
+          bool any = false;
+          for (std::size_t i = 0; i < m_.rules.size(); ++i) {
+            const auto& then = *m_.rules[i].then;
+            if (then.kind == ast::ActionClause::Kind::flag && then.name.text == e.operands[0]->text && condition(i).is_true()) any = true;
+          }
+          return RefValue::of(any);
+        }
+        if (e.text == "coalesce") {
+          const RefValue x = eval(*e.operands[0]);
+          return x.is_unknown() ? eval(*e.operands[1]) : x;
+        }
+        break;
+      case ExprKind::binary:
+        if (e.op == Op::logical_and || e.op == Op::logical_or) {
+          const RefValue a = eval(*e.operands[0]), b = eval(*e.operands[1]);
+          const bool decisive = e.op == Op::logical_and ? false : true;  // false decides `and`, true `or`
+          if ((a.kind == RefValue::Kind::boolean && a.boolean == decisive) || (b.kind == RefValue::Kind::boolean && b.boolean == decisive))
+            return RefValue::of(decisive);
+          if (a.is_unknown()) return a;
+          if (b.is_unknown()) return b;
+          return RefValue::of(!decisive);
+        }
+        break;
+      default: break;
+    }
+    // Everything else is strict: the first unknown operand makes the result unknown.
+    std::vector<RefValue> args;
+    for (const auto& operand : e.operands) {
+      args.push_back(eval(*operand));
+      if (args.back().is_unknown()) return args.back();
+    }
+    if (e.kind == ExprKind::unary) {
+      return e.op == Op::negate ? RefValue::of(args[0].number.negate()) : RefValue::of(!args[0].boolean);
+    }
+    if (e.kind == ExprKind::between) {
+      return RefValue::of(args[1].number.compare(args[0].number) <= 0 && args[0].number.compare(args[2].number) <= 0);
+    }
+    if (e.kind == ExprKind::call) return call(e.text, args);
+    const RefValue& a = args[0];
+    const RefValue& b = args[1];
+    switch (e.op) {
+      case Op::add: return arithmetic(a.number.add(b.number));
+      case Op::mul: return arithmetic(a.number.mul(b.number));
+      case Op::div: return arithmetic(a.number.div(b.number));
+      case Op::sub:
+        if (a.kind == RefValue::Kind::number) return arithmetic(a.number.sub(b.number));
+        [[fallthrough]];
+      case Op::intersect: {
+        RefValue v;
+        v.kind = RefValue::Kind::list;
+        for (const auto& x : a.items)
+          if (ref_member(b, x) == (e.op == Op::intersect)) v.items.push_back(x);
+        return v;
+      }
+      case Op::unite: {
+        RefValue v = a;
+        for (const auto& y : b.items)
+          if (!ref_member(a, y)) v.items.push_back(y);
+        return is_set(e) ? as_set(v) : v;
+      }
+      case Op::eq: return RefValue::of(ref_equal(a, b));
+      case Op::ne: return RefValue::of(!ref_equal(a, b));
+      case Op::lt: return RefValue::of(a.number.compare(b.number) < 0);
+      case Op::le: return RefValue::of(a.number.compare(b.number) <= 0);
+      case Op::gt: return RefValue::of(a.number.compare(b.number) > 0);
+      case Op::ge: return RefValue::of(a.number.compare(b.number) >= 0);
+      case Op::in: return RefValue::of(ref_member(b, a));
+      case Op::not_in: return RefValue::of(!ref_member(b, a));
+      default: return RefValue::unknown("unexpected operator");
+    }
+  }
+
+  static RefValue call(const std::string& f, const std::vector<RefValue>& args) {
+    if (f == "count") return RefValue::of(Decimal::from_int(static_cast<std::int64_t>(args[0].items.size())));
+    if (f == "any") return RefValue::of(!args[0].items.empty());
+    if (f == "min") return args[0].number.compare(args[1].number) <= 0 ? args[0] : args[1];
+    if (f == "max") return args[0].number.compare(args[1].number) >= 0 ? args[0] : args[1];
+    if (f == "abs") return RefValue::of(args[0].number.abs());
+    if (f == "round") {
+      const auto places = args[1].number.to_integer();
+      if (!places || *places < -300 || *places > 300) return RefValue::unknown("round() needs a whole number of places from -300 to 300");
+      return arithmetic(args[0].number.round(static_cast<int>(*places)));
+    }
+    if (f == "lower") {
+      std::string s = args[0].text;
+      for (char& c : s)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      return RefValue::of(s);
+    }
+    if (f == "contains") {
+      if (args[0].kind == RefValue::Kind::string) return RefValue::of(args[0].text.find(args[1].text) != std::string::npos);
+      return RefValue::of(ref_member(args[0], args[1]));
+    }
+    return RefValue::unknown("unknown function " + f);
+  }
+
+  std::size_t rule_index(const std::string& name) const {
+    for (std::size_t i = 0; i < m_.rules.size(); ++i)
+      if (m_.rules[i].name.text == name) return i;
+    return 0;
+  }
+
+  const ast::Module& m_;
+  std::map<std::string, RefValue> names_;               // fields and params
+  std::map<std::string, const ast::LetDecl*> lets_;
+  std::map<const ast::Expr*, RefValue> memo_;
+};
+
+}  // namespace tenet::testing
