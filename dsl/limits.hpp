@@ -1,4 +1,6 @@
-// Named limits of the language: every one is documented in docs/language.md and tested at its boundary.
+// Named limits of the language: every one is documented in docs/language.md (Limits) and tested
+// at its boundary (tests/unit/limits_test.cpp). The record readers' limit is in
+// engine/ingest/limits.hpp.
 #pragma once
 
 #include <cstddef>
@@ -8,5 +10,6 @@ namespace tenet::limits {
 inline constexpr std::size_t kMaxPolicyBytes = 4u << 20;      // a policy file larger than 4 MiB is refused
 inline constexpr int kMaxNesting = 64;                        // ( [ { not - f( nested inside each other
 inline constexpr int kMaxExpressionDepth = 256;               // depth of one expression tree (a + b + ... chains too)
+inline constexpr std::size_t kMaxStringBytes = 64u << 10;     // a string literal or `because` template, between its quotes
 
 }  // namespace tenet::limits

@@ -69,6 +69,17 @@ struct Builder {
     return {in.string(), range(in)};
   }
 
+  // A quoted string or `because` template (quotes included in `in`) over the limit.
+  template <typename Input>
+  void check_string_length(const Input& in) {
+    const std::size_t length = in.size() - 2;
+    if (length > limits::kMaxStringBytes) {
+      const SourceRange r = range(in);
+      diagnostics.error({r.begin, r.begin + 1},
+                        fmt::format("string of {} bytes; the limit is {} bytes", length, limits::kMaxStringBytes));
+    }
+  }
+
   template <typename Input>
   void push(const Input& in, ExprPtr e, int depth) {
     if (depth > limits::kMaxExpressionDepth) {
@@ -136,10 +147,11 @@ std::string unescape(std::string_view raw) {
   return out;
 }
 
-// The text between the quotes of a quoted rule match.
+// The text between the quotes of a quoted rule match; a string over the limit is an error.
 template <typename Input>
-std::string quoted_text(const Input& in) {
+std::string quoted_text(const Input& in, Builder& b) {
   const std::string_view s(in.begin(), in.size());
+  b.check_string_length(in);
   return unescape(s.substr(1, s.size() - 2));
 }
 
@@ -202,7 +214,7 @@ struct action<g::string_lit> {
     auto e = std::make_unique<Expr>();
     e->kind = ExprKind::string;
     e->range = b.range(in);
-    e->text = quoted_text(in);
+    e->text = quoted_text(in, b);
     b.push(in, std::move(e), 1);
   }
 };
@@ -400,11 +412,11 @@ template <> struct action<g::policy_name> {
 };
 template <> struct action<g::policy_title> {
   template <typename Input>
-  static void apply(const Input& in, Builder& b) { b.policy.title = quoted_text(in); }
+  static void apply(const Input& in, Builder& b) { b.policy.title = quoted_text(in, b); }
 };
 template <> struct action<g::version_string> {
   template <typename Input>
-  static void apply(const Input& in, Builder& b) { b.policy.version = quoted_text(in); }
+  static void apply(const Input& in, Builder& b) { b.policy.version = quoted_text(in, b); }
 };
 template <> struct action<g::policy_decl> {
   template <typename Input>
@@ -500,7 +512,7 @@ template <> struct action<g::title_clause> {
 };
 template <> struct action<g::rule_title> {
   template <typename Input>
-  static void apply(const Input& in, Builder& b) { if (!b.rule.title) b.rule.title = quoted_text(in); }
+  static void apply(const Input& in, Builder& b) { if (!b.rule.title) b.rule.title = quoted_text(in, b); }
 };
 template <> struct action<g::source_clause> {
   template <typename Input>
@@ -510,7 +522,7 @@ template <> struct action<g::source_clause> {
 };
 template <> struct action<g::rule_source> {
   template <typename Input>
-  static void apply(const Input& in, Builder& b) { if (!b.rule.source) b.rule.source = quoted_text(in); }
+  static void apply(const Input& in, Builder& b) { if (!b.rule.source) b.rule.source = quoted_text(in, b); }
 };
 template <> struct action<g::when_clause> {
   template <typename Input>
@@ -561,6 +573,10 @@ template <> struct action<g::template_hole> {
     b.template_parts.emplace_back();
     b.template_parts.back().expr = b.pop_expr();
   }
+};
+template <> struct action<g::because_template> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) { b.check_string_length(in); }
 };
 template <> struct action<g::because_clause> {
   template <typename Input>

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "engine/ingest/csv_reader.hpp"
+#include "engine/ingest/limits.hpp"
 #include "engine/output/json_writer.hpp"
 
 namespace tenet {
@@ -82,7 +83,7 @@ void append_reject(std::string& out, const RecordError& e) {
   out += ",\"error\":";
   append_json_string(out, e.message);
   out += ",\"raw\":";
-  append_json_string(out, e.raw);
+  append_json_text_lossy(out, e.raw);
   out += "}\n";
 }
 
@@ -176,7 +177,7 @@ class Runner {
       Block block;
       if (length == 0 && !eof_) {
         // No record end in a whole block: a long record. Read on, up to the limit.
-        if (pending_.size() < kMaxRecordBytes) {
+        if (pending_.size() <= limits::kMaxRecordBytes) {  // room for the record and its line end
           if (!fill(pending_.size() + options_.block_bytes)) break;
           continue;
         }
@@ -216,17 +217,13 @@ class Runner {
     blocks_->close();
   }
 
-  // Drops a record longer than kMaxRecordBytes up to its end, keeping its line as an error.
+  // Drops a record longer than limits::kMaxRecordBytes up to its end, keeping its line as an error.
   std::size_t skip_oversized(Block& block) {
-    RecordError e{next_.line, std::nullopt,
-                  fmt::format("record longer than {} bytes; not read", kMaxRecordBytes), next_.offset,
-                  pending_.substr(0, 200)};
+    RecordError e{next_.line, std::nullopt, oversized_record_message(), next_.offset, pending_.substr(0, 200)};
     block.oversized = std::move(e);
-    std::size_t dropped = 0;
     while (true) {
       const std::size_t newline = pending_.find('\n');
-      if (newline != std::string::npos) return dropped + newline + 1 - dropped;
-      dropped = pending_.size();
+      if (newline != std::string::npos) return newline + 1;
       next_.offset += pending_.size();
       pending_.clear();
       if (eof_ || !fill(options_.block_bytes)) return 0;

@@ -52,7 +52,4 @@ struct BatchResult {
 
 BatchResult run_batch(const Policy& policy, const BatchOptions& options, BatchIO& io);
 
-// The largest record the reader accepts (a longer one becomes an error line and is skipped).
-inline constexpr std::size_t kMaxRecordBytes = 256u << 20;
-
 }  // namespace tenet

@@ -1,8 +1,11 @@
 #include "engine/ingest/csv_reader.hpp"
 
+#include "engine/ingest/limits.hpp"
+
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 namespace tenet {
 
@@ -153,6 +156,14 @@ bool convert_cell(const ast::FieldDecl& field, std::string_view cell, int index,
   return convert(field.type.kind, cell, field.name.text, value, message) && builder.mark_set(index, message);
 }
 
+// A cell's bytes must be text: valid UTF-8 without NUL (JSON output could not carry
+// anything else faithfully). Empty when the cell is fine, else what is wrong with it.
+std::string bad_text(std::string_view cell) {
+  if (!simdjson::validate_utf8(cell.data(), cell.size())) return "is not valid UTF-8";
+  if (cell.find('\0') != std::string_view::npos) return "contains a NUL byte";
+  return {};
+}
+
 }  // namespace
 
 std::size_t read_csv_header(std::string_view text, const RecordBuilder& builder, CsvLayout& layout, std::string& error) {
@@ -167,6 +178,12 @@ std::size_t read_csv_header(std::string_view text, const RecordBuilder& builder,
   if (unterminated) {
     error = "line 1: unterminated quote in the CSV header";
     return 0;
+  }
+  for (std::size_t c = 0; c < header.size(); ++c) {
+    if (const std::string what = bad_text(header[c]); !what.empty()) {
+      error = fmt::format("line 1: column {} of the CSV header {}", c + 1, what);
+      return 0;
+    }
   }
   layout.columns = header.size();
   layout.column_field.assign(header.size(), -1);
@@ -199,15 +216,34 @@ void read_csv_rows(std::string_view text, const CsvLayout& layout, RecordBuilder
     builder.begin();
     std::string message;
     bool ok = true;
-    if (unterminated) {
+    std::size_t row_length = rows.pos - row_start;  // without its line end, as for JSON lines
+    while (row_length > 0 && (text[row_start + row_length - 1] == '\n' || text[row_start + row_length - 1] == '\r')) --row_length;
+    if (row_length > limits::kMaxRecordBytes) {
+      message = oversized_record_message();
+      ok = false;
+    } else if (unterminated) {
       message = "unterminated quote: a quoted cell is not closed before the end of the input";
       ok = false;
     } else if (cells.size() != layout.columns) {
       message = fmt::format("expected {} cells as in the header, found {}", layout.columns, cells.size());
       ok = false;
     }
+    // One pass over the row's bytes; only a row that fails is searched for the bad cell.
+    const std::string_view row = text.substr(row_start, rows.pos - row_start);
+    std::size_t bad_cell = cells.size();
+    const bool row_is_text = simdjson::validate_utf8(row.data(), row.size()) && row.find('\0') == std::string_view::npos;
+    if (!row_is_text) {
+      for (bad_cell = 0; bad_cell < cells.size() && bad_text(cells[bad_cell]).empty(); ++bad_cell) {}
+    }
+    if (ok && bad_cell < cells.size()) {
+      message = fmt::format("cell {} {}", bad_cell + 1, bad_text(cells[bad_cell]));
+      if (layout.column_field[bad_cell] >= 0) message += fmt::format(" (field `{}`)", builder.field(layout.column_field[bad_cell]).name.text);
+      ok = false;
+    }
     std::optional<std::string> id;
-    if (layout.key_column < cells.size() && !cells[layout.key_column].empty()) id = std::string(cells[layout.key_column]);
+    if (layout.key_column < cells.size() && !cells[layout.key_column].empty() &&
+        (row_is_text || bad_text(cells[layout.key_column]).empty()))
+      id = std::string(cells[layout.key_column]);
     for (std::size_t c = 0; ok && c < cells.size(); ++c) {
       const int index = layout.column_field[c];
       if (index < 0) continue;
@@ -217,8 +253,7 @@ void read_csv_rows(std::string_view text, const CsvLayout& layout, RecordBuilder
     if (ok) {
       sink(line, &record, nullptr);
     } else {
-      std::string_view raw = text.substr(row_start, rows.pos - row_start);
-      while (!raw.empty() && (raw.back() == '\n' || raw.back() == '\r')) raw.remove_suffix(1);
+      const std::string_view raw = text.substr(row_start, row_length > limits::kMaxRecordBytes ? 200 : row_length);
       RecordError e{line, builder.id() ? builder.id() : id, std::move(message), start.offset + row_start, std::string(raw)};
       sink(line, nullptr, &e);
     }

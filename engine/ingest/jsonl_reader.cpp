@@ -1,5 +1,7 @@
 #include "engine/ingest/jsonl_reader.hpp"
 
+#include "engine/ingest/limits.hpp"
+
 #include <simdjson.h>
 
 #include <fmt/format.h>
@@ -203,7 +205,10 @@ void read_jsonl(std::string_view text, std::size_t capacity, RecordBuilder& buil
     std::size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
     const std::string_view row = text.substr(start, end - start);
-    if (!blank(row)) {
+    if (row.size() > limits::kMaxRecordBytes) {
+      RecordError e{line, std::nullopt, oversized_record_message(), at.offset + start, std::string(row.substr(0, 200))};
+      sink(line, nullptr, &e);
+    } else if (!blank(row)) {
       std::string error;
       const bool ok = parser.parse(row.data(), row.size(), capacity - start, record, error);
       emit(sink, line, at.offset + start, row, ok, record, error, builder);
@@ -262,8 +267,13 @@ void read_json_array(std::string_view text, std::size_t capacity, RecordBuilder&
     Record record;
     std::string error;
     const std::string_view element = text.substr(begin, i - begin);
-    const bool ok = parser.parse(element.data(), element.size(), capacity - begin, record, error);
-    emit(sink, first_line, begin, element, ok, record, error, builder);
+    if (element.size() > limits::kMaxRecordBytes) {
+      RecordError e{first_line, std::nullopt, oversized_record_message(), begin, std::string(element.substr(0, 200))};
+      sink(first_line, nullptr, &e);
+    } else {
+      const bool ok = parser.parse(element.data(), element.size(), capacity - begin, record, error);
+      emit(sink, first_line, begin, element, ok, record, error, builder);
+    }
     if (i >= text.size()) {
       structural_error("malformed JSON: the array of records is not closed with ']'");
       return;

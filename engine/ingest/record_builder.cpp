@@ -1,5 +1,7 @@
 #include "engine/ingest/record_builder.hpp"
 
+#include "engine/ingest/limits.hpp"
+
 #include <fmt/format.h>
 
 namespace tenet {
@@ -8,6 +10,8 @@ const char* error_kind(const RecordError& error) {
   const std::string& m = error.message;
   const auto starts = [&](std::string_view prefix) { return m.compare(0, prefix.size(), prefix) == 0; };
   const auto has = [&](std::string_view part) { return m.find(part) != std::string::npos; };
+  if (has("not valid UTF-8")) return "invalid_utf8";
+  if (has("contains a NUL byte")) return "nul_byte";
   if (starts("malformed JSON")) return "malformed_json";
   if (starts("a record must be a JSON object")) return "not_an_object";
   if (starts("required field")) return "missing_required_field";
@@ -15,10 +19,13 @@ const char* error_kind(const RecordError& error) {
   if (has("out of the number range")) return "number_out_of_range";
   if (starts("unterminated quote")) return "unterminated_quote";
   if (starts("expected ") && has(" cells")) return "cell_count";
-  if (starts("invalid UTF-8")) return "invalid_utf8";
   if (starts("record longer than")) return "record_too_long";
   if (has(", expected ")) return "wrong_type";
   return "other";
+}
+
+std::string oversized_record_message() {
+  return fmt::format("record longer than {} bytes ({} MiB, the limit); not read", limits::kMaxRecordBytes, limits::kMaxRecordBytes >> 20);
 }
 
 std::string expected_phrase(Type type) { return type_name(type); }

@@ -25,6 +25,9 @@ struct RecordError {
 // missing_required_field, wrong_type, ...
 const char* error_kind(const RecordError& error);
 
+// The error of a record longer than limits::kMaxRecordBytes, the same from every reader.
+std::string oversized_record_message();
+
 class RecordBuilder {
  public:
   explicit RecordBuilder(const Policy& policy);

@@ -1,6 +1,7 @@
 #include "engine/output/json_writer.hpp"
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include "engine/trace.hpp"
 
@@ -26,6 +27,40 @@ void append_json_string(std::string& out, std::string_view s) {
   }
   out.append(s.data() + run, s.size() - run);
   out.push_back('"');
+}
+
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i], or 0 when the byte there starts none.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  std::size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+  if (n == 0 || (c >= 0xF8) || i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  const unsigned char d = byte(i + 1);
+  if ((c == 0xE0 && d < 0xA0) || (c == 0xED && d > 0x9F) || (c == 0xF0 && d < 0x90) || (c == 0xF4 && d > 0x8F)) return 0;
+  return n;
+}
+
+}  // namespace
+
+void append_json_text_lossy(std::string& out, std::string_view s) {
+  if (simdjson::validate_utf8(s.data(), s.size())) return append_json_string(out, s);
+  std::string clean;
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_sequence(s, i);
+    if (n == 0) {
+      clean += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+      ++i;
+    } else {
+      clean.append(s, i, n);
+      i += n;
+    }
+  }
+  append_json_string(out, clean);
 }
 
 void append_json_value(std::string& out, const Value& v) {

@@ -10,6 +10,9 @@
 namespace tenet {
 
 void append_json_string(std::string& out, std::string_view s);
+// For text read from input that may not be UTF-8 (a rejected record's raw text): each byte
+// that starts no valid UTF-8 sequence becomes U+FFFD, so the output stays valid JSON.
+void append_json_text_lossy(std::string& out, std::string_view s);
 // Numbers in their exact decimal form; unknown as null; lists as arrays.
 void append_json_value(std::string& out, const Value& v);
 
