@@ -1,5 +1,6 @@
 // The `tenet` command: subcommands on CLI11. Every piece of logic lives in the libraries;
 // this file only reads arguments and files, and chooses exit codes (docs/cli.md).
+#include <csignal>
 #include <unistd.h>
 
 #include <sys/stat.h>
@@ -281,8 +282,8 @@ int run_batch_command(const BatchCliOptions& o) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (show_progress) std::cerr << "\r\033[K";
 
-  bool io_ok = result.failure.empty();
-  if (!io_ok) print_error(fmt::format("{}: {}", o.portfolio, result.failure));
+  bool io_ok = result.failure.empty() && !result.output_failed;
+  if (!result.failure.empty()) print_error(fmt::format("{}: {}", o.portfolio, result.failure));
   if (!out.close(error)) {
     print_error(error);
     io_ok = false;
@@ -298,7 +299,8 @@ int run_batch_command(const BatchCliOptions& o) {
   const auto& s = result.summary;
   if (!o.quiet) std::cerr << fmt::format("tenet: {} records: {} decided, {} errors in {:.2f} s ({:.0f} records/s){}\n", s.records, s.decided,
                            s.errors, seconds, seconds > 0 ? s.records / seconds : 0.0,
-                           result.stopped_at_max_errors ? fmt::format("; stopped: more than {} errors", *o.max_errors) : "");
+                           result.stopped_at_max_errors ? fmt::format("; stopped: more than {} errors", *o.max_errors)
+                           : !io_ok ? "; stopped: the output is incomplete" : "");
   if (!io_ok) return kExitUsage;
   return s.errors > 0 ? kExitRecordErrors : kExitOk;
 }
@@ -334,6 +336,10 @@ int run_merge(const std::vector<std::string>& paths, const std::string& output) 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A reader that goes away (`tenet batch ... | head`) must not kill us silently with
+  // SIGPIPE: the failed write is reported ("Broken pipe") with exit status 2, so a partial
+  // output is never mistaken for a complete one.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"Tenet: explained, auditable decisions from customer-focus policies"};
   app.set_version_flag("--version", std::string("tenet ") + TENET_VERSION);
   app.require_subcommand(1);

@@ -342,7 +342,7 @@ class Runner {
       }
       ++next;
       if (!io_.write_output(r.output) || (io_.write_rejects && !r.rejects.empty() && !io_.write_rejects(r.rejects))) {
-        result.failure = "cannot write the output";
+        result.output_failed = true;  // the writer knows why (errno) and reports it
         return;
       }
       give_back(std::move(r.output));

@@ -47,7 +47,8 @@ struct BatchIO {
 struct BatchResult {
   Summary summary;
   bool stopped_at_max_errors = false;
-  std::string failure;  // an input or output failure that stopped the run
+  std::string failure;          // an input failure that stopped the run
+  bool output_failed = false;   // a write of the output or rejects failed: the run stopped there
 };
 
 BatchResult run_batch(const Policy& policy, const BatchOptions& options, BatchIO& io);
