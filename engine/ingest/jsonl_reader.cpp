@@ -41,7 +41,7 @@ bool read_number(od::value& v, Value& out, std::string& error, std::string_view 
   }
   for (char c : token) {
     if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')) {
-      error = fmt::format("malformed JSON: bad number '{}' in field `{}`", token, field);
+      error = fmt::format("field `{}` is {}, which is not a JSON value; expected number", field, token.substr(0, 40));
       return false;
     }
   }
@@ -61,7 +61,14 @@ bool read_number(od::value& v, Value& out, std::string& error, std::string_view 
 bool read_scalar(od::value& v, TypeKind want, Value& out, std::string& error, std::string_view field, const char* where) {
   od::json_type type;
   if (auto e = v.type().get(type)) {
-    error = malformed(e);
+    // A bare word (NaN, Infinity, undefined: what some exporters write) is named as such.
+    std::string_view token = v.raw_json_token();
+    token = token.substr(0, std::min<std::size_t>(token.find_first_of(" \t\r\n,}]"), 40));
+    const bool bare_word = !token.empty() && ((token[0] >= 'A' && token[0] <= 'Z') || (token[0] >= 'a' && token[0] <= 'z') ||
+                                              (token[0] == '-' && token.size() > 1 && token[1] >= 'A'));
+    error = bare_word ? fmt::format("field `{}`{} is {}, which is not a JSON value; expected {}", field, where, token,
+                                    type_name(Type::of(want)))
+                      : malformed(e);
     return false;
   }
   const auto wrong = [&]() {

@@ -12,7 +12,7 @@ const char* error_kind(const RecordError& error) {
   const auto has = [&](std::string_view part) { return m.find(part) != std::string::npos; };
   if (has("not valid UTF-8")) return "invalid_utf8";
   if (has("contains a NUL byte")) return "nul_byte";
-  if (starts("malformed JSON")) return "malformed_json";
+  if (starts("malformed JSON") || has("which is not a JSON value")) return "malformed_json";
   if (starts("a record must be a JSON object")) return "not_an_object";
   if (starts("required field")) return "missing_required_field";
   if (has("given more than once")) return "duplicate_field";

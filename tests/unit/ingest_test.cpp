@@ -128,6 +128,10 @@ TEST_CASE("ingest: formats by extension and by content") {
 TEST_CASE("ingest: record errors have a stable kind for summaries") {
   const auto kind = [](const char* message) { return std::string(tenet::error_kind({1, std::nullopt, message, 0, ""})); };
   CHECK(kind("malformed JSON: x") == "malformed_json");
+  CHECK(kind("field `n` is NaN, which is not a JSON value; expected number") == "malformed_json");
+  CHECK(kind("cell 3 is not valid UTF-8 (field `name`)") == "invalid_utf8");
+  CHECK(kind("cell 3 contains a NUL byte (field `name`)") == "nul_byte");
+  CHECK(kind("record longer than 16777216 bytes (16 MiB, the limit); not read") == "record_too_long");
   CHECK(kind("a record must be a JSON object, but this is an array") == "not_an_object");
   CHECK(kind("required field `n` is absent") == "missing_required_field");
   CHECK(kind("field `n` is given more than once") == "duplicate_field");
