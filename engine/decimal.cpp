@@ -97,8 +97,16 @@ std::optional<Decimal> Decimal::parse(std::string_view s, ParseError* error) {
     }
     if (simple && digits > 0 && digits <= kMaxDigits && !(point && fraction == 0)) {
       if (error) *error = ParseError::none;
-      const auto c = static_cast<__int128>(m);
-      return make(negative ? -c : c, -fraction).value;
+      // At most 18 digits: the coefficient fits and the exponent is in range, so only
+      // trailing zeros need stripping (what make() would do, without its 128-bit loop).
+      if (m == 0) return Decimal();
+      std::int32_t e = -fraction;
+      while (m % 10 == 0) {
+        m /= 10;
+        ++e;
+      }
+      const auto c = static_cast<std::int64_t>(m);
+      return Decimal(negative ? -c : c, e);
     }
   }
   auto fail = [&](ParseError why) -> std::optional<Decimal> {

@@ -48,15 +48,26 @@ void RecordBuilder::begin() {
 }
 
 int RecordBuilder::field_index(std::string_view name) const {
-  const std::size_t position = key_position_++;
-  if (position < key_order_.size() && key_order_[position].first == name) return key_order_[position].second;
+  // Records of one export list their keys in one order, leaving out the absent optional
+  // ones: look for the key a few places ahead in the order seen so far before hashing it.
+  const std::size_t position = key_position_;
+  const std::size_t end = std::min(key_order_.size(), position + kKeyLookahead);
+  for (std::size_t p = position; p < end; ++p) {
+    if (key_order_[p].first == name) {
+      key_position_ = p + 1;
+      return key_order_[p].second;
+    }
+  }
   auto it = index_.find(name);
   const int index = it == index_.end() ? -1 : it->second;
-  if (position < key_order_.size()) {
+  // Learn the key at this place: inserted while the order is small, so that the keys of
+  // records with and without it both stay in it; overwritten once it is full.
+  if (key_order_.size() < 4 * schema_->fields.size() + 16) {
+    key_order_.insert(key_order_.begin() + static_cast<std::ptrdiff_t>(position), {std::string(name), index});
+  } else if (position < key_order_.size()) {
     key_order_[position] = {std::string(name), index};
-  } else if (key_order_.size() < 4 * schema_->fields.size() + 16) {
-    key_order_.emplace_back(std::string(name), index);
   }
+  key_position_ = position + 1;
   return index;
 }
 

@@ -73,13 +73,20 @@ void write_batch_decision(std::string& out, BatchFormat format, const Policy& po
     out += ",\n";
     return;
   }
+  // Actions, rules and flags are names of the language ([A-Za-z_][A-Za-z0-9_]*): nothing
+  // in them needs escaping, so they are quoted without scanning.
+  const auto quoted_name = [&](std::string_view name) {
+    out.push_back('"');
+    out.append(name);
+    out.push_back('"');
+  };
   const auto array = [&](const auto& for_each) {
     out.push_back('[');
     bool first = true;
     for_each([&](std::string_view name) {
       if (!first) out.push_back(',');
       first = false;
-      append_json_string(out, name);
+      quoted_name(name);
     });
     out.push_back(']');
   };
@@ -87,14 +94,14 @@ void write_batch_decision(std::string& out, BatchFormat format, const Policy& po
   append_json_string(out, d.id);
   out += ",\"decision\":";
   if (collect) array(for_actions);
-  else append_json_string(out, d.actions.front());
+  else quoted_name(d.actions.front());
   out += ",\"chosen\":";
   if (collect) {
     array(for_chosen);
   } else {
     bool any = false;
     for_chosen([&](std::string_view name) {
-      append_json_string(out, name);
+      quoted_name(name);
       any = true;
     });
     if (!any) out += "null";
@@ -110,7 +117,7 @@ void write_batch_decision(std::string& out, BatchFormat format, const Policy& po
       if (!has) return;
       if (!first) out.push_back(',');
       first = false;
-      append_json_string(out, rules[rule].name.text);
+      quoted_name(rules[rule].name.text);
       out.push_back(':');
       append_json_string(out, text);
     };
