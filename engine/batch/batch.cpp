@@ -192,6 +192,7 @@ class Runner {
       if (!block.oversized) {
         // The block takes the buffer; only the partial record at its end is copied back.
         block.text = std::move(pending_);
+        pending_ = take_input_buffer();  // a finished block's buffer: no fresh pages to fault in
         pending_.assign(block.text, length, std::string::npos);
         block.text.resize(length);
         block.text.append(simdjson::SIMDJSON_PADDING, '\0');
@@ -241,7 +242,11 @@ class Runner {
       r.end_offset = block->start.offset + block->length;
       if (!stop_) process(*block, evaluator, builder, r);
       std::lock_guard lock(mutex_);
-      if (options_.max_errors) kept_blocks_.emplace(block->sequence, std::move(*block));
+      if (options_.max_errors) {
+        kept_blocks_.emplace(block->sequence, std::move(*block));
+      } else if (spare_input_.size() < max_in_flight_) {
+        spare_input_.push_back(std::move(block->text));  // the reader fills it again
+      }
       done_.emplace(block->sequence, std::move(r));
       flow_.notify_all();
     }
@@ -292,6 +297,14 @@ class Runner {
     if (spare_.empty()) return {};
     std::string buffer = std::move(spare_.back());
     spare_.pop_back();
+    buffer.clear();
+    return buffer;
+  }
+  std::string take_input_buffer() {
+    std::lock_guard lock(mutex_);
+    if (spare_input_.empty()) return {};
+    std::string buffer = std::move(spare_input_.back());
+    spare_input_.pop_back();
     buffer.clear();
     return buffer;
   }
@@ -373,6 +386,7 @@ class Runner {
   std::map<std::uint64_t, BlockResult> done_;
   std::map<std::uint64_t, Block> kept_blocks_;  // with --max-errors, until written
   std::vector<std::string> spare_;              // output buffers to reuse
+  std::vector<std::string> spare_input_;        // input block buffers to reuse
   std::size_t in_flight_ = 0;
   std::size_t max_in_flight_ = 0;
   bool reading_done_ = false;
