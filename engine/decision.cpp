@@ -62,7 +62,7 @@ void Evaluator::decide(std::string& id, Decision& d) {
     d.statuses.push_back(status);
     if (status != RuleStatus::fired) continue;
     const auto& then = *rules[i].then;
-    const bool has_because = rules[i].because.has_value();
+    const bool has_because = explain_ && rules[i].because.has_value();
     std::string because;
     if (has_because) {
       frame_.explain(i);
@@ -86,7 +86,11 @@ void Evaluator::decide(std::string& id, Decision& d) {
   auto& recs = d.recommendations;
   if (hit != ast::HitPolicy::first) {
     // Highest priority first; ties keep declaration order (recs are already in it).
-    std::stable_sort(recs.begin(), recs.end(), [](const Recommendation& a, const Recommendation& b) { return a.priority > b.priority; });
+    // A stable insertion sort: a record fires a handful of rules, and std::stable_sort
+    // would allocate a temporary buffer for every record.
+    for (std::size_t i = 1; i < recs.size(); ++i) {
+      for (std::size_t j = i; j > 0 && recs[j - 1].priority < recs[j].priority; --j) std::swap(recs[j - 1], recs[j]);
+    }
   }
   const std::string& fallback = policy_->checked().decision().default_action->text;
   if (recs.empty()) {

@@ -109,6 +109,9 @@ class Evaluator {
   // RecordBuilder::write_into); only its id is taken from `record`.
   void evaluate_in_place(Record& record, Decision& out);
   Value* field_slots() { return frame_.field_slots(); }
+  // Whether decisions carry their `because` texts (on by default). A batch that writes
+  // reasons only turns them off: rendering them is a good part of a record's cost.
+  void set_explain(bool explain) { explain_ = explain; }
   // The slots of the last evaluation, for traces.
   const Frame& frame() const { return frame_; }
   const Policy& policy() const { return *policy_; }
@@ -118,6 +121,7 @@ class Evaluator {
 
   const Policy* policy_;
   Frame frame_;
+  bool explain_ = true;
 };
 
 // Parses a --param value as the given type: numbers exactly, `true`/`false`,

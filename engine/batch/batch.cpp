@@ -233,6 +233,7 @@ class Runner {
 
   void work() {
     Evaluator evaluator(policy_);
+    evaluator.set_explain(options_.explain);  // `because` texts are written only with --explain
     RecordBuilder builder(policy_);
     builder.write_into(evaluator.field_slots());
     while (auto block = blocks_->pop()) {
@@ -342,6 +343,7 @@ class Runner {
           block = std::move(kept_blocks_.at(next));
         }
         Evaluator evaluator(policy_);
+        evaluator.set_explain(options_.explain);
         RecordBuilder builder(policy_);
         builder.write_into(evaluator.field_slots());
         r = BlockResult{};
