@@ -4,6 +4,9 @@
 
 #include "dsl/printer.hpp"
 #include "helpers.hpp"
+#include <random>
+
+#include "tests/differential/policy_generator.hpp"
 #include "tests/fuzz/ast_equal.hpp"
 
 namespace {
@@ -112,4 +115,16 @@ TEST_CASE("printer: every policy in the repository survives the round trip") {
     }
   }
   CHECK(printed > 100);
+}
+
+TEST_CASE("printer: 3000 generated policies survive the round trip") {
+  std::mt19937 random(7);
+  for (int i = 0; i < 3000; ++i) {
+    std::vector<std::uint8_t> bytes(64 + random() % 512);
+    for (auto& b : bytes) b = static_cast<std::uint8_t>(random());
+    tenet::testing::ByteSource source(bytes.data(), bytes.size());
+    const std::string text = tenet::testing::PolicyGenerator(source).generate().policy;
+    test::compile(text);  // generated policies always compile, so none is skipped below
+    require_round_trip("generated " + std::to_string(i), text);
+  }
 }
