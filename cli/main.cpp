@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -27,6 +28,27 @@ constexpr int kExitPolicyError = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitRecordErrors = 3;
 
+// The temporary files of `-o FILE` and `--rejects FILE` while they are written, for the
+// SIGBUS handler to remove.
+char g_temporary_outputs[2][4096] = {};
+
+// `tenet batch` maps its input file (engine/ingest/mapped_file.hpp). When the file shrinks
+// while it is read, reading a page that is gone raises SIGBUS: report it and stop with exit
+// status 2 like any other input failure, leaving no output that looks complete. Only
+// async-signal-safe calls here, and one report when several threads hit it.
+extern "C" void on_input_shrank(int) {
+  static std::atomic_flag reported = ATOMIC_FLAG_INIT;
+  if (reported.test_and_set()) {  // another thread hit it first and is exiting
+    for (;;) ::pause();
+  }
+  static const char message[] = "tenet: the portfolio file shrank while it was read; stopped, the output is incomplete\n";
+  [[maybe_unused]] const auto written = ::write(STDERR_FILENO, message, sizeof message - 1);
+  for (const char* path : g_temporary_outputs) {
+    if (path[0] != '\0') ::unlink(path);
+  }
+  ::_exit(kExitUsage);
+}
+
 // Output goes to a temporary file renamed into place on success, so a failed run never
 // leaves a truncated file that looks complete.
 class Output {
@@ -48,6 +70,13 @@ class Output {
     }
     temporary_ = path + ".tmp-" + std::to_string(::getpid());
     file_ = std::fopen(temporary_.c_str(), "wb");
+    for (auto& slot : g_temporary_outputs) {
+      if (file_ && slot[0] == '\0' && temporary_.size() < sizeof slot) {
+        std::copy(temporary_.begin(), temporary_.end(), slot);
+        slot[temporary_.size()] = '\0';
+        break;
+      }
+    }
     if (!file_) error = fmt::format("cannot write {}: {}", path, std::strerror(errno));
     return file_ != nullptr;
   }
@@ -340,6 +369,7 @@ int main(int argc, char** argv) {
   // SIGPIPE: the failed write is reported ("Broken pipe") with exit status 2, so a partial
   // output is never mistaken for a complete one.
   std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGBUS, on_input_shrank);
   CLI::App app{"Tenet: explained, auditable decisions from customer-focus policies"};
   app.set_version_flag("--version", std::string("tenet ") + TENET_VERSION);
   app.require_subcommand(1);

@@ -64,6 +64,8 @@ struct Field {
   bool is_string = false;
 };
 
+Field number(const char* name, std::string json) { return {name, std::move(json), {}, false, false}; }
+
 std::vector<std::string> sample(Random& r, const std::vector<std::string>& from, int max_items) {
   std::vector<std::string> out;
   const auto n = r.between(0, max_items);
@@ -90,29 +92,29 @@ std::vector<Field> customer(Random& r, std::uint64_t index) {
   };
   f.push_back({"id", text(fmt::format("C{:08d}", index)), {}, false, true});
   f.push_back({"segment", text(segment), {}, false, true});
-  f.push_back({"annual_revenue", std::to_string(revenue)});
-  f.push_back({"cost_to_serve", std::to_string(cost)});
-  f.push_back({"satisfaction", fixed(r.between(30, 100), 1)});
-  f.push_back({"repeat_rate", fixed(r.between(0, 100), 2)});
-  f.push_back({"tenure_years", fixed(r.between(0, 150), 1)});
-  f.push_back({"custom_processes", std::to_string(r.chance(70) ? r.between(0, 3) : r.between(4, 8))});
+  f.push_back(number("annual_revenue", std::to_string(revenue)));
+  f.push_back(number("cost_to_serve", std::to_string(cost)));
+  f.push_back(number("satisfaction", fixed(r.between(30, 100), 1)));
+  f.push_back(number("repeat_rate", fixed(r.between(0, 100), 2)));
+  f.push_back(number("tenure_years", fixed(r.between(0, 150), 1)));
+  f.push_back(number("custom_processes", std::to_string(r.chance(70) ? r.between(0, 3) : r.between(4, 8))));
   list("expectations", sample(r, kCapabilities, 3));
   f.push_back({"region", maybe(10, text(r.pick(kRegions))), {}, false, true});
   f.push_back({"acquired_for", maybe(20, text(r.pick(kAcquiredFor))), {}, false, true});
-  f.push_back({"share_of_wallet", maybe(15, fixed(r.between(5, 95), 2))});
-  f.push_back({"referrals", maybe(10, std::to_string(r.chance(80) ? r.between(0, 1) : r.between(2, 5)))});
-  f.push_back({"offerings_used", maybe(5, std::to_string(r.between(1, 6)))});
-  f.push_back({"expected_score", maybe(20, fixed(expected, 1))});
-  f.push_back({"experienced_score", maybe(20, fixed(std::max<std::int64_t>(0, expected - r.between(-10, 30)), 1))});
-  f.push_back({"frontline_engagement", maybe(10, fixed(r.chance(85) ? r.between(60, 100) : r.between(20, 60), 1))});
-  f.push_back({"account_team_turnover", maybe(10, fixed(r.chance(90) ? r.between(0, 29) : r.between(30, 60), 2))});
-  f.push_back({"price_sensitivity", maybe(10, fixed(r.between(0, 100), 2))});
-  f.push_back({"discount_rate", maybe(10, fixed(r.between(0, 40), 2))});
+  f.push_back(number("share_of_wallet", maybe(15, fixed(r.between(5, 95), 2))));
+  f.push_back(number("referrals", maybe(10, std::to_string(r.chance(80) ? r.between(0, 1) : r.between(2, 5)))));
+  f.push_back(number("offerings_used", maybe(5, std::to_string(r.between(1, 6)))));
+  f.push_back(number("expected_score", maybe(20, fixed(expected, 1))));
+  f.push_back(number("experienced_score", maybe(20, fixed(std::max<std::int64_t>(0, expected - r.between(-10, 30)), 1))));
+  f.push_back(number("frontline_engagement", maybe(10, fixed(r.chance(85) ? r.between(60, 100) : r.between(20, 60), 1))));
+  f.push_back(number("account_team_turnover", maybe(10, fixed(r.chance(90) ? r.between(0, 29) : r.between(30, 60), 2))));
+  f.push_back(number("price_sensitivity", maybe(10, fixed(r.between(0, 100), 2))));
+  f.push_back(number("discount_rate", maybe(10, fixed(r.between(0, 40), 2))));
   list("churn_signals", r.chance(75) ? std::vector<std::string>{} : sample(r, kChurnSignals, 3));
-  f.push_back({"revenue_growth", maybe(10, fixed(r.between(-30, 50), 2))});
-  f.push_back({"goal_attainment", maybe(15, fixed(r.between(10, 100), 2))});
-  f.push_back({"integration_depth", maybe(10, std::to_string(r.between(0, 6)))});
-  f.push_back({"ideas_adopted", maybe(10, std::to_string(r.chance(85) ? r.between(0, 1) : r.between(2, 4)))});
+  f.push_back(number("revenue_growth", maybe(10, fixed(r.between(-30, 50), 2))));
+  f.push_back(number("goal_attainment", maybe(15, fixed(r.between(10, 100), 2))));
+  f.push_back(number("integration_depth", maybe(10, std::to_string(r.between(0, 6)))));
+  f.push_back(number("ideas_adopted", maybe(10, std::to_string(r.chance(85) ? r.between(0, 1) : r.between(2, 4)))));
   f.push_back({"product_maturity", maybe(10, text(r.pick(kMaturity))), {}, false, true});
   return f;
 }
@@ -150,10 +152,16 @@ int main(int argc, char** argv) {
     const auto fields = customer(random, i);
     if (format == "csv") {
       if (i == 1) {
-        for (std::size_t k = 0; k < fields.size(); ++k) buffer += (k ? "," : "") + std::string(fields[k].name);
+        for (std::size_t k = 0; k < fields.size(); ++k) {
+          if (k) buffer += ',';
+          buffer += fields[k].name;
+        }
         buffer += "\n";
       }
-      for (std::size_t k = 0; k < fields.size(); ++k) buffer += (k ? "," : "") + csv_cell(fields[k]);
+      for (std::size_t k = 0; k < fields.size(); ++k) {
+        if (k) buffer += ',';
+        buffer += csv_cell(fields[k]);
+      }
     } else {
       buffer += "{";
       bool first = true;

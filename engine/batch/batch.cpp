@@ -15,19 +15,24 @@
 
 #include "engine/ingest/csv_reader.hpp"
 #include "engine/ingest/limits.hpp"
+#include "engine/ingest/mapped_file.hpp"
 #include "engine/output/json_writer.hpp"
 
 namespace tenet {
 
 namespace {
 
-// A block of whole records, padded for simdjson.
+// A block of whole records, readable SIMDJSON_PADDING bytes past their end.
 struct Block {
   std::uint64_t sequence = 0;
-  std::string text;         // the records, then SIMDJSON_PADDING bytes
-  std::size_t length = 0;   // bytes of records
+  std::string text;                // the records read from a stream, then the padding
+  const char* mapped = nullptr;    // or the records in the mapped input file
+  std::size_t length = 0;          // bytes of records
+  std::size_t capacity = 0;        // bytes readable from the first record on
   InputPosition start;
   std::optional<RecordError> oversized;  // a record too long to read, reported in its place
+
+  const char* data() const { return mapped ? mapped : text.data(); }
 };
 
 struct BlockResult {
@@ -99,8 +104,9 @@ class Runner {
   BatchResult run() {
     BatchResult result;
     result.summary.policy = policy_.info();
+    mapped_ = MappedFile::map(io_.input);
     if (options_.input == FactsFormat::csv && !read_header(result)) return result;
-    std::thread reader([&] { read_blocks(); });
+    std::thread reader([&] { mapped_ ? read_mapped_blocks() : read_blocks(); });
     std::vector<std::thread> workers;
     for (unsigned i = 0; i < threads_; ++i) workers.emplace_back([&] { work(); });
     write_in_order(result);
@@ -153,20 +159,89 @@ class Runner {
 
   bool read_header(BatchResult& result) {
     RecordBuilder builder(policy_);
-    while (true) {
+    while (!mapped_) {
       if (!fill(pending_.size() + 1)) break;
       if (complete(pending_) > 0 || eof_) break;
     }
+    const std::string_view text = mapped_ ? mapped_->view() : std::string_view(pending_);
     std::string error;
-    const std::size_t used = read_csv_header(pending_, builder, layout_, error);
+    const std::size_t used = read_csv_header(text, builder, layout_, error);
     if (used == 0 && !error.empty()) {
       result.failure = error;
       return false;
     }
-    next_.line = 1 + static_cast<std::size_t>(std::count(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(used), '\n'));
+    next_.line = 1 + count_lines(text.substr(0, used));
     next_.offset = used;
-    pending_.erase(0, used);
+    if (!mapped_) pending_.erase(0, used);
     return true;
+  }
+
+  // Hands a block to the workers once fewer than max_in_flight_ are waiting to be written;
+  // false when the run stops.
+  bool send(Block block) {
+    {
+      std::unique_lock lock(mutex_);
+      flow_.wait(lock, [&] { return in_flight_ < max_in_flight_ || stop_; });
+      if (stop_) return false;
+      ++in_flight_;
+      blocks_total_ = block.sequence + 1;
+    }
+    return blocks_->push(std::move(block));
+  }
+
+  void reading_done(std::uint64_t blocks) {
+    {
+      std::lock_guard lock(mutex_);
+      reading_done_ = true;
+      blocks_total_ = blocks;
+      flow_.notify_all();
+    }
+    blocks_->close();
+  }
+
+  // Cuts blocks from the mapped file as read_blocks() does from a stream, at the same record
+  // ends and with the same limit, copying only a last block too near the file's end to pad.
+  void read_mapped_blocks() {
+    const std::string_view all = mapped_->view();
+    std::uint64_t sequence = 0;
+    while (!stop_ && next_.offset < all.size()) {
+      const std::string_view rest = all.substr(next_.offset);
+      Block block;
+      std::size_t length = 0;
+      for (std::size_t window = options_.block_bytes;; window += options_.block_bytes) {
+        if (window >= rest.size()) {
+          length = rest.size();
+          break;
+        }
+        if ((length = complete(rest.substr(0, window))) > 0) break;
+        if (window > limits::kMaxRecordBytes) {  // no record end within the limit
+          block.oversized = RecordError{next_.line, std::nullopt, oversized_record_message(), next_.offset,
+                                        std::string(rest.substr(0, 200))};
+          const std::size_t newline = rest.find('\n');
+          length = newline == std::string_view::npos ? rest.size() : newline + 1;
+          break;
+        }
+      }
+      block.sequence = sequence++;
+      block.start = next_;
+      const std::string_view records = rest.substr(0, length);
+      next_.line += count_lines(records);
+      next_.offset += length;
+      if (!block.oversized) {
+        block.length = length;
+        if (rest.size() >= length + simdjson::SIMDJSON_PADDING) {
+          block.mapped = records.data();
+          block.capacity = rest.size();
+        } else {
+          block.text = take_input_buffer();
+          block.text.assign(records);
+          block.text.append(simdjson::SIMDJSON_PADDING, '\0');
+          block.capacity = block.text.size();
+        }
+      }
+      if (!send(std::move(block))) break;
+    }
+    reading_done(sequence);
   }
 
   void read_blocks() {
@@ -196,26 +271,14 @@ class Runner {
         pending_.assign(block.text, length, std::string::npos);
         block.text.resize(length);
         block.text.append(simdjson::SIMDJSON_PADDING, '\0');
+        block.capacity = block.text.size();
       } else {
         pending_.erase(0, length);
       }
-      {
-        std::unique_lock lock(mutex_);
-        flow_.wait(lock, [&] { return in_flight_ < max_in_flight_ || stop_; });
-        if (stop_) break;
-        ++in_flight_;
-        blocks_total_ = sequence;
-      }
-      if (!blocks_->push(std::move(block))) break;
+      if (!send(std::move(block))) break;
       if (eof_ && pending_.empty()) break;
     }
-    {
-      std::lock_guard lock(mutex_);
-      reading_done_ = true;
-      blocks_total_ = sequence;
-      flow_.notify_all();
-    }
-    blocks_->close();
+    reading_done(sequence);
   }
 
   // Drops a record longer than limits::kMaxRecordBytes up to its end, keeping its line as an error.
@@ -281,11 +344,11 @@ class Runner {
     if (block.oversized) {
       sink(block.oversized->line, nullptr, &*block.oversized);
     } else {
-      const std::string_view text(block.text.data(), block.length);
+      const std::string_view text(block.data(), block.length);
       if (options_.input == FactsFormat::csv) {
         read_csv_rows(text, layout_, builder, sink, block.start);
       } else {
-        read_jsonl(text, block.text.size(), builder, sink, block.start);
+        read_jsonl(text, block.capacity, builder, sink, block.start);
       }
     }
     tally.add_to(r.summary);
@@ -361,6 +424,7 @@ class Runner {
         return;
       }
       give_back(std::move(r.output));
+      if (mapped_) mapped_->release_before(r.end_offset);
       std::string error;
       result.summary.merge(r.summary, error);
       if (io_.progress) io_.progress({result.summary.records, r.end_offset});
@@ -376,6 +440,7 @@ class Runner {
   CsvLayout layout_;
 
   // Reader state (reader thread only, and read_header before it starts).
+  std::unique_ptr<MappedFile> mapped_;  // the input file, when it can be mapped; else read as a stream
   std::string pending_;
   std::vector<char> read_buffer_;
   bool eof_ = false;

@@ -158,7 +158,8 @@ void append_counts(std::string& out, const char* name, const std::map<std::strin
     if (!first) out.push_back(',');
     first = false;
     append_json_string(out, k);
-    out += ":" + std::to_string(v);
+    out.push_back(':');
+    out += std::to_string(v);
   }
   out.push_back('}');
 }

@@ -18,7 +18,7 @@ struct RowReader {
   std::string_view text;
   std::size_t pos = 0;
   std::size_t line = 1;
-  std::string scratch;
+  std::string scratch{};
 
   // Where the cell starting at `from` ends: the next ',' or line end (or the end of input).
   std::size_t cell_end(std::size_t from) const {

@@ -33,6 +33,26 @@ const char* json_type_phrase(od::json_type t) {
 
 std::string malformed(simdjson::error_code e) { return fmt::format("malformed JSON: {}", simdjson::error_message(e)); }
 
+// A record that is not an object, named by its type once its text is checked to be of that
+// type: `not json` starts like null, but it is no JSON value at all.
+std::string not_an_object(od::document& doc) {
+  od::json_type type;
+  if (auto e = doc.type().get(type)) return malformed(e);
+  std::string_view token;
+  if (doc.raw_json_token().get(token)) return malformed(simdjson::INCORRECT_TYPE);
+  token = token.substr(0, std::min<std::size_t>(token.find_first_of(" \t\r\n"), 40));
+  bool valid = true;
+  if (type == od::json_type::null) {
+    valid = token == "null";
+  } else if (type == od::json_type::boolean) {
+    valid = token == "true" || token == "false";
+  } else if (type == od::json_type::number) {
+    valid = token.find_first_not_of("0123456789.eE+-") == std::string_view::npos;
+  }
+  return valid ? fmt::format("a record must be a JSON object, but this is {}", json_type_phrase(type))
+               : fmt::format("the record starts with `{}`, which is not a JSON value; expected an object", token);
+}
+
 // A JSON number token, read exactly. JSON's grammar is stricter than the policy language's.
 bool read_number(od::value& v, Value& out, std::string& error, std::string_view field) {
   std::string_view token = v.raw_json_token();
@@ -115,10 +135,7 @@ bool JsonRecordParser::parse(const char* json, std::size_t length, std::size_t c
   }
   od::object object;
   if (auto e = doc.get_object().get(object)) {
-    od::json_type type;
-    error = (e == simdjson::INCORRECT_TYPE && !doc.type().get(type))
-                ? fmt::format("a record must be a JSON object, but this is {}", json_type_phrase(type))
-                : malformed(e);
+    error = e == simdjson::INCORRECT_TYPE ? not_an_object(doc) : malformed(e);
     return false;
   }
   for (auto member : object) {

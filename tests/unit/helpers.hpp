@@ -3,11 +3,16 @@
 
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "engine/batch/batch.hpp"
 #include "engine/ingest/facts_reader.hpp"
 #include "engine/output/json_writer.hpp"
 #include "engine/tenet.hpp"
@@ -70,6 +75,49 @@ inline std::vector<tenet::Decision> decide(const tenet::Policy& policy, const st
     else FAIL("unexpected record error: " << e->message);
   }, error);
   return out;
+}
+
+// How `tenet batch` gets its input: a regular file is mapped, a pipe is read as a stream.
+enum class BatchInput { file, pipe };
+
+struct BatchRun {
+  tenet::BatchResult result;
+  std::string output;
+};
+
+// Runs tenet::run_batch on `text`, given as a file or through a pipe.
+inline BatchRun batch(const tenet::Policy& policy, const std::string& text, BatchInput input,
+                      tenet::BatchOptions options = {}) {
+  BatchRun run;
+  std::FILE* file = nullptr;
+  std::thread writer;
+  if (input == BatchInput::file) {
+    file = std::tmpfile();
+    std::fwrite(text.data(), 1, text.size(), file);
+    std::rewind(file);
+  } else {
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    file = ::fdopen(fds[0], "rb");
+    writer = std::thread([&text, fd = fds[1]] {
+      for (std::size_t done = 0; done < text.size();) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n <= 0) break;
+        done += static_cast<std::size_t>(n);
+      }
+      ::close(fd);
+    });
+  }
+  tenet::BatchIO io;
+  io.input = file;
+  io.write_output = [&](const std::string& s) {
+    run.output += s;
+    return true;
+  };
+  run.result = tenet::run_batch(policy, options, io);
+  if (writer.joinable()) writer.join();
+  std::fclose(file);
+  return run;
 }
 
 }  // namespace test

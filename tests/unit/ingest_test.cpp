@@ -70,6 +70,20 @@ TEST_CASE("ingest: JSONL records, errors and ignored fields") {
   });
 }
 
+TEST_CASE("ingest: a record that is not an object is named by its type, or by its text when it is no JSON value") {
+  CHECK(outcomes("null\ntrue\n12\n1e400\n\"s\"\nnul\ntru\n-x\nnot json\n", jsonl) == V{
+    "1 error: a record must be a JSON object, but this is null",
+    "2 error: a record must be a JSON object, but this is a boolean",
+    "3 error: a record must be a JSON object, but this is a number",
+    "4 error: a record must be a JSON object, but this is a number",
+    "5 error: a record must be a JSON object, but this is a string",
+    "6 error: the record starts with `nul`, which is not a JSON value; expected an object",
+    "7 error: the record starts with `tru`, which is not a JSON value; expected an object",
+    "8 error: the record starts with `-x`, which is not a JSON value; expected an object",
+    "9 error: the record starts with `not`, which is not a JSON value; expected an object",
+  });
+}
+
 TEST_CASE("ingest: a BOM and CRLF line ends are accepted") {
   CHECK(outcomes("\xEF\xBB\xBF{\"id\":\"a\",\"n\":2,\"tags\":[]}\r\n{\"id\":\"b\",\"n\":0,\"tags\":[]}\r\n", jsonl) ==
         V{"1 a act (2 (none))", "2 b none"});
@@ -129,6 +143,7 @@ TEST_CASE("ingest: record errors have a stable kind for summaries") {
   const auto kind = [](const char* message) { return std::string(tenet::error_kind({1, std::nullopt, message, 0, ""})); };
   CHECK(kind("malformed JSON: x") == "malformed_json");
   CHECK(kind("field `n` is NaN, which is not a JSON value; expected number") == "malformed_json");
+  CHECK(kind("the record starts with `not`, which is not a JSON value; expected an object") == "malformed_json");
   CHECK(kind("cell 3 is not valid UTF-8 (field `name`)") == "invalid_utf8");
   CHECK(kind("cell 3 contains a NUL byte (field `name`)") == "nul_byte");
   CHECK(kind("record longer than 16777216 bytes (16 MiB, the limit); not read") == "record_too_long");

@@ -103,25 +103,14 @@ TEST_CASE("limits: record size, exactly at the limit and one byte over, in every
     CHECK(lines[2].starts_with("{\"id\":\"after\",\"decision\":\"keep\""));
   }
   SECTION("tenet batch: the long record is skipped, not held, and the next one is read") {
-    std::FILE* input = std::tmpfile();
-    const std::string text = fits + "\n" + over + "\n" + after + "\n";
-    std::fwrite(text.data(), 1, text.size(), input);
-    std::rewind(input);
-    std::string output;
-    tenet::BatchIO io;
-    io.input = input;
-    io.write_output = [&](const std::string& s) {
-      output += s;
-      return true;
-    };
+    const auto input = GENERATE(test::BatchInput::file, test::BatchInput::pipe);
     tenet::BatchOptions options;
     options.threads = 2;
-    const auto result = tenet::run_batch(*policy, options, io);
-    std::fclose(input);
-    CHECK(result.failure == "");
-    CHECK(result.summary.records == 3);
-    CHECK(result.summary.errors == 1);
-    CHECK(output.find(error + "\n") != std::string::npos);
-    CHECK(output.find("{\"id\":\"after\",\"decision\":\"keep\"") != std::string::npos);
+    const auto run = test::batch(*policy, fits + "\n" + over + "\n" + after + "\n", input, options);
+    CHECK(run.result.failure == "");
+    CHECK(run.result.summary.records == 3);
+    CHECK(run.result.summary.errors == 1);
+    CHECK(run.output.find(error + "\n") != std::string::npos);
+    CHECK(run.output.find("{\"id\":\"after\",\"decision\":\"keep\"") != std::string::npos);
   }
 }
