@@ -139,12 +139,20 @@ bool JsonRecordParser::parse(const char* json, std::size_t length, std::size_t c
     return false;
   }
   for (auto member : object) {
-    std::string_view key;
-    if (auto e = member.unescaped_key().get(key)) {
+    od::raw_json_string raw_key;
+    if (auto e = member.key().get(raw_key)) {
       error = malformed(e);
       return false;
     }
-    const int index = builder_.field_index(key);
+    int index = builder_.field_index_raw(raw_key.raw());
+    if (index == RecordBuilder::kNotSeen) {
+      std::string_view key;
+      if (auto e = member.unescaped_key().get(key)) {
+        error = malformed(e);
+        return false;
+      }
+      index = builder_.field_index(key);
+    }
     od::value v;
     if (auto e = member.value().get(v)) {
       error = malformed(e);

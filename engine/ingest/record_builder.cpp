@@ -1,5 +1,7 @@
 #include "engine/ingest/record_builder.hpp"
 
+#include <cstring>
+
 #include "engine/ingest/limits.hpp"
 
 #include <fmt/format.h>
@@ -47,15 +49,46 @@ void RecordBuilder::begin() {
   key_position_ = 0;
 }
 
+RecordBuilder::SeenKey::SeenKey(std::string_view key, int field) : name(key), index(field) {
+  // A key with a quote or a backslash is escaped in its raw text: compared only once unescaped.
+  if (key.size() + 1 > sizeof pattern || key.find_first_of("\"\\") != std::string_view::npos) return;
+  char bytes[sizeof pattern] = {}, ones[sizeof pattern] = {};
+  std::memcpy(bytes, key.data(), key.size());
+  bytes[key.size()] = '"';
+  std::memset(ones, 0xFF, key.size() + 1);
+  words = (key.size() + 1 + 7) / 8;
+  std::memcpy(pattern, bytes, sizeof pattern);
+  std::memcpy(mask, ones, sizeof mask);
+}
+
+int RecordBuilder::field_index_raw(const char* raw) const {
+  // Reads up to 7 bytes past the key's closing quote: inside the record or its padding.
+  const std::size_t end = std::min(key_order_.size(), key_position_ + kKeyLookahead);
+  for (std::size_t p = key_position_; p < end; ++p) {
+    const SeenKey& key = key_order_[p];
+    bool same = key.words > 0;
+    for (std::size_t w = 0; same && w < key.words; ++w) {
+      std::uint64_t word;
+      std::memcpy(&word, raw + 8 * w, 8);
+      same = (word & key.mask[w]) == key.pattern[w];
+    }
+    if (same) {
+      key_position_ = p + 1;
+      return key.index;
+    }
+  }
+  return kNotSeen;
+}
+
 int RecordBuilder::field_index(std::string_view name) const {
   // Records of one export list their keys in one order, leaving out the absent optional
   // ones: look for the key a few places ahead in the order seen so far before hashing it.
   const std::size_t position = key_position_;
   const std::size_t end = std::min(key_order_.size(), position + kKeyLookahead);
   for (std::size_t p = position; p < end; ++p) {
-    if (key_order_[p].first == name) {
+    if (key_order_[p].name == name) {
       key_position_ = p + 1;
-      return key_order_[p].second;
+      return key_order_[p].index;
     }
   }
   auto it = index_.find(name);
@@ -63,9 +96,9 @@ int RecordBuilder::field_index(std::string_view name) const {
   // Learn the key at this place: inserted while the order is small, so that the keys of
   // records with and without it both stay in it; overwritten once it is full.
   if (key_order_.size() < 4 * schema_->fields.size() + 16) {
-    key_order_.insert(key_order_.begin() + static_cast<std::ptrdiff_t>(position), {std::string(name), index});
+    key_order_.insert(key_order_.begin() + static_cast<std::ptrdiff_t>(position), SeenKey(name, index));
   } else if (position < key_order_.size()) {
-    key_order_[position] = {std::string(name), index};
+    key_order_[position] = SeenKey(name, index);
   }
   key_position_ = position + 1;
   return index;

@@ -35,6 +35,12 @@ class RecordBuilder {
   void begin();
   // The schema index of a field name, or -1 for a field the schema does not declare (ignored).
   int field_index(std::string_view name) const;
+  // The same for a JSON key given by its raw text in padded input (simdjson's
+  // raw_json_string: the key's bytes up to its closing quote), matched against the keys seen at
+  // this place in earlier records a word at a time, without unescaping or hashing it. kNotSeen
+  // when it is not one of them: then call field_index() with the unescaped key.
+  static constexpr int kNotSeen = -2;
+  int field_index_raw(const char* raw) const;
   // The slot a field's value is read into, reusing its capacity; call mark_set() after.
   Value& slot(int index) { return target_[index]; }
   // Read field values straight into `fields` (an evaluator's field slots, see
@@ -62,7 +68,16 @@ class RecordBuilder {
   // The keys in the order records list them, with what each resolved to, so a key usually
   // costs one comparison instead of a hash (field_index()).
   static constexpr std::size_t kKeyLookahead = 4;  // absent optional fields skipped per key
-  mutable std::vector<std::pair<std::string, int>> key_order_;
+  struct SeenKey {
+    std::string name;
+    int index = -1;
+    // The key's raw JSON text and its closing quote, zero-padded to words, with the mask of
+    // its bytes; words == 0 when the raw text cannot be compared (escapes, or too long).
+    std::size_t words = 0;
+    std::uint64_t pattern[4] = {}, mask[4] = {};
+    SeenKey(std::string_view key, int field);
+  };
+  mutable std::vector<SeenKey> key_order_;
   mutable std::size_t key_position_ = 0;
   std::vector<Value> values_;
   Value* target_ = nullptr;  // values_.data(), or an evaluator's field slots

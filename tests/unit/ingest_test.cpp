@@ -84,6 +84,25 @@ TEST_CASE("ingest: a record that is not an object is named by its type, or by it
   });
 }
 
+TEST_CASE("ingest: keys are matched by their text, escaped or not, whatever their order from record to record") {
+  // Keys are first matched raw against the keys seen at the same place in earlier records:
+  // an escaped key, a key that starts like a field's name, or a new order must not fool it.
+  CHECK(outcomes(R"({"id":"a","n":2,"tags":[]}
+{"id":"b","nn":9,"n":0,"tags":[]}
+{"i\u0064":"c","\u006e":3,"tags":["\u0074"]}
+{"tags":[],"n":4,"id":"d"}
+{"id":"e","n":5,"tags":[],"n\"":0,"ta":1}
+{"id":"f","n":6,"tags":[],"id":"g"}
+)", jsonl) == V{
+    "1 a act (2 (none))",
+    "2 b none",
+    "3 c act (3 t)",
+    "4 d act (4 (none))",
+    "5 e act (5 (none))",
+    "6 error [f]: field `id` is given more than once",
+  });
+}
+
 TEST_CASE("ingest: a BOM and CRLF line ends are accepted") {
   CHECK(outcomes("\xEF\xBB\xBF{\"id\":\"a\",\"n\":2,\"tags\":[]}\r\n{\"id\":\"b\",\"n\":0,\"tags\":[]}\r\n", jsonl) ==
         V{"1 a act (2 (none))", "2 b none"});
