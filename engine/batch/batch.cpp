@@ -305,6 +305,7 @@ class Runner {
       r.summary.policy = policy_.info();
       r.end_offset = block->start.offset + block->length;
       if (!stop_) process(*block, evaluator, builder, r);
+      if (block->mapped) mapped_->release(block->start.offset, r.end_offset);
       std::lock_guard lock(mutex_);
       if (options_.max_errors) {
         kept_blocks_.emplace(block->sequence, std::move(*block));

@@ -20,9 +20,17 @@ std::unique_ptr<MappedFile> MappedFile::map(std::FILE* file) {
 
 MappedFile::~MappedFile() { ::munmap(const_cast<char*>(data_), size_); }
 
+namespace {
+const std::size_t kPage = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+}  // namespace
+
+void MappedFile::release(std::size_t begin, std::size_t end) const {
+  const std::size_t first = (begin + kPage - 1) / kPage * kPage, last = end / kPage * kPage;
+  if (first < last) ::madvise(const_cast<char*>(data_) + first, last - first, MADV_DONTNEED);
+}
+
 void MappedFile::release_before(std::size_t offset) {
-  static const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-  const std::size_t end = offset / page * page;
+  const std::size_t end = offset / kPage * kPage;
   if (end <= released_) return;
   ::madvise(const_cast<char*>(data_) + released_, end - released_, MADV_DONTNEED);
   released_ = end;

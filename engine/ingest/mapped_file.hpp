@@ -24,6 +24,9 @@ class MappedFile {
   // page cache, and come back on a touch): the resident size stays bounded by the blocks in
   // flight, whatever the size of the file.
   void release_before(std::size_t offset);
+  // The same for the pages wholly inside [begin, end), from any thread: a worker drops its
+  // block's pages as soon as it has read them.
+  void release(std::size_t begin, std::size_t end) const;
 
  private:
   MappedFile(const char* data, std::size_t size) : data_(data), size_(size) {}
