@@ -105,9 +105,6 @@ class Runner {
     BatchResult result;
     result.summary.policy = policy_.info();
     mapped_ = MappedFile::map(io_.input);
-    // Mapped blocks are resident from the reader's line count until a worker has read them:
-    // fewer blocks ahead keep that small, and cost nothing, as the reader no longer copies.
-    if (mapped_) max_in_flight_ = threads_ * 2 + 1;
     if (options_.input == FactsFormat::csv && !read_header(result)) return result;
     std::thread reader([&] { mapped_ ? read_mapped_blocks() : read_blocks(); });
     std::vector<std::thread> workers;
