@@ -105,6 +105,9 @@ class Runner {
     BatchResult result;
     result.summary.policy = policy_.info();
     mapped_ = MappedFile::map(io_.input);
+    // A mapped block is resident from the reader's line count until a worker has read it: one
+    // block waiting per worker keeps them busy and the resident size small.
+    if (mapped_) blocks_ = std::make_unique<Channel<Block>>(threads_);
     if (options_.input == FactsFormat::csv && !read_header(result)) return result;
     std::thread reader([&] { mapped_ ? read_mapped_blocks() : read_blocks(); });
     std::vector<std::thread> workers;
