@@ -29,8 +29,9 @@ struct Block {
   const char* mapped = nullptr;    // or the records in the mapped input file
   std::size_t length = 0;          // bytes of records
   std::size_t capacity = 0;        // bytes readable from the first record on
-  InputPosition start;
+  InputPosition start;      // its offset from the reader; its line from the worker (first_line())
   std::optional<RecordError> oversized;  // a record too long to read, reported in its place
+  std::size_t oversized_lines = 0;       // the line ends in that record's bytes
 
   const char* data() const { return mapped ? mapped : text.data(); }
 };
@@ -109,6 +110,7 @@ class Runner {
     // block waiting per worker keeps them busy and the resident size small.
     if (mapped_) blocks_ = std::make_unique<Channel<Block>>(threads_);
     if (options_.input == FactsFormat::csv && !read_header(result)) return result;
+    next_line_ = next_.line;
     std::thread reader([&] { mapped_ ? read_mapped_blocks() : read_blocks(); });
     std::vector<std::thread> workers;
     for (unsigned i = 0; i < threads_; ++i) workers.emplace_back([&] { work(); });
@@ -117,6 +119,7 @@ class Runner {
     {
       std::lock_guard lock(mutex_);
       flow_.notify_all();
+      lines_placed_.notify_all();
     }
     blocks_->close();
     reader.join();
@@ -228,7 +231,7 @@ class Runner {
       block.sequence = sequence++;
       block.start = next_;
       const std::string_view records = rest.substr(0, length);
-      next_.line += count_lines(records);
+      if (block.oversized) block.oversized_lines = count_lines(records);
       next_.offset += length;
       if (!block.oversized) {
         block.length = length;
@@ -265,7 +268,7 @@ class Runner {
       block.sequence = sequence++;
       block.start = next_;
       block.length = block.oversized ? 0 : length;
-      next_.line += count_lines(std::string_view(pending_).substr(0, length));
+      if (block.oversized) block.oversized_lines = count_lines(std::string_view(pending_).substr(0, length));
       next_.offset += length;
       if (!block.oversized) {
         // The block takes the buffer; only the partial record at its end is copied back.
@@ -297,6 +300,27 @@ class Runner {
     }
   }
 
+  // The line a block starts at. Workers count the lines of their own blocks, so that the reader,
+  // the one thread every byte passes through, does not; a block's first line is known once
+  // every block before it is counted, which their workers do first thing.
+  std::size_t first_line(const Block& block) {
+    const std::size_t lines = block.oversized ? block.oversized_lines : count_lines({block.data(), block.length});
+    std::unique_lock lock(mutex_);
+    line_counts_.emplace(block.sequence, lines);
+    for (auto it = line_counts_.find(blocks_placed_); it != line_counts_.end(); it = line_counts_.find(blocks_placed_)) {
+      first_lines_.emplace(blocks_placed_++, next_line_);
+      next_line_ += it->second;
+      line_counts_.erase(it);
+    }
+    lines_placed_.notify_all();
+    lines_placed_.wait(lock, [&] { return first_lines_.count(block.sequence) > 0 || stop_; });
+    const auto it = first_lines_.find(block.sequence);
+    if (it == first_lines_.end()) return 0;  // stopping: the block is not processed
+    const std::size_t first = it->second;
+    first_lines_.erase(it);
+    return first;
+  }
+
   void work() {
     Evaluator evaluator(policy_);
     evaluator.set_explain(options_.explain);  // `because` texts are written only with --explain
@@ -307,6 +331,8 @@ class Runner {
       r.output = take_buffer();
       r.summary.policy = policy_.info();
       r.end_offset = block->start.offset + block->length;
+      block->start.line = first_line(*block);
+      if (block->oversized) block->oversized->line = block->start.line;
       if (!stop_) process(*block, evaluator, builder, r);
       if (block->mapped) mapped_->release(block->start.offset, r.end_offset);
       std::lock_guard lock(mutex_);
@@ -463,6 +489,11 @@ class Runner {
   bool reading_done_ = false;
   std::uint64_t blocks_total_ = 0;
   std::atomic<bool> stop_{false};
+  // Blocks' line counts, turned into first lines in block order (first_line()), under mutex_.
+  std::condition_variable lines_placed_;
+  std::map<std::uint64_t, std::size_t> line_counts_, first_lines_;
+  std::uint64_t blocks_placed_ = 0;
+  std::size_t next_line_ = 1;
 };
 
 }  // namespace
