@@ -106,11 +106,10 @@ class Runner {
     BatchResult result;
     result.summary.policy = policy_.info();
     mapped_ = MappedFile::map(io_.input);
-    // A mapped block is resident from the reader's line count until a worker has read it: one
-    // block waiting per worker keeps them busy and the resident size small.
+    // A mapped block's pages are resident from when its worker starts on it until it is read:
+    // one block waiting per worker keeps the workers busy and the resident size small.
     if (mapped_) blocks_ = std::make_unique<Channel<Block>>(threads_);
     if (options_.input == FactsFormat::csv && !read_header(result)) return result;
-    next_line_ = next_.line;
     std::thread reader([&] { mapped_ ? read_mapped_blocks() : read_blocks(); });
     std::vector<std::thread> workers;
     for (unsigned i = 0; i < threads_; ++i) workers.emplace_back([&] { work(); });
@@ -176,8 +175,8 @@ class Runner {
       result.failure = error;
       return false;
     }
-    next_.line = 1 + count_lines(text.substr(0, used));
-    next_.offset = used;
+    next_line_ = 1 + count_lines(text.substr(0, used));
+    next_offset_ = used;
     if (!mapped_) pending_.erase(0, used);
     return true;
   }
@@ -210,8 +209,8 @@ class Runner {
   void read_mapped_blocks() {
     const std::string_view all = mapped_->view();
     std::uint64_t sequence = 0;
-    while (!stop_ && next_.offset < all.size()) {
-      const std::string_view rest = all.substr(next_.offset);
+    while (!stop_ && next_offset_ < all.size()) {
+      const std::string_view rest = all.substr(next_offset_);
       Block block;
       std::size_t length = 0;
       for (std::size_t window = options_.block_bytes;; window += options_.block_bytes) {
@@ -221,18 +220,17 @@ class Runner {
         }
         if ((length = complete(rest.substr(0, window))) > 0) break;
         if (window > limits::kMaxRecordBytes) {  // no record end within the limit
-          block.oversized = RecordError{next_.line, std::nullopt, oversized_record_message(), next_.offset,
-                                        std::string(rest.substr(0, 200))};
+          block.oversized = oversized_error(rest);
           const std::size_t newline = rest.find('\n');
           length = newline == std::string_view::npos ? rest.size() : newline + 1;
           break;
         }
       }
       block.sequence = sequence++;
-      block.start = next_;
+      block.start.offset = next_offset_;
       const std::string_view records = rest.substr(0, length);
       if (block.oversized) block.oversized_lines = count_lines(records);
-      next_.offset += length;
+      next_offset_ += length;
       if (!block.oversized) {
         block.length = length;
         if (rest.size() >= length + simdjson::SIMDJSON_PADDING) {
@@ -266,10 +264,10 @@ class Runner {
       }
       if (length == 0 && pending_.empty() && !block.oversized) break;
       block.sequence = sequence++;
-      block.start = next_;
+      block.start.offset = next_offset_;
       block.length = block.oversized ? 0 : length;
       if (block.oversized) block.oversized_lines = count_lines(std::string_view(pending_).substr(0, length));
-      next_.offset += length;
+      next_offset_ += length;
       if (!block.oversized) {
         // The block takes the buffer; only the partial record at its end is copied back.
         block.text = std::move(pending_);
@@ -287,14 +285,19 @@ class Runner {
     reading_done(sequence);
   }
 
+  // The error that stands for a record longer than limits::kMaxRecordBytes starting at
+  // next_offset_; its line is set by the worker, once known (first_line()).
+  RecordError oversized_error(std::string_view head) const {
+    return {0, std::nullopt, oversized_record_message(), next_offset_, std::string(head.substr(0, 200))};
+  }
+
   // Drops a record longer than limits::kMaxRecordBytes up to its end, keeping its line as an error.
   std::size_t skip_oversized(Block& block) {
-    RecordError e{next_.line, std::nullopt, oversized_record_message(), next_.offset, pending_.substr(0, 200)};
-    block.oversized = std::move(e);
+    block.oversized = oversized_error(pending_);
     while (true) {
       const std::size_t newline = pending_.find('\n');
       if (newline != std::string::npos) return newline + 1;
-      next_.offset += pending_.size();
+      next_offset_ += pending_.size();
       pending_.clear();
       if (eof_ || !fill(options_.block_bytes)) return 0;
     }
@@ -474,7 +477,7 @@ class Runner {
   std::string pending_;
   std::vector<char> read_buffer_;
   bool eof_ = false;
-  InputPosition next_;
+  std::uint64_t next_offset_ = 0;  // where the next block starts
   std::string read_failure_;
 
   // Shared between threads, under mutex_.

@@ -33,6 +33,15 @@ const char* json_type_phrase(od::json_type t) {
 
 std::string malformed(simdjson::error_code e) { return fmt::format("malformed JSON: {}", simdjson::error_message(e)); }
 
+// Whether a JSON number token holds only the characters of a number (simdjson types a token
+// by its first byte, so `-x` or `1x` would otherwise pass for numbers).
+bool number_text(std::string_view token) {
+  for (char c : token) {  // a plain loop: this runs for every number of every record
+    if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')) return false;
+  }
+  return true;
+}
+
 // A record that is not an object, named by its type once its text is checked to be of that
 // type: `not json` starts like null, but it is no JSON value at all.
 std::string not_an_object(od::document& doc) {
@@ -47,7 +56,7 @@ std::string not_an_object(od::document& doc) {
   } else if (type == od::json_type::boolean) {
     valid = token == "true" || token == "false";
   } else if (type == od::json_type::number) {
-    valid = token.find_first_not_of("0123456789.eE+-") == std::string_view::npos;
+    valid = number_text(token);
   }
   return valid ? fmt::format("a record must be a JSON object, but this is {}", json_type_phrase(type))
                : fmt::format("the record starts with `{}`, which is not a JSON value; expected an object", token);
@@ -59,11 +68,9 @@ bool read_number(od::value& v, Value& out, std::string& error, std::string_view 
   while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\r' || token.back() == '\n')) {
     token.remove_suffix(1);
   }
-  for (char c : token) {
-    if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')) {
-      error = fmt::format("field `{}` is {}, which is not a JSON value; expected number", field, token.substr(0, 40));
-      return false;
-    }
+  if (!number_text(token)) {
+    error = fmt::format("field `{}` is {}, which is not a JSON value; expected number", field, token.substr(0, 40));
+    return false;
   }
   Decimal::ParseError why;
   auto d = Decimal::parse(token, &why);
