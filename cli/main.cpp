@@ -5,7 +5,6 @@
 
 #include <sys/stat.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -28,27 +27,6 @@ constexpr int kExitPolicyError = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitRecordErrors = 3;
 
-// The temporary files of `-o FILE` and `--rejects FILE` while they are written, for the
-// SIGBUS handler to remove.
-char g_temporary_outputs[2][4096] = {};
-
-// `tenet batch` maps its input file (engine/ingest/mapped_file.hpp). When the file shrinks
-// while it is read, reading a page that is gone raises SIGBUS: report it and stop with exit
-// status 2 like any other input failure, leaving no output that looks complete. Only
-// async-signal-safe calls here, and one report when several threads hit it.
-extern "C" void on_input_shrank(int) {
-  static std::atomic_flag reported = ATOMIC_FLAG_INIT;
-  if (reported.test_and_set()) {  // another thread hit it first and is exiting
-    for (;;) ::pause();
-  }
-  static const char message[] = "tenet: the portfolio file shrank while it was read; stopped, the output is incomplete\n";
-  [[maybe_unused]] const auto written = ::write(STDERR_FILENO, message, sizeof message - 1);
-  for (const char* path : g_temporary_outputs) {
-    if (path[0] != '\0') ::unlink(path);
-  }
-  ::_exit(kExitUsage);
-}
-
 // Output goes to a temporary file renamed into place on success, so a failed run never
 // leaves a truncated file that looks complete.
 class Output {
@@ -70,13 +48,6 @@ class Output {
     }
     temporary_ = path + ".tmp-" + std::to_string(::getpid());
     file_ = std::fopen(temporary_.c_str(), "wb");
-    for (auto& slot : g_temporary_outputs) {
-      if (file_ && slot[0] == '\0' && temporary_.size() < sizeof slot) {
-        std::copy(temporary_.begin(), temporary_.end(), slot);
-        slot[temporary_.size()] = '\0';
-        break;
-      }
-    }
     if (!file_) error = fmt::format("cannot write {}: {}", path, std::strerror(errno));
     return file_ != nullptr;
   }
@@ -99,6 +70,12 @@ class Output {
       return false;
     }
     return true;
+  }
+  // After an input failure: a file keeps its old content rather than take a part of the output.
+  void discard() {
+    if (file_ == stdout) return;
+    std::fclose(file_);
+    if (!direct_) std::remove(temporary_.c_str());
   }
 
  private:
@@ -312,16 +289,22 @@ int run_batch_command(const BatchCliOptions& o) {
   if (show_progress) std::cerr << "\r\033[K";
 
   bool io_ok = result.failure.empty() && !result.output_failed;
-  if (!result.failure.empty()) print_error(fmt::format("{}: {}", o.portfolio, result.failure));
-  if (!out.close(error)) {
-    print_error(error);
-    io_ok = false;
+  if (!result.failure.empty()) {
+    // The input could not be read to its end: no output file is replaced by a part of a run.
+    print_error(fmt::format("{}: {}", o.portfolio, result.failure));
+    out.discard();
+    if (!o.rejects.empty()) rejects.discard();
+  } else {
+    if (!out.close(error)) {
+      print_error(error);
+      io_ok = false;
+    }
+    if (!o.rejects.empty() && !rejects.close(error)) {
+      print_error(error);
+      io_ok = false;
+    }
   }
-  if (!o.rejects.empty() && !rejects.close(error)) {
-    print_error(error);
-    io_ok = false;
-  }
-  if (!o.summary.empty() && !write_file_atomically(o.summary, result.summary.to_json(), error)) {
+  if (result.failure.empty() && !o.summary.empty() && !write_file_atomically(o.summary, result.summary.to_json(), error)) {
     print_error(error);
     io_ok = false;
   }
@@ -369,7 +352,6 @@ int main(int argc, char** argv) {
   // SIGPIPE: the failed write is reported ("Broken pipe") with exit status 2, so a partial
   // output is never mistaken for a complete one.
   std::signal(SIGPIPE, SIG_IGN);
-  std::signal(SIGBUS, on_input_shrank);
   CLI::App app{"Tenet: explained, auditable decisions from customer-focus policies"};
   app.set_version_flag("--version", std::string("tenet ") + TENET_VERSION);
   app.require_subcommand(1);

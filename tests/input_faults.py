@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Input faults: a portfolio file that shrinks while `tenet batch` reads it.
 
-`tenet batch` maps a regular file; reading a page that a truncation took away raises SIGBUS.
-The run must stop with a clear message and exit status 2, and `-o FILE` and `--rejects FILE`
-must keep their old content with no temporary file left.
+`tenet batch` notes a regular file's size when it starts; reading fewer bytes than that means
+the file was cut under it. The run must stop with a clear message and exit status 2, and
+`-o FILE` and `--rejects FILE` must keep their old content with no temporary file left.
 
-The run is stopped (SIGSTOP) as soon as it has mapped the file, the file is cut to 1000 bytes,
-and the run is let go on: what it reads next is gone.
+The run is stopped (SIGSTOP) as soon as it has read from the file, the file is cut to 1000
+bytes, and the run is let go on: what it reads next is gone.
 
 Usage: input_faults.py TENET GENERATE_PORTFOLIO POLICY WORKDIR
 """
@@ -23,18 +23,22 @@ def expect(name, ok, detail=""):
     print(f"ok: {name}")
 
 
-def mapped(pid, path):
+def reading(pid, path):
+    """Whether the process has the file open and has read from it."""
     try:
-        with open(f"/proc/{pid}/maps") as maps:
-            return any(line.rstrip().endswith(path) for line in maps)
-    except FileNotFoundError:
-        return False
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            if os.readlink(f"/proc/{pid}/fd/{fd}") == path:
+                with open(f"/proc/{pid}/fdinfo/{fd}") as info:
+                    return int(info.readline().split()[1]) > 0
+    except (FileNotFoundError, ProcessLookupError, ValueError):
+        pass
+    return False
 
 
 def main():
     tenet, generate, policy, work = sys.argv[1:5]
     os.makedirs(work, exist_ok=True)
-    portfolio = os.path.join(work, "portfolio.jsonl")
+    portfolio = os.path.abspath(os.path.join(work, "portfolio.jsonl"))
     out = os.path.join(work, "decisions.jsonl")
     rejects = os.path.join(work, "rejects.jsonl")
     subprocess.run([generate, "--records", "400000", "--seed", "9", "-o", portfolio], check=True)
@@ -45,9 +49,10 @@ def main():
     proc = subprocess.Popen([tenet, "batch", policy, portfolio, "-o", out, "--rejects", rejects, "--threads", "1", "--quiet"],
                             stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
-    while not mapped(proc.pid, portfolio) and proc.poll() is None and time.monotonic() < deadline:
+    while not reading(proc.pid, portfolio) and proc.poll() is None and time.monotonic() < deadline:
         pass
     os.kill(proc.pid, signal.SIGSTOP)
+    size = os.path.getsize(portfolio)
     os.truncate(portfolio, 1000)
     os.kill(proc.pid, signal.SIGCONT)
     stderr = proc.communicate()[1]
@@ -55,7 +60,8 @@ def main():
     kept = [open(path).read() for path in (out, rejects)]
     leftovers = [name for name in os.listdir(work) if ".tmp-" in name]
     expect("batch on a file that shrinks mid-run stops with exit 2 and says why",
-           proc.returncode == 2 and stderr == "tenet: the portfolio file shrank while it was read; stopped, the output is incomplete\n",
+           proc.returncode == 2 and stderr == f"tenet: {portfolio}: the file shrank from {size} to 1000 bytes while it was read; "
+           "stopped, the output is incomplete\n",
            f"exit {proc.returncode}\n{stderr}")
     expect("... and -o FILE and --rejects FILE keep their old content, with no temporary file left",
            kept == ["OLD\n", "OLD\n"] and not leftovers, f"kept {[k[:40] for k in kept]}\nleftovers {leftovers}")

@@ -11,29 +11,51 @@
 #include <mutex>
 #include <thread>
 
+#include <sys/stat.h>
+
 #include <fmt/format.h>
 
 #include "engine/ingest/csv_reader.hpp"
 #include "engine/ingest/limits.hpp"
-#include "engine/ingest/mapped_file.hpp"
 #include "engine/output/json_writer.hpp"
 
 namespace tenet {
 
 namespace {
 
+// Bytes read from the input with SIMDJSON_PADDING readable bytes after them. Buffers go round
+// between the reader and the workers (spare_input_), so a run reads into the same few
+// megabytes however long it is: resident memory stays flat, and no fresh page is faulted in.
+struct Bytes {
+  std::unique_ptr<char[]> data;
+  std::size_t size = 0;      // bytes read
+  std::size_t capacity = 0;  // bytes that fit, not counting the padding
+
+  std::string_view view() const { return {data.get(), size}; }
+  void reserve(std::size_t bytes) {
+    if (bytes <= capacity) return;
+    auto larger = std::make_unique_for_overwrite<char[]>(bytes + simdjson::SIMDJSON_PADDING);
+    if (size > 0) std::memcpy(larger.get(), data.get(), size);
+    data = std::move(larger);
+    capacity = bytes;
+  }
+  void erase_front(std::size_t bytes) {
+    std::memmove(data.get(), data.get() + bytes, size - bytes);
+    size -= bytes;
+  }
+};
+
 // A block of whole records, readable SIMDJSON_PADDING bytes past their end.
 struct Block {
   std::uint64_t sequence = 0;
-  std::string text;                // the records read from a stream, then the padding
-  const char* mapped = nullptr;    // or the records in the mapped input file
-  std::size_t length = 0;          // bytes of records
-  std::size_t capacity = 0;        // bytes readable from the first record on
+  Bytes bytes;              // the records, then (past `length`) zeros
+  std::size_t length = 0;   // bytes of records
   InputPosition start;      // its offset from the reader; its line from the worker (first_line())
   std::optional<RecordError> oversized;  // a record too long to read, reported in its place
   std::size_t oversized_lines = 0;       // the line ends in that record's bytes
 
-  const char* data() const { return mapped ? mapped : text.data(); }
+  const char* data() const { return bytes.data.get(); }
+  std::size_t capacity() const { return bytes.capacity + simdjson::SIMDJSON_PADDING; }
 };
 
 struct BlockResult {
@@ -105,12 +127,9 @@ class Runner {
   BatchResult run() {
     BatchResult result;
     result.summary.policy = policy_.info();
-    mapped_ = MappedFile::map(io_.input);
-    // A mapped block's pages are resident from when its worker starts on it until it is read:
-    // one block waiting per worker keeps the workers busy and the resident size small.
-    if (mapped_) blocks_ = std::make_unique<Channel<Block>>(threads_);
+    input_file_ = input_file(io_.input);
     if (options_.input == FactsFormat::csv && !read_header(result)) return result;
-    std::thread reader([&] { mapped_ ? read_mapped_blocks() : read_blocks(); });
+    std::thread reader([&] { read_blocks(); });
     std::vector<std::thread> workers;
     for (unsigned i = 0; i < threads_; ++i) workers.emplace_back([&] { work(); });
     write_in_order(result);
@@ -137,23 +156,46 @@ class Runner {
     return lines;
   }
 
-  // Reads until `pending_` holds `at_least` bytes, or the input ends.
+  // Reads until `pending_` holds `at_least` bytes, or the input ends: straight into the buffer
+  // the block will own, so each byte is copied once, by the kernel.
   bool fill(std::size_t at_least) {
-    pending_.reserve(at_least + 2 * simdjson::SIMDJSON_PADDING);
-    std::vector<char>& buffer = read_buffer_;
-    buffer.resize(options_.block_bytes);
-    while (pending_.size() < at_least && !eof_) {
-      const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), io_.input);
-      pending_.append(buffer.data(), n);
-      if (n < buffer.size()) {
+    pending_.reserve(std::max(at_least, options_.block_bytes));
+    while (pending_.size < at_least && !eof_) {
+      const std::size_t room = pending_.capacity - pending_.size;
+      const std::size_t n = std::fread(pending_.data.get() + pending_.size, 1, room, io_.input);
+      pending_.size += n;
+      if (n < room) {
         if (std::ferror(io_.input)) {
           read_failure_ = "cannot read the portfolio";
           return false;
         }
         eof_ = true;
+        if (input_file_ && next_offset_ + pending_.size < input_file_->size - input_file_->position) {
+          read_failure_ = fmt::format("the file shrank from {} to {} bytes while it was read; stopped, the output is incomplete",
+                                      input_file_->size, file_size(io_.input).value_or(0));
+          return false;
+        }
       }
     }
     return true;
+  }
+
+  // A regular file's size and where the stream starts in it: reading fewer bytes than that
+  // difference means the file was cut while it was read.
+  struct InputFile {
+    std::uint64_t size = 0, position = 0;
+  };
+  static std::optional<std::uint64_t> file_size(std::FILE* input) {
+    struct stat info {};
+    const int fd = fileno(input);
+    if (fd < 0 || ::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) return std::nullopt;
+    return static_cast<std::uint64_t>(info.st_size);
+  }
+  static std::optional<InputFile> input_file(std::FILE* input) {
+    const auto size = file_size(input);
+    const long position = std::ftell(input);
+    if (!size || position < 0 || static_cast<std::uint64_t>(position) > *size) return std::nullopt;
+    return InputFile{*size, static_cast<std::uint64_t>(position)};
   }
 
   std::size_t complete(std::string_view text) const {
@@ -164,11 +206,14 @@ class Runner {
 
   bool read_header(BatchResult& result) {
     RecordBuilder builder(policy_);
-    while (!mapped_) {
-      if (!fill(pending_.size() + 1)) break;
-      if (complete(pending_) > 0 || eof_) break;
+    while (fill(pending_.size + 1)) {
+      if (complete(pending_.view()) > 0 || eof_) break;
     }
-    const std::string_view text = mapped_ ? mapped_->view() : std::string_view(pending_);
+    if (!read_failure_.empty()) {
+      result.failure = read_failure_;
+      return false;
+    }
+    const std::string_view text = pending_.view();
     std::string error;
     const std::size_t used = read_csv_header(text, builder, layout_, error);
     if (used == 0 && !error.empty()) {
@@ -177,7 +222,7 @@ class Runner {
     }
     next_line_ = 1 + count_lines(text.substr(0, used));
     next_offset_ = used;
-    if (!mapped_) pending_.erase(0, used);
+    pending_.erase_front(used);
     return true;
   }
 
@@ -204,83 +249,40 @@ class Runner {
     blocks_->close();
   }
 
-  // Cuts blocks from the mapped file as read_blocks() does from a stream, at the same record
-  // ends and with the same limit, copying only a last block too near the file's end to pad.
-  void read_mapped_blocks() {
-    const std::string_view all = mapped_->view();
-    std::uint64_t sequence = 0;
-    while (!stop_ && next_offset_ < all.size()) {
-      const std::string_view rest = all.substr(next_offset_);
-      Block block;
-      std::size_t length = 0;
-      for (std::size_t window = options_.block_bytes;; window += options_.block_bytes) {
-        if (window >= rest.size()) {
-          length = rest.size();
-          break;
-        }
-        if ((length = complete(rest.substr(0, window))) > 0) break;
-        if (window > limits::kMaxRecordBytes) {  // no record end within the limit
-          block.oversized = oversized_error(rest);
-          const std::size_t newline = rest.find('\n');
-          length = newline == std::string_view::npos ? rest.size() : newline + 1;
-          break;
-        }
-      }
-      block.sequence = sequence++;
-      block.start.offset = next_offset_;
-      const std::string_view records = rest.substr(0, length);
-      if (block.oversized) block.oversized_lines = count_lines(records);
-      next_offset_ += length;
-      if (!block.oversized) {
-        block.length = length;
-        if (rest.size() >= length + simdjson::SIMDJSON_PADDING) {
-          block.mapped = records.data();
-          block.capacity = rest.size();
-        } else {
-          block.text = take_input_buffer();
-          block.text.assign(records);
-          block.text.append(simdjson::SIMDJSON_PADDING, '\0');
-          block.capacity = block.text.size();
-        }
-      }
-      if (!send(std::move(block))) break;
-    }
-    reading_done(sequence);
-  }
-
   void read_blocks() {
     std::uint64_t sequence = 0;
     while (!stop_) {
       if (!fill(options_.block_bytes)) break;
-      std::size_t length = eof_ ? pending_.size() : complete(pending_);
+      std::size_t length = eof_ ? pending_.size : complete(pending_.view());
       Block block;
       if (length == 0 && !eof_) {
         // No record end in a whole block: a long record. Read on, up to the limit.
-        if (pending_.size() <= limits::kMaxRecordBytes) {  // room for the record and its line end
-          if (!fill(pending_.size() + options_.block_bytes)) break;
+        if (pending_.size <= limits::kMaxRecordBytes) {  // room for the record and its line end
+          if (!fill(pending_.size + options_.block_bytes)) break;
           continue;
         }
         length = skip_oversized(block);
       }
-      if (length == 0 && pending_.empty() && !block.oversized) break;
+      if (length == 0 && pending_.size == 0 && !block.oversized) break;
       block.sequence = sequence++;
       block.start.offset = next_offset_;
-      block.length = block.oversized ? 0 : length;
-      if (block.oversized) block.oversized_lines = count_lines(std::string_view(pending_).substr(0, length));
       next_offset_ += length;
-      if (!block.oversized) {
-        // The block takes the buffer; only the partial record at its end is copied back.
-        block.text = std::move(pending_);
-        pending_ = take_input_buffer();  // a finished block's buffer: no fresh pages to fault in
-        pending_.assign(block.text, length, std::string::npos);
-        block.text.resize(length);
-        block.text.append(simdjson::SIMDJSON_PADDING, '\0');
-        block.capacity = block.text.size();
+      if (block.oversized) {
+        block.oversized_lines = count_lines(pending_.view().substr(0, length));
+        pending_.erase_front(length);
       } else {
-        pending_.erase(0, length);
+        // The block takes the buffer; only the partial record at its end is copied, into a
+        // buffer a finished block gave back.
+        Bytes rest = take_input_buffer();
+        rest.reserve(std::max(pending_.size - length, options_.block_bytes));
+        std::memcpy(rest.data.get(), pending_.data.get() + length, pending_.size - length);
+        rest.size = pending_.size - length;
+        block.bytes = std::exchange(pending_, std::move(rest));
+        block.bytes.size = block.length = length;
+        std::memset(block.bytes.data.get() + length, 0, simdjson::SIMDJSON_PADDING);
       }
       if (!send(std::move(block))) break;
-      if (eof_ && pending_.empty()) break;
+      if (eof_ && pending_.size == 0) break;
     }
     reading_done(sequence);
   }
@@ -293,12 +295,12 @@ class Runner {
 
   // Drops a record longer than limits::kMaxRecordBytes up to its end, keeping its line as an error.
   std::size_t skip_oversized(Block& block) {
-    block.oversized = oversized_error(pending_);
+    block.oversized = oversized_error(pending_.view());
     while (true) {
-      const std::size_t newline = pending_.find('\n');
-      if (newline != std::string::npos) return newline + 1;
-      next_offset_ += pending_.size();
-      pending_.clear();
+      const std::size_t newline = pending_.view().find('\n');
+      if (newline != std::string_view::npos) return newline + 1;
+      next_offset_ += pending_.size;
+      pending_.size = 0;
       if (eof_ || !fill(options_.block_bytes)) return 0;
     }
   }
@@ -337,12 +339,11 @@ class Runner {
       block->start.line = first_line(*block);
       if (block->oversized) block->oversized->line = block->start.line;
       if (!stop_) process(*block, evaluator, builder, r);
-      if (block->mapped) mapped_->release(block->start.offset, r.end_offset);
       std::lock_guard lock(mutex_);
       if (options_.max_errors) {
         kept_blocks_.emplace(block->sequence, std::move(*block));
       } else if (spare_input_.size() < max_in_flight_) {
-        spare_input_.push_back(std::move(block->text));  // the reader fills it again
+        spare_input_.push_back(std::move(block->bytes));  // the reader fills it again
       }
       done_.emplace(block->sequence, std::move(r));
       flow_.notify_all();
@@ -381,7 +382,7 @@ class Runner {
       if (options_.input == FactsFormat::csv) {
         read_csv_rows(text, layout_, builder, sink, block.start);
       } else {
-        read_jsonl(text, block.capacity, builder, sink, block.start);
+        read_jsonl(text, block.capacity(), builder, sink, block.start);
       }
     }
     tally.add_to(r.summary);
@@ -397,12 +398,12 @@ class Runner {
     buffer.clear();
     return buffer;
   }
-  std::string take_input_buffer() {
+  Bytes take_input_buffer() {
     std::lock_guard lock(mutex_);
     if (spare_input_.empty()) return {};
-    std::string buffer = std::move(spare_input_.back());
+    Bytes buffer = std::move(spare_input_.back());
     spare_input_.pop_back();
-    buffer.clear();
+    buffer.size = 0;
     return buffer;
   }
   void give_back(std::string buffer) {
@@ -457,7 +458,6 @@ class Runner {
         return;
       }
       give_back(std::move(r.output));
-      if (mapped_) mapped_->release_before(r.end_offset);
       std::string error;
       result.summary.merge(r.summary, error);
       if (io_.progress) io_.progress({result.summary.records, r.end_offset});
@@ -473,9 +473,8 @@ class Runner {
   CsvLayout layout_;
 
   // Reader state (reader thread only, and read_header before it starts).
-  std::unique_ptr<MappedFile> mapped_;  // the input file, when it can be mapped; else read as a stream
-  std::string pending_;
-  std::vector<char> read_buffer_;
+  Bytes pending_;                                // read, not yet handed to a worker
+  std::optional<InputFile> input_file_;          // when the input is a regular file
   bool eof_ = false;
   std::uint64_t next_offset_ = 0;  // where the next block starts
   std::string read_failure_;
@@ -486,7 +485,7 @@ class Runner {
   std::map<std::uint64_t, BlockResult> done_;
   std::map<std::uint64_t, Block> kept_blocks_;  // with --max-errors, until written
   std::vector<std::string> spare_;              // output buffers to reuse
-  std::vector<std::string> spare_input_;        // input block buffers to reuse
+  std::vector<Bytes> spare_input_;              // input block buffers to reuse
   std::size_t in_flight_ = 0;
   std::size_t max_in_flight_ = 0;
   bool reading_done_ = false;
