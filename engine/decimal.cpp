@@ -99,14 +99,7 @@ std::optional<Decimal> Decimal::parse(std::string_view s, ParseError* error) {
       if (error) *error = ParseError::none;
       // At most 18 digits: the coefficient fits and the exponent is in range, so only
       // trailing zeros need stripping (what make() would do, without its 128-bit loop).
-      if (m == 0) return Decimal();
-      std::int32_t e = -fraction;
-      while (m % 10 == 0) {
-        m /= 10;
-        ++e;
-      }
-      const auto c = static_cast<std::int64_t>(m);
-      return Decimal(negative ? -c : c, e);
+      return from_digits(m, fraction, negative);
     }
   }
   auto fail = [&](ParseError why) -> std::optional<Decimal> {

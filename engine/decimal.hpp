@@ -32,6 +32,17 @@ class Decimal {
   // empty when the text is not a number or is out of range.
   enum class ParseError { none, syntax, out_of_range };
   static std::optional<Decimal> parse(std::string_view text, ParseError* error = nullptr);
+  // What parse() makes of at most 18 digits `m` with `fraction` of them after the point.
+  static Decimal from_digits(std::uint64_t m, int fraction, bool negative) {
+    if (m == 0) return Decimal();
+    std::int32_t e = -fraction;
+    while (m % 10 == 0) {  // no trailing zeros: one form per value
+      m /= 10;
+      ++e;
+    }
+    const auto c = static_cast<std::int64_t>(m);
+    return Decimal(negative ? -c : c, e);
+  }
 
   Result add(const Decimal& o) const;
   Result sub(const Decimal& o) const;

@@ -1,5 +1,6 @@
 #include "engine/ingest/jsonl_reader.hpp"
 
+#include "engine/ingest/flat_json.hpp"
 #include "engine/ingest/limits.hpp"
 
 #include <simdjson.h>
@@ -135,6 +136,8 @@ bool read_scalar(od::value& v, TypeKind want, Value& out, std::string& error, st
 
 bool JsonRecordParser::parse(const char* json, std::size_t length, std::size_t capacity, Record& out, std::string& error) {
   builder_.begin();
+  if (fast_path_ && read_flat_record(json, length, builder_, out)) return true;
+  builder_.begin();  // read again, by simdjson, which words what is wrong
   od::document doc;
   if (auto e = impl_->parser.iterate(json, length, capacity).get(doc)) {
     error = malformed(e);

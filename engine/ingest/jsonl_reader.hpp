@@ -1,5 +1,6 @@
-// JSON records -> Records, with simdjson's on-demand API: values go straight into
-// slots without a DOM, and numbers are read from their exact decimal text.
+// JSON records -> Records: values go straight into slots without a DOM, and numbers are read
+// from their exact decimal text. A flat record is read by a one-pass fast path
+// (flat_json.hpp); any other, and every record error, by simdjson's on-demand API.
 #pragma once
 
 #include <functional>
@@ -19,11 +20,15 @@ class JsonRecordParser {
   ~JsonRecordParser();
   // `json` must stay readable for SIMDJSON_PADDING bytes past its end (`capacity` counts them).
   bool parse(const char* json, std::size_t length, std::size_t capacity, Record& out, std::string& error);
+  // Off: every record is read by simdjson, not first by the flat fast path (flat_json.hpp),
+  // so that tests can compare the two.
+  void set_fast_path(bool on) { fast_path_ = on; }
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
   RecordBuilder& builder_;
+  bool fast_path_ = true;
 };
 
 // Where a block of input starts: the line number of its first line and its byte offset.

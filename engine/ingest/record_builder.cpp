@@ -61,7 +61,7 @@ RecordBuilder::SeenKey::SeenKey(std::string_view key, int field) : name(key), in
   std::memcpy(mask, ones, sizeof mask);
 }
 
-int RecordBuilder::field_index_raw(const char* raw) const {
+int RecordBuilder::field_index_raw(const char* raw, std::size_t* length) const {
   // Reads up to 7 bytes past the key's closing quote: inside the record or its padding.
   const std::size_t end = std::min(key_order_.size(), key_position_ + kKeyLookahead);
   for (std::size_t p = key_position_; p < end; ++p) {
@@ -74,6 +74,7 @@ int RecordBuilder::field_index_raw(const char* raw) const {
     }
     if (same) {
       key_position_ = p + 1;
+      if (length) *length = key.name.size();
       return key.index;
     }
   }

@@ -38,9 +38,10 @@ class RecordBuilder {
   // The same for a JSON key given by its raw text in padded input (simdjson's
   // raw_json_string: the key's bytes up to its closing quote), matched against the keys seen at
   // this place in earlier records a word at a time, without unescaping or hashing it. kNotSeen
-  // when it is not one of them: then call field_index() with the unescaped key.
+  // when it is not one of them: then call field_index() with the unescaped key. On a match,
+  // `length` (if given) is set to the key's length: its closing quote is at raw + length.
   static constexpr int kNotSeen = -2;
-  int field_index_raw(const char* raw) const;
+  int field_index_raw(const char* raw, std::size_t* length = nullptr) const;
   // The slot a field's value is read into, reusing its capacity; call mark_set() after.
   Value& slot(int index) { return target_[index]; }
   // Read field values straight into `fields` (an evaluator's field slots, see

@@ -1,10 +1,14 @@
 // libFuzzer: a fixed policy evaluating fuzzed records as JSON lines and as CSV. Every record
-// in yields exactly one output line (a decision or an error). Run: tests/fuzz/run records SECONDS
+// in yields exactly one output line (a decision or an error), and every JSON line is read the
+// same by the flat fast path and by simdjson alone. Run: tests/fuzz/run records SECONDS
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
+#include <simdjson.h>
+
 #include "engine/ingest/facts_reader.hpp"
+#include "engine/ingest/jsonl_reader.hpp"
 #include "engine/output/json_writer.hpp"
 #include "engine/tenet.hpp"
 
@@ -50,11 +54,50 @@ void check(const std::string& text, tenet::FactsFormat format) {
   }
 }
 
+// A record's fields exactly (numbers by coefficient and exponent), or its error.
+void describe(std::string& out, const tenet::Value& v) {
+  out += static_cast<char>('0' + static_cast<int>(v.kind));
+  if (v.kind == tenet::Value::Kind::number) out += std::to_string(v.number.coefficient()) + "e" + std::to_string(v.number.exponent());
+  if (v.kind == tenet::Value::Kind::boolean) out += v.boolean ? "t" : "f";
+  if (v.kind == tenet::Value::Kind::string) out += std::to_string(v.text.size()) + ":" + v.text;
+  if (v.kind == tenet::Value::Kind::unknown) out += v.why();
+  if (v.kind == tenet::Value::Kind::list) {
+    out += std::to_string(v.items.size()) + "[";
+    for (const auto& item : v.items) describe(out, item);
+  }
+  out += ';';
+}
+std::string read_line(std::string_view line, bool fast) {
+  tenet::RecordBuilder builder(policy());
+  tenet::JsonRecordParser parser(builder);
+  parser.set_fast_path(fast);
+  std::string padded(line);
+  padded.append(simdjson::SIMDJSON_PADDING, '\0');
+  tenet::Record record;
+  std::string error, out;
+  if (!parser.parse(padded.data(), line.size(), padded.size(), record, error)) return "error " + error;
+  out = "id " + record.id + " ";
+  for (const auto& f : record.fields) describe(out, f);
+  return out;
+}
+
+// The fast path (flat_json.hpp) reads each line exactly as simdjson does, or leaves it to it.
+void check_fast_path(const std::string& text) {
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view line(text.data() + start, end - start);
+    if (read_line(line, true) != read_line(line, false)) __builtin_trap();
+    start = end + 1;
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   check(text, tenet::FactsFormat::jsonl);
   check(text, tenet::FactsFormat::csv);
+  check_fast_path(text);
   return 0;
 }
