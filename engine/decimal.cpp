@@ -14,11 +14,7 @@ constexpr __int128 pow10_128(int n) {
 
 constexpr __int128 kLimit = pow10_128(Decimal::kMaxDigits);  // coefficients stay below this
 
-constexpr std::uint64_t kPow10[20] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
-                                        100000000ull, 1000000000ull, 10000000000ull, 100000000000ull,
-                                        1000000000000ull, 10000000000000ull, 100000000000000ull,
-                                        1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
-                                        1000000000000000000ull, 10000000000000000000ull};
+using detail::kPow10;
 
 int digit_count64(std::uint64_t v) {
   int n = 1;
@@ -226,21 +222,7 @@ Decimal::Result Decimal::div(const Decimal& o) const {
   return make(negative ? -q : q, exponent, remainder != 0);
 }
 
-int Decimal::compare(const Decimal& o) const {
-  if (exponent_ == o.exponent_) return coefficient_ < o.coefficient_ ? -1 : (coefficient_ > o.coefficient_ ? 1 : 0);
-  // Align in 64 bits when the scaled coefficient cannot overflow (typical facts).
-  const std::int64_t diff = static_cast<std::int64_t>(exponent_) - o.exponent_;
-  if (diff > 0 && diff <= 18) {
-    std::int64_t scaled;
-    if (!__builtin_mul_overflow(coefficient_, static_cast<std::int64_t>(kPow10[diff]), &scaled)) {
-      return scaled < o.coefficient_ ? -1 : (scaled > o.coefficient_ ? 1 : 0);
-    }
-  } else if (diff < 0 && diff >= -18) {
-    std::int64_t scaled;
-    if (!__builtin_mul_overflow(o.coefficient_, static_cast<std::int64_t>(kPow10[-diff]), &scaled)) {
-      return coefficient_ < scaled ? -1 : (coefficient_ > scaled ? 1 : 0);
-    }
-  }
+int Decimal::compare_unaligned(const Decimal& o) const {
   if ((coefficient_ < 0) != (o.coefficient_ < 0) || coefficient_ == 0 || o.coefficient_ == 0) {
     const __int128 a = coefficient_, b = o.coefficient_;
     const int sa = (a > 0) - (a < 0), sb = (b > 0) - (b < 0);

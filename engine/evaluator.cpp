@@ -63,28 +63,6 @@ void set_operation(Value& out, OpCode op, const Value& a, const Value& b) {
   }
 }
 
-// How many operands an opcode reads, for the strict ones (an unknown operand makes the
-// result unknown); 0 for those that handle unknown themselves.
-constexpr int strict_arity(OpCode op) {
-  switch (op) {
-    case OpCode::logical_and:
-    case OpCode::logical_or:
-    case OpCode::is_missing:
-    case OpCode::is_present:
-    case OpCode::coalesce:
-    case OpCode::fired:
-    case OpCode::flagged: return 0;
-    case OpCode::negate:
-    case OpCode::logical_not:
-    case OpCode::count:
-    case OpCode::any:
-    case OpCode::abs:
-    case OpCode::lower: return 1;
-    case OpCode::between: return 3;
-    default: return 2;
-  }
-}
-
 }  // namespace
 
 void run(const std::vector<Instruction>& code, std::vector<Value>& s, const Program& program) {
@@ -92,7 +70,7 @@ void run(const std::vector<Instruction>& code, std::vector<Value>& s, const Prog
     const Value& a = s[in.a];
     const Value& b = s[in.b];
     Value& out = s[in.dst];
-    const int arity = strict_arity(in.code);
+    const int arity = in.strict;
     if (arity > 0) {
       const Value* unknown = a.is_unknown() ? &a
                              : (arity > 1 && b.is_unknown()) ? &b

@@ -84,7 +84,7 @@ class Compiler {
   std::uint32_t instruction(OpCode op, const Expr& e, std::vector<Instruction>& code, std::uint32_t a = 0,
                             std::uint32_t b = 0, std::uint32_t c = 0) {
     const std::uint32_t dst = new_slot();
-    code.push_back({op, e.type.kind == TypeKind::set, dst, a, b, c, &e});
+    code.push_back({op, e.type.kind == TypeKind::set, static_cast<std::uint8_t>(strict_arity(op)), dst, a, b, c, &e});
     return dst;
   }
 

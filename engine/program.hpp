@@ -28,10 +28,33 @@ enum class OpCode : std::uint8_t {
   fired, flagged,
 };
 
+// How many operands an opcode reads, for the strict ones (an unknown operand makes the
+// result unknown); 0 for those that handle unknown themselves.
+constexpr int strict_arity(OpCode op) {
+  switch (op) {
+    case OpCode::logical_and:
+    case OpCode::logical_or:
+    case OpCode::is_missing:
+    case OpCode::is_present:
+    case OpCode::coalesce:
+    case OpCode::fired:
+    case OpCode::flagged: return 0;
+    case OpCode::negate:
+    case OpCode::logical_not:
+    case OpCode::count:
+    case OpCode::any:
+    case OpCode::abs:
+    case OpCode::lower: return 1;
+    case OpCode::between: return 3;
+    default: return 2;
+  }
+}
+
 // dst = code(a, b, c); `node` is the expression it computes, for traces and debugging.
 struct Instruction {
   OpCode code;
-  bool makes_set = false;  // the result is a set: sort and deduplicate it
+  bool makes_set = false;    // the result is a set: sort and deduplicate it
+  std::uint8_t strict = 0;   // strict_arity(code), looked up once at compile time
   std::uint32_t dst = 0;
   std::uint32_t a = 0, b = 0, c = 0;
   const ast::Expr* node = nullptr;

@@ -41,6 +41,9 @@ RecordBuilder::RecordBuilder(const Policy& policy)
   values_.resize(schema.fields.size());
   target_ = values_.data();
   state_.resize(schema.fields.size());
+  for (std::size_t i = 0; i < schema.fields.size(); ++i) {
+    set_or_key_.push_back(schema.fields[i].type.kind == TypeKind::set || i == key_field_);
+  }
 }
 
 void RecordBuilder::begin() {
@@ -61,18 +64,11 @@ RecordBuilder::SeenKey::SeenKey(std::string_view key, int field) : name(key), in
   std::memcpy(mask, ones, sizeof mask);
 }
 
-int RecordBuilder::field_index_raw(const char* raw, std::size_t* length) const {
-  // Reads up to 7 bytes past the key's closing quote: inside the record or its padding.
+int RecordBuilder::field_index_raw_ahead(const char* raw, std::size_t* length) const {
   const std::size_t end = std::min(key_order_.size(), key_position_ + kKeyLookahead);
   for (std::size_t p = key_position_; p < end; ++p) {
     const SeenKey& key = key_order_[p];
-    bool same = key.words > 0;
-    for (std::size_t w = 0; same && w < key.words; ++w) {
-      std::uint64_t word;
-      std::memcpy(&word, raw + 8 * w, 8);
-      same = (word & key.mask[w]) == key.pattern[w];
-    }
-    if (same) {
+    if (key.matches(raw)) {
       key_position_ = p + 1;
       if (length) *length = key.name.size();
       return key.index;
@@ -119,15 +115,14 @@ bool RecordBuilder::set(int index, Value value, std::string& error) {
   return mark_set(index, error);
 }
 
-bool RecordBuilder::mark_set(int index, std::string& error) {
+bool RecordBuilder::mark_set_slowly(int index, std::string& error) {
   if (!mark(index, error)) return false;
   const auto i = static_cast<std::size_t>(index);
   Value& value = target_[index];
   if (field(index).type.kind == TypeKind::set) make_set(value);
   if (i == key_field_) {
-    std::string id;
-    append_readable(id, value);
-    id_ = std::move(id);
+    id_.emplace();
+    append_readable(*id_, value);
   }
   state_[i] = 1;
   return true;
@@ -157,7 +152,11 @@ bool RecordBuilder::finish(Record& out, std::string& error) {
     }
     field.set_unknown(&(*missing_reasons_)[i]);
   }
-  out.id = id_.value_or("");
+  if (id_) {
+    out.id = *id_;  // a copy that keeps out.id's capacity
+  } else {
+    out.id.clear();
+  }
   return true;
 }
 

@@ -2,6 +2,8 @@
 // checks types and required fields, and produces a Record or the reason it is an error.
 #pragma once
 
+#include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,14 +43,28 @@ class RecordBuilder {
   // when it is not one of them: then call field_index() with the unescaped key. On a match,
   // `length` (if given) is set to the key's length: its closing quote is at raw + length.
   static constexpr int kNotSeen = -2;
-  int field_index_raw(const char* raw, std::size_t* length = nullptr) const;
+  int field_index_raw(const char* raw, std::size_t* length = nullptr) const {
+    // Inline for the usual case, the key that came next last time; the rest out of line.
+    if (key_position_ < key_order_.size() && key_order_[key_position_].matches(raw)) {
+      const SeenKey& key = key_order_[key_position_++];
+      if (length) *length = key.name.size();
+      return key.index;
+    }
+    return field_index_raw_ahead(raw, length);
+  }
   // The slot a field's value is read into, reusing its capacity; call mark_set() after.
   Value& slot(int index) { return target_[index]; }
   // Read field values straight into `fields` (an evaluator's field slots, see
   // Evaluator::field_slots()) instead of into the Record: finish() then leaves
   // Record::fields alone. Saves a copy of every value on the batch path.
   void write_into(Value* fields) { target_ = fields; }
-  bool mark_set(int index, std::string& error);
+  bool mark_set(int index, std::string& error) {
+    // Inline for the usual field, given once and neither a set nor the key.
+    const auto i = static_cast<std::size_t>(index);
+    if (state_[i] != 0 || set_or_key_[i]) return mark_set_slowly(index, error);
+    state_[i] = 1;
+    return true;
+  }
   const ast::FieldDecl& field(int index) const { return schema_->fields[static_cast<std::size_t>(index)]; }
   // Sets a field; false with `error` set when it was already given in this record.
   bool set(int index, Value value, std::string& error);
@@ -77,12 +93,24 @@ class RecordBuilder {
     std::size_t words = 0;
     std::uint64_t pattern[4] = {}, mask[4] = {};
     SeenKey(std::string_view key, int field);
+    bool matches(const char* raw) const {
+      // Reads up to 7 bytes past the key's closing quote: inside the record or its padding.
+      for (std::size_t w = 0; w < words; ++w) {
+        std::uint64_t word;
+        std::memcpy(&word, raw + 8 * w, 8);
+        if ((word & mask[w]) != pattern[w]) return false;
+      }
+      return words > 0;
+    }
   };
+  int field_index_raw_ahead(const char* raw, std::size_t* length) const;
   mutable std::vector<SeenKey> key_order_;
   mutable std::size_t key_position_ = 0;
   std::vector<Value> values_;
   Value* target_ = nullptr;  // values_.data(), or an evaluator's field slots
   std::vector<std::uint8_t> state_;  // 0 not given, 1 value, 2 absent
+  std::vector<std::uint8_t> set_or_key_;  // per field: a set to sort, or the key to keep
+  bool mark_set_slowly(int index, std::string& error);
   std::optional<std::string> id_;
 };
 
