@@ -54,12 +54,14 @@ void Evaluator::decide(std::string& id, Decision& d) {
   d.recommendations.clear();
   d.flags.clear();
   d.raised.clear();
-  d.statuses.clear();
-  for (std::uint32_t i = 0; i < rules.size(); ++i) {
+  const auto rule_count = static_cast<std::uint32_t>(rules.size());  // read once: the loop writes memory
+  d.statuses.resize(rule_count);
+  RuleStatus* statuses = d.statuses.data();
+  for (std::uint32_t i = 0; i < rule_count; ++i) {
     const Value& condition = frame_.slot(program.rules[i].condition);
     const RuleStatus status = condition.is_true() ? RuleStatus::fired
                               : condition.is_unknown() ? RuleStatus::unknown : RuleStatus::not_fired;
-    d.statuses.push_back(status);
+    statuses[i] = status;
     if (status != RuleStatus::fired) continue;
     const auto& then = *rules[i].then;
     const bool has_because = explain_ && rules[i].because.has_value();
