@@ -40,6 +40,28 @@ class Decimal {
   // empty when the text is not a number or is out of range.
   enum class ParseError { none, syntax, out_of_range };
   static std::optional<Decimal> parse(std::string_view text, ParseError* error = nullptr);
+  // A plain number, -?[0-9]+(.[0-9]+)? with at most 18 digits, as parse() reads it, in one
+  // pass; empty for any other text (then parse() decides).
+  static std::optional<Decimal> parse_plain(std::string_view text) {
+    const char* p = text.data();
+    const char* const end = p + text.size();
+    const bool negative = p < end && *p == '-';
+    p += negative;
+    std::uint64_t m = 0;
+    const char* const first = p;
+    for (; p < end && *p >= '0' && *p <= '9'; ++p) m = m * 10 + static_cast<std::uint64_t>(*p - '0');
+    int digits = static_cast<int>(p - first), fraction = 0;
+    if (digits == 0) return std::nullopt;
+    if (p < end && *p == '.') {
+      const char* const point = ++p;
+      for (; p < end && *p >= '0' && *p <= '9'; ++p) m = m * 10 + static_cast<std::uint64_t>(*p - '0');
+      fraction = static_cast<int>(p - point);
+      if (fraction == 0) return std::nullopt;
+      digits += fraction;
+    }
+    if (p != end || digits > kMaxDigits) return std::nullopt;
+    return from_digits(m, fraction, negative);
+  }
   // What parse() makes of at most 18 digits `m` with `fraction` of them after the point.
   static Decimal from_digits(std::uint64_t m, int fraction, bool negative) {
     if (m == 0) return Decimal();

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -129,7 +130,12 @@ class Runner {
     result.summary.policy = policy_.info();
     input_file_ = input_file(io_.input);
     if (options_.input == FactsFormat::csv && !read_header(result)) return result;
-    std::thread reader([&] { read_blocks(); });
+    // JSON lines in a regular file: the reader only finds where blocks end, and each worker
+    // reads its own block (pread), so reading scales with the workers and a block is parsed
+    // from the cache of the core that read it. CSV (whose rows can span lines) and streams
+    // are read by the reader thread.
+    read_by_workers_ = input_file_ && options_.input == FactsFormat::jsonl;
+    std::thread reader([&] { read_by_workers_ ? cut_file_blocks() : read_blocks(); });
     std::vector<std::thread> workers;
     for (unsigned i = 0; i < threads_; ++i) workers.emplace_back([&] { work(); });
     write_in_order(result);
@@ -166,17 +172,121 @@ class Runner {
       pending_.size += n;
       if (n < room) {
         if (std::ferror(io_.input)) {
-          read_failure_ = "cannot read the portfolio";
+          fail("cannot read the portfolio");
           return false;
         }
         eof_ = true;
         if (input_file_ && next_offset_ + pending_.size < input_file_->size - input_file_->position) {
-          read_failure_ = fmt::format("the file shrank from {} to {} bytes while it was read; stopped, the output is incomplete",
-                                      input_file_->size, file_size(io_.input).value_or(0));
+          fail(shrank());
           return false;
         }
       }
     }
+    return true;
+  }
+
+  std::string shrank() const {
+    return fmt::format("the file shrank from {} to {} bytes while it was read; stopped, the output is incomplete",
+                       input_file_->size, file_size(io_.input).value_or(0));
+  }
+  // An input failure, from the reader or a worker: the first one is reported, and the run stops.
+  void fail(std::string message) {
+    std::lock_guard lock(mutex_);
+    if (read_failure_.empty()) read_failure_ = std::move(message);
+    stop_ = true;
+    flow_.notify_all();
+    lines_placed_.notify_all();
+  }
+
+  // Reads `length` bytes at `offset` from the start of the input; false (reported) when the
+  // file no longer has them.
+  bool read_at(char* into, std::size_t length, std::uint64_t offset) {
+    const int fd = fileno(io_.input);
+    for (std::size_t done = 0; done < length;) {
+      const ssize_t n = ::pread(fd, into + done, length - done, static_cast<off_t>(input_file_->position + offset + done));
+      if (n <= 0) {
+        fail(n == 0 ? shrank() : std::string("cannot read the portfolio"));
+        return false;
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+
+  // Cuts a regular file of JSON lines into blocks at line ends, as read_blocks() does, reading
+  // only around the cuts; the workers read the blocks themselves (read_block()).
+  void cut_file_blocks() {
+    const std::uint64_t size = input_file_->size - input_file_->position;
+    std::uint64_t sequence = 0;
+    while (!stop_ && next_offset_ < size) {
+      Block block;
+      block.start.offset = next_offset_;
+      std::uint64_t end = 0;
+      if (!block_end(next_offset_, size, block, end)) break;
+      block.sequence = sequence++;
+      block.length = block.oversized ? 0 : static_cast<std::size_t>(end - next_offset_);
+      next_offset_ = end;
+      if (!send(std::move(block))) break;
+    }
+    reading_done(sequence);
+  }
+
+  // Where the block starting at `start` ends: after the last line end within block_bytes, or,
+  // when a record is longer than that, after its own line end (a record longer than
+  // limits::kMaxRecordBytes is skipped to it and reported in `block`). false on a read failure.
+  bool block_end(std::uint64_t start, std::uint64_t size, Block& block, std::uint64_t& end) {
+    constexpr std::size_t kPeek = 64 << 10;
+    std::string& peek = peek_;
+    const auto read_peek = [&](std::uint64_t from, std::uint64_t to) {
+      peek.resize(static_cast<std::size_t>(to - from));
+      return read_at(peek.data(), peek.size(), from);
+    };
+    if (size - start <= options_.block_bytes) {
+      end = size;
+      return true;
+    }
+    const std::uint64_t nominal = start + options_.block_bytes;
+    for (std::uint64_t high = nominal; high > start;) {
+      const std::uint64_t low = high - std::min<std::uint64_t>(kPeek, high - start);
+      if (!read_peek(low, high)) return false;
+      const std::size_t newline = peek.rfind('\n');
+      if (newline != std::string::npos) {
+        end = low + newline + 1;
+        return true;
+      }
+      high = low;
+    }
+    // No line end in a whole block: a long record. Look ahead for its end, up to the limit.
+    for (std::uint64_t low = nominal; low < size;) {
+      const std::uint64_t high = std::min(size, low + kPeek);
+      if (!read_peek(low, high)) return false;
+      const std::size_t newline = peek.find('\n');
+      if (newline != std::string::npos) {
+        end = low + newline + 1;
+        if (block.oversized) block.oversized_lines = 1;
+        return true;
+      }
+      if (!block.oversized && high - start > limits::kMaxRecordBytes + 1) {
+        std::string head(200, '\0');
+        if (!read_at(head.data(), head.size(), start)) return false;
+        block.oversized = oversized_error(head);
+      }
+      low = high;
+    }
+    end = size;
+    return true;
+  }
+
+  // A worker's read of its block, into a buffer a finished block gave back.
+  bool read_block(Block& block) {
+    block.bytes = take_input_buffer();
+    block.bytes.reserve(block.length);
+    if (stop_ || !read_at(block.bytes.data.get(), block.length, block.start.offset)) {
+      block.length = 0;  // nothing to count or read: the run is stopping
+      return false;
+    }
+    block.bytes.size = block.length;
+    std::memset(block.bytes.data.get() + block.length, 0, simdjson::SIMDJSON_PADDING);
     return true;
   }
 
@@ -336,6 +446,7 @@ class Runner {
       r.output = take_buffer();
       r.summary.policy = policy_.info();
       r.end_offset = block->start.offset + block->length;
+      if (read_by_workers_ && !block->oversized) read_block(*block);  // a failure stops the run
       block->start.line = first_line(*block);
       if (block->oversized) block->oversized->line = block->start.line;
       if (!stop_) process(*block, evaluator, builder, r);
@@ -473,6 +584,8 @@ class Runner {
   CsvLayout layout_;
 
   // Reader state (reader thread only, and read_header before it starts).
+  bool read_by_workers_ = false;                 // cut_file_blocks() and read_block()
+  std::string peek_;                             // bytes around a cut (cut_file_blocks())
   Bytes pending_;                                // read, not yet handed to a worker
   std::optional<InputFile> input_file_;          // when the input is a regular file
   bool eof_ = false;

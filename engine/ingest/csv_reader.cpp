@@ -3,6 +3,8 @@
 #include "engine/ingest/limits.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -21,9 +23,19 @@ struct RowReader {
   std::string scratch{};
 
   // Where the cell starting at `from` ends: the next ',' or line end (or the end of input).
+  // Eight bytes at a time while they are all in the text, then byte by byte.
   std::size_t cell_end(std::size_t from) const {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
     const char* p = text.data() + from;
     const char* end = text.data() + text.size();
+    for (; end - p >= 8; p += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, 8);
+      const std::uint64_t comma = w ^ (ones * ','), newline = w ^ (ones * '\n');
+      // A zero byte marks a stop; the lowest marked byte is exact (borrows only mark above it).
+      const std::uint64_t stops = (((comma - ones) & ~comma) | ((newline - ones) & ~newline)) & highs;
+      if (stops != 0) return static_cast<std::size_t>(p - text.data()) + (__builtin_ctzll(stops) >> 3);
+    }
     while (p < end && *p != ',' && *p != '\n') ++p;
     return static_cast<std::size_t>(p - text.data());
   }
@@ -105,6 +117,10 @@ bool strict_number(std::string_view s) {
 bool convert(TypeKind kind, std::string_view cell, std::string_view field, Value& out, std::string& error) {
   switch (kind) {
     case TypeKind::number: {
+      if (const auto plain = Decimal::parse_plain(cell)) {  // -12.5: nearly every cell, in one pass
+        out.set_number(*plain);
+        return true;
+      }
       Decimal::ParseError why = Decimal::ParseError::syntax;
       std::optional<Decimal> d = strict_number(cell) ? Decimal::parse(cell, &why) : std::nullopt;
       if (!d) {
@@ -240,10 +256,6 @@ void read_csv_rows(std::string_view text, const CsvLayout& layout, RecordBuilder
       if (layout.column_field[bad_cell] >= 0) message += fmt::format(" (field `{}`)", builder.field(layout.column_field[bad_cell]).name.text);
       ok = false;
     }
-    std::optional<std::string> id;
-    if (layout.key_column < cells.size() && !cells[layout.key_column].empty() &&
-        (row_is_text || bad_text(cells[layout.key_column]).empty()))
-      id = std::string(cells[layout.key_column]);
     for (std::size_t c = 0; ok && c < cells.size(); ++c) {
       const int index = layout.column_field[c];
       if (index < 0) continue;
@@ -253,8 +265,13 @@ void read_csv_rows(std::string_view text, const CsvLayout& layout, RecordBuilder
     if (ok) {
       sink(line, &record, nullptr);
     } else {
+      std::optional<std::string> id = builder.id();
+      if (!id && layout.key_column < cells.size() && !cells[layout.key_column].empty() &&
+          (row_is_text || bad_text(cells[layout.key_column]).empty())) {
+        id = std::string(cells[layout.key_column]);
+      }
       const std::string_view raw = text.substr(row_start, row_length > limits::kMaxRecordBytes ? 200 : row_length);
-      RecordError e{line, builder.id() ? builder.id() : id, std::move(message), start.offset + row_start, std::string(raw)};
+      RecordError e{line, std::move(id), std::move(message), start.offset + row_start, std::string(raw)};
       sink(line, nullptr, &e);
     }
     if (unterminated) break;
@@ -272,6 +289,11 @@ bool read_csv(std::string_view text, RecordBuilder& builder, const RecordSink& s
 }
 
 std::size_t csv_complete_rows(std::string_view text) {
+  // Without a quote every line end ends a row: the usual export, found with two SIMD scans.
+  if (text.find('"') == std::string_view::npos) {
+    const std::size_t newline = text.rfind('\n');
+    return newline == std::string_view::npos ? 0 : newline + 1;
+  }
   // The same state machine as RowReader: a quote opens a quoted cell only at the cell's start.
   std::size_t end = 0, i = 0;
   bool cell_start = true;

@@ -121,3 +121,19 @@ TEST_CASE("decimal: to_integer() for whole numbers only") {
   CHECK_FALSE(d("2.5").to_integer());
   CHECK_FALSE(d("1e30").to_integer());
 }
+
+TEST_CASE("decimal: parse_plain() reads plain numbers as parse() does, and declines the rest") {
+  using tenet::Decimal;
+  for (const char* text : {"0", "-0", "007", "12.50", "-0.001", "20000", "999999999999999999", "-123456789.123456789"}) {
+    INFO(text);
+    const auto plain = Decimal::parse_plain(text);
+    REQUIRE(plain);
+    CHECK(*plain == *Decimal::parse(text));
+  }
+  CHECK(Decimal::parse_plain("12.50")->to_string() == "12.5");
+  CHECK(Decimal::parse_plain("-0")->to_string() == "0");
+  for (const char* text : {"", "-", "1.", ".5", "+1", "1e3", "1_000", "1.2.3", "1234567890123456789", " 1", "1 ", "0x10"}) {
+    INFO(text);
+    CHECK_FALSE(Decimal::parse_plain(text));
+  }
+}
