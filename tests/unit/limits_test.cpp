@@ -113,4 +113,23 @@ TEST_CASE("limits: record size, exactly at the limit and one byte over, in every
     CHECK(run.output.find(error + "\n") != std::string::npos);
     CHECK(run.output.find("{\"id\":\"after\",\"decision\":\"keep\"") != std::string::npos);
   }
+  SECTION("tenet batch: a record far over the limit is skipped to its line end, read or cut around") {
+    // 3 MiB over: a file's reader looks past the limit for the record's end before the block is
+    // read, and reports it without reading it; a pipe's reader drops it as it reads.
+    const std::string far = record_of(kMaxRecordBytes + (3 << 20), "far");
+    const auto input = GENERATE(test::BatchInput::file, test::BatchInput::pipe);
+    tenet::BatchOptions options;
+    options.threads = 2;
+    const std::string bad = "{\"id\":\"bad\",\"x\":\"s\"}";  // an error after it shows its line number
+    const auto run = test::batch(*policy, fits + "\n" + far + "\n" + after + "\n" + bad + "\n", input, options);
+    CHECK(run.result.failure == "");
+    CHECK(run.result.summary.records == 4);
+    CHECK(run.result.summary.errors == 2);
+    const auto first_end = run.output.find('\n');
+    REQUIRE(first_end != std::string::npos);
+    CHECK(run.output.starts_with(decided_prefix));
+    const std::string rest = run.output.substr(first_end + 1);
+    CHECK(rest.starts_with(error + "\n{\"id\":\"after\",\"decision\":\"keep\""));
+    CHECK(rest.ends_with("{\"line\":4,\"id\":\"bad\",\"error\":\"field `x` is a string, expected number\"}\n"));
+  }
 }
