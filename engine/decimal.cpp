@@ -70,33 +70,10 @@ Decimal::Result Decimal::make(__int128 c, std::int64_t e, bool sticky) {
 }
 
 std::optional<Decimal> Decimal::parse(std::string_view s, ParseError* error) {
-  // Fast path: [-]digits[.digits] with at most 18 digits and no exponent, the shape of
-  // nearly every fact; anything else takes the general path below.
-  if (!s.empty() && s.size() <= 20) {
-    std::size_t i = s[0] == '-' ? 1 : 0;
-    const bool negative = i == 1;
-    std::uint64_t m = 0;
-    int digits = 0, fraction = 0;
-    bool point = false, simple = i < s.size();
-    for (; i < s.size(); ++i) {
-      const char ch = s[i];
-      if (ch >= '0' && ch <= '9') {
-        m = m * 10 + static_cast<std::uint64_t>(ch - '0');
-        ++digits;
-        fraction += point;
-      } else if (ch == '.' && !point && digits > 0) {
-        point = true;
-      } else {
-        simple = false;
-        break;
-      }
-    }
-    if (simple && digits > 0 && digits <= kMaxDigits && !(point && fraction == 0)) {
-      if (error) *error = ParseError::none;
-      // At most 18 digits: the coefficient fits and the exponent is in range, so only
-      // trailing zeros need stripping (what make() would do, without its 128-bit loop).
-      return from_digits(m, fraction, negative);
-    }
+  // Fast path: the shape of nearly every fact; anything else takes the general path below.
+  if (auto plain = parse_plain(s)) {
+    if (error) *error = ParseError::none;
+    return plain;
   }
   auto fail = [&](ParseError why) -> std::optional<Decimal> {
     if (error) *error = why;

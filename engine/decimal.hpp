@@ -40,8 +40,8 @@ class Decimal {
   // empty when the text is not a number or is out of range.
   enum class ParseError { none, syntax, out_of_range };
   static std::optional<Decimal> parse(std::string_view text, ParseError* error = nullptr);
-  // A plain number, -?[0-9]+(.[0-9]+)? with at most 18 digits, as parse() reads it, in one
-  // pass; empty for any other text (then parse() decides).
+  // A plain number, -?[0-9]+(.[0-9]+)? with at most 18 digits, in one pass: parse()'s fast
+  // path, for readers that check a number's grammar themselves. Empty for any other text.
   static std::optional<Decimal> parse_plain(std::string_view text) {
     const char* p = text.data();
     const char* const end = p + text.size();
@@ -62,7 +62,9 @@ class Decimal {
     if (p != end || digits > kMaxDigits) return std::nullopt;
     return from_digits(m, fraction, negative);
   }
-  // What parse() makes of at most 18 digits `m` with `fraction` of them after the point.
+  // The number of at most 18 digits `m` with `fraction` of them after the point. They fit, and
+  // the exponent is in range, so only trailing zeros need stripping (what make() would do,
+  // without its 128-bit loop).
   static Decimal from_digits(std::uint64_t m, int fraction, bool negative) {
     if (m == 0) return Decimal();
     std::int32_t e = -fraction;
