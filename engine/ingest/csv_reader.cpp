@@ -1,10 +1,9 @@
 #include "engine/ingest/csv_reader.hpp"
 
+#include "engine/ingest/byte_scan.hpp"
 #include "engine/ingest/limits.hpp"
 
 #include <algorithm>
-#include <cstdint>
-#include <cstring>
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -25,16 +24,13 @@ struct RowReader {
   // Where the cell starting at `from` ends: the next ',' or line end (or the end of input).
   // Eight bytes at a time while they are all in the text, then byte by byte.
   std::size_t cell_end(std::size_t from) const {
-    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    using namespace byte_scan;
     const char* p = text.data() + from;
     const char* end = text.data() + text.size();
     for (; end - p >= 8; p += 8) {
-      std::uint64_t w;
-      std::memcpy(&w, p, 8);
-      const std::uint64_t comma = w ^ (ones * ','), newline = w ^ (ones * '\n');
-      // A zero byte marks a stop; the lowest marked byte is exact (borrows only mark above it).
-      const std::uint64_t stops = (((comma - ones) & ~comma) | ((newline - ones) & ~newline)) & highs;
-      if (stops != 0) return static_cast<std::size_t>(p - text.data()) + (__builtin_ctzll(stops) >> 3);
+      const std::uint64_t word = load(p);
+      const std::uint64_t stops = equal_to(word, ',') | equal_to(word, '\n');
+      if (stops != 0) return static_cast<std::size_t>(p - text.data()) + first(stops);
     }
     while (p < end && *p != ',' && *p != '\n') ++p;
     return static_cast<std::size_t>(p - text.data());

@@ -2,8 +2,9 @@
 
 #include <simdjson.h>
 
+#include "engine/ingest/byte_scan.hpp"
+
 #include <cstdint>
-#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -171,16 +172,11 @@ class FlatReader {
   // backslash, a control character or a byte >= 0x80; `end` or past it when there is none
   // before. Eight bytes at a time: it may read up to 7 bytes past `end`.
   static const char* string_stop(const char* p, const char* end) {
-    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    using namespace byte_scan;
     for (; p < end; p += 8) {
-      std::uint64_t w;
-      std::memcpy(&w, p, 8);
-      const std::uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
-      // A zero byte in `quote` or `backslash`, or a byte below 0x20 or from 0x80 in `w`: each
-      // test may also mark bytes above the first marked one, never below it.
-      const std::uint64_t stops = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | (w - ones * 0x20) | w;
-      const std::uint64_t first = stops & highs;
-      if (first != 0) return p + (__builtin_ctzll(first) >> 3);
+      const std::uint64_t word = load(p);
+      const std::uint64_t stops = equal_to(word, '"') | equal_to(word, '\\') | below_or_high(word, 0x20);
+      if (stops != 0) return p + first(stops);
     }
     return p;
   }
