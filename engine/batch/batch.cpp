@@ -40,6 +40,11 @@ struct Bytes {
     data = std::move(larger);
     capacity = bytes;
   }
+  // Keeps the first `length` bytes, with zeros for padding after them.
+  void end_at(std::size_t length) {
+    size = length;
+    std::memset(data.get() + length, 0, simdjson::SIMDJSON_PADDING);
+  }
   void erase_front(std::size_t bytes) {
     std::memmove(data.get(), data.get() + bytes, size - bytes);
     size -= bytes;
@@ -176,7 +181,7 @@ class Runner {
           return false;
         }
         eof_ = true;
-        if (input_file_ && next_offset_ + pending_.size < input_file_->size - input_file_->position) {
+        if (input_file_ && next_offset_ + pending_.size < input_file_->bytes()) {
           fail(shrank());
           return false;
         }
@@ -216,7 +221,7 @@ class Runner {
   // Cuts a regular file of JSON lines into blocks at line ends, as read_blocks() does, reading
   // only around the cuts; the workers read the blocks themselves (read_block()).
   void cut_file_blocks() {
-    const std::uint64_t size = input_file_->size - input_file_->position;
+    const std::uint64_t size = input_file_->bytes();
     std::uint64_t sequence = 0;
     while (!stop_ && next_offset_ < size) {
       Block block;
@@ -236,10 +241,9 @@ class Runner {
   // limits::kMaxRecordBytes is skipped to it and reported in `block`). false on a read failure.
   bool block_end(std::uint64_t start, std::uint64_t size, Block& block, std::uint64_t& end) {
     constexpr std::size_t kPeek = 64 << 10;
-    std::string& peek = peek_;
     const auto read_peek = [&](std::uint64_t from, std::uint64_t to) {
-      peek.resize(static_cast<std::size_t>(to - from));
-      return read_at(peek.data(), peek.size(), from);
+      peek_.resize(static_cast<std::size_t>(to - from));
+      return read_at(peek_.data(), peek_.size(), from);
     };
     if (size - start <= options_.block_bytes) {
       end = size;
@@ -249,7 +253,7 @@ class Runner {
     for (std::uint64_t high = nominal; high > start;) {
       const std::uint64_t low = high - std::min<std::uint64_t>(kPeek, high - start);
       if (!read_peek(low, high)) return false;
-      const std::size_t newline = peek.rfind('\n');
+      const std::size_t newline = peek_.rfind('\n');
       if (newline != std::string::npos) {
         end = low + newline + 1;
         return true;
@@ -260,7 +264,7 @@ class Runner {
     for (std::uint64_t low = nominal; low < size;) {
       const std::uint64_t high = std::min(size, low + kPeek);
       if (!read_peek(low, high)) return false;
-      const std::size_t newline = peek.find('\n');
+      const std::size_t newline = peek_.find('\n');
       if (newline != std::string::npos) {
         end = low + newline + 1;
         if (block.oversized) block.oversized_lines = 1;
@@ -285,8 +289,7 @@ class Runner {
       block.length = 0;  // nothing to count or read: the run is stopping
       return false;
     }
-    block.bytes.size = block.length;
-    std::memset(block.bytes.data.get() + block.length, 0, simdjson::SIMDJSON_PADDING);
+    block.bytes.end_at(block.length);
     return true;
   }
 
@@ -294,6 +297,7 @@ class Runner {
   // difference means the file was cut while it was read.
   struct InputFile {
     std::uint64_t size = 0, position = 0;
+    std::uint64_t bytes() const { return size - position; }  // from the stream's start to the end
   };
   static std::optional<std::uint64_t> file_size(std::FILE* input) {
     struct stat info {};
@@ -388,8 +392,7 @@ class Runner {
         std::memcpy(rest.data.get(), pending_.data.get() + length, pending_.size - length);
         rest.size = pending_.size - length;
         block.bytes = std::exchange(pending_, std::move(rest));
-        block.bytes.size = block.length = length;
-        std::memset(block.bytes.data.get() + length, 0, simdjson::SIMDJSON_PADDING);
+        block.bytes.end_at(block.length = length);
       }
       if (!send(std::move(block))) break;
       if (eof_ && pending_.size == 0) break;

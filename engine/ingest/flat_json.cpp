@@ -42,11 +42,7 @@ class FlatReader {
   }
   // Skips white space, then consumes `c` if it comes next.
   bool next_is(char c) {
-    if (p_ < end_ && *p_ == c) {  // as in most records: no space between tokens
-      ++p_;
-      return true;
-    }
-    skip_space();
+    if (p_ < end_ && *p_ != c) skip_space();  // most records have no space between tokens
     if (p_ < end_ && *p_ == c) {
       ++p_;
       return true;
