@@ -28,6 +28,9 @@ namespace {
 struct Pending {
   ExprPtr expr;
   int depth = 1;
+  // The node's source with its enclosing parentheses: where an operator's node begins and ends,
+  // so that `a and (b or c)` is the text of the `and`, balanced.
+  std::uint32_t begin = 0, end = 0;
 };
 
 struct Builder {
@@ -87,7 +90,8 @@ struct Builder {
                                        limits::kMaxExpressionDepth),
                            in);
     }
-    exprs.push_back({std::move(e), depth});
+    const SourceRange r = e->range;
+    exprs.push_back({std::move(e), depth, r.begin, r.end});
   }
   Pending pop() {
     Pending top = std::move(exprs.back());
@@ -103,7 +107,7 @@ struct Builder {
     auto e = std::make_unique<Expr>();
     e->kind = ExprKind::binary;
     e->op = op;
-    e->range = {left.expr->range.begin, right.expr->range.end};
+    e->range = {left.begin, right.end};
     const int depth = 1 + std::max(left.depth, right.depth);
     e->operands.push_back(std::move(left.expr));
     e->operands.push_back(std::move(right.expr));
@@ -295,6 +299,18 @@ struct action<g::name_ref> {
   }
 };
 
+// A parenthesized expression: its node keeps its own range, and the parentheses go to the
+// range of the operator node that takes it as an operand (see Pending).
+template <>
+struct action<g::paren> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    const SourceRange r = b.range(in);
+    b.exprs.back().begin = r.begin;
+    b.exprs.back().end = r.end;
+  }
+};
+
 template <>
 struct action<g::negate> {
   template <typename Input>
@@ -381,7 +397,7 @@ struct action<g::between_tail> {
     Pending value = b.pop();
     auto e = std::make_unique<Expr>();
     e->kind = ExprKind::between;
-    e->range = {value.expr->range.begin, high.expr->range.end};
+    e->range = {value.begin, high.end};
     const int depth = 1 + std::max({value.depth, low.depth, high.depth});
     e->operands.push_back(std::move(value.expr));
     e->operands.push_back(std::move(low.expr));
@@ -397,7 +413,7 @@ struct action<g::is_tail> {
     Pending value = b.pop();
     auto e = std::make_unique<Expr>();
     e->kind = ExprKind::presence;
-    e->range = {value.expr->range.begin, b.range(in).end};
+    e->range = {value.begin, b.range(in).end};
     e->flag = in.string_view().find("missing") != std::string_view::npos;
     e->operands.push_back(std::move(value.expr));
     b.push(in, std::move(e), value.depth + 1);

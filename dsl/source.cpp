@@ -31,6 +31,46 @@ std::string_view SourceFile::slice(SourceRange range) const {
   return std::string_view(text_).substr(range.begin, range.end - range.begin);
 }
 
+std::string one_line(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool in_string = false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (in_string) {
+      out.push_back(c);
+      if (c == '\\' && i + 1 < s.size()) out.push_back(s[++i]);
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    if (c == '#' || c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      // A run of white space and comments: kept as written unless it breaks the line.
+      std::size_t end = i;
+      bool breaks = false;
+      while (end < s.size()) {
+        if (s[end] == '#') {
+          while (end < s.size() && s[end] != '\n') ++end;
+        } else if (s[end] == ' ' || s[end] == '\t' || s[end] == '\r' || s[end] == '\n') {
+          breaks = breaks || s[end] == '\n';
+          ++end;
+        } else {
+          break;
+        }
+      }
+      if (breaks || end == s.size()) {
+        if (end < s.size() && !out.empty()) out.push_back(' ');
+      } else {
+        out.append(s.substr(i, end - i));
+      }
+      i = end - 1;
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   const auto c = static_cast<unsigned char>(s[i]);
   if (c < 0x80) return 1;

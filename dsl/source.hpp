@@ -39,6 +39,10 @@ class SourceFile {
   std::vector<std::uint32_t> line_starts_;
 };
 
+// Source text on one line, for traces: `#` comments are dropped and each run of white space
+// that holds a line break becomes one space; strings are kept as written.
+std::string one_line(std::string_view source);
+
 // The length of the valid UTF-8 sequence at s[i] (1 to 4), or 0 when it is invalid
 // (bad lead or continuation byte, overlong form, surrogate, beyond U+10FFFF).
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i);

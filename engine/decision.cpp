@@ -48,55 +48,55 @@ void Evaluator::evaluate_in_place(Record& record, Decision& d) {
 
 void Evaluator::decide(std::string& id, Decision& d) {
   const Program& program = policy_->program();
-  const auto& rules = policy_->checked().module.rules;
   std::swap(d.id, id);
   d.actions.clear();
   d.recommendations.clear();
   d.flags.clear();
   d.raised.clear();
-  const auto rule_count = static_cast<std::uint32_t>(rules.size());  // read once: the loop writes memory
+  d.unknown.clear();
+  d.missing.clear();
+  const auto rule_count = static_cast<std::uint32_t>(program.rules.size());  // read once: the loop writes memory
   d.statuses.resize(rule_count);
   RuleStatus* statuses = d.statuses.data();
   for (std::uint32_t i = 0; i < rule_count; ++i) {
-    const Value& condition = frame_.slot(program.rules[i].condition);
+    const CompiledRule& rule = program.rules[i];
+    const Value& condition = frame_.slot(rule.condition);
     const RuleStatus status = condition.is_true() ? RuleStatus::fired
                               : condition.is_unknown() ? RuleStatus::unknown : RuleStatus::not_fired;
     statuses[i] = status;
+    if (status == RuleStatus::unknown) {
+      const auto begin = static_cast<std::uint32_t>(d.missing.size());
+      frame_.append_missing_fields(rule.condition, d.missing);
+      d.unknown.push_back({i, begin, static_cast<std::uint32_t>(d.missing.size()), condition.reason});
+    }
     if (status != RuleStatus::fired) continue;
-    const auto& then = *rules[i].then;
-    const bool has_because = explain_ && rules[i].because.has_value();
+    const bool has_because = explain_ && rule.has_because;
     std::string because;
     if (has_because) {
       frame_.explain(i);
-      because = render_because(program.rules[i], frame_);
+      because = render_because(rule, frame_);
     }
-    if (then.kind == ast::ActionClause::Kind::recommend) {
-      d.recommendations.push_back({i, then.name.text, then.priority, false, -1, has_because, std::move(because)});
+    if (rule.recommends) {
+      d.recommendations.push_back({i, program.actions[rule.target], rule.priority, false, -1, has_because, std::move(because)});
     } else {
-      const auto& flags = policy_->checked().flags;
-      const auto flag = static_cast<std::uint32_t>(
-          std::find_if(flags.begin(), flags.end(), [&](const FlagInfo& f) { return f.name == then.name.text; }) - flags.begin());
-      d.raised.push_back({i, flag, has_because, std::move(because)});
+      d.raised.push_back({i, rule.target, has_because, std::move(because)});
+      d.flags.push_back(rule.target);
     }
-  }
-  for (const auto& raised : d.raised) {
-    if (std::find(d.flags.begin(), d.flags.end(), raised.flag) == d.flags.end()) d.flags.push_back(raised.flag);
   }
   std::sort(d.flags.begin(), d.flags.end());
+  d.flags.erase(std::unique(d.flags.begin(), d.flags.end()), d.flags.end());
 
   const ast::HitPolicy hit = policy_->hit();
   auto& recs = d.recommendations;
   if (hit != ast::HitPolicy::first) {
-    // Highest priority first; ties keep declaration order (recs are already in it).
-    // A stable insertion sort: a record fires a handful of rules, and std::stable_sort
-    // would allocate a temporary buffer for every record.
-    for (std::size_t i = 1; i < recs.size(); ++i) {
-      for (std::size_t j = i; j > 0 && recs[j - 1].priority < recs[j].priority; --j) std::swap(recs[j - 1], recs[j]);
-    }
+    // Highest priority first; ties in declaration order. Rule indices are unique, so this
+    // order is total: std::sort is exact, O(n log n), and allocates nothing.
+    std::sort(recs.begin(), recs.end(), [](const Recommendation& x, const Recommendation& y) {
+      return x.priority != y.priority ? x.priority > y.priority : x.rule < y.rule;
+    });
   }
-  const std::string& fallback = policy_->checked().decision().default_action->text;
   if (recs.empty()) {
-    d.actions.push_back(fallback);
+    d.actions.push_back(program.actions[program.default_action]);
   } else if (hit == ast::HitPolicy::collect) {
     for (auto& r : recs) {
       r.chosen = true;
@@ -106,6 +106,21 @@ void Evaluator::decide(std::string& id, Decision& d) {
     recs.front().chosen = true;
     d.actions.push_back(recs.front().action);
     for (std::size_t i = 1; i < recs.size(); ++i) recs[i].overridden_by = recs.front().rule;
+  }
+  d.provisional = false;
+  for (const UnknownRule& u : d.unknown) {
+    const CompiledRule& rule = program.rules[u.rule];
+    if (!rule.recommends) continue;
+    if (hit == ast::HitPolicy::collect || recs.empty()) {
+      d.provisional = true;
+    } else {
+      // It could have been chosen instead: it ranks above the chosen rule.
+      const Recommendation& chosen = recs.front();
+      d.provisional = hit == ast::HitPolicy::first
+                          ? u.rule < chosen.rule
+                          : rule.priority > chosen.priority || (rule.priority == chosen.priority && u.rule < chosen.rule);
+    }
+    if (d.provisional) break;
   }
 }
 

@@ -130,11 +130,25 @@ void run(const std::vector<Instruction>& code, std::vector<Value>& s, const Prog
         break;
       case OpCode::contains_text: out.set_bool(a.text.find(b.text) != std::string::npos); break;
       case OpCode::contains_item: out.set_bool(contains(a, b)); break;
-      case OpCode::fired: out.set_bool(a.is_true()); break;
+      // A rule's status, three-valued: fired(R) is unknown when R's condition is.
+      case OpCode::fired:
+        if (a.is_unknown()) out.set_unknown(&program.unknown_rule_reasons[in.c]);
+        else out.set_bool(a.is_true());
+        break;
+      // The Kleene `or` of the conditions of the flag's rules; unknown names the first unknown one.
       case OpCode::flagged: {
+        const std::string* unknown_reason = nullptr;
         bool any_fired = false;
-        for (auto slot : program.flag_setters[in.c]) any_fired = any_fired || s[slot].is_true();
-        out.set_bool(any_fired);
+        for (auto rule : program.flag_setters[in.c]) {
+          const Value& condition = s[program.rules[rule].condition];
+          if (condition.is_true()) {
+            any_fired = true;
+            break;
+          }
+          if (condition.is_unknown() && !unknown_reason) unknown_reason = &program.unknown_rule_reasons[rule];
+        }
+        if (!any_fired && unknown_reason) out.set_unknown(unknown_reason);
+        else out.set_bool(any_fired);
         break;
       }
     }
@@ -149,6 +163,42 @@ void Frame::evaluate(std::vector<Value>& fields) {
 }
 
 void Frame::evaluate_in_place() { run(program_->code, slots_, *program_); }
+
+void Frame::append_missing_fields(std::uint32_t slot, std::vector<std::uint32_t>& out) {
+  if (++epoch_ == 0) {  // wrapped: forget every old mark
+    std::fill(visited_.begin(), visited_.end(), 0);
+    epoch_ = 1;
+  }
+  const std::size_t first = out.size();
+  const Program& p = *program_;
+  stack_.clear();
+  stack_.push_back(slot);
+  const auto visit = [&](std::uint32_t s) {
+    if (visited_[s] != epoch_ && slots_[s].is_unknown()) stack_.push_back(s);
+  };
+  while (!stack_.empty()) {
+    const std::uint32_t s = stack_.back();
+    stack_.pop_back();
+    if (visited_[s] == epoch_) continue;
+    visited_[s] = epoch_;
+    if (s < p.field_count) {
+      out.push_back(s);
+      continue;
+    }
+    const std::int32_t producer = p.producer[s];
+    if (producer < 0) continue;  // a constant: unknown by itself (not a missing field)
+    const Instruction& in = p.code[static_cast<std::size_t>(producer)];
+    if (in.code == OpCode::flagged) {
+      for (auto rule : p.flag_setters[in.c]) visit(p.rules[rule].condition);
+      continue;
+    }
+    const int operands = operand_count(in.code);
+    if (operands > 0) visit(in.a);
+    if (operands > 1) visit(in.b);
+    if (operands > 2) visit(in.c);
+  }
+  std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
+}
 
 void Frame::explain(std::uint32_t rule) { run(program_->rules[rule].explain, slots_, *program_); }
 

@@ -12,7 +12,8 @@ void run(const std::vector<Instruction>& code, std::vector<Value>& slots, const 
 // A frame of slots for one thread; reuse it for record after record.
 class Frame {
  public:
-  explicit Frame(const Program& program) : program_(&program), slots_(program.initial_frame) {}
+  explicit Frame(const Program& program)
+      : program_(&program), slots_(program.initial_frame), visited_(program.initial_frame.size(), 0) {}
 
   // Swaps the record's field values into the field slots and runs the lets and conditions.
   void evaluate(std::vector<Value>& fields);
@@ -25,9 +26,18 @@ class Frame {
   const Value& slot(std::uint32_t i) const { return slots_[i]; }
   const Program& program() const { return *program_; }
 
+  // Appends the absent fields (schema indices, ascending) that made the unknown value in
+  // `slot` unknown: followed back through every unknown operand, lets and rules included.
+  void append_missing_fields(std::uint32_t slot, std::vector<std::uint32_t>& out);
+
  private:
   const Program* program_;
   std::vector<Value> slots_;
+  // For append_missing_fields(): a slot is visited when visited_[slot] == epoch_, so the
+  // marks need no clearing; the stack keeps its capacity from record to record.
+  std::vector<std::uint32_t> visited_;
+  std::uint32_t epoch_ = 0;
+  std::vector<std::uint32_t> stack_;
 };
 
 }  // namespace tenet

@@ -1,5 +1,7 @@
 #include "engine/program.hpp"
 
+#include <algorithm>
+
 namespace tenet {
 
 using ast::Expr;
@@ -46,14 +48,14 @@ class Compiler {
         p_.rules[node.index].condition = emit(*m.rules[node.index].when, p_.code);
       }
     }
-    for (const auto& flag : policy_.flags) {
-      std::vector<std::uint32_t> slots;
-      for (auto r : flag.setters) slots.push_back(p_.rules[r].condition);
-      p_.flag_setters.push_back(std::move(slots));
-    }
+    for (const auto& flag : policy_.flags) p_.flag_setters.push_back(flag.setters);
+    compile_actions();
+    p_.producer.assign(p_.initial_frame.size(), -1);
+    for (std::size_t i = 0; i < p_.code.size(); ++i) p_.producer[p_.code[i].dst] = static_cast<std::int32_t>(i);
     for (std::size_t i = 0; i < m.rules.size(); ++i) {
       if (!m.rules[i].because) continue;
       auto& rule = p_.rules[i];
+      rule.has_because = true;
       for (const auto& part : m.rules[i].because->parts) {
         if (part.expr) {
           rule.because.push_back({{}, emit(*part.expr, rule.explain)});
@@ -65,6 +67,33 @@ class Compiler {
   }
 
  private:
+  std::uint32_t action_id(const std::string& name) {
+    auto it = std::find(p_.actions.begin(), p_.actions.end(), name);
+    if (it != p_.actions.end()) return static_cast<std::uint32_t>(it - p_.actions.begin());
+    p_.actions.push_back(name);
+    return static_cast<std::uint32_t>(p_.actions.size() - 1);
+  }
+
+  // Actions, priorities and flags as indices, so deciding a record reads no AST and no name.
+  void compile_actions() {
+    const auto& m = policy_.module;
+    for (std::size_t i = 0; i < m.rules.size(); ++i) {
+      const auto& then = *m.rules[i].then;
+      auto& rule = p_.rules[i];
+      rule.recommends = then.kind == ast::ActionClause::Kind::recommend;
+      rule.priority = then.priority;
+      if (rule.recommends) {
+        rule.target = action_id(then.name.text);
+      } else {
+        const auto& flags = policy_.flags;
+        rule.target = static_cast<std::uint32_t>(
+            std::find_if(flags.begin(), flags.end(), [&](const FlagInfo& f) { return f.name == then.name.text; }) - flags.begin());
+      }
+      p_.unknown_rule_reasons.push_back("rule " + m.rules[i].name.text + " is unknown");
+    }
+    p_.default_action = action_id(policy_.decision().default_action->text);
+  }
+
   std::uint32_t new_slot() {
     p_.initial_frame.emplace_back();
     return static_cast<std::uint32_t>(p_.initial_frame.size() - 1);
@@ -156,7 +185,7 @@ class Compiler {
       const Expr& arg = *e.operands[0];
       const bool rule = f == "fired";
       // The argument names a rule or flag; it has no value of its own.
-      const std::uint32_t dst = rule ? instruction(OpCode::fired, e, code, p_.rules[arg.ref_index].condition)
+      const std::uint32_t dst = rule ? instruction(OpCode::fired, e, code, p_.rules[arg.ref_index].condition, 0, arg.ref_index)
                                      : instruction(OpCode::flagged, e, code, 0, 0, arg.ref_index);
       p_.slot_of[&arg] = dst;
       return dst;

@@ -50,6 +50,21 @@ constexpr int strict_arity(OpCode op) {
   }
 }
 
+// How many of a, b, c an opcode reads as values. fired reads `a` (the rule's condition);
+// flagged reads the conditions of the flag's rules (Program::flag_setters[c]) and counts 0.
+constexpr int operand_count(OpCode op) {
+  switch (op) {
+    case OpCode::is_missing:
+    case OpCode::is_present:
+    case OpCode::fired: return 1;
+    case OpCode::coalesce:
+    case OpCode::logical_and:
+    case OpCode::logical_or: return 2;
+    case OpCode::flagged: return 0;
+    default: return strict_arity(op);
+  }
+}
+
 // dst = code(a, b, c); `node` is the expression it computes, for traces and debugging.
 struct Instruction {
   OpCode code;
@@ -68,6 +83,10 @@ struct TemplatePiece {
 
 struct CompiledRule {
   std::uint32_t condition = 0;              // slot of the `when` expression
+  bool recommends = false;                  // `then recommend`, else `then flag`
+  std::int64_t priority = 0;                // of a recommendation
+  std::uint32_t target = 0;                 // the action (Program::actions) or the flag (CheckedPolicy::flags)
+  bool has_because = false;                 // the rule has a `because` text (maybe empty)
   std::vector<Instruction> explain;         // computes the `because` holes
   std::vector<TemplatePiece> because;
 };
@@ -78,7 +97,14 @@ struct Program {
   std::vector<Value> initial_frame;         // constants in place; fields and results empty
   std::vector<Instruction> code;            // lets and rule conditions, dependencies first
   std::vector<CompiledRule> rules;          // in declaration order
-  std::vector<std::vector<std::uint32_t>> flag_setters;  // per flag: the condition slots of its rules
+  std::vector<std::vector<std::uint32_t>> flag_setters;  // per flag: its rules, in declaration order
+  std::vector<std::string> actions;         // action names; rules and the default refer to them by index
+  std::uint32_t default_action = 0;
+  // Why fired(R) is unknown: "rule R is unknown", per rule (an unknown value points at its reason).
+  std::vector<std::string> unknown_rule_reasons;
+  // Per slot, the instruction of `code` that writes it, or -1 (fields, constants): the way
+  // back from an unknown condition to the absent fields that made it so.
+  std::vector<std::int32_t> producer;
   std::unordered_map<const ast::Expr*, std::uint32_t> slot_of;
 };
 

@@ -58,6 +58,13 @@ struct RaisedFlag {
   std::string because;
 };
 
+// A rule whose status is unknown, with the absent fields that made it so.
+struct UnknownRule {
+  std::uint32_t rule = 0;
+  std::uint32_t missing_begin = 0, missing_end = 0;  // its fields: Decision::missing[begin, end)
+  const std::string* reason = nullptr;               // its condition's reason (stable text)
+};
+
 struct Decision {
   std::string id;
   std::vector<std::string> actions;              // the chosen action (one, or all under `collect`)
@@ -65,6 +72,11 @@ struct Decision {
   std::vector<std::uint32_t> flags;              // flags raised, in order of first declaration
   std::vector<RaisedFlag> raised;                // the rules that raised them
   std::vector<RuleStatus> statuses;              // per rule, in declaration order
+  std::vector<UnknownRule> unknown;              // rules whose status is unknown, in declaration order
+  std::vector<std::uint32_t> missing;            // schema indices of absent fields, for `unknown`
+  // An unknown recommending rule could have changed the decision (docs/language.md, "Provisional").
+  bool provisional = false;
+  bool is_default() const { return recommendations.empty(); }
 };
 
 class Policy {

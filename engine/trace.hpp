@@ -22,6 +22,9 @@ struct TraceStep {
   std::string prefix;          // {"expr":"...","line":L,"column":C,"value":
   std::int64_t slot = -1;      // where the node's value is, or -1
   std::uint32_t operands = 0;  // how many of the following steps are its operands (subtrees)
+  // fired(R), flagged(F): the rules whose status it reads; the unknown ones are listed
+  // ("unknown_rules") when it is unknown.
+  std::vector<std::uint32_t> rules;
 };
 
 // Per rule, its condition's nodes in pre-order.

@@ -110,6 +110,7 @@ void write_batch_decision(std::string& out, BatchFormat format, const Policy& po
   array(for_fired);
   out += ",\"flags\":";
   array(for_flags);
+  append_unknown_json(out, policy, d);
   if (options.explain) {
     out += ",\"because\":{";
     bool first = true;

@@ -80,6 +80,32 @@ void append_json_value(std::string& out, const Value& v) {
   }
 }
 
+void append_unknown_json(std::string& out, const Policy& policy, const Decision& d) {
+  if (d.unknown.empty()) return;
+  const auto& rules = policy.checked().module.rules;
+  const auto& fields = policy.checked().schema().fields;
+  out += ",\"unknown\":[";
+  for (std::size_t i = 0; i < d.unknown.size(); ++i) {
+    const UnknownRule& u = d.unknown[i];
+    if (i) out.push_back(',');
+    out += "{\"rule\":";
+    append_json_string(out, rules[u.rule].name.text);
+    out += ",\"missing\":[";
+    for (auto k = u.missing_begin; k < u.missing_end; ++k) {
+      if (k != u.missing_begin) out.push_back(',');
+      append_json_string(out, fields[d.missing[k]].name.text);
+    }
+    out.push_back(']');
+    if (u.missing_begin == u.missing_end && u.reason) {
+      out += ",\"reason\":";
+      append_json_string(out, *u.reason);
+    }
+    out.push_back('}');
+  }
+  out.push_back(']');
+  if (d.provisional) out += ",\"provisional\":true";
+}
+
 void write_decision_json(std::string& out, const Policy& policy, const Decision& d, const Frame* trace) {
   const auto& rules = policy.checked().module.rules;
   out += "{\"id\":";
@@ -119,8 +145,10 @@ void write_decision_json(std::string& out, const Policy& policy, const Decision&
     if (i) out.push_back(',');
     append_json_string(out, policy.checked().flags[d.flags[i]].name);
   }
+  out.push_back(']');
+  append_unknown_json(out, policy, d);
   const PolicyInfo& info = policy.info();
-  out += "],\"policy\":{\"name\":";
+  out += ",\"policy\":{\"name\":";
   append_json_string(out, info.name);
   out += ",\"version\":";
   append_json_string(out, info.version);

@@ -16,6 +16,10 @@ void append_json_text_lossy(std::string& out, std::string_view s);
 // Numbers in their exact decimal form; unknown as null; lists as arrays.
 void append_json_value(std::string& out, const Value& v);
 
+// ,"unknown":[{"rule":R,"missing":[FIELD...]}...] and ,"provisional":true, each only when set.
+// A rule unknown for no missing field (division by zero, overflow) says why: "reason".
+void append_unknown_json(std::string& out, const Policy& policy, const Decision& decision);
+
 // One line (with '\n'): the output contract of docs/language.md. `trace` adds the rule trace.
 void write_decision_json(std::string& out, const Policy& policy, const Decision& decision, const Frame* trace);
 // {"line":N,"id":"...","error":"..."}

@@ -24,7 +24,26 @@ void write_decision_text(std::string& out, const Policy& policy, const Decision&
   const auto& rules = policy.checked().module.rules;
   std::string actions;
   for (std::size_t i = 0; i < d.actions.size(); ++i) actions += (i ? ", " : "") + d.actions[i];
-  out += fmt::format("{}: {}{}\n", d.id, actions, d.recommendations.empty() ? " (default: no rule recommended anything)" : "");
+  const auto& fields = policy.checked().schema().fields;
+  // "R is unknown because a, b are missing" (or the reason, when no field is missing).
+  const auto why_unknown = [&](const UnknownRule& u) {
+    std::string names;
+    for (auto k = u.missing_begin; k < u.missing_end; ++k) names += (k == u.missing_begin ? "" : ", ") + fields[d.missing[k]].name.text;
+    const std::size_t count = u.missing_end - u.missing_begin;
+    const std::string why = count ? fmt::format("{} {} missing", names, count == 1 ? "is" : "are") : std::string(u.reason ? *u.reason : "unknown");
+    return fmt::format("{} is unknown because {}", rules[u.rule].name.text, why);
+  };
+  std::string note;
+  if (d.provisional) {
+    for (const auto& u : d.unknown) {
+      if (!policy.program().rules[u.rule].recommends) continue;
+      note += (note.empty() ? " (provisional: " : "; ") + why_unknown(u);
+    }
+    note += ")";
+  } else if (d.is_default()) {
+    note = " (default: no rule recommended anything)";
+  }
+  out += fmt::format("{}: {}{}\n", d.id, actions, note);
   for (const auto& r : d.recommendations) {
     if (!r.chosen) continue;
     out += fmt::format("  because {}  [rule {}, priority {}]\n", reason(rules[r.rule], r.has_because, r.because),
@@ -40,6 +59,7 @@ void write_decision_text(std::string& out, const Policy& policy, const Decision&
                        reason(rules[r.rule], r.has_because, r.because), rules[r.rule].name.text, r.priority,
                        rules[static_cast<std::size_t>(r.overridden_by)].name.text);
   }
+  for (const auto& u : d.unknown) out += fmt::format("  unknown: {}\n", why_unknown(u));
 }
 
 void write_error_text(std::string& out, const RecordError& e) {

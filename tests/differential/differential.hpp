@@ -95,6 +95,21 @@ inline std::string find_mismatch(const std::uint8_t* data, std::size_t size) {
                                 i, got.rule, got.action, got.chosen, got.overridden_by, got.because, exp.rule, exp.action,
                                 exp.chosen, exp.overridden_by, exp.because));
     }
+    if (d.provisional != want.provisional)
+      return fail(fmt::format("provisional is {} but the reference says {}", d.provisional, want.provisional));
+    std::size_t unknown_index = 0;
+    for (std::size_t i = 0; i < d.statuses.size(); ++i) {
+      if (d.statuses[i] != RuleStatus::unknown) continue;
+      if (unknown_index >= d.unknown.size() || d.unknown[unknown_index].rule != i)
+        return fail(fmt::format("rule {} is unknown but not listed as unknown", module.rules[i].name.text));
+      const UnknownRule& u = d.unknown[unknown_index++];
+      std::vector<std::string> missing;
+      for (auto k = u.missing_begin; k < u.missing_end; ++k) missing.push_back(module.schemas.front().fields[d.missing[k]].name.text);
+      if (missing != ref.missing(i))
+        return fail(fmt::format("rule {} is unknown for want of {} but the reference says {}", module.rules[i].name.text,
+                                fmt::join(missing, ","), fmt::join(ref.missing(i), ",")));
+    }
+    if (unknown_index != d.unknown.size()) return fail("a rule is listed as unknown that is not");
     std::vector<std::string> flags;
     for (auto f : d.flags) flags.push_back(policy.checked().flags[f].name);
     if (flags != want.flags) return fail(fmt::format("flags {} but the reference says {}", fmt::join(flags, ","), fmt::join(want.flags, ",")));

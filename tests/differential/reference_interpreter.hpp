@@ -93,6 +93,7 @@ struct RefDecision {
   std::vector<Rec> recommendations;
   std::vector<std::string> flags;
   std::vector<std::string> statuses;  // fired / not_fired / unknown
+  bool provisional = false;
 };
 
 class ReferenceInterpreter {
@@ -158,6 +159,17 @@ class ReferenceInterpreter {
       recs.front().chosen = true;
       d.actions.push_back(recs.front().action);
       for (std::size_t i = 1; i < recs.size(); ++i) recs[i].overridden_by = static_cast<long>(recs.front().rule);
+    }
+    // Provisional, as the language reference words it: an unknown recommending rule that
+    // could have been chosen instead.
+    for (std::size_t u = 0; u < m_.rules.size(); ++u) {
+      if (d.statuses[u] != "unknown" || m_.rules[u].then->kind != ast::ActionClause::Kind::recommend) continue;
+      if (hit == ast::HitPolicy::collect || recs.empty()) d.provisional = true;
+      else if (hit == ast::HitPolicy::first) d.provisional = d.provisional || u < recs.front().rule;
+      else {
+        const auto pu = m_.rules[u].then->priority, pc = m_.rules[recs.front().rule].then->priority;
+        d.provisional = d.provisional || pu > pc || (pu == pc && u < recs.front().rule);
+      }
     }
     return d;
   }
@@ -238,14 +250,20 @@ class ReferenceInterpreter {
         return RefValue::of(e.flag ? missing : !missing);
       }
       case ExprKind::call:
-        if (e.text == "fired") return RefValue::of(condition(rule_index(e.operands[0]->text)).is_true());
+        if (e.text == "fired") {
+          const std::size_t rule = rule_index(e.operands[0]->text);
+          const RefValue c = condition(rule);
+          return c.is_unknown() ? RefValue::unknown("rule " + m_.rules[rule].name.text + " is unknown") : RefValue::of(c.is_true());
+        }
         if (e.text == "flagged") {
-          bool any = false;
-          for (std::size_t i = 0; i < m_.rules.size(); ++i) {
-            const auto& then = *m_.rules[i].then;
-            if (then.kind == ast::ActionClause::Kind::flag && then.name.text == e.operands[0]->text && condition(i).is_true()) any = true;
+          // Kleene `or` over the rules that flag it; unknown names the first unknown one.
+          std::string first_unknown;
+          for (std::size_t i : setters(e.operands[0]->text)) {
+            const RefValue c = condition(i);
+            if (c.is_true()) return RefValue::of(true);
+            if (c.is_unknown() && first_unknown.empty()) first_unknown = "rule " + m_.rules[i].name.text + " is unknown";
           }
-          return RefValue::of(any);
+          return first_unknown.empty() ? RefValue::of(false) : RefValue::unknown(first_unknown);
         }
         if (e.text == "coalesce") {
           const RefValue x = eval(*e.operands[0]);
@@ -336,6 +354,47 @@ class ReferenceInterpreter {
     return RefValue::unknown("unknown function " + f);
   }
 
+  std::vector<std::size_t> setters(const std::string& flag) const {
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < m_.rules.size(); ++i) {
+      const auto& then = *m_.rules[i].then;
+      if (then.kind == ast::ActionClause::Kind::flag && then.name.text == flag) out.push_back(i);
+    }
+    return out;
+  }
+
+  // The absent fields behind an unknown expression: every unknown operand is followed, through
+  // lets, fired() and flagged(), down to the fields.
+  void collect_missing(const ast::Expr& e, std::vector<std::string>& out) {
+    using ast::ExprKind;
+    if (!eval(e).is_unknown()) return;
+    if (e.kind == ExprKind::name) {
+      auto let = lets_.find(e.text);
+      if (let != lets_.end()) return collect_missing(*let->second->value, out);
+      for (const auto& f : m_.schemas.front().fields)
+        if (f.name.text == e.text && std::find(out.begin(), out.end(), e.text) == out.end()) out.push_back(e.text);
+      return;
+    }
+    if (e.kind == ExprKind::call && e.text == "fired") return collect_missing(*m_.rules[rule_index(e.operands[0]->text)].when, out);
+    if (e.kind == ExprKind::call && e.text == "flagged") {
+      for (std::size_t i : setters(e.operands[0]->text)) collect_missing(*m_.rules[i].when, out);
+      return;
+    }
+    if (e.kind == ExprKind::collection) return;
+    for (const auto& operand : e.operands) collect_missing(*operand, out);
+  }
+
+ public:
+  // The rule's missing fields in schema order.
+  std::vector<std::string> missing(std::size_t rule) {
+    std::vector<std::string> found, ordered;
+    collect_missing(*m_.rules[rule].when, found);
+    for (const auto& f : m_.schemas.front().fields)
+      if (std::find(found.begin(), found.end(), f.name.text) != found.end()) ordered.push_back(f.name.text);
+    return ordered;
+  }
+
+ private:
   std::size_t rule_index(const std::string& name) const {
     for (std::size_t i = 0; i < m_.rules.size(); ++i)
       if (m_.rules[i].name.text == name) return i;
