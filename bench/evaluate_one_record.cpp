@@ -32,7 +32,8 @@ void BM_ParseEvaluateWrite(benchmark::State& state) {
   const std::size_t length = std::strlen(kRecord);
   tenet::Record record;
   tenet::Decision decision;
-  std::string out, error;
+  std::string out;
+  tenet::RecordFault error;
   for (auto _ : state) {
     out.clear();
     parser.parse(padded.data(), length, padded.size(), record, error);
@@ -51,7 +52,7 @@ void BM_EvaluateOnly(benchmark::State& state) {
   std::string padded = std::string(kRecord) + std::string(64, '\0');
   tenet::Record record;
   tenet::Decision decision;
-  std::string error;
+  tenet::RecordFault error;
   parser.parse(padded.data(), std::strlen(kRecord), padded.size(), record, error);
   const tenet::Record original = record;
   for (auto _ : state) {

@@ -126,21 +126,53 @@ int run_check(const std::string& path) {
 }
 
 struct EvalOptions {
-  std::string policy, facts, format, input_format, output;
+  std::string policy, facts, format, input_format, output, params_file;
   bool trace = false;
   std::vector<std::string> params;
 };
 
-int run_eval(const EvalOptions& o) {
-  std::vector<std::pair<std::string, std::string>> params;
-  for (const auto& p : o.params) {
+// --param NAME=VALUE (repeatable) and --params FILE (a JSON object NAME: VALUE), as NAME,
+// VALUE pairs in the order given; a param set twice is a usage error, never "last wins".
+bool collect_params(const std::vector<std::string>& flags, const std::string& params_file,
+                    std::vector<std::pair<std::string, std::string>>& params) {
+  const auto add = [&](std::string name, std::string value, const std::string& where) {
+    for (const auto& [seen, _] : params) {
+      if (seen == name) {
+        print_error(fmt::format("{}: param '{}' is set more than once; set each param once", where, name));
+        return false;
+      }
+    }
+    params.emplace_back(std::move(name), std::move(value));
+    return true;
+  };
+  if (!params_file.empty()) {
+    std::string text, error;
+    if (!tenet::read_input(params_file, text, error)) {
+      print_error(error);
+      return false;
+    }
+    auto values = tenet::read_params_json(text, error);
+    if (!values) {
+      print_error(fmt::format("--params {}: {}", params_file, error));
+      return false;
+    }
+    for (auto& [name, value] : *values)
+      if (!add(name, value, "--params " + params_file)) return false;
+  }
+  for (const auto& p : flags) {
     const auto eq = p.find('=');
     if (eq == std::string::npos || eq == 0) {
       print_error(fmt::format("--param {}: expected NAME=VALUE", p));
-      return kExitUsage;
+      return false;
     }
-    params.emplace_back(p.substr(0, eq), p.substr(eq + 1));
+    if (!add(p.substr(0, eq), p.substr(eq + 1), "--param " + p)) return false;
   }
+  return true;
+}
+
+int run_eval(const EvalOptions& o) {
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!collect_params(o.params, o.params_file, params)) return kExitUsage;
   Loaded loaded = load_policy(o.policy, params, false);
   if (loaded.exit_code != kExitOk) return loaded.exit_code;
   const tenet::Policy& policy = *loaded.result.policy;
@@ -205,7 +237,8 @@ struct BatchCliOptions {
   bool explain = false, trace = false, quiet = false;
   std::uint64_t trace_sample = 0;
   std::optional<std::uint64_t> max_errors;
-  std::vector<std::string> sums;
+  std::vector<std::string> sums, params;
+  std::string params_file;
 };
 
 bool write_file_atomically(const std::string& path, const std::string& text, std::string& error) {
@@ -216,7 +249,9 @@ bool write_file_atomically(const std::string& path, const std::string& text, std
 }
 
 int run_batch_command(const BatchCliOptions& o) {
-  Loaded loaded = load_policy(o.policy, {}, false);
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!collect_params(o.params, o.params_file, params)) return kExitUsage;
+  Loaded loaded = load_policy(o.policy, params, false);
   if (loaded.exit_code != kExitOk) return loaded.exit_code;
   const tenet::Policy& policy = *loaded.result.policy;
 
@@ -369,7 +404,8 @@ int main(int argc, char** argv) {
   eval->add_option("--input-format", eval_options.input_format, "jsonl, json or csv (default: by extension, else by content)")
       ->check(CLI::IsMember({"jsonl", "json", "csv"}));
   eval->add_flag("--trace", eval_options.trace, "add every rule's status and condition tree to each JSON line");
-  eval->add_option("--param", eval_options.params, "override a param: NAME=VALUE (lists: a,b,c)");
+  eval->add_option("--param", eval_options.params, "set a param: NAME=VALUE, VALUE as in a policy (50%, {\"a\",\"b\"}) or a,b,c");
+  eval->add_option("--params", eval_options.params_file, "set params from a JSON object of NAME: VALUE");
   eval->add_option("-o,--output", eval_options.output, "write to this file (atomically) instead of standard output");
 
   BatchCliOptions batch_options;
@@ -390,6 +426,8 @@ int main(int argc, char** argv) {
   batch->add_option("--max-errors", batch_options.max_errors, "stop (exit 3) once more than N records are errors");
   batch->add_option("--sum", batch_options.sums, "total this number field per decision in the summary (repeatable)");
   batch->add_flag("--quiet", batch_options.quiet, "no result line on standard error at the end");
+  batch->add_option("--param", batch_options.params, "set a param: NAME=VALUE, VALUE as in a policy (50%, {\"a\",\"b\"}) or a,b,c");
+  batch->add_option("--params", batch_options.params_file, "set params from a JSON object of NAME: VALUE");
 
   std::vector<std::string> merge_inputs;
   std::string merge_output = "-";

@@ -2,26 +2,81 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "dsl/parser.hpp"
+#include "dsl/printer.hpp"
 #include "engine/sha256.hpp"
 #include "engine/tenet.hpp"
 
 namespace tenet {
 
+const char* tenet_version() { return TENET_VERSION; }
+
+namespace {
+
+// Whether a parsed literal is of the param's type (a number for a number, strings for a
+// set<string>, ...), so that `{"a","b"}` is a set and `50%` a number, as in a policy.
+bool literal_fits(const ast::Expr& e, TypeKind kind) {
+  switch (e.kind) {
+    case ast::ExprKind::number: return kind == TypeKind::number;
+    case ast::ExprKind::string: return kind == TypeKind::string;
+    case ast::ExprKind::boolean: return kind == TypeKind::boolean;
+    default: return false;
+  }
+}
+
+// VALUE written as in a policy: parsed by the policy grammar itself, as the literal of a param.
+std::optional<Value> parse_literal(Type type, std::string_view text) {
+  ParseResult parsed = parse(SourceFile("--param", "param p: " + type_name(type) + " = " + std::string(text) + "\n"));
+  if (parsed.diagnostics.has_errors() || parsed.module.params.size() != 1 || !parsed.module.params[0].value) return std::nullopt;
+  const ast::Expr& e = *parsed.module.params[0].value;
+  if (type.is_collection()) {
+    // `[...]` or `{...}`: a set is made of either (sorted, each item once).
+    if (e.kind != ast::ExprKind::collection) return std::nullopt;
+    std::vector<Value> items;
+    for (const auto& item : e.operands) {
+      if (!literal_fits(*item, type.element)) return std::nullopt;
+      items.push_back(literal_value(*item));
+    }
+    Value list = Value::list(std::move(items));
+    if (type.kind == TypeKind::set) make_set(list);
+    return list;
+  }
+  if (!literal_fits(e, type.kind)) return std::nullopt;
+  return literal_value(e);
+}
+
+// A value as a policy literal: `0.5`, `"text"`, `{"a", "b"}` (printed by the policy printer).
+std::string literal_text(const Value& v, Type type) {
+  const auto node = [](const Value& x) {
+    auto e = std::make_unique<ast::Expr>();
+    switch (x.kind) {
+      case Value::Kind::number: e->kind = ast::ExprKind::number; e->number = x.number; break;
+      case Value::Kind::string: e->kind = ast::ExprKind::string; e->text = x.text; break;
+      default: e->kind = ast::ExprKind::boolean; e->flag = x.boolean; break;
+    }
+    return e;
+  };
+  if (!type.is_collection()) return print_expr(*node(v));
+  ast::Expr list;
+  list.kind = ast::ExprKind::collection;
+  list.flag = type.kind == TypeKind::set;
+  for (const auto& item : v.items) list.operands.push_back(node(item));
+  return print_expr(list);
+}
+
+}  // namespace
+
 std::optional<Value> parse_param_value(Type type, std::string_view text, std::string& error) {
+  if (auto literal = parse_literal(type, text)) return literal;
+  // The shorthands: a,b,c for a list or set, bare text for a string.
   const auto scalar = [&](TypeKind kind, std::string_view item) -> std::optional<Value> {
     if (kind == TypeKind::number) {
-      auto d = Decimal::parse(item);
-      if (!d) {
-        error = fmt::format("'{}' is not a number", item);
-        return std::nullopt;
-      }
-      return Value::of(*d);
+      error = fmt::format("'{}' is not a number", item);
+      return std::nullopt;
     }
     if (kind == TypeKind::boolean) {
-      if (item == "true") return Value::of(true);
-      if (item == "false") return Value::of(false);
       error = fmt::format("'{}' is not true or false", item);
       return std::nullopt;
     }
@@ -35,7 +90,8 @@ std::optional<Value> parse_param_value(Type type, std::string_view text, std::st
     std::string_view item = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    auto v = scalar(type.element, item);
+    auto v = type.element == TypeKind::string ? std::optional<Value>(Value::of(std::string(item))) : parse_literal(Type::of(type.element), item);
+    if (!v) v = scalar(type.element, item);
     if (!v) return std::nullopt;
     items.push_back(std::move(*v));
     if (comma == std::string_view::npos) break;
@@ -44,6 +100,53 @@ std::optional<Value> parse_param_value(Type type, std::string_view text, std::st
   Value list = Value::list(std::move(items));
   if (type.kind == TypeKind::set) make_set(list);
   return list;
+}
+
+std::optional<std::vector<std::pair<std::string, std::string>>> read_params_json(const std::string& text, std::string& error) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    error = std::string("not JSON: ") + e.what();
+    return std::nullopt;
+  }
+  if (!j.is_object()) {
+    error = "expected a JSON object of NAME: VALUE";
+    return std::nullopt;
+  }
+  // A JSON scalar as policy text; numbers keep their exact text.
+  const auto scalar = [](const nlohmann::json& v, bool quote_strings) -> std::optional<std::string> {
+    if (v.is_string()) return quote_strings ? print_expr([&] { ast::Expr e; e.kind = ast::ExprKind::string; e.text = v.get<std::string>(); return e; }())
+                                            : v.get<std::string>();
+    if (v.is_boolean()) return std::string(v.get<bool>() ? "true" : "false");
+    if (v.is_number()) return v.dump();
+    return std::nullopt;
+  };
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [name, v] : j.items()) {
+    std::optional<std::string> value;
+    if (v.is_array()) {
+      std::string items;
+      for (const auto& item : v) {
+        auto one = scalar(item, true);
+        if (!one) {
+          value.reset();
+          break;
+        }
+        items += (items.empty() ? "" : ",") + *one;
+        value = "[" + items + "]";
+      }
+      if (v.empty()) value = "[]";
+    } else {
+      value = scalar(v, false);
+    }
+    if (!value) {
+      error = fmt::format("param '{}': expected a string, a number, a boolean or an array of them", name);
+      return std::nullopt;
+    }
+    out.emplace_back(name, *value);
+  }
+  return out;
 }
 
 Policy::CompileResult Policy::compile(SourceFile source, const std::vector<std::pair<std::string, std::string>>& params) {
@@ -78,6 +181,12 @@ Policy::CompileResult Policy::compile(SourceFile source, const std::vector<std::
     }
     values[name] = std::move(*value);
   }
+  // The params set, as their policy text, in declaration order: part of every output's provenance.
+  std::vector<std::pair<std::string, std::string>> set_params;
+  for (const auto& p : checked.policy->module.params) {
+    auto it = values.find(p.name.text);
+    if (it != values.end()) set_params.emplace_back(p.name.text, literal_text(it->second, p.type));
+  }
   if (!result.param_errors.empty()) return result;
 
   auto policy = std::shared_ptr<Policy>(new Policy());
@@ -86,7 +195,7 @@ Policy::CompileResult Policy::compile(SourceFile source, const std::vector<std::
   policy->program_ = compile_program(policy->checked_, values);
   policy->trace_plan_ = plan_trace(policy->checked_, policy->program_, *file);
   const auto& decl = policy->checked_.policy();
-  policy->info_ = {decl.name.text, decl.title, decl.version, sha256_hex(file->text())};
+  policy->info_ = {decl.name.text, decl.title, decl.version, sha256_hex(file->text()), std::move(set_params)};
   result.policy = std::move(policy);
   return result;
 }

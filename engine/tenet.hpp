@@ -29,7 +29,11 @@ struct PolicyInfo {
   std::string title;
   std::string version;
   std::string sha256;  // of the source bytes
+  std::vector<std::pair<std::string, std::string>> params;  // set at run time: name, policy text
 };
+
+// The version of Tenet that decides, named in every output's policy object.
+const char* tenet_version();
 
 // One record's field values, in schema order (absent optional fields are unknown).
 struct Record {
@@ -139,5 +143,9 @@ class Evaluator {
 // Parses a --param value as the given type: numbers exactly, `true`/`false`,
 // lists and sets as comma-separated items.
 std::optional<Value> parse_param_value(Type type, std::string_view text, std::string& error);
+
+// A params file: a JSON object of NAME: VALUE, where VALUE is a string (read as --param reads
+// it), a number, a boolean, or an array of those (a list or set). NAME, VALUE-text pairs.
+std::optional<std::vector<std::pair<std::string, std::string>>> read_params_json(const std::string& text, std::string& error);
 
 }  // namespace tenet

@@ -1,4 +1,5 @@
 #include "engine/batch/batch.hpp"
+#include "engine/sha256.hpp"
 
 #include <simdjson.h>
 
@@ -70,7 +71,13 @@ struct BlockResult {
   Summary summary;
   std::uint64_t end_offset = 0;
   std::vector<std::uint64_t> error_ordinals;  // which records of the block (0-based) were errors
+  std::string head, tail;  // the block's first (block 0 only) and last bytes: the input's identity
 };
+
+// The identity of an input, for summaries: its size and a hash of its first and last 4 KiB.
+// Two shards differ there unless they are the same bytes; hashing all of it would cost a
+// pass over the portfolio.
+constexpr std::size_t kIdentityBytes = 4096;
 
 template <typename T>
 class Channel {
@@ -116,7 +123,9 @@ void append_reject(std::string& out, const RecordError& e) {
   }
   out += ",\"error\":";
   append_json_string(out, e.message);
-  out += ",\"raw\":";
+  out += ",\"kind\":\"";
+  out += kind_name(e.kind);
+  out += "\",\"raw\":";
   append_json_text_lossy(out, e.raw);
   out += "}\n";
 }
@@ -132,7 +141,7 @@ class Runner {
 
   BatchResult run() {
     BatchResult result;
-    result.summary.policy = policy_.info();
+    result.summary = Summary::of(policy_);
     input_file_ = input_file(io_.input);
     if (options_.input == FactsFormat::csv && !read_header(result)) return result;
     // JSON lines in a regular file: the reader only finds where blocks end, and each worker
@@ -154,6 +163,7 @@ class Runner {
     reader.join();
     for (auto& w : workers) w.join();
     if (result.failure.empty() && !read_failure_.empty()) result.failure = read_failure_;
+    result.summary.inputs = {fmt::format("{}:{}", input_bytes_, sha256_hex(input_head_ + input_tail_).substr(0, 32))};
     return result;
   }
 
@@ -403,7 +413,7 @@ class Runner {
   // The error that stands for a record longer than limits::kMaxRecordBytes starting at
   // next_offset_; its line is set by the worker, once known (first_line()).
   RecordError oversized_error(std::string_view head) const {
-    return {0, std::nullopt, oversized_record_message(), next_offset_, std::string(head.substr(0, 200))};
+    return {0, std::nullopt, ErrorKind::too_large, oversized_record_message(), next_offset_, std::string(head.substr(0, 200))};
   }
 
   // Drops a record longer than limits::kMaxRecordBytes up to its end, keeping its line as an error.
@@ -447,7 +457,7 @@ class Runner {
     while (auto block = blocks_->pop()) {
       BlockResult r;
       r.output = take_buffer();
-      r.summary.policy = policy_.info();
+      r.summary = Summary::of(policy_);
       r.end_offset = block->start.offset + block->length;
       if (read_by_workers_ && !block->oversized) read_block(*block);  // a failure stops the run
       block->start.line = first_line(*block);
@@ -483,7 +493,8 @@ class Runner {
                               first_line && options_.output == BatchFormat::jsonl});
         tally.add(d, evaluator.frame());
       } else {
-        write_batch_error(r.output, options_.output, *error);
+        write_batch_error(r.output, options_.output, *error,
+                          first_line && options_.output == BatchFormat::jsonl ? &policy_.info() : nullptr);
         if (io_.write_rejects) append_reject(r.rejects, *error);
         tally.add(*error);
       }
@@ -493,6 +504,8 @@ class Runner {
       sink(block.oversized->line, nullptr, &*block.oversized);
     } else {
       const std::string_view text(block.data(), block.length);
+      if (block.sequence == 0) r.head.assign(text.substr(0, kIdentityBytes));
+      r.tail.assign(text.substr(text.size() - std::min(text.size(), kIdentityBytes)));
       if (options_.input == FactsFormat::csv) {
         read_csv_rows(text, layout_, builder, sink, block.start);
       } else {
@@ -558,7 +571,7 @@ class Runner {
         RecordBuilder builder(policy_);
         builder.write_into(evaluator.field_slots());
         r = BlockResult{};
-        r.summary.policy = policy_.info();
+        r.summary = Summary::of(policy_);
         process(block, evaluator, builder, r, limit);
         result.stopped_at_max_errors = true;
       }
@@ -572,8 +585,11 @@ class Runner {
         return;
       }
       give_back(std::move(r.output));
+      if (!r.head.empty()) input_head_ = std::move(r.head);
+      if (!r.tail.empty()) input_tail_ = std::move(r.tail);
+      input_bytes_ = r.end_offset;
       std::string error;
-      result.summary.merge(r.summary, error);
+      if (!result.summary.merge(r.summary, error)) throw std::logic_error("a block's summary does not merge: " + error);
       if (io_.progress) io_.progress({result.summary.records, r.end_offset});
       if (result.stopped_at_max_errors) return;
     }
@@ -593,6 +609,10 @@ class Runner {
   std::optional<InputFile> input_file_;          // when the input is a regular file
   bool eof_ = false;
   std::uint64_t next_offset_ = 0;  // where the next block starts
+
+  // The writer's: the input's identity (kIdentityBytes).
+  std::string input_head_, input_tail_;
+  std::uint64_t input_bytes_ = 0;
   std::string read_failure_;
 
   // Shared between threads, under mutex_.

@@ -17,25 +17,11 @@ std::string decision_text(const Decision& d) {
   return out;
 }
 
-void Summary::add(const Policy& policy, const Decision& d, const Frame& frame, const std::vector<std::uint32_t>& sum_fields) {
-  ++records;
-  ++decided;
-  const std::string key = decision_text(d);
-  ++decisions[key];
-  const auto& rules = policy.checked().module.rules;
-  for (std::size_t i = 0; i < d.statuses.size(); ++i) {
-    if (d.statuses[i] == RuleStatus::fired) ++rules_fired[rules[i].name.text];
-  }
-  for (auto f : d.flags) ++flags[policy.checked().flags[f].name];
-  const auto& fields = policy.checked().schema().fields;
-  for (auto field : sum_fields) {
-    const Value& v = frame.slot(field);
-    if (v.kind != Value::Kind::number) continue;  // absent values add nothing
-    Decimal& total = sums[fields[field].name.text][key];
-    const auto sum = total.add(v.number);
-    if (sum.status == DecimalStatus::ok) total = sum.value;
-    else sums_overflowed = true;
-  }
+Summary Summary::of(const Policy& policy) {
+  Summary s;
+  s.policy = policy.info();
+  for (const auto& rule : policy.checked().module.rules) s.rules[rule.name.text];
+  return s;
 }
 
 SummaryTally::SummaryTally(const Policy& policy, std::vector<std::uint32_t> sum_fields)
@@ -43,7 +29,7 @@ SummaryTally::SummaryTally(const Policy& policy, std::vector<std::uint32_t> sum_
   const std::size_t rules = policy.checked().module.rules.size();
   collect_ = policy.hit() == ast::HitPolicy::collect;
   by_rule_decision_.assign(rules + 1, 0);
-  fired_.assign(rules, 0);
+  rules_.assign(rules, {});
   flags_.assign(policy.checked().flags.size(), 0);
   sums_.assign(sum_fields_.size(), std::vector<std::pair<Decimal, bool>>(collect_ ? 0 : rules + 1));
 }
@@ -68,7 +54,13 @@ void SummaryTally::add(const Decision& d, const Frame& frame) {
   const std::size_t b = bucket(d);
   if (collect_) ++collect_decisions_[collect_keys_[b]];
   else ++by_rule_decision_[b];
-  for (std::size_t i = 0; i < d.statuses.size(); ++i) fired_[i] += d.statuses[i] == RuleStatus::fired;
+  for (std::size_t i = 0; i < d.statuses.size(); ++i) rules_[i].fired += d.statuses[i] == RuleStatus::fired;
+  for (const auto& u : d.unknown) ++rules_[u.rule].unknown;
+  for (const auto& r : d.recommendations) {
+    if (r.chosen) ++rules_[r.rule].chosen;
+    else ++rules_[r.rule].overridden;
+  }
+  provisional_ += d.provisional;
   for (auto f : d.flags) ++flags_[f];
   for (std::size_t k = 0; k < sum_fields_.size(); ++k) {
     const Value& v = frame.slot(sum_fields_[k]);
@@ -90,17 +82,22 @@ void SummaryTally::add_to(Summary& s) const {
   s.records += decided_ + errors_.size();
   s.decided += decided_;
   s.errors += errors_.size();
+  s.provisional += provisional_;
   for (std::size_t b = 0; b < by_rule_decision_.size(); ++b) {
     if (by_rule_decision_[b]) s.decisions[key_of(b)] += by_rule_decision_[b];
   }
   for (const auto& [k, v] : collect_decisions_) s.decisions[k] += v;
-  for (std::size_t i = 0; i < fired_.size(); ++i) {
-    if (fired_[i]) s.rules_fired[rules[i].name.text] += fired_[i];
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    RuleCounts& into = s.rules[rules[i].name.text];
+    into.fired += rules_[i].fired;
+    into.chosen += rules_[i].chosen;
+    into.overridden += rules_[i].overridden;
+    into.unknown += rules_[i].unknown;
   }
   for (std::size_t f = 0; f < flags_.size(); ++f) {
     if (flags_[f]) s.flags[policy_.checked().flags[f].name] += flags_[f];
   }
-  for (const char* kind : errors_) ++s.errors_by_kind[kind];
+  for (const ErrorKind kind : errors_) ++s.errors_by_kind[kind_name(kind)];
   const auto& fields = policy_.checked().schema().fields;
   for (std::size_t k = 0; k < sum_fields_.size(); ++k) {
     for (std::size_t b = 0; b < sums_[k].size(); ++b) {
@@ -116,25 +113,38 @@ void SummaryTally::add_to(Summary& s) const {
   }
 }
 
-void Summary::add(const RecordError& error) {
-  ++records;
-  ++errors;
-  ++errors_by_kind[error_kind(error)];
-}
-
 bool Summary::merge(const Summary& o, std::string& error) {
   if (o.policy.sha256 != policy.sha256) {
     error = "the summaries are of different policies (" + policy.name + " " + policy.version + " sha256 " +
             policy.sha256 + ", and " + o.policy.name + " " + o.policy.version + " sha256 " + o.policy.sha256 + ")";
     return false;
   }
+  if (o.policy.params != policy.params) {
+    error = "the summaries were made with different params";
+    return false;
+  }
+  for (const auto& input : o.inputs) {
+    if (std::binary_search(inputs.begin(), inputs.end(), input)) {
+      error = "this input is already summed (input " + input + "); a shard counted twice would inflate every count";
+      return false;
+    }
+  }
   records += o.records;
   decided += o.decided;
   errors += o.errors;
+  provisional += o.provisional;
+  duplicate_keys += o.duplicate_keys;
   for (const auto& [k, v] : o.decisions) decisions[k] += v;
-  for (const auto& [k, v] : o.rules_fired) rules_fired[k] += v;
+  for (const auto& [k, v] : o.rules) {
+    RuleCounts& into = rules[k];
+    into.fired += v.fired;
+    into.chosen += v.chosen;
+    into.overridden += v.overridden;
+    into.unknown += v.unknown;
+  }
   for (const auto& [k, v] : o.flags) flags[k] += v;
   for (const auto& [k, v] : o.errors_by_kind) errors_by_kind[k] += v;
+  for (const auto& [k, v] : o.undeclared_fields) undeclared_fields[k] += v;
   for (const auto& [field, by_decision] : o.sums) {
     for (const auto& [key, value] : by_decision) {
       Decimal& total = sums[field][key];
@@ -144,80 +154,60 @@ bool Summary::merge(const Summary& o, std::string& error) {
     }
   }
   sums_overflowed = sums_overflowed || o.sums_overflowed;
+  inputs.insert(inputs.end(), o.inputs.begin(), o.inputs.end());
+  std::sort(inputs.begin(), inputs.end());
   return true;
 }
 
-namespace {
-
-void append_counts(std::string& out, const char* name, const std::map<std::string, std::uint64_t>& counts) {
-  out += ",\"";
-  out += name;
-  out += "\":{";
-  bool first = true;
-  for (const auto& [k, v] : counts) {
-    if (!first) out.push_back(',');
-    first = false;
-    append_json_string(out, k);
-    out.push_back(':');
-    out += std::to_string(v);
-  }
-  out.push_back('}');
-}
-
-}  // namespace
-
 std::string Summary::to_json() const {
-  std::string out = "{\"policy\":{\"name\":";
-  append_json_string(out, policy.name);
-  out += ",\"version\":";
-  append_json_string(out, policy.version);
-  out += ",\"sha256\":";
-  append_json_string(out, policy.sha256);
-  out += "},\"records\":" + std::to_string(records) + ",\"decided\":" + std::to_string(decided) +
-         ",\"errors\":" + std::to_string(errors);
-  append_counts(out, "decisions", decisions);
-  append_counts(out, "rules_fired", rules_fired);
-  append_counts(out, "flags", flags);
-  append_counts(out, "errors_by_kind", errors_by_kind);
-  out += ",\"sums\":{";
-  bool first_field = true;
-  for (const auto& [field, by_decision] : sums) {
-    if (!first_field) out.push_back(',');
-    first_field = false;
-    append_json_string(out, field);
-    out += ":{";
-    bool first = true;
-    for (const auto& [key, total] : by_decision) {
-      if (!first) out.push_back(',');
-      first = false;
-      append_json_string(out, key);
-      out.push_back(':');
-      // Totals are strings so that no JSON reader turns an exact decimal into a double.
-      append_json_string(out, total.to_string());
-    }
-    out.push_back('}');
-  }
-  out += "}";
-  if (sums_overflowed) out += ",\"sums_overflowed\":true";
-  out += "}\n";
-  return out;
+  using nlohmann::json;
+  std::string policy_text;
+  append_policy_json(policy_text, policy);
+  json j;
+  j["policy"] = json::parse(policy_text);
+  j["records"] = records;
+  j["decided"] = decided;
+  j["errors"] = errors;
+  j["provisional"] = provisional;
+  j["decisions"] = json::object();
+  for (const auto& [k, v] : decisions) j["decisions"][k] = v;
+  j["rules"] = json::object();
+  for (const auto& [k, v] : rules) j["rules"][k] = {{"fired", v.fired}, {"chosen", v.chosen}, {"overridden", v.overridden}, {"unknown", v.unknown}};
+  j["flags"] = flags;
+  j["errors_by_kind"] = errors_by_kind;
+  j["undeclared_fields"] = undeclared_fields;
+  j["duplicate_keys"] = duplicate_keys;
+  j["sums"] = json::object();
+  // Totals are strings so that no JSON reader turns an exact decimal into a double.
+  for (const auto& [field, by_decision] : sums)
+    for (const auto& [key, total] : by_decision) j["sums"][field][key] = total.to_string();
+  if (sums_overflowed) j["sums_overflowed"] = true;
+  j["inputs"] = inputs;
+  return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 std::optional<Summary> Summary::from_json(const std::string& text, std::string& error) {
   try {
     const auto j = nlohmann::json::parse(text);
     Summary s;
-    s.policy = {j.at("policy").at("name"), "", j.at("policy").at("version"), j.at("policy").at("sha256")};
+    const auto& p = j.at("policy");
+    s.policy = {p.at("name"), "", p.at("version"), p.at("sha256"), {}};
+    if (p.contains("params"))
+      for (const auto& [k, v] : p.at("params").items()) s.policy.params.emplace_back(k, v.get<std::string>());
     s.records = j.at("records");
     s.decided = j.at("decided");
     s.errors = j.at("errors");
+    s.provisional = j.at("provisional");
+    s.duplicate_keys = j.at("duplicate_keys");
     const auto counts = [&](const char* name, std::map<std::string, std::uint64_t>& into) {
       for (const auto& [k, v] : j.at(name).items()) into[k] = v.get<std::uint64_t>();
     };
     counts("decisions", s.decisions);
-    counts("rules_fired", s.rules_fired);
     counts("flags", s.flags);
     counts("errors_by_kind", s.errors_by_kind);
+    counts("undeclared_fields", s.undeclared_fields);
+    for (const auto& [k, v] : j.at("rules").items())
+      s.rules[k] = {v.at("fired"), v.at("chosen"), v.at("overridden"), v.at("unknown")};
     for (const auto& [field, by_decision] : j.at("sums").items()) {
       for (const auto& [key, total] : by_decision.items()) {
         auto d = Decimal::parse(total.get<std::string>());
@@ -229,6 +219,8 @@ std::optional<Summary> Summary::from_json(const std::string& text, std::string& 
       }
     }
     s.sums_overflowed = j.value("sums_overflowed", false);
+    s.inputs = j.at("inputs").get<std::vector<std::string>>();
+    std::sort(s.inputs.begin(), s.inputs.end());
     if (s.records != s.decided + s.errors) {
       error = "records (" + std::to_string(s.records) + ") is not decided + errors";
       return std::nullopt;

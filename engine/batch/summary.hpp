@@ -1,5 +1,7 @@
-// The summary of a batch: counts per decision, rule, flag and error kind, and exact totals of
-// numeric fields per decision. Summaries of shards merge into exactly the summary of the whole.
+// The summary of a batch: counts per decision, rule, flag and error kind, provisional
+// decisions, schema warnings, and exact totals of numeric fields per decision. Summaries of
+// shards merge into exactly the summary of the whole; each names its input, so a shard is
+// never counted twice.
 #pragma once
 
 #include <map>
@@ -7,26 +9,36 @@
 #include <string>
 #include <vector>
 
-#include "engine/ingest/record_builder.hpp"
+#include "engine/ingest/record_error.hpp"
 #include "engine/tenet.hpp"
 
 namespace tenet {
+
+// How often a rule fired, was chosen, was overridden by another rule, or was unknown.
+struct RuleCounts {
+  std::uint64_t fired = 0, chosen = 0, overridden = 0, unknown = 0;
+};
 
 struct Summary {
   PolicyInfo policy;
   std::uint64_t records = 0;
   std::uint64_t decided = 0;
   std::uint64_t errors = 0;
+  std::uint64_t provisional = 0;                          // decisions an unknown rule could have changed
   std::map<std::string, std::uint64_t> decisions;         // decision text -> records
-  std::map<std::string, std::uint64_t> rules_fired;       // rule -> records where it fired
+  std::map<std::string, RuleCounts> rules;                // every rule of the policy, zeros included
   std::map<std::string, std::uint64_t> flags;             // flag -> records where it was raised
-  std::map<std::string, std::uint64_t> errors_by_kind;    // error_kind() -> records
+  std::map<std::string, std::uint64_t> errors_by_kind;    // kind_name() -> records
+  std::map<std::string, std::uint64_t> undeclared_fields; // near-miss keys or columns -> records
+  std::uint64_t duplicate_keys = 0;                       // records whose key an earlier record had
   std::map<std::string, std::map<std::string, Decimal>> sums;  // field -> decision -> total
   bool sums_overflowed = false;                            // a total left the number range
+  std::vector<std::string> inputs;                         // identities of the inputs summed, sorted
 
-  void add(const Policy& policy, const Decision& decision, const Frame& frame, const std::vector<std::uint32_t>& sum_fields);
-  void add(const RecordError& error);
-  // Adds another summary of the same policy; false (and nothing changed) when the policies differ.
+  // An empty summary of `policy`: every rule listed with zero counts.
+  static Summary of(const Policy& policy);
+  // Adds another summary of the same policy and params, of other inputs; false (and nothing
+  // changed) when the policies or params differ or an input is in both.
   bool merge(const Summary& other, std::string& error);
 
   std::string to_json() const;  // deterministic: keys in sorted order, one object
@@ -39,7 +51,7 @@ class SummaryTally {
  public:
   SummaryTally(const Policy& policy, std::vector<std::uint32_t> sum_fields);
   void add(const Decision& decision, const Frame& frame);
-  void add(const RecordError& error) { errors_.push_back(error_kind(error)); }
+  void add(const RecordError& error) { errors_.push_back(error.kind); }
   void add_to(Summary& summary) const;
 
  private:
@@ -52,10 +64,11 @@ class SummaryTally {
   std::vector<std::uint64_t> by_rule_decision_;          // per chosen rule, then the default
   std::map<std::string, std::uint64_t> collect_decisions_;
   std::vector<std::string> collect_keys_;                // bucket -> text under collect
-  std::vector<std::uint64_t> fired_, flags_;
+  std::vector<RuleCounts> rules_;
+  std::vector<std::uint64_t> flags_;
   std::vector<std::vector<std::pair<Decimal, bool>>> sums_;  // [field][bucket] -> total, overflowed
-  std::vector<const char*> errors_;
-  std::uint64_t decided_ = 0;
+  std::vector<ErrorKind> errors_;
+  std::uint64_t decided_ = 0, provisional_ = 0;
 };
 
 // The decision as one text: the action, or the actions joined with '+' under `collect`.

@@ -110,7 +110,7 @@ bool strict_number(std::string_view s) {
   return true;
 }
 
-bool convert(TypeKind kind, std::string_view cell, std::string_view field, Value& out, std::string& error) {
+bool convert(TypeKind kind, std::string_view cell, std::string_view field, Value& out, RecordFault& error) {
   switch (kind) {
     case TypeKind::number: {
       if (const auto plain = Decimal::parse_plain(cell)) {  // -12.5: nearly every cell, in one pass
@@ -120,10 +120,12 @@ bool convert(TypeKind kind, std::string_view cell, std::string_view field, Value
       Decimal::ParseError why = Decimal::ParseError::syntax;
       std::optional<Decimal> d = strict_number(cell) ? Decimal::parse(cell, &why) : std::nullopt;
       if (!d) {
-        error = why == Decimal::ParseError::out_of_range
-                    ? fmt::format("field `{}` is {}, out of the number range (exponents from {} to {})", field, cell,
-                                  Decimal::kMinExponent, Decimal::kMaxExponent)
-                    : fmt::format("field `{}` is \"{}\", expected number", field, cell);
+        if (why == Decimal::ParseError::out_of_range) {
+          error.set(ErrorKind::out_of_range, fmt::format("field `{}` is {}, out of the number range (exponents from {} to {})", field,
+                                                         cell, Decimal::kMinExponent, Decimal::kMaxExponent));
+        } else {
+          error.set(ErrorKind::wrong_type, fmt::format("field `{}` is \"{}\", expected number", field, cell));
+        }
         return false;
       }
       out.set_number(*d);
@@ -133,7 +135,7 @@ bool convert(TypeKind kind, std::string_view cell, std::string_view field, Value
       if (cell == "true" || cell == "TRUE" || cell == "True") out.set_bool(true);
       else if (cell == "false" || cell == "FALSE" || cell == "False") out.set_bool(false);
       else {
-        error = fmt::format("field `{}` is \"{}\", expected bool (true or false)", field, cell);
+        error.set(ErrorKind::wrong_type, fmt::format("field `{}` is \"{}\", expected bool (true or false)", field, cell));
         return false;
       }
       return true;
@@ -146,7 +148,7 @@ bool convert(TypeKind kind, std::string_view cell, std::string_view field, Value
 
 // Converts one cell into the field's slot, in place (lists split on '|'; an empty cell is
 // absent, or the empty list for a list field).
-bool convert_cell(const ast::FieldDecl& field, std::string_view cell, int index, RecordBuilder& builder, std::string& message) {
+bool convert_cell(const ast::FieldDecl& field, std::string_view cell, int index, RecordBuilder& builder, RecordFault& message) {
   Value& value = builder.slot(index);
   if (field.type.is_collection()) {
     value.kind = Value::Kind::list;
@@ -169,11 +171,15 @@ bool convert_cell(const ast::FieldDecl& field, std::string_view cell, int index,
 }
 
 // A cell's bytes must be text: valid UTF-8 without NUL (JSON output could not carry
-// anything else faithfully). Empty when the cell is fine, else what is wrong with it.
-std::string bad_text(std::string_view cell) {
-  if (!simdjson::validate_utf8(cell.data(), cell.size())) return "is not valid UTF-8";
-  if (cell.find('\0') != std::string_view::npos) return "contains a NUL byte";
-  return {};
+// anything else faithfully). Nothing when the cell is fine, else what is wrong with it.
+std::optional<ErrorKind> bad_text(std::string_view cell) {
+  if (!simdjson::validate_utf8(cell.data(), cell.size())) return ErrorKind::invalid_utf8;
+  if (cell.find('\0') != std::string_view::npos) return ErrorKind::nul_byte;
+  return std::nullopt;
+}
+
+const char* bad_text_phrase(ErrorKind kind) {
+  return kind == ErrorKind::invalid_utf8 ? "is not valid UTF-8" : "contains a NUL byte";
 }
 
 }  // namespace
@@ -192,14 +198,14 @@ std::size_t read_csv_header(std::string_view text, const RecordBuilder& builder,
     return 0;
   }
   for (std::size_t c = 0; c < header.size(); ++c) {
-    if (const std::string what = bad_text(header[c]); !what.empty()) {
-      error = fmt::format("line 1: column {} of the CSV header {}", c + 1, what);
+    if (const auto what = bad_text(header[c])) {
+      error = fmt::format("line 1: column {} of the CSV header {}", c + 1, bad_text_phrase(*what));
       return 0;
     }
   }
   layout.columns = header.size();
   layout.column_field.assign(header.size(), -1);
-  layout.key_column = header.size();
+  layout.key_column = CsvLayout::kNoKey;
   for (std::size_t c = 0; c < header.size(); ++c) {
     for (std::size_t prior = 0; prior < c; ++prior) {
       if (header[prior] == header[c]) {
@@ -226,18 +232,18 @@ void read_csv_rows(std::string_view text, const CsvLayout& layout, RecordBuilder
     if (!rows.next(cells, unterminated)) break;
     if (cells.size() == 1 && cells[0].empty() && !unterminated) continue;  // blank line
     builder.begin();
-    std::string message;
+    RecordFault message;
     bool ok = true;
     std::size_t row_length = rows.pos - row_start;  // without its line end, as for JSON lines
     while (row_length > 0 && (text[row_start + row_length - 1] == '\n' || text[row_start + row_length - 1] == '\r')) --row_length;
     if (row_length > limits::kMaxRecordBytes) {
-      message = oversized_record_message();
+      message.set(ErrorKind::too_large, oversized_record_message());
       ok = false;
     } else if (unterminated) {
-      message = "unterminated quote: a quoted cell is not closed before the end of the input";
+      message.set(ErrorKind::unterminated_quote, "unterminated quote: a quoted cell is not closed before the end of the input");
       ok = false;
     } else if (cells.size() != layout.columns) {
-      message = fmt::format("expected {} cells as in the header, found {}", layout.columns, cells.size());
+      message.set(ErrorKind::cell_count, fmt::format("expected {} cells as in the header, found {}", layout.columns, cells.size()));
       ok = false;
     }
     // One pass over the row's bytes; only a row that fails is searched for the bad cell.
@@ -245,11 +251,13 @@ void read_csv_rows(std::string_view text, const CsvLayout& layout, RecordBuilder
     std::size_t bad_cell = cells.size();
     const bool row_is_text = simdjson::validate_utf8(row.data(), row.size()) && row.find('\0') == std::string_view::npos;
     if (!row_is_text) {
-      for (bad_cell = 0; bad_cell < cells.size() && bad_text(cells[bad_cell]).empty(); ++bad_cell) {}
+      for (bad_cell = 0; bad_cell < cells.size() && !bad_text(cells[bad_cell]); ++bad_cell) {}
     }
     if (ok && bad_cell < cells.size()) {
-      message = fmt::format("cell {} {}", bad_cell + 1, bad_text(cells[bad_cell]));
-      if (layout.column_field[bad_cell] >= 0) message += fmt::format(" (field `{}`)", builder.field(layout.column_field[bad_cell]).name.text);
+      const ErrorKind what = *bad_text(cells[bad_cell]);
+      std::string text = fmt::format("cell {} {}", bad_cell + 1, bad_text_phrase(what));
+      if (layout.column_field[bad_cell] >= 0) text += fmt::format(" (field `{}`)", builder.field(layout.column_field[bad_cell]).name.text);
+      message.set(what, std::move(text));
       ok = false;
     }
     for (std::size_t c = 0; ok && c < cells.size(); ++c) {
@@ -262,12 +270,13 @@ void read_csv_rows(std::string_view text, const CsvLayout& layout, RecordBuilder
       sink(line, &record, nullptr);
     } else {
       std::optional<std::string> id = builder.id();
-      if (!id && layout.key_column < cells.size() && !cells[layout.key_column].empty() &&
-          (row_is_text || bad_text(cells[layout.key_column]).empty())) {
+      // The key's cell, when the header has a key column and the row reaches it.
+      if (!id && layout.key_column < layout.columns && layout.key_column < cells.size() && !cells[layout.key_column].empty() &&
+          (row_is_text || !bad_text(cells[layout.key_column]))) {
         id = std::string(cells[layout.key_column]);
       }
       const std::string_view raw = text.substr(row_start, row_length > limits::kMaxRecordBytes ? 200 : row_length);
-      RecordError e{line, std::move(id), std::move(message), start.offset + row_start, std::string(raw)};
+      RecordError e{line, std::move(id), message.kind, std::move(message.message), start.offset + row_start, std::string(raw)};
       sink(line, nullptr, &e);
     }
     if (unterminated) break;

@@ -12,7 +12,8 @@ namespace tenet {
 struct CsvLayout {
   std::size_t columns = 0;
   std::vector<int> column_field;     // schema field of each column, -1 when ignored
-  std::size_t key_column = 0;        // == columns when the key is not a column
+  static constexpr std::size_t kNoKey = SIZE_MAX;
+  std::size_t key_column = kNoKey;   // kNoKey when the key is not a column
 };
 
 // Reads the header row at the start of `text` (after a BOM); returns the bytes it took, or

@@ -227,7 +227,7 @@ class FlatReader {
   const char* p_;
   const char* const end_;
   RecordBuilder& builder_;
-  std::string error_;  // the builder's words for a record error: unused, the simdjson path words it
+  RecordFault error_;  // the builder's words for a record error: unused, the simdjson path words it
 };
 
 }  // namespace

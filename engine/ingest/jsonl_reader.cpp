@@ -32,7 +32,12 @@ const char* json_type_phrase(od::json_type t) {
   return "a value";
 }
 
-std::string malformed(simdjson::error_code e) { return fmt::format("malformed JSON: {}", simdjson::error_message(e)); }
+std::string malformed_text(simdjson::error_code e) { return fmt::format("malformed JSON: {}", simdjson::error_message(e)); }
+
+// simdjson's error, as a fault: text that is not UTF-8 is of its own kind.
+void malformed(RecordFault& error, simdjson::error_code e) {
+  error.set(e == simdjson::UTF8_ERROR ? ErrorKind::invalid_utf8 : ErrorKind::malformed, malformed_text(e));
+}
 
 // Whether a JSON number token holds only the characters of a number (simdjson types a token
 // by its first byte, so `-x` or `1x` would otherwise pass for numbers).
@@ -47,9 +52,9 @@ bool number_text(std::string_view token) {
 // type: `not json` starts like null, but it is no JSON value at all.
 std::string not_an_object(od::document& doc) {
   od::json_type type;
-  if (auto e = doc.type().get(type)) return malformed(e);
+  if (auto e = doc.type().get(type)) return malformed_text(e);
   std::string_view token;
-  if (doc.raw_json_token().get(token)) return malformed(simdjson::INCORRECT_TYPE);
+  if (doc.raw_json_token().get(token)) return malformed_text(simdjson::INCORRECT_TYPE);
   token = token.substr(0, std::min<std::size_t>(token.find_first_of(" \t\r\n"), 40));
   bool valid = true;
   if (type == od::json_type::null) {
@@ -64,29 +69,31 @@ std::string not_an_object(od::document& doc) {
 }
 
 // A JSON number token, read exactly. JSON's grammar is stricter than the policy language's.
-bool read_number(od::value& v, Value& out, std::string& error, std::string_view field) {
+bool read_number(od::value& v, Value& out, RecordFault& error, std::string_view field) {
   std::string_view token = v.raw_json_token();
   while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\r' || token.back() == '\n')) {
     token.remove_suffix(1);
   }
   if (!number_text(token)) {
-    error = fmt::format("field `{}` is {}, which is not a JSON value; expected number", field, token.substr(0, 40));
+    error.set(ErrorKind::malformed, fmt::format("field `{}` is {}, which is not a JSON value; expected number", field, token.substr(0, 40)));
     return false;
   }
   Decimal::ParseError why;
   auto d = Decimal::parse(token, &why);
   if (!d) {
-    error = why == Decimal::ParseError::out_of_range
-                ? fmt::format("field `{}` is {}, out of the number range (exponents from {} to {})", field, token,
-                              Decimal::kMinExponent, Decimal::kMaxExponent)
-                : fmt::format("malformed JSON: bad number '{}' in field `{}`", token, field);
+    if (why == Decimal::ParseError::out_of_range) {
+      error.set(ErrorKind::out_of_range, fmt::format("field `{}` is {}, out of the number range (exponents from {} to {})", field,
+                                                     token, Decimal::kMinExponent, Decimal::kMaxExponent));
+    } else {
+      error.set(ErrorKind::malformed, fmt::format("malformed JSON: bad number '{}' in field `{}`", token, field));
+    }
     return false;
   }
   out.set_number(*d);
   return true;
 }
 
-bool read_scalar(od::value& v, TypeKind want, Value& out, std::string& error, std::string_view field, const char* where) {
+bool read_scalar(od::value& v, TypeKind want, Value& out, RecordFault& error, std::string_view field, const char* where) {
   od::json_type type;
   if (auto e = v.type().get(type)) {
     // A bare word (NaN, Infinity, undefined: what some exporters write) is named as such.
@@ -94,13 +101,16 @@ bool read_scalar(od::value& v, TypeKind want, Value& out, std::string& error, st
     token = token.substr(0, std::min<std::size_t>(token.find_first_of(" \t\r\n,}]"), 40));
     const bool bare_word = !token.empty() && ((token[0] >= 'A' && token[0] <= 'Z') || (token[0] >= 'a' && token[0] <= 'z') ||
                                               (token[0] == '-' && token.size() > 1 && token[1] >= 'A'));
-    error = bare_word ? fmt::format("field `{}`{} is {}, which is not a JSON value; expected {}", field, where, token,
-                                    type_name(Type::of(want)))
-                      : malformed(e);
+    if (bare_word) {
+      error.set(ErrorKind::malformed, fmt::format("field `{}`{} is {}, which is not a JSON value; expected {}", field, where, token,
+                                                  type_name(Type::of(want))));
+    } else {
+      malformed(error, e);
+    }
     return false;
   }
   const auto wrong = [&]() {
-    error = fmt::format("field `{}`{} is {}, expected {}", field, where, json_type_phrase(type), type_name(Type::of(want)));
+    error.set(ErrorKind::wrong_type, fmt::format("field `{}`{} is {}, expected {}", field, where, json_type_phrase(type), type_name(Type::of(want))));
     return false;
   };
   switch (want) {
@@ -111,7 +121,7 @@ bool read_scalar(od::value& v, TypeKind want, Value& out, std::string& error, st
       if (type != od::json_type::string) return wrong();
       std::string_view s;
       if (auto e = v.get_string().get(s)) {
-        error = malformed(e);
+        malformed(error, e);
         return false;
       }
       out.kind = Value::Kind::string;
@@ -122,7 +132,7 @@ bool read_scalar(od::value& v, TypeKind want, Value& out, std::string& error, st
       if (type != od::json_type::boolean) return wrong();
       bool b = false;
       if (auto e = v.get_bool().get(b)) {
-        error = malformed(e);
+        malformed(error, e);
         return false;
       }
       out.set_bool(b);
@@ -134,38 +144,39 @@ bool read_scalar(od::value& v, TypeKind want, Value& out, std::string& error, st
 
 }  // namespace
 
-bool JsonRecordParser::parse(const char* json, std::size_t length, std::size_t capacity, Record& out, std::string& error) {
+bool JsonRecordParser::parse(const char* json, std::size_t length, std::size_t capacity, Record& out, RecordFault& error) {
   builder_.begin();
   if (fast_path_ && read_flat_record(json, length, builder_, out)) return true;
   builder_.begin();  // read again, by simdjson, which words what is wrong
   od::document doc;
   if (auto e = impl_->parser.iterate(json, length, capacity).get(doc)) {
-    error = malformed(e);
+    malformed(error, e);
     return false;
   }
   od::object object;
   if (auto e = doc.get_object().get(object)) {
-    error = e == simdjson::INCORRECT_TYPE ? not_an_object(doc) : malformed(e);
+    if (e == simdjson::INCORRECT_TYPE) error.set(ErrorKind::not_an_object, not_an_object(doc));
+    else malformed(error, e);
     return false;
   }
   for (auto member : object) {
     od::raw_json_string raw_key;
     if (auto e = member.key().get(raw_key)) {
-      error = malformed(e);
+      malformed(error, e);
       return false;
     }
     int index = builder_.field_index_raw(raw_key.raw());
     if (index == RecordBuilder::kNotSeen) {
       std::string_view key;
       if (auto e = member.unescaped_key().get(key)) {
-        error = malformed(e);
+        malformed(error, e);
         return false;
       }
       index = builder_.field_index(key);
     }
     od::value v;
     if (auto e = member.value().get(v)) {
-      error = malformed(e);
+      malformed(error, e);
       return false;
     }
     if (index < 0) continue;  // fields the schema does not declare are ignored
@@ -173,7 +184,7 @@ bool JsonRecordParser::parse(const char* json, std::size_t length, std::size_t c
     const std::string_view name = field.name.text;
     bool is_null = false;
     if (auto e = v.is_null().get(is_null)) {
-      error = malformed(e);
+      malformed(error, e);
       return false;
     }
     if (is_null) {
@@ -187,9 +198,9 @@ bool JsonRecordParser::parse(const char* json, std::size_t length, std::size_t c
       if (auto e = v.get_array().get(array)) {
         od::json_type type;
         if (e == simdjson::INCORRECT_TYPE && !v.type().get(type)) {
-          error = fmt::format("field `{}` is {}, expected {} (a JSON array)", name, json_type_phrase(type), type_name(field.type));
+          error.set(ErrorKind::wrong_type, fmt::format("field `{}` is {}, expected {} (a JSON array)", name, json_type_phrase(type), type_name(field.type)));
         } else {
-          error = malformed(e);
+          malformed(error, e);
         }
         return false;
       }
@@ -198,7 +209,7 @@ bool JsonRecordParser::parse(const char* json, std::size_t length, std::size_t c
       for (auto element : array) {
         od::value item;
         if (auto e = element.get(item)) {
-          error = malformed(e);
+          malformed(error, e);
           return false;
         }
         if (count == value.items.size()) value.items.emplace_back();
@@ -212,7 +223,7 @@ bool JsonRecordParser::parse(const char* json, std::size_t length, std::size_t c
   }
   const char* trailing = nullptr;
   if (!doc.current_location().get(trailing)) {
-    error = "malformed JSON: unexpected text after the record";
+    error.set(ErrorKind::malformed, "malformed JSON: unexpected text after the record");
     return false;
   }
   return builder_.finish(out, error);
@@ -225,11 +236,11 @@ bool blank(std::string_view line) {
 }
 
 void emit(const RecordSink& sink, std::size_t line, std::uint64_t offset, std::string_view raw, bool ok, Record& record,
-          std::string& error, RecordBuilder& builder) {
+          RecordFault& error, RecordBuilder& builder) {
   if (ok) {
     sink(line, &record, nullptr);
   } else {
-    RecordError e{line, builder.id(), std::move(error), offset, std::string(raw)};
+    RecordError e{line, builder.id(), error.kind, std::move(error.message), offset, std::string(raw)};
     sink(line, nullptr, &e);
   }
 }
@@ -248,10 +259,10 @@ void read_jsonl(std::string_view text, std::size_t capacity, RecordBuilder& buil
     if (end == std::string_view::npos) end = text.size();
     const std::string_view row = text.substr(start, end - start);
     if (row.size() > limits::kMaxRecordBytes) {
-      RecordError e{line, std::nullopt, oversized_record_message(), at.offset + start, std::string(row.substr(0, 200))};
+      RecordError e{line, std::nullopt, ErrorKind::too_large, oversized_record_message(), at.offset + start, std::string(row.substr(0, 200))};
       sink(line, nullptr, &e);
     } else if (!blank(row)) {
-      std::string error;
+      RecordFault error;
       const bool ok = parser.parse(row.data(), row.size(), capacity - start, record, error);
       emit(sink, line, at.offset + start, row, ok, record, error, builder);
     }
@@ -270,7 +281,7 @@ void read_json_array(std::string_view text, std::size_t capacity, RecordBuilder&
     }
   };
   const auto structural_error = [&](std::string message) {
-    RecordError e{line, std::nullopt, std::move(message), i, std::string(text.substr(i, std::min<std::size_t>(200, text.size() - std::min(i, text.size()))))};
+    RecordError e{line, std::nullopt, ErrorKind::malformed, std::move(message), i, std::string(text.substr(i, std::min<std::size_t>(200, text.size() - std::min(i, text.size()))))};
     sink(line, nullptr, &e);
   };
   skip_space();
@@ -307,10 +318,10 @@ void read_json_array(std::string_view text, std::size_t capacity, RecordBuilder&
       } else if (c == ',' && depth == 0) break;
     }
     Record record;
-    std::string error;
+    RecordFault error;
     const std::string_view element = text.substr(begin, i - begin);
     if (element.size() > limits::kMaxRecordBytes) {
-      RecordError e{first_line, std::nullopt, oversized_record_message(), begin, std::string(element.substr(0, 200))};
+      RecordError e{first_line, std::nullopt, ErrorKind::too_large, oversized_record_message(), begin, std::string(element.substr(0, 200))};
       sink(first_line, nullptr, &e);
     } else {
       const bool ok = parser.parse(element.data(), element.size(), capacity - begin, record, error);

@@ -19,7 +19,7 @@ class JsonRecordParser {
   explicit JsonRecordParser(RecordBuilder& builder);
   ~JsonRecordParser();
   // `json` must stay readable for SIMDJSON_PADDING bytes past its end (`capacity` counts them).
-  bool parse(const char* json, std::size_t length, std::size_t capacity, Record& out, std::string& error);
+  bool parse(const char* json, std::size_t length, std::size_t capacity, Record& out, RecordFault& error);
   // Off: every record is read by simdjson, not first by the flat fast path (flat_json.hpp),
   // so that tests can compare the two.
   void set_fast_path(bool on) { fast_path_ = on; }

@@ -8,29 +8,28 @@
 
 namespace tenet {
 
-const char* error_kind(const RecordError& error) {
-  const std::string& m = error.message;
-  const auto starts = [&](std::string_view prefix) { return m.compare(0, prefix.size(), prefix) == 0; };
-  const auto has = [&](std::string_view part) { return m.find(part) != std::string::npos; };
-  if (has("not valid UTF-8")) return "invalid_utf8";
-  if (has("contains a NUL byte")) return "nul_byte";
-  if (starts("malformed JSON") || has("which is not a JSON value")) return "malformed_json";
-  if (starts("a record must be a JSON object")) return "not_an_object";
-  if (starts("required field")) return "missing_required_field";
-  if (has("given more than once")) return "duplicate_field";
-  if (has("out of the number range")) return "number_out_of_range";
-  if (starts("unterminated quote")) return "unterminated_quote";
-  if (starts("expected ") && has(" cells")) return "cell_count";
-  if (starts("record longer than")) return "record_too_long";
-  if (has(", expected ")) return "wrong_type";
-  return "other";
+const char* kind_name(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::malformed: return "malformed";
+    case ErrorKind::not_an_object: return "not_an_object";
+    case ErrorKind::required_absent: return "required_absent";
+    case ErrorKind::wrong_type: return "wrong_type";
+    case ErrorKind::out_of_range: return "out_of_range";
+    case ErrorKind::invalid_utf8: return "invalid_utf8";
+    case ErrorKind::nul_byte: return "nul_byte";
+    case ErrorKind::too_large: return "too_large";
+    case ErrorKind::duplicate_field: return "duplicate_field";
+    case ErrorKind::cell_count: return "cell_count";
+    case ErrorKind::unterminated_quote: return "unterminated_quote";
+    case ErrorKind::undeclared_field: return "undeclared_field";
+  }
+  return "malformed";
 }
 
 std::string oversized_record_message() {
   return fmt::format("record longer than {} bytes ({} MiB, the limit); not read", limits::kMaxRecordBytes, limits::kMaxRecordBytes >> 20);
 }
 
-std::string expected_phrase(Type type) { return type_name(type); }
 
 RecordBuilder::RecordBuilder(const Policy& policy)
     : schema_(&policy.checked().schema()),
@@ -101,21 +100,21 @@ int RecordBuilder::field_index(std::string_view name) const {
   return index;
 }
 
-bool RecordBuilder::mark(int index, std::string& error) {
+bool RecordBuilder::mark(int index, RecordFault& error) {
   if (state_[static_cast<std::size_t>(index)] != 0) {
-    error = fmt::format("field `{}` is given more than once", field(index).name.text);
+    error.set(ErrorKind::duplicate_field, fmt::format("field `{}` is given more than once", field(index).name.text));
     return false;
   }
   return true;
 }
 
-bool RecordBuilder::set(int index, Value value, std::string& error) {
+bool RecordBuilder::set(int index, Value value, RecordFault& error) {
   if (!mark(index, error)) return false;
   target_[index] = std::move(value);
   return mark_set(index, error);
 }
 
-bool RecordBuilder::mark_set_slowly(int index, std::string& error) {
+bool RecordBuilder::mark_set_slowly(int index, RecordFault& error) {
   if (!mark(index, error)) return false;
   const auto i = static_cast<std::size_t>(index);
   Value& value = target_[index];
@@ -128,13 +127,13 @@ bool RecordBuilder::mark_set_slowly(int index, std::string& error) {
   return true;
 }
 
-bool RecordBuilder::set_absent(int index, std::string& error) {
+bool RecordBuilder::set_absent(int index, RecordFault& error) {
   if (!mark(index, error)) return false;
   state_[static_cast<std::size_t>(index)] = 2;
   return true;
 }
 
-bool RecordBuilder::finish(Record& out, std::string& error) {
+bool RecordBuilder::finish(Record& out, RecordFault& error) {
   const bool into_record = target_ == values_.data();
   if (into_record) out.fields.resize(values_.size());
   for (std::size_t i = 0; i < values_.size(); ++i) {
@@ -146,8 +145,8 @@ bool RecordBuilder::finish(Record& out, std::string& error) {
       continue;
     }
     if (!f.is_optional) {
-      error = state_[i] == 2 ? fmt::format("required field `{}` is null or empty", f.name.text)
-                             : fmt::format("required field `{}` is absent", f.name.text);
+      error.set(ErrorKind::required_absent, state_[i] == 2 ? fmt::format("required field `{}` is null or empty", f.name.text)
+                                                           : fmt::format("required field `{}` is absent", f.name.text));
       return false;
     }
     field.set_unknown(&(*missing_reasons_)[i]);

@@ -10,22 +10,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/ingest/record_error.hpp"
 #include "engine/tenet.hpp"
 
 namespace tenet {
-
-// A record that could not be decided: its input line, its id when it could be read, and why.
-struct RecordError {
-  std::size_t line = 0;
-  std::optional<std::string> id;
-  std::string message;
-  std::uint64_t offset = 0;  // byte offset of the record in the input
-  std::string raw;           // the record's text as read, for a rejects file
-};
-
-// A stable name for the kind of a record error, for summaries: malformed_json,
-// missing_required_field, wrong_type, ...
-const char* error_kind(const RecordError& error);
 
 // The error of a record longer than limits::kMaxRecordBytes, the same from every reader.
 std::string oversized_record_message();
@@ -58,7 +46,7 @@ class RecordBuilder {
   // Evaluator::field_slots()) instead of into the Record: finish() then leaves
   // Record::fields alone. Saves a copy of every value on the batch path.
   void write_into(Value* fields) { target_ = fields; }
-  bool mark_set(int index, std::string& error) {
+  bool mark_set(int index, RecordFault& error) {
     // Inline for the usual field, given once and neither a set nor the key.
     const auto i = static_cast<std::size_t>(index);
     if (state_[i] != 0 || set_or_key_[i]) return mark_set_slowly(index, error);
@@ -67,16 +55,16 @@ class RecordBuilder {
   }
   const ast::FieldDecl& field(int index) const { return schema_->fields[static_cast<std::size_t>(index)]; }
   // Sets a field; false with `error` set when it was already given in this record.
-  bool set(int index, Value value, std::string& error);
+  bool set(int index, Value value, RecordFault& error);
   // Marks a field as given but empty (JSON null, empty CSV cell).
-  bool set_absent(int index, std::string& error);
+  bool set_absent(int index, RecordFault& error);
   // Completes the record: required fields present, absent optional ones unknown.
-  bool finish(Record& out, std::string& error);
+  bool finish(Record& out, RecordFault& error);
   // The id, once the key field has been read (for error lines).
   const std::optional<std::string>& id() const { return id_; }
 
  private:
-  bool mark(int index, std::string& error);
+  bool mark(int index, RecordFault& error);
 
   const ast::SchemaDecl* schema_;
   std::uint32_t key_field_;
@@ -110,11 +98,9 @@ class RecordBuilder {
   Value* target_ = nullptr;  // values_.data(), or an evaluator's field slots
   std::vector<std::uint8_t> state_;  // 0 not given, 1 value, 2 absent
   std::vector<std::uint8_t> set_or_key_;  // per field: a set to sort, or the key to keep
-  bool mark_set_slowly(int index, std::string& error);
+  bool mark_set_slowly(int index, RecordFault& error);
   std::optional<std::string> id_;
 };
 
-// "a string", "an array", ... for wrong-type messages.
-std::string expected_phrase(Type type);
 
 }  // namespace tenet

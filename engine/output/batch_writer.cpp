@@ -131,21 +131,15 @@ void write_batch_decision(std::string& out, BatchFormat format, const Policy& po
     append_trace_json(out, policy, d, *options.trace);
   }
   if (options.with_policy) {
-    const PolicyInfo& info = policy.info();
-    out += ",\"policy\":{\"name\":";
-    append_json_string(out, info.name);
-    out += ",\"version\":";
-    append_json_string(out, info.version);
-    out += ",\"sha256\":";
-    append_json_string(out, info.sha256);
-    out.push_back('}');
+    out += ",\"policy\":";
+    append_policy_json(out, policy.info());
   }
   out += "}\n";
 }
 
-void write_batch_error(std::string& out, BatchFormat format, const RecordError& e) {
+void write_batch_error(std::string& out, BatchFormat format, const RecordError& e, const PolicyInfo* policy) {
   if (format == BatchFormat::jsonl) {
-    write_error_json(out, e);
+    write_error_json(out, e, policy);
     return;
   }
   out += std::to_string(e.line);

@@ -20,6 +20,7 @@ struct BatchLine {
 void write_batch_header(std::string& out, BatchFormat format);
 void write_batch_decision(std::string& out, BatchFormat format, const Policy& policy, const Decision& decision,
                           std::size_t line, const BatchLine& options);
-void write_batch_error(std::string& out, BatchFormat format, const RecordError& error);
+// `policy`: the first line of an output names the policy, whatever that line is.
+void write_batch_error(std::string& out, BatchFormat format, const RecordError& error, const PolicyInfo* policy = nullptr);
 
 }  // namespace tenet

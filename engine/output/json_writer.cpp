@@ -80,6 +80,28 @@ void append_json_value(std::string& out, const Value& v) {
   }
 }
 
+void append_policy_json(std::string& out, const PolicyInfo& info) {
+  out += "{\"name\":";
+  append_json_string(out, info.name);
+  out += ",\"version\":";
+  append_json_string(out, info.version);
+  out += ",\"sha256\":";
+  append_json_string(out, info.sha256);
+  out += ",\"tenet\":";
+  append_json_string(out, tenet_version());
+  if (!info.params.empty()) {
+    out += ",\"params\":{";
+    for (std::size_t i = 0; i < info.params.size(); ++i) {
+      if (i) out.push_back(',');
+      append_json_string(out, info.params[i].first);
+      out.push_back(':');
+      append_json_string(out, info.params[i].second);
+    }
+    out.push_back('}');
+  }
+  out.push_back('}');
+}
+
 void append_unknown_json(std::string& out, const Policy& policy, const Decision& d) {
   if (d.unknown.empty()) return;
   const auto& rules = policy.checked().module.rules;
@@ -147,14 +169,8 @@ void write_decision_json(std::string& out, const Policy& policy, const Decision&
   }
   out.push_back(']');
   append_unknown_json(out, policy, d);
-  const PolicyInfo& info = policy.info();
-  out += ",\"policy\":{\"name\":";
-  append_json_string(out, info.name);
-  out += ",\"version\":";
-  append_json_string(out, info.version);
-  out += ",\"sha256\":";
-  append_json_string(out, info.sha256);
-  out.push_back('}');
+  out += ",\"policy\":";
+  append_policy_json(out, policy.info());
   if (trace) {
     out += ",\"trace\":";
     append_trace_json(out, policy, d, *trace);
@@ -162,7 +178,7 @@ void write_decision_json(std::string& out, const Policy& policy, const Decision&
   out += "}\n";
 }
 
-void write_error_json(std::string& out, const RecordError& e) {
+void write_error_json(std::string& out, const RecordError& e, const PolicyInfo* policy) {
   out += fmt::format("{{\"line\":{}", e.line);
   if (e.id) {
     out += ",\"id\":";
@@ -170,6 +186,13 @@ void write_error_json(std::string& out, const RecordError& e) {
   }
   out += ",\"error\":";
   append_json_string(out, e.message);
+  out += ",\"kind\":\"";
+  out += kind_name(e.kind);
+  out.push_back('"');
+  if (policy) {
+    out += ",\"policy\":";
+    append_policy_json(out, *policy);
+  }
   out += "}\n";
 }
 

@@ -73,7 +73,7 @@ TEST_CASE("batch input: JSON lines give the same output from a file or a pipe, i
   const auto run = test::batch(*policy, text, test::BatchInput::file);
   const auto lines = lines_of(run.output);
   CHECK(lines[0].starts_with(R"({"id":"c0","decision":"keep","chosen":null,"fired":[],"flags":[],"policy":)"));
-  CHECK(lines[101] == R"({"line":102,"error":"the record starts with `not`, which is not a JSON value; expected an object"})");
+  CHECK(lines[101] == R"({"line":102,"error":"the record starts with `not`, which is not a JSON value; expected an object","kind":"not_an_object"})");
   CHECK(lines.back() == R"({"id":"last","decision":"grow","chosen":"big","fired":["big"],"flags":[]})");
 }
 
@@ -86,6 +86,6 @@ TEST_CASE("batch input: CSV gives the same output from a file or a pipe, in bloc
   const auto run = test::batch(*policy, text, test::BatchInput::pipe, options);
   const auto lines = lines_of(run.output);
   CHECK(lines[1] == R"({"id":"c1","decision":"keep","chosen":null,"fired":[],"flags":[]})");
-  CHECK(lines[101] == R"({"line":137,"id":"c100b","error":"field `x` is \"notanumber\", expected number"})");
+  CHECK(lines[101] == R"({"line":137,"id":"c100b","error":"field `x` is \"notanumber\", expected number","kind":"wrong_type"})");
   CHECK(lines.back() == R"({"id":"last","decision":"grow","chosen":"big","fired":["big"],"flags":[]})");
 }

@@ -50,33 +50,33 @@ TEST_CASE("edges: very large and very small values in because texts; a result ou
   CHECK(lines_of("{\"id\":\"big\",\"n\":9e300}\n{\"id\":\"small\",\"n\":1e-290}\n{\"id\":\"over\",\"n\":1e301}\n") == V{
       "{\"id\":\"big\",\"decision\":\"act\" n=9e+300 half=4.5e+300 tiny=90000000000 name=unknown",
       "{\"id\":\"small\",\"decision\":\"act\" n=1e-290 half=5e-291 tiny=unknown name=unknown",
-      "{\"line\":3,\"id\":\"over\",\"error\":\"field `n` is 1e301, out of the number range (exponents from -300 to 300)\"}",
+      "{\"line\":3,\"id\":\"over\",\"error\":\"field `n` is 1e301, out of the number range (exponents from -300 to 300)\",\"kind\":\"out_of_range\"}",
   });
 }
 
 TEST_CASE("edges: NaN and Infinity are not numbers, in JSON or CSV") {
   CHECK(lines_of("{\"id\":\"a\",\"n\":NaN}\n{\"id\":\"b\",\"n\":-Infinity}\n{\"id\":\"c\",\"n\":1,\"tags\":[NaN]}\n") == V{
-      "{\"line\":1,\"id\":\"a\",\"error\":\"field `n` is NaN, which is not a JSON value; expected number\"}",
-      "{\"line\":2,\"id\":\"b\",\"error\":\"field `n` is -Infinity, which is not a JSON value; expected number\"}",
-      "{\"line\":3,\"id\":\"c\",\"error\":\"field `tags` has an element that is NaN, which is not a JSON value; expected string\"}",
+      "{\"line\":1,\"id\":\"a\",\"error\":\"field `n` is NaN, which is not a JSON value; expected number\",\"kind\":\"malformed\"}",
+      "{\"line\":2,\"id\":\"b\",\"error\":\"field `n` is -Infinity, which is not a JSON value; expected number\",\"kind\":\"malformed\"}",
+      "{\"line\":3,\"id\":\"c\",\"error\":\"field `tags` has an element that is NaN, which is not a JSON value; expected string\",\"kind\":\"malformed\"}",
   });
   CHECK(lines_of("id,n\na,NaN\nb,-Infinity\nc,inf\n", csv) == V{
-      "{\"line\":2,\"id\":\"a\",\"error\":\"field `n` is \\\"NaN\\\", expected number\"}",
-      "{\"line\":3,\"id\":\"b\",\"error\":\"field `n` is \\\"-Infinity\\\", expected number\"}",
-      "{\"line\":4,\"id\":\"c\",\"error\":\"field `n` is \\\"inf\\\", expected number\"}",
+      "{\"line\":2,\"id\":\"a\",\"error\":\"field `n` is \\\"NaN\\\", expected number\",\"kind\":\"wrong_type\"}",
+      "{\"line\":3,\"id\":\"b\",\"error\":\"field `n` is \\\"-Infinity\\\", expected number\",\"kind\":\"wrong_type\"}",
+      "{\"line\":4,\"id\":\"c\",\"error\":\"field `n` is \\\"inf\\\", expected number\",\"kind\":\"wrong_type\"}",
   });
 }
 
 TEST_CASE("edges: invalid UTF-8 and NUL bytes in records are error lines naming the line") {
   CHECK(lines_of("{\"id\":\"a\xff\",\"n\":1}\n{\"id\":\"b\",\"n\":1,\"name\":\"x\x00y\"}\n{\"id\":\"c\",\"n\":1,\"name\":\"x\\u0000y\"}\n"s) == V{
-      "{\"line\":1,\"error\":\"malformed JSON: The input is not valid UTF-8\"}",
-      "{\"line\":2,\"error\":\"malformed JSON: Within strings, some characters must be escaped, we found unescaped characters\"}",
+      "{\"line\":1,\"error\":\"malformed JSON: The input is not valid UTF-8\",\"kind\":\"invalid_utf8\"}",
+      "{\"line\":2,\"error\":\"malformed JSON: Within strings, some characters must be escaped, we found unescaped characters\",\"kind\":\"malformed\"}",
       "{\"id\":\"c\",\"decision\":\"act\" n=1 half=0.5 tiny=1e-290 name=x\\u0000y",  // an escaped NUL is text
   });
   CHECK(lines_of("id,n,name\na\xff,1,\nb,1,x\xc3\nc,1,x\x00y\nd,1,ok\n"s, csv) == V{
-      "{\"line\":2,\"error\":\"cell 1 is not valid UTF-8 (field `id`)\"}",
-      "{\"line\":3,\"id\":\"b\",\"error\":\"cell 3 is not valid UTF-8 (field `name`)\"}",
-      "{\"line\":4,\"id\":\"c\",\"error\":\"cell 3 contains a NUL byte (field `name`)\"}",
+      "{\"line\":2,\"error\":\"cell 1 is not valid UTF-8 (field `id`)\",\"kind\":\"invalid_utf8\"}",
+      "{\"line\":3,\"id\":\"b\",\"error\":\"cell 3 is not valid UTF-8 (field `name`)\",\"kind\":\"invalid_utf8\"}",
+      "{\"line\":4,\"id\":\"c\",\"error\":\"cell 3 contains a NUL byte (field `name`)\",\"kind\":\"nul_byte\"}",
       "{\"id\":\"d\",\"decision\":\"act\" n=1 half=0.5 tiny=1e-290 name=ok",
   });
 }
@@ -88,8 +88,8 @@ TEST_CASE("edges: a record nested 100 000 deep") {
                  "{\"id\":\"open\",\"n\":1,\"extra\":" + std::string(100000, '[') + "}\n") == V{
       // A field outside the schema is skipped without descending into it.
       "{\"id\":\"ignored\",\"decision\":\"act\" n=1 half=0.5 tiny=1e-290 name=unknown",
-      "{\"line\":2,\"id\":\"field\",\"error\":\"field `tags` has an element that is an array, expected string\"}",
-      "{\"line\":3,\"id\":\"open\",\"error\":\"malformed JSON: The JSON document has an improper structure: missing or superfluous commas, braces, missing keys, etc.\"}",
+      "{\"line\":2,\"id\":\"field\",\"error\":\"field `tags` has an element that is an array, expected string\",\"kind\":\"wrong_type\"}",
+      "{\"line\":3,\"id\":\"open\",\"error\":\"malformed JSON: The JSON document has an improper structure: missing or superfluous commas, braces, missing keys, etc.\",\"kind\":\"malformed\"}",
   });
 }
 
@@ -97,7 +97,7 @@ TEST_CASE("edges: a 100 MB line is one error line, and the records around it are
   const std::string big = "{\"id\":\"big\",\"n\":1,\"pad\":\"" + std::string(100u << 20, 'x') + "\"}";
   CHECK(lines_of("{\"id\":\"a\",\"n\":0}\n" + big + "\n{\"id\":\"b\",\"n\":0}\n") == V{
       "{\"id\":\"a\",\"decision\":\"none\"",
-      "{\"line\":2,\"error\":\"record longer than 16777216 bytes (16 MiB, the limit); not read\"}",
+      "{\"line\":2,\"error\":\"record longer than 16777216 bytes (16 MiB, the limit); not read\",\"kind\":\"too_large\"}",
       "{\"id\":\"b\",\"decision\":\"none\"",
   });
 }
@@ -112,8 +112,8 @@ TEST_CASE("edges: empty inputs have no records") {
 
 TEST_CASE("edges: CSV rows with more or fewer cells than the header") {
   CHECK(lines_of("id,n,name\na,1,x,extra\nb,1\nc,1,\n", csv) == V{
-      "{\"line\":2,\"id\":\"a\",\"error\":\"expected 3 cells as in the header, found 4\"}",
-      "{\"line\":3,\"id\":\"b\",\"error\":\"expected 3 cells as in the header, found 2\"}",
+      "{\"line\":2,\"id\":\"a\",\"error\":\"expected 3 cells as in the header, found 4\",\"kind\":\"cell_count\"}",
+      "{\"line\":3,\"id\":\"b\",\"error\":\"expected 3 cells as in the header, found 2\",\"kind\":\"cell_count\"}",
       "{\"id\":\"c\",\"decision\":\"act\" n=1 half=0.5 tiny=1e-290 name=unknown",
   });
 }

@@ -48,8 +48,8 @@ std::string read(const tenet::Policy& policy, const std::string& line, bool fast
   parser.set_fast_path(fast);
   std::string padded = line + std::string(simdjson::SIMDJSON_PADDING, '\0');
   tenet::Record record;
-  std::string error;
-  if (!parser.parse(padded.data(), line.size(), padded.size(), record, error)) return "error: " + error;
+  tenet::RecordFault error;
+  if (!parser.parse(padded.data(), line.size(), padded.size(), record, error)) return "error: " + error.message;
   std::string out = "id " + record.id + ":";
   for (const auto& f : record.fields) out += " " + describe(f);
   return out;

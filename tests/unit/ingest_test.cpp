@@ -158,19 +158,27 @@ TEST_CASE("ingest: formats by extension and by content") {
   CHECK(tenet::sniff_format("id,n") == csv);
 }
 
-TEST_CASE("ingest: record errors have a stable kind for summaries") {
-  const auto kind = [](const char* message) { return std::string(tenet::error_kind({1, std::nullopt, message, 0, ""})); };
-  CHECK(kind("malformed JSON: x") == "malformed_json");
-  CHECK(kind("field `n` is NaN, which is not a JSON value; expected number") == "malformed_json");
-  CHECK(kind("the record starts with `not`, which is not a JSON value; expected an object") == "malformed_json");
-  CHECK(kind("cell 3 is not valid UTF-8 (field `name`)") == "invalid_utf8");
-  CHECK(kind("cell 3 contains a NUL byte (field `name`)") == "nul_byte");
-  CHECK(kind("record longer than 16777216 bytes (16 MiB, the limit); not read") == "record_too_long");
-  CHECK(kind("a record must be a JSON object, but this is an array") == "not_an_object");
-  CHECK(kind("required field `n` is absent") == "missing_required_field");
-  CHECK(kind("field `n` is given more than once") == "duplicate_field");
-  CHECK(kind("field `n` is 1e400, out of the number range (exponents from -300 to 300)") == "number_out_of_range");
-  CHECK(kind("unterminated quote: a quoted cell is not closed before the end of the input") == "unterminated_quote");
-  CHECK(kind("expected 6 cells as in the header, found 2") == "cell_count");
-  CHECK(kind("field `n` is a string, expected number") == "wrong_type");
+TEST_CASE("ingest: every record error has a kind, set where it is found") {
+  auto policy = test::compile(kPolicy);
+  const auto kinds = [&](const std::string& facts, tenet::FactsFormat format) {
+    std::vector<std::string> out;
+    std::string fatal;
+    tenet::read_facts(facts, format, *policy, [&](std::size_t, tenet::Record*, tenet::RecordError* e) {
+      if (e) out.push_back(tenet::kind_name(e->kind));
+    }, fatal);
+    return out;
+  };
+  CHECK(kinds("{\"id\":\"a\",\"n\":1,\"tags\":[]\n"
+              "{\"id\":\"a\",\"n\":NaN,\"tags\":[]}\n"
+              "not json\n"
+              "[1]\n"
+              "{\"id\":\"a\",\"tags\":[]}\n"
+              "{\"id\":\"a\",\"n\":1,\"n\":2,\"tags\":[]}\n"
+              "{\"id\":\"a\",\"n\":1e400,\"tags\":[]}\n"
+              "{\"id\":\"a\",\"n\":\"1\",\"tags\":[]}\n"
+              "{\"id\":\"a\xff\",\"n\":1,\"tags\":[]}\n",
+              jsonl) == V{"malformed", "malformed", "not_an_object", "not_an_object", "required_absent", "duplicate_field",
+                          "out_of_range", "wrong_type", "invalid_utf8"});
+  CHECK(kinds("id,n,tags\na,1\nb,x,\nc,1,\"t\n", csv) == V{"cell_count", "wrong_type", "unterminated_quote"});
+  CHECK(kinds(std::string("id,n,tags\na\xff,1,\nb,1,a\0b\n", 24), csv) == V{"invalid_utf8", "nul_byte"});
 }

@@ -81,7 +81,7 @@ TEST_CASE("limits: record size, exactly at the limit and one byte over, in every
   const std::string fits = record_of(kMaxRecordBytes, "fits");
   const std::string over = record_of(kMaxRecordBytes + 1, "over");
   REQUIRE(fits.size() == kMaxRecordBytes);
-  const std::string error = "{\"line\":2,\"error\":\"record longer than 16777216 bytes (16 MiB, the limit); not read\"}";
+  const std::string error = "{\"line\":2,\"error\":\"record longer than 16777216 bytes (16 MiB, the limit); not read\",\"kind\":\"too_large\"}";
   const std::string decided_prefix = "{\"id\":\"fits\",\"decision\":\"go\"";
   const std::string after = "{\"id\":\"after\",\"x\":0}";
 
@@ -99,7 +99,7 @@ TEST_CASE("limits: record size, exactly at the limit and one byte over, in every
                                  tenet::FactsFormat::csv);
     REQUIRE(lines.size() == 3);
     CHECK(lines[0].starts_with(decided_prefix));
-    CHECK(lines[1] == "{\"line\":3,\"id\":\"over\",\"error\":\"record longer than 16777216 bytes (16 MiB, the limit); not read\"}");
+    CHECK(lines[1] == "{\"line\":3,\"id\":\"over\",\"error\":\"record longer than 16777216 bytes (16 MiB, the limit); not read\",\"kind\":\"too_large\"}");
     CHECK(lines[2].starts_with("{\"id\":\"after\",\"decision\":\"keep\""));
   }
   SECTION("tenet batch: the long record is skipped, not held, and the next one is read") {
@@ -130,6 +130,6 @@ TEST_CASE("limits: record size, exactly at the limit and one byte over, in every
     CHECK(run.output.starts_with(decided_prefix));
     const std::string rest = run.output.substr(first_end + 1);
     CHECK(rest.starts_with(error + "\n{\"id\":\"after\",\"decision\":\"keep\""));
-    CHECK(rest.ends_with("{\"line\":4,\"id\":\"bad\",\"error\":\"field `x` is a string, expected number\"}\n"));
+    CHECK(rest.ends_with("{\"line\":4,\"id\":\"bad\",\"error\":\"field `x` is a string, expected number\",\"kind\":\"wrong_type\"}\n"));
   }
 }
