@@ -16,6 +16,7 @@
 
 #include "engine/batch/batch.hpp"
 #include "engine/ingest/facts_reader.hpp"
+#include "engine/ingest/input_checks.hpp"
 #include "engine/output/json_writer.hpp"
 #include "engine/output/text_writer.hpp"
 #include "engine/tenet.hpp"
@@ -125,8 +126,13 @@ int run_check(const std::string& path) {
   return kExitOk;
 }
 
+void print_warnings(const tenet::Summary& summary, const tenet::Policy& policy, bool csv) {
+  for (const auto& w : tenet::input_warnings(summary, policy, csv)) std::cerr << "tenet: warning: " << w << "\n";
+}
+
 struct EvalOptions {
   std::string policy, facts, format, input_format, output, params_file;
+  bool strict_fields = false, no_na_values = false;
   bool trace = false;
   std::vector<std::string> params;
 };
@@ -199,10 +205,18 @@ int run_eval(const EvalOptions& o) {
   std::size_t decided = 0, errors = 0;
   std::string buffer;
   if (text) tenet::write_text_header(buffer, policy);
-  const auto sink = [&](std::size_t, tenet::Record* record, tenet::RecordError* record_error) {
+  tenet::Summary observed = tenet::Summary::of(policy);  // for the schema checks' warnings
+  tenet::KeyTracker keys;
+  const auto sink = [&](std::size_t line, tenet::Record* record, tenet::RecordError* record_error) {
+    const std::string* key = record ? &record->id : record_error->id ? &*record_error->id : nullptr;
+    if (key && keys.seen_before(tenet::KeyTracker::hash(*key))) {
+      ++observed.duplicate_keys;
+      if (observed.duplicate_lines.size() < tenet::Summary::kDuplicateLinesShown) observed.duplicate_lines.push_back(line);
+    }
     if (record) {
       const tenet::Decision d = evaluator.evaluate(std::move(*record));
       ++decided;
+      ++observed.decided;
       if (text) tenet::write_decision_text(buffer, policy, d);
       else tenet::write_decision_json(buffer, policy, d, o.trace ? &evaluator.frame() : nullptr);
     } else {
@@ -215,13 +229,17 @@ int run_eval(const EvalOptions& o) {
       buffer.clear();
     }
   };
-  if (!tenet::read_facts(std::move(facts), format, policy, sink, error)) {
+  tenet::InputOptions input_options;
+  input_options.strict_fields = o.strict_fields;
+  input_options.na_values = !o.no_na_values;
+  if (!tenet::read_facts(std::move(facts), format, policy, sink, error, input_options, &observed)) {
     print_error(fmt::format("{}: {}", o.facts, error));
     out.write(buffer);
     std::string ignored;
     out.close(ignored);
     return kExitUsage;
   }
+  print_warnings(observed, policy, format == tenet::FactsFormat::csv);
   if (text) tenet::write_text_footer(buffer, decided, errors);
   out.write(buffer);
   if (!out.close(error)) {
@@ -239,6 +257,7 @@ struct BatchCliOptions {
   std::optional<std::uint64_t> max_errors;
   std::vector<std::string> sums, params;
   std::string params_file;
+  bool strict_fields = false, no_na_values = false;
 };
 
 bool write_file_atomically(const std::string& path, const std::string& text, std::string& error) {
@@ -262,6 +281,8 @@ int run_batch_command(const BatchCliOptions& o) {
   options.trace_sample = o.trace_sample;
   options.max_errors = o.max_errors;
   options.output = o.format == "csv" ? tenet::BatchFormat::csv : tenet::BatchFormat::jsonl;
+  options.input_options.strict_fields = o.strict_fields;
+  options.input_options.na_values = !o.no_na_values;
   const auto& fields = policy.checked().schema().fields;
   for (const auto& name : o.sums) {
     auto it = std::find_if(fields.begin(), fields.end(), [&](const tenet::ast::FieldDecl& f) { return f.name.text == name; });
@@ -344,6 +365,7 @@ int run_batch_command(const BatchCliOptions& o) {
     io_ok = false;
   }
   const auto& s = result.summary;
+  if (result.failure.empty()) print_warnings(s, policy, options.input == tenet::FactsFormat::csv);
   if (!o.quiet) std::cerr << fmt::format("tenet: {} records: {} decided, {} errors in {:.2f} s ({:.0f} records/s){}\n", s.records, s.decided,
                            s.errors, seconds, seconds > 0 ? s.records / seconds : 0.0,
                            result.stopped_at_max_errors ? fmt::format("; stopped: more than {} errors", *o.max_errors)
@@ -407,6 +429,8 @@ int main(int argc, char** argv) {
   eval->add_option("--param", eval_options.params, "set a param: NAME=VALUE, VALUE as in a policy (50%, {\"a\",\"b\"}) or a,b,c");
   eval->add_option("--params", eval_options.params_file, "set params from a JSON object of NAME: VALUE");
   eval->add_option("-o,--output", eval_options.output, "write to this file (atomically) instead of standard output");
+  eval->add_flag("--strict-fields", eval_options.strict_fields, "a field or column the schema does not declare is a record error");
+  eval->add_flag("--no-na-values", eval_options.no_na_values, "read CSV cells such as n/a, NA, - as values, not as absent");
 
   BatchCliOptions batch_options;
   auto* batch = app.add_subcommand("batch", "Evaluate a whole portfolio: streaming, on all cores, with a summary");
@@ -428,6 +452,8 @@ int main(int argc, char** argv) {
   batch->add_flag("--quiet", batch_options.quiet, "no result line on standard error at the end");
   batch->add_option("--param", batch_options.params, "set a param: NAME=VALUE, VALUE as in a policy (50%, {\"a\",\"b\"}) or a,b,c");
   batch->add_option("--params", batch_options.params_file, "set params from a JSON object of NAME: VALUE");
+  batch->add_flag("--strict-fields", batch_options.strict_fields, "a field or column the schema does not declare is a record error");
+  batch->add_flag("--no-na-values", batch_options.no_na_values, "read CSV cells such as n/a, NA, - as values, not as absent");
 
   std::vector<std::string> merge_inputs;
   std::string merge_output = "-";

@@ -33,7 +33,10 @@ class Compiler {
   void run() {
     const auto& m = policy_.module;
     p_.field_count = static_cast<std::uint32_t>(policy_.schema().fields.size());
-    for (const auto& field : policy_.schema().fields) p_.missing_reasons.push_back(field.name.text + " is missing");
+    for (const auto& field : policy_.schema().fields) {
+      p_.missing_reasons.push_back(field.name.text + " is missing");
+      p_.not_available_reasons.push_back(field.name.text + " is marked not available (n/a)");
+    }
     p_.initial_frame.resize(p_.field_count);
     for (const auto& param : m.params) {
       auto given = params_.find(param.name.text);

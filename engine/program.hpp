@@ -94,6 +94,7 @@ struct CompiledRule {
 struct Program {
   std::uint32_t field_count = 0;
   std::vector<std::string> missing_reasons;  // per field: "region is missing"
+  std::vector<std::string> not_available_reasons;  // per field: "region is n/a" (a missing-value marker)
   std::vector<Value> initial_frame;         // constants in place; fields and results empty
   std::vector<Instruction> code;            // lets and rule conditions, dependencies first
   std::vector<CompiledRule> rules;          // in declaration order

@@ -72,6 +72,7 @@ struct BlockResult {
   std::uint64_t end_offset = 0;
   std::vector<std::uint64_t> error_ordinals;  // which records of the block (0-based) were errors
   std::string head, tail;  // the block's first (block 0 only) and last bytes: the input's identity
+  std::vector<std::pair<std::uint64_t, std::size_t>> keys;  // KeyTracker::hash() of each record's key, and its line
 };
 
 // The identity of an input, for summaries: its size and a hash of its first and last 4 KiB.
@@ -329,7 +330,7 @@ class Runner {
   }
 
   bool read_header(BatchResult& result) {
-    RecordBuilder builder(policy_);
+    RecordBuilder builder(policy_, options_.input_options);
     while (fill(pending_.size + 1)) {
       if (complete(pending_.view()) > 0 || eof_) break;
     }
@@ -452,7 +453,7 @@ class Runner {
   void work() {
     Evaluator evaluator(policy_);
     evaluator.set_explain(options_.explain);  // `because` texts are written only with --explain
-    RecordBuilder builder(policy_);
+    RecordBuilder builder(policy_, options_.input_options);
     builder.write_into(evaluator.field_slots());
     while (auto block = blocks_->pop()) {
       BlockResult r;
@@ -485,6 +486,8 @@ class Runner {
       if (ordinal >= limit) return;
       if (error) r.error_ordinals.push_back(ordinal);
       ++ordinal;
+      if (record) r.keys.emplace_back(KeyTracker::hash(record->id), line);
+      else if (error->id) r.keys.emplace_back(KeyTracker::hash(*error->id), line);
       if (record) {
         evaluator.evaluate_in_place(*record, d);
         const bool traced = options_.trace || (options_.trace_sample && line % options_.trace_sample == 0);
@@ -513,6 +516,9 @@ class Runner {
       }
     }
     tally.add_to(r.summary);
+    builder.report(r.summary);
+    // Every CSV row has every column: a near-miss column is in every record of the block.
+    for (const auto& name : layout_.near_misses) r.summary.undeclared_fields[name] += ordinal;
   }
 
   // Output buffers go round between workers and the writer, keeping their capacity: a
@@ -568,7 +574,7 @@ class Runner {
         }
         Evaluator evaluator(policy_);
         evaluator.set_explain(options_.explain);
-        RecordBuilder builder(policy_);
+        RecordBuilder builder(policy_, options_.input_options);
         builder.write_into(evaluator.field_slots());
         r = BlockResult{};
         r.summary = Summary::of(policy_);
@@ -585,6 +591,13 @@ class Runner {
         return;
       }
       give_back(std::move(r.output));
+      // Repeated keys, in input order so the first occurrence is never the one reported.
+      for (std::size_t k = 0; k < r.keys.size(); ++k) {
+        if (k + 8 < r.keys.size()) keys_.prefetch(r.keys[k + 8].first);
+        if (!keys_.seen_before(r.keys[k].first)) continue;
+        ++r.summary.duplicate_keys;
+        if (r.summary.duplicate_lines.size() < Summary::kDuplicateLinesShown) r.summary.duplicate_lines.push_back(r.keys[k].second);
+      }
       if (!r.head.empty()) input_head_ = std::move(r.head);
       if (!r.tail.empty()) input_tail_ = std::move(r.tail);
       input_bytes_ = r.end_offset;
@@ -612,6 +625,7 @@ class Runner {
 
   // The writer's: the input's identity (kIdentityBytes).
   std::string input_head_, input_tail_;
+  KeyTracker keys_;
   std::uint64_t input_bytes_ = 0;
   std::string read_failure_;
 

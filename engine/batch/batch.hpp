@@ -30,6 +30,7 @@ struct BatchOptions {
   std::optional<std::uint64_t> max_errors;
   std::vector<std::uint32_t> sum_fields;   // schema indices of numeric fields to total per decision
   std::size_t block_bytes = 1 << 20;
+  InputOptions input_options;              // --strict-fields, missing-value markers
 };
 
 struct BatchProgress {
@@ -45,7 +46,7 @@ struct BatchIO {
 };
 
 struct BatchResult {
-  Summary summary;
+  Summary summary;               // with the schema checks' counts: see input_warnings()
   bool stopped_at_max_errors = false;
   std::string failure;          // an input failure that stopped the run
   bool output_failed = false;   // a write of the output or rejects failed: the run stopped there

@@ -21,6 +21,8 @@ Summary Summary::of(const Policy& policy) {
   Summary s;
   s.policy = policy.info();
   for (const auto& rule : policy.checked().module.rules) s.rules[rule.name.text];
+  for (const auto& field : policy.checked().schema().fields)
+    if (field.is_optional) s.optional_fields_given[field.name.text];
   return s;
 }
 
@@ -145,6 +147,10 @@ bool Summary::merge(const Summary& o, std::string& error) {
   for (const auto& [k, v] : o.flags) flags[k] += v;
   for (const auto& [k, v] : o.errors_by_kind) errors_by_kind[k] += v;
   for (const auto& [k, v] : o.undeclared_fields) undeclared_fields[k] += v;
+  for (const auto& [k, v] : o.optional_fields_given) optional_fields_given[k] += v;
+  unterminated_row = std::max(unterminated_row, o.unterminated_row);
+  for (auto line : o.duplicate_lines)
+    if (duplicate_lines.size() < kDuplicateLinesShown) duplicate_lines.push_back(line);
   for (const auto& [field, by_decision] : o.sums) {
     for (const auto& [key, value] : by_decision) {
       Decimal& total = sums[field][key];
@@ -177,6 +183,7 @@ std::string Summary::to_json() const {
   j["errors_by_kind"] = errors_by_kind;
   j["undeclared_fields"] = undeclared_fields;
   j["duplicate_keys"] = duplicate_keys;
+  j["optional_fields_given"] = optional_fields_given;
   j["sums"] = json::object();
   // Totals are strings so that no JSON reader turns an exact decimal into a double.
   for (const auto& [field, by_decision] : sums)
@@ -206,6 +213,7 @@ std::optional<Summary> Summary::from_json(const std::string& text, std::string& 
     counts("flags", s.flags);
     counts("errors_by_kind", s.errors_by_kind);
     counts("undeclared_fields", s.undeclared_fields);
+    counts("optional_fields_given", s.optional_fields_given);
     for (const auto& [k, v] : j.at("rules").items())
       s.rules[k] = {v.at("fired"), v.at("chosen"), v.at("overridden"), v.at("unknown")};
     for (const auto& [field, by_decision] : j.at("sums").items()) {

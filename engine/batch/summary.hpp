@@ -20,6 +20,7 @@ struct RuleCounts {
 };
 
 struct Summary {
+  static constexpr std::size_t kDuplicateLinesShown = 5;
   PolicyInfo policy;
   std::uint64_t records = 0;
   std::uint64_t decided = 0;
@@ -31,6 +32,9 @@ struct Summary {
   std::map<std::string, std::uint64_t> errors_by_kind;    // kind_name() -> records
   std::map<std::string, std::uint64_t> undeclared_fields; // near-miss keys or columns -> records
   std::uint64_t duplicate_keys = 0;                       // records whose key an earlier record had
+  std::vector<std::size_t> duplicate_lines;               // the first few of them (for warnings; not written)
+  std::map<std::string, std::uint64_t> optional_fields_given;  // optional field -> records that gave it
+  std::size_t unterminated_row = 0;                       // the CSV input's last row, when it has no line end (not written)
   std::map<std::string, std::map<std::string, Decimal>> sums;  // field -> decision -> total
   bool sums_overflowed = false;                            // a total left the number range
   std::vector<std::string> inputs;                         // identities of the inputs summed, sorted

@@ -147,7 +147,8 @@ bool convert(TypeKind kind, std::string_view cell, std::string_view field, Value
 }
 
 // Converts one cell into the field's slot, in place (lists split on '|'; an empty cell is
-// absent, or the empty list for a list field).
+// absent, or the empty list for a list field; a missing-value marker such as `n/a` in a
+// number or bool cell is absent too, unless InputOptions::na_values is off).
 bool convert_cell(const ast::FieldDecl& field, std::string_view cell, int index, RecordBuilder& builder, RecordFault& message) {
   Value& value = builder.slot(index);
   if (field.type.is_collection()) {
@@ -167,7 +168,10 @@ bool convert_cell(const ast::FieldDecl& field, std::string_view cell, int index,
     return builder.mark_set(index, message);
   }
   if (cell.empty()) return builder.set_absent(index, message);
-  return convert(field.type.kind, cell, field.name.text, value, message) && builder.mark_set(index, message);
+  if (convert(field.type.kind, cell, field.name.text, value, message)) return builder.mark_set(index, message);
+  if (field.type.kind != TypeKind::string && builder.options().na_values && is_na_marker(cell))
+    return builder.set_not_available(index, cell, message);
+  return false;
 }
 
 // A cell's bytes must be text: valid UTF-8 without NUL (JSON output could not carry
@@ -184,7 +188,7 @@ const char* bad_text_phrase(ErrorKind kind) {
 
 }  // namespace
 
-std::size_t read_csv_header(std::string_view text, const RecordBuilder& builder, CsvLayout& layout, std::string& error) {
+std::size_t read_csv_header(std::string_view text, RecordBuilder& builder, CsvLayout& layout, std::string& error) {
   RowReader rows{text};
   if (text.substr(0, 3) == "\xEF\xBB\xBF") rows.pos = 3;
   std::vector<std::string_view> header;
@@ -213,8 +217,30 @@ std::size_t read_csv_header(std::string_view text, const RecordBuilder& builder,
         return 0;
       }
     }
-    layout.column_field[c] = builder.field_index(header[c]);
+    layout.column_field[c] = builder.declared_index(header[c]);
     if (layout.column_field[c] >= 0 && builder.field(layout.column_field[c]).is_key) layout.key_column = c;
+  }
+  layout.undeclared_column = layout.columns;
+  for (std::size_t c = 0; c < header.size(); ++c) {
+    if (layout.column_field[c] >= 0) continue;
+    if (layout.undeclared_column == layout.columns) {
+      layout.undeclared_column = c;
+      layout.undeclared_name = header[c];
+    }
+    if (near_miss(header[c], builder.schema())) layout.near_misses.emplace_back(header[c]);
+  }
+  if (layout.key_column == CsvLayout::kNoKey) {
+    // Every row would be an error for the same reason: say it once, with what went wrong.
+    const auto& key = builder.field(static_cast<int>(builder.key_field())).name.text;
+    const std::string_view line = text.substr(0, text.find('\n'));
+    const char* hint = line.find(';') != std::string_view::npos    ? "; the header holds ';': Tenet reads comma-separated CSV"
+                       : line.find('\t') != std::string_view::npos ? "; the header holds tabs: Tenet reads comma-separated CSV"
+                                                                   : "";
+    const auto meant = std::find_if(header.begin(), header.end(), [&](std::string_view h) { return near_miss(h, builder.schema()) == key; });
+    error = fmt::format("line 1: the CSV header has no column '{}', the schema's key{}{}", key,
+                        meant != header.end() ? fmt::format("; did you mean '{}'? column names are matched exactly", *meant) : "",
+                        hint);
+    return 0;
   }
   return rows.pos;
 }
@@ -226,11 +252,13 @@ void read_csv_rows(std::string_view text, const CsvLayout& layout, RecordBuilder
   std::vector<std::string_view> cells;
   Record record;  // reused: its values keep their capacity from record to record
   bool unterminated = false;
+  std::size_t last_line = 0;
   while (true) {
     const std::size_t line = rows.line;
     const std::size_t row_start = rows.pos;
     if (!rows.next(cells, unterminated)) break;
     if (cells.size() == 1 && cells[0].empty() && !unterminated) continue;  // blank line
+    last_line = line;
     builder.begin();
     RecordFault message;
     bool ok = true;
@@ -244,6 +272,10 @@ void read_csv_rows(std::string_view text, const CsvLayout& layout, RecordBuilder
       ok = false;
     } else if (cells.size() != layout.columns) {
       message.set(ErrorKind::cell_count, fmt::format("expected {} cells as in the header, found {}", layout.columns, cells.size()));
+      ok = false;
+    } else if (builder.options().strict_fields && layout.undeclared_column < layout.columns) {
+      message.set(ErrorKind::undeclared_field,
+                  fmt::format("column '{}' is not in the schema (--strict-fields)", layout.undeclared_name));
       ok = false;
     }
     // One pass over the row's bytes; only a row that fails is searched for the bad cell.
@@ -281,16 +313,8 @@ void read_csv_rows(std::string_view text, const CsvLayout& layout, RecordBuilder
     }
     if (unterminated) break;
   }
-}
-
-bool read_csv(std::string_view text, RecordBuilder& builder, const RecordSink& sink, std::string& error) {
-  CsvLayout layout;
-  const std::size_t header_bytes = read_csv_header(text, builder, layout, error);
-  if (header_bytes == 0 && !error.empty()) return false;
-  if (layout.columns == 0) return true;  // an empty file has no records
-  const std::size_t header_lines = static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(header_bytes), '\n'));
-  read_csv_rows(text.substr(header_bytes), layout, builder, sink, {1 + header_lines, header_bytes});
-  return true;
+  // A file cut short ends inside its last row: `80000` read as `80` would pass unnoticed.
+  if (last_line && !text.empty() && text.back() != '\n') builder.note_unterminated_row(last_line);
 }
 
 std::size_t csv_complete_rows(std::string_view text) {

@@ -2,12 +2,14 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 
 #include <fmt/format.h>
 
+#include "engine/batch/summary.hpp"
 #include "engine/ingest/csv_reader.hpp"
 
 namespace tenet {
@@ -51,16 +53,34 @@ bool read_input(const std::string& path, std::string& out, std::string& error) {
   return true;
 }
 
-bool read_facts(std::string text, FactsFormat format, const Policy& policy, const RecordSink& sink, std::string& error) {
-  RecordBuilder builder(policy);
+bool read_facts(std::string text, FactsFormat format, const Policy& policy, const RecordSink& sink, std::string& error,
+                const InputOptions& options, Summary* observed) {
+  RecordBuilder builder(policy, options);
   const std::size_t length = text.size();
   text.append(simdjson::SIMDJSON_PADDING, '\0');  // simdjson reads up to 64 bytes past the end of a record
   const std::string_view view(text.data(), length);
+  std::uint64_t records = 0;
+  const RecordSink counting = [&](std::size_t line, Record* record, RecordError* record_error) {
+    ++records;
+    sink(line, record, record_error);
+  };
   switch (format) {
-    case FactsFormat::jsonl: read_jsonl(view, text.size(), builder, sink); return true;
-    case FactsFormat::json_array: read_json_array(view, text.size(), builder, sink); return true;
-    case FactsFormat::csv: return read_csv(view, builder, sink, error);
+    case FactsFormat::jsonl: read_jsonl(view, text.size(), builder, counting); break;
+    case FactsFormat::json_array: read_json_array(view, text.size(), builder, counting); break;
+    case FactsFormat::csv: {
+      CsvLayout layout;
+      const std::size_t header_bytes = read_csv_header(view, builder, layout, error);
+      if (header_bytes == 0 && !error.empty()) return false;
+      if (layout.columns == 0) break;  // an empty file has no records
+      const auto header_lines = static_cast<std::size_t>(std::count(view.begin(), view.begin() + static_cast<std::ptrdiff_t>(header_bytes), '\n'));
+      read_csv_rows(view.substr(header_bytes), layout, builder, counting, {1 + header_lines, header_bytes});
+      // Every row has every column: a near-miss column is in every record.
+      if (observed)
+        for (const auto& name : layout.near_misses) observed->undeclared_fields[name] += records;
+      break;
+    }
   }
+  if (observed) builder.report(*observed);
   return true;
 }
 

@@ -20,6 +20,9 @@ FactsFormat sniff_format(std::string_view text);
 bool read_input(const std::string& path, std::string& out, std::string& error);
 
 // False with `error` when the input cannot be read as that format at all (a bad CSV header).
-bool read_facts(std::string text, FactsFormat format, const Policy& policy, const RecordSink& sink, std::string& error);
+// `observed`, when given, gets the schema checks' counts (undeclared near-miss fields,
+// optional fields given; see RecordBuilder::report()).
+bool read_facts(std::string text, FactsFormat format, const Policy& policy, const RecordSink& sink, std::string& error,
+                const InputOptions& options = {}, Summary* observed = nullptr);
 
 }  // namespace tenet

@@ -68,8 +68,11 @@ class FlatReader {
     }
     if (!next_is(':')) return false;
     skip_space();
+    // Fields the schema does not declare are ignored; with --strict-fields the record is
+    // declined here, so that the simdjson path words the error.
+    if (index < 0 && builder_.options().strict_fields) return false;
     if (literal("null")) return index < 0 || builder_.set_absent(index, error_);
-    if (index < 0) return skip_value();  // fields the schema does not declare are ignored
+    if (index < 0) return skip_value();
     const ast::FieldDecl& field = builder_.field(index);
     Value& value = builder_.slot(index);
     if (field.type.is_collection()) {

@@ -147,7 +147,7 @@ bool read_scalar(od::value& v, TypeKind want, Value& out, RecordFault& error, st
 bool JsonRecordParser::parse(const char* json, std::size_t length, std::size_t capacity, Record& out, RecordFault& error) {
   builder_.begin();
   if (fast_path_ && read_flat_record(json, length, builder_, out)) return true;
-  builder_.begin();  // read again, by simdjson, which words what is wrong
+  builder_.again();  // read again, by simdjson, which words what is wrong
   od::document doc;
   if (auto e = impl_->parser.iterate(json, length, capacity).get(doc)) {
     malformed(error, e);
@@ -179,7 +179,12 @@ bool JsonRecordParser::parse(const char* json, std::size_t length, std::size_t c
       malformed(error, e);
       return false;
     }
-    if (index < 0) continue;  // fields the schema does not declare are ignored
+    if (index < 0) {  // fields the schema does not declare are ignored, unless --strict-fields
+      if (!builder_.options().strict_fields) continue;
+      const std::string_view raw(raw_key.raw());
+      error.set(ErrorKind::undeclared_field, fmt::format("field `{}` is not in the schema (--strict-fields)", raw.substr(0, raw.find('"'))));
+      return false;
+    }
     const ast::FieldDecl& field = builder_.field(index);
     const std::string_view name = field.name.text;
     bool is_null = false;

@@ -1,7 +1,9 @@
 #include "engine/ingest/record_builder.hpp"
 
+#include <algorithm>
 #include <cstring>
 
+#include "engine/batch/summary.hpp"
 #include "engine/ingest/limits.hpp"
 
 #include <fmt/format.h>
@@ -31,10 +33,13 @@ std::string oversized_record_message() {
 }
 
 
-RecordBuilder::RecordBuilder(const Policy& policy)
+RecordBuilder::RecordBuilder(const Policy& policy, InputOptions options)
     : schema_(&policy.checked().schema()),
       key_field_(policy.checked().key_field),
-      missing_reasons_(&policy.program().missing_reasons) {
+      missing_reasons_(&policy.program().missing_reasons),
+      options_(options),
+      na_reasons_(&policy.program().not_available_reasons) {
+  given_.assign(schema_->fields.size(), 0);
   const auto& schema = *schema_;
   for (std::size_t i = 0; i < schema.fields.size(); ++i) index_.emplace(schema.fields[i].name.text, static_cast<int>(i));
   values_.resize(schema.fields.size());
@@ -45,13 +50,27 @@ RecordBuilder::RecordBuilder(const Policy& policy)
   }
 }
 
-void RecordBuilder::begin() {
+void RecordBuilder::count_undeclared() {
+  for (int slot : undeclared_in_record_) ++undeclared_counts_[static_cast<std::size_t>(slot)];
+  undeclared_in_record_.clear();
+}
+
+void RecordBuilder::again() {
+  undeclared_in_record_.clear();
   std::fill(state_.begin(), state_.end(), 0);
   id_.reset();
   key_position_ = 0;
 }
 
-RecordBuilder::SeenKey::SeenKey(std::string_view key, int field) : name(key), index(field) {
+void RecordBuilder::begin() {
+  if (!undeclared_in_record_.empty()) count_undeclared();
+  std::fill(state_.begin(), state_.end(), 0);
+  id_.reset();
+  key_position_ = 0;
+}
+
+RecordBuilder::SeenKey::SeenKey(std::string_view key, int field, int undeclared_slot)
+    : name(key), index(field), undeclared(undeclared_slot) {
   // A key with a quote or a backslash is escaped in its raw text: compared only once unescaped.
   if (key.size() + 1 > sizeof pattern || key.find_first_of("\"\\") != std::string_view::npos) return;
   char bytes[sizeof pattern] = {}, ones[sizeof pattern] = {};
@@ -63,20 +82,21 @@ RecordBuilder::SeenKey::SeenKey(std::string_view key, int field) : name(key), in
   std::memcpy(mask, ones, sizeof mask);
 }
 
-int RecordBuilder::field_index_raw_ahead(const char* raw, std::size_t* length) const {
+int RecordBuilder::field_index_raw_ahead(const char* raw, std::size_t* length) {
   const std::size_t end = std::min(key_order_.size(), key_position_ + kKeyLookahead);
   for (std::size_t p = key_position_; p < end; ++p) {
     const SeenKey& key = key_order_[p];
     if (key.matches(raw)) {
       key_position_ = p + 1;
       if (length) *length = key.name.size();
+      if (key.index < 0) note_undeclared(key.undeclared);
       return key.index;
     }
   }
   return kNotSeen;
 }
 
-int RecordBuilder::field_index(std::string_view name) const {
+int RecordBuilder::field_index(std::string_view name) {
   // Records of one export list their keys in one order, leaving out the absent optional
   // ones: look for the key a few places ahead in the order seen so far before hashing it.
   const std::size_t position = key_position_;
@@ -84,17 +104,20 @@ int RecordBuilder::field_index(std::string_view name) const {
   for (std::size_t p = position; p < end; ++p) {
     if (key_order_[p].name == name) {
       key_position_ = p + 1;
+      if (key_order_[p].index < 0) note_undeclared(key_order_[p].undeclared);
       return key_order_[p].index;
     }
   }
   auto it = index_.find(name);
   const int index = it == index_.end() ? -1 : it->second;
+  const int undeclared = index < 0 ? undeclared_slot(name) : -1;
+  note_undeclared(undeclared);
   // Learn the key at this place: inserted while the order is small, so that the keys of
   // records with and without it both stay in it; overwritten once it is full.
   if (key_order_.size() < 4 * schema_->fields.size() + 16) {
-    key_order_.insert(key_order_.begin() + static_cast<std::ptrdiff_t>(position), SeenKey(name, index));
+    key_order_.insert(key_order_.begin() + static_cast<std::ptrdiff_t>(position), SeenKey(name, index, undeclared));
   } else if (position < key_order_.size()) {
-    key_order_[position] = SeenKey(name, index);
+    key_order_[position] = SeenKey(name, index, undeclared);
   }
   key_position_ = position + 1;
   return index;
@@ -133,6 +156,40 @@ bool RecordBuilder::set_absent(int index, RecordFault& error) {
   return true;
 }
 
+bool RecordBuilder::set_not_available(int index, std::string_view marker, RecordFault& error) {
+  if (!mark(index, error)) return false;
+  if (!field(index).is_optional) {
+    error.set(ErrorKind::required_absent,
+              fmt::format("required field `{}` is \"{}\", a missing-value marker", field(index).name.text, marker));
+    return false;
+  }
+  state_[static_cast<std::size_t>(index)] = 3;
+  return true;
+}
+
+int RecordBuilder::undeclared_slot(std::string_view name) {
+  if (!near_miss(name, *schema_)) return -1;
+  auto it = std::find(undeclared_names_.begin(), undeclared_names_.end(), name);
+  if (it != undeclared_names_.end()) return static_cast<int>(it - undeclared_names_.begin());
+  undeclared_names_.emplace_back(name);
+  undeclared_counts_.push_back(0);
+  return static_cast<int>(undeclared_names_.size() - 1);
+}
+
+void RecordBuilder::report(Summary& summary) {
+  count_undeclared();
+  summary.unterminated_row = std::max(summary.unterminated_row, unterminated_row_);
+  unterminated_row_ = 0;
+  for (std::size_t i = 0; i < undeclared_names_.size(); ++i) {
+    if (undeclared_counts_[i]) summary.undeclared_fields[undeclared_names_[i]] += undeclared_counts_[i];
+    undeclared_counts_[i] = 0;
+  }
+  for (std::size_t i = 0; i < given_.size(); ++i) {
+    if (schema_->fields[i].is_optional) summary.optional_fields_given[schema_->fields[i].name.text] += given_[i];
+    given_[i] = 0;
+  }
+}
+
 bool RecordBuilder::finish(Record& out, RecordFault& error) {
   const bool into_record = target_ == values_.data();
   if (into_record) out.fields.resize(values_.size());
@@ -140,6 +197,7 @@ bool RecordBuilder::finish(Record& out, RecordFault& error) {
     const auto& f = schema_->fields[i];
     Value& field = into_record ? out.fields[i] : target_[i];
     if (state_[i] == 1) {
+      ++given_[i];
       // Swap, not move: the values' string and list capacity comes back for the next record.
       if (into_record) std::swap(field, values_[i]);
       continue;
@@ -149,7 +207,7 @@ bool RecordBuilder::finish(Record& out, RecordFault& error) {
                                                            : fmt::format("required field `{}` is absent", f.name.text));
       return false;
     }
-    field.set_unknown(&(*missing_reasons_)[i]);
+    field.set_unknown(state_[i] == 3 ? &(*na_reasons_)[i] : &(*missing_reasons_)[i]);
   }
   if (id_) {
     out.id = *id_;  // a copy that keeps out.id's capacity

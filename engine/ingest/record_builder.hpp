@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/ingest/input_checks.hpp"
 #include "engine/ingest/record_error.hpp"
 #include "engine/tenet.hpp"
 
@@ -20,22 +21,32 @@ std::string oversized_record_message();
 
 class RecordBuilder {
  public:
-  explicit RecordBuilder(const Policy& policy);
+  explicit RecordBuilder(const Policy& policy, InputOptions options = {});
+  const InputOptions& options() const { return options_; }
 
+  // Starts a record (counting what the previous one gave); again() starts the same record
+  // over, as when the fast JSON path declines it and simdjson reads it.
   void begin();
+  void again();
   // The schema index of a field name, or -1 for a field the schema does not declare (ignored).
-  int field_index(std::string_view name) const;
+  int field_index(std::string_view name);
+  // The schema index of a declared name, or -1; nothing is counted (for a CSV header).
+  int declared_index(std::string_view name) const {
+    auto it = index_.find(name);
+    return it == index_.end() ? -1 : it->second;
+  }
   // The same for a JSON key given by its raw text in padded input (simdjson's
   // raw_json_string: the key's bytes up to its closing quote), matched against the keys seen at
   // this place in earlier records a word at a time, without unescaping or hashing it. kNotSeen
   // when it is not one of them: then call field_index() with the unescaped key. On a match,
   // `length` (if given) is set to the key's length: its closing quote is at raw + length.
   static constexpr int kNotSeen = -2;
-  int field_index_raw(const char* raw, std::size_t* length = nullptr) const {
+  int field_index_raw(const char* raw, std::size_t* length = nullptr) {
     // Inline for the usual case, the key that came next last time; the rest out of line.
     if (key_position_ < key_order_.size() && key_order_[key_position_].matches(raw)) {
       const SeenKey& key = key_order_[key_position_++];
       if (length) *length = key.name.size();
+      if (key.index < 0) note_undeclared(key.undeclared);
       return key.index;
     }
     return field_index_raw_ahead(raw, length);
@@ -53,11 +64,27 @@ class RecordBuilder {
     state_[i] = 1;
     return true;
   }
+  const ast::SchemaDecl& schema() const { return *schema_; }
+  std::uint32_t key_field() const { return key_field_; }
   const ast::FieldDecl& field(int index) const { return schema_->fields[static_cast<std::size_t>(index)]; }
   // Sets a field; false with `error` set when it was already given in this record.
   bool set(int index, Value value, RecordFault& error);
   // Marks a field as given but empty (JSON null, empty CSV cell).
   bool set_absent(int index, RecordFault& error);
+  // Marks an optional field as given a missing-value marker (`n/a` in a CSV cell): unknown,
+  // with that reason. A required field so given is a record error.
+  bool set_not_available(int index, std::string_view marker, RecordFault& error);
+  // A key or column the schema does not declare but that looks like a field (near_miss()):
+  // its slot among the names counted for the summary, or -1 for any other undeclared name.
+  int undeclared_slot(std::string_view name);
+  void note_undeclared(int slot) {
+    if (slot >= 0) undeclared_in_record_.push_back(slot);
+  }
+  // Adds what this builder saw since the last call (near-miss names, optional fields given)
+  // to those counts, and starts again from zero.
+  void report(Summary& summary);
+  // The input's last row (at `line`) has no line end.
+  void note_unterminated_row(std::size_t line) { unterminated_row_ = line; }
   // Completes the record: required fields present, absent optional ones unknown.
   bool finish(Record& out, RecordFault& error);
   // The id, once the key field has been read (for error lines).
@@ -76,11 +103,12 @@ class RecordBuilder {
   struct SeenKey {
     std::string name;
     int index = -1;
+    int undeclared = -1;  // undeclared_slot() of the key, when index is -1
     // The key's raw JSON text and its closing quote, zero-padded to words, with the mask of
     // its bytes; words == 0 when the raw text cannot be compared (escapes, or too long).
     std::size_t words = 0;
     std::uint64_t pattern[4] = {}, mask[4] = {};
-    SeenKey(std::string_view key, int field);
+    SeenKey(std::string_view key, int field, int undeclared_slot);
     bool matches(const char* raw) const {
       // Reads up to 7 bytes past the key's closing quote: inside the record or its padding.
       for (std::size_t w = 0; w < words; ++w) {
@@ -91,12 +119,20 @@ class RecordBuilder {
       return words > 0;
     }
   };
-  int field_index_raw_ahead(const char* raw, std::size_t* length) const;
+  int field_index_raw_ahead(const char* raw, std::size_t* length);
   mutable std::vector<SeenKey> key_order_;
   mutable std::size_t key_position_ = 0;
   std::vector<Value> values_;
   Value* target_ = nullptr;  // values_.data(), or an evaluator's field slots
-  std::vector<std::uint8_t> state_;  // 0 not given, 1 value, 2 absent
+  std::vector<std::uint8_t> state_;  // 0 not given, 1 value, 2 absent, 3 a missing-value marker
+  InputOptions options_;
+  std::vector<std::uint64_t> given_;  // per field, records that gave it a value (report())
+  std::vector<std::string> undeclared_names_;
+  std::vector<std::uint64_t> undeclared_counts_;
+  std::vector<int> undeclared_in_record_;
+  std::size_t unterminated_row_ = 0;  // counted when the next record begins (begin(), report())
+  void count_undeclared();
+  const std::vector<std::string>* na_reasons_;
   std::vector<std::uint8_t> set_or_key_;  // per field: a set to sort, or the key to keep
   bool mark_set_slowly(int index, RecordFault& error);
   std::optional<std::string> id_;

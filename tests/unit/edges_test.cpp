@@ -61,7 +61,7 @@ TEST_CASE("edges: NaN and Infinity are not numbers, in JSON or CSV") {
       "{\"line\":3,\"id\":\"c\",\"error\":\"field `tags` has an element that is NaN, which is not a JSON value; expected string\",\"kind\":\"malformed\"}",
   });
   CHECK(lines_of("id,n\na,NaN\nb,-Infinity\nc,inf\n", csv) == V{
-      "{\"line\":2,\"id\":\"a\",\"error\":\"field `n` is \\\"NaN\\\", expected number\",\"kind\":\"wrong_type\"}",
+      "{\"line\":2,\"id\":\"a\",\"error\":\"required field `n` is \\\"NaN\\\", a missing-value marker\",\"kind\":\"required_absent\"}",
       "{\"line\":3,\"id\":\"b\",\"error\":\"field `n` is \\\"-Infinity\\\", expected number\",\"kind\":\"wrong_type\"}",
       "{\"line\":4,\"id\":\"c\",\"error\":\"field `n` is \\\"inf\\\", expected number\",\"kind\":\"wrong_type\"}",
   });

@@ -143,7 +143,7 @@ TEST_CASE("ingest: CSV edge cases") {
   CHECK(outcomes("id,n,tags\na,2,\"open\n", csv) ==
         V{"2 error [a]: unterminated quote: a quoted cell is not closed before the end of the input"});
   CHECK(outcomes("id,n,tags\na,NaN,\nb,Infinity,\nc,-0,\n", csv) ==
-        V{"2 error [a]: field `n` is \"NaN\", expected number", "3 error [b]: field `n` is \"Infinity\", expected number",
+        V{"2 error [a]: required field `n` is \"NaN\", a missing-value marker", "3 error [b]: field `n` is \"Infinity\", expected number",
           "4 c none"});
 }
 

@@ -1,0 +1,114 @@
+#include "engine/ingest/input_checks.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <functional>
+
+#include <fmt/format.h>
+
+#include "dsl/checker.hpp"
+#include "engine/batch/summary.hpp"
+
+namespace tenet {
+
+namespace {
+
+// Lower case without `-`, `_` and spaces: `Frontline-Engagement` reads as `frontlineengagement`.
+std::string folded(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    if (c == '-' || c == '_' || c == ' ') continue;
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> near_miss(std::string_view key, const ast::SchemaDecl& schema) {
+  const std::string key_folded = folded(key);
+  std::optional<std::string> best;
+  std::size_t best_distance = 3;
+  for (const auto& field : schema.fields) {
+    const std::string& name = field.name.text;
+    if (folded(name) == key_folded) return name;
+    const std::size_t distance = edit_distance(key, name);
+    const std::size_t shorter = std::min(key.size(), name.size());
+    if (distance < best_distance && 2 * distance < shorter) {
+      best_distance = distance;
+      best = name;
+    }
+  }
+  return best;
+}
+
+bool is_na_marker(std::string_view cell) {
+  static constexpr std::string_view kMarkers[] = {"n/a", "N/A", "NA",   "na",    "-",     "null",    "NULL",    "Null",
+                                                  "NaN", "nan", "None", "none",  "#N/A", "#N/A N/A", "#NA", "<NA>",
+                                                  "-NaN", "-nan", "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN"};
+  return std::find(std::begin(kMarkers), std::end(kMarkers), cell) != std::end(kMarkers);
+}
+
+std::uint64_t KeyTracker::hash(std::string_view key) {
+  const std::uint64_t h = std::hash<std::string_view>{}(key);
+  return h == 0 ? 1 : h;
+}
+
+void KeyTracker::prefetch(std::uint64_t hash) const {
+  if (!slots_.empty()) __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
+}
+
+bool KeyTracker::seen_before(std::uint64_t hash) {
+  if (4 * (used_ + 1) > 3 * slots_.size()) grow();
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    if (slots_[i] == hash) return true;
+    if (slots_[i] == 0) {
+      slots_[i] = hash;
+      ++used_;
+      return false;
+    }
+  }
+}
+
+void KeyTracker::grow() {
+  std::vector<std::uint64_t> old = std::move(slots_);
+  slots_.assign(old.empty() ? 1024 : old.size() * 2, 0);
+  used_ = 0;
+  for (auto h : old)
+    if (h) seen_before(h);
+}
+
+std::vector<std::string> input_warnings(const Summary& summary, const Policy& policy, bool csv) {
+  std::vector<std::string> out;
+  const auto& schema = policy.checked().schema();
+  for (const auto& [name, records] : summary.undeclared_fields) {
+    const auto meant = near_miss(name, schema);
+    (void)records;  // counted in the summary's "undeclared_fields"
+    out.push_back(fmt::format("{} '{}' is not in the schema; did you mean '{}'?", csv ? "column" : "field", name,
+                              meant ? *meant : std::string("?")));
+  }
+  if (summary.decided > 0) {
+    for (const auto& field : schema.fields) {
+      if (!field.is_optional) continue;
+      auto it = summary.optional_fields_given.find(field.name.text);
+      if (it == summary.optional_fields_given.end() || it->second == 0)
+        out.push_back(fmt::format("optional field '{}' is absent from every record; every rule that reads it is unknown",
+                                  field.name.text));
+    }
+  }
+  if (summary.duplicate_keys > 0) {
+    std::string lines;
+    for (std::size_t i = 0; i < summary.duplicate_lines.size(); ++i) lines += (i ? ", " : "") + std::to_string(summary.duplicate_lines[i]);
+    const auto& key = schema.fields[policy.checked().key_field].name.text;
+    out.push_back(fmt::format("{} record{} repeat{} the {} of an earlier record (duplicate keys, {}{}); each was decided on its own",
+                              summary.duplicate_keys, summary.duplicate_keys == 1 ? "" : "s", summary.duplicate_keys == 1 ? "s" : "", key,
+                              summary.duplicate_lines.size() == 1 ? "line " : "lines ", lines + (summary.duplicate_keys > summary.duplicate_lines.size() ? ", ..." : "")));
+  }
+  if (summary.unterminated_row > 0)
+    out.push_back(fmt::format("the last row (line {}) has no line end: if the file was cut short, that record is incomplete",
+                              summary.unterminated_row));
+  return out;
+}
+
+}  // namespace tenet
