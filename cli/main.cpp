@@ -274,6 +274,10 @@ int run_batch_command(const BatchCliOptions& o) {
   if (loaded.exit_code != kExitOk) return loaded.exit_code;
   const tenet::Policy& policy = *loaded.result.policy;
 
+  if (o.format == "csv" && (o.trace || o.trace_sample)) {
+    print_error("--trace and --trace-sample write a tree per record, which CSV cannot hold: use --format jsonl");
+    return kExitUsage;
+  }
   tenet::BatchOptions options;
   options.threads = o.threads;
   options.explain = o.explain;
@@ -318,7 +322,7 @@ int run_batch_command(const BatchCliOptions& o) {
     return kExitUsage;
   }
   std::string header;
-  tenet::write_batch_header(header, options.output);
+  tenet::write_batch_header(header, options.output, options.explain);
   out.write(header);
 
   const bool show_progress = !o.quiet && ::isatty(STDERR_FILENO);

@@ -83,6 +83,10 @@ std::optional<Value> parse_param_value(Type type, std::string_view text, std::st
     return Value::of(std::string(item));
   };
   if (!type.is_collection()) return scalar(type.kind, text);
+  // {a,b} or [a,b]: the literal with its quotes taken by a shell; the items are a, b.
+  if (text.size() >= 2 && ((text.front() == '{' && text.back() == '}') || (text.front() == '[' && text.back() == ']'))) {
+    text = text.substr(1, text.size() - 2);
+  }
   std::vector<Value> items;
   std::size_t start = 0;
   while (!text.empty() && start <= text.size()) {

@@ -493,10 +493,10 @@ class Runner {
         const bool traced = options_.trace || (options_.trace_sample && line % options_.trace_sample == 0);
         write_batch_decision(r.output, options_.output, policy_, d, line,
                              {options_.explain, traced ? &evaluator.frame() : nullptr,
-                              first_line && options_.output == BatchFormat::jsonl});
+                              first_line && options_.output == BatchFormat::jsonl, &csv_provenance_});
         tally.add(d, evaluator.frame());
       } else {
-        write_batch_error(r.output, options_.output, *error,
+        write_batch_error(r.output, options_.output, *error, {options_.explain, nullptr, false, &csv_provenance_},
                           first_line && options_.output == BatchFormat::jsonl ? &policy_.info() : nullptr);
         if (io_.write_rejects) append_reject(r.rejects, *error);
         tally.add(*error);
@@ -611,6 +611,7 @@ class Runner {
   const Policy& policy_;
   const BatchOptions& options_;
   BatchIO& io_;
+  const std::string csv_provenance_ = csv_provenance_cells(policy_.info());
   unsigned threads_ = 1;
   std::unique_ptr<Channel<Block>> blocks_;
   CsvLayout layout_;

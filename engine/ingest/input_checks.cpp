@@ -93,7 +93,7 @@ std::vector<std::string> input_warnings(const Summary& summary, const Policy& po
       if (!field.is_optional) continue;
       auto it = summary.optional_fields_given.find(field.name.text);
       if (it == summary.optional_fields_given.end() || it->second == 0)
-        out.push_back(fmt::format("optional field '{}' is absent from every record; every rule that reads it is unknown",
+        out.push_back(fmt::format("optional field '{}' is absent from every record; is it named otherwise in the input?",
                                   field.name.text));
     }
   }

@@ -23,8 +23,25 @@ void append_csv_cell(std::string& out, std::string_view cell) {
 
 }  // namespace
 
-void write_batch_header(std::string& out, BatchFormat format) {
-  if (format == BatchFormat::csv) out += "line,id,decision,chosen_rule,fired_rules,flags,error\n";
+void write_batch_header(std::string& out, BatchFormat format, bool explain) {
+  if (format != BatchFormat::csv) return;
+  out += "line,id,decision,chosen_rule,fired_rules,flags,error,error_kind,provisional,unknown_rules";
+  if (explain) out += ",because";
+  out += ",policy,policy_version,policy_sha256,tenet,params\n";
+}
+
+std::string csv_provenance_cells(const PolicyInfo& info) {
+  std::string out;
+  for (const std::string_view cell : {std::string_view(info.name), std::string_view(info.version), std::string_view(info.sha256),
+                                      std::string_view(tenet_version())}) {
+    out.push_back(',');
+    append_csv_cell(out, cell);
+  }
+  std::string params;  // name=value; name=value
+  for (const auto& [name, value] : info.params) params += (params.empty() ? "" : "; ") + name + "=" + value;
+  out.push_back(',');
+  append_csv_cell(out, params);
+  return out;
 }
 
 void write_batch_decision(std::string& out, BatchFormat format, const Policy& policy, const Decision& d,
@@ -70,7 +87,25 @@ void write_batch_decision(std::string& out, BatchFormat format, const Policy& po
     cell(for_fired);
     out.push_back(',');
     cell(for_flags);
-    out += ",\n";
+    out += ",,,";  // no error
+    if (d.provisional) out += "true";
+    out.push_back(',');
+    cell([&](auto&& each) {
+      for (const auto& u : d.unknown) each(std::string_view(rules[u.rule].name.text));
+    });
+    if (options.explain) {
+      std::string because;  // rule: text | rule: text
+      const auto add = [&](std::uint32_t rule, bool has, const std::string& text) {
+        if (!has) return;
+        because += (because.empty() ? "" : " | ") + rules[rule].name.text + ": " + text;
+      };
+      for (const auto& r : d.recommendations) add(r.rule, r.has_because, r.because);
+      for (const auto& f : d.raised) add(f.rule, f.has_because, f.because);
+      out.push_back(',');
+      append_csv_cell(out, because);
+    }
+    if (options.csv_provenance) out += *options.csv_provenance;
+    out.push_back('\n');
     return;
   }
   // Actions, rules and flags are names of the language ([A-Za-z_][A-Za-z0-9_]*): nothing
@@ -137,7 +172,8 @@ void write_batch_decision(std::string& out, BatchFormat format, const Policy& po
   out += "}\n";
 }
 
-void write_batch_error(std::string& out, BatchFormat format, const RecordError& e, const PolicyInfo* policy) {
+void write_batch_error(std::string& out, BatchFormat format, const RecordError& e, const BatchLine& options,
+                       const PolicyInfo* policy) {
   if (format == BatchFormat::jsonl) {
     write_error_json(out, e, policy);
     return;
@@ -147,6 +183,11 @@ void write_batch_error(std::string& out, BatchFormat format, const RecordError& 
   if (e.id) append_csv_cell(out, *e.id);
   out += ",,,,,";
   append_csv_cell(out, e.message);
+  out.push_back(',');
+  out += kind_name(e.kind);
+  out += ",,";
+  if (options.explain) out.push_back(',');
+  if (options.csv_provenance) out += *options.csv_provenance;
   out.push_back('\n');
 }
 
