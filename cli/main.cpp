@@ -17,6 +17,7 @@
 #include "engine/batch/batch.hpp"
 #include "engine/ingest/facts_reader.hpp"
 #include "engine/ingest/input_checks.hpp"
+#include "engine/output/atomic_file.hpp"
 #include "engine/output/json_writer.hpp"
 #include "engine/output/text_writer.hpp"
 #include "engine/tenet.hpp"
@@ -27,64 +28,6 @@ constexpr int kExitOk = 0;
 constexpr int kExitPolicyError = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitRecordErrors = 3;
-
-// Output goes to a temporary file renamed into place on success, so a failed run never
-// leaves a truncated file that looks complete.
-class Output {
- public:
-  bool open(const std::string& path, std::string& error) {
-    path_ = path;
-    if (path.empty() || path == "-") {
-      file_ = stdout;
-      return true;
-    }
-    // A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written in place: renaming a
-    // temporary file over it would replace the device with a file.
-    struct stat info {};
-    if (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
-      file_ = std::fopen(path.c_str(), "wb");
-      direct_ = file_ != nullptr;
-      if (!file_) error = fmt::format("cannot write {}: {}", path, std::strerror(errno));
-      return file_ != nullptr;
-    }
-    temporary_ = path + ".tmp-" + std::to_string(::getpid());
-    file_ = std::fopen(temporary_.c_str(), "wb");
-    if (!file_) error = fmt::format("cannot write {}: {}", path, std::strerror(errno));
-    return file_ != nullptr;
-  }
-  void write(const std::string& text) {
-    if (!text.empty() && std::fwrite(text.data(), 1, text.size(), file_) != text.size()) failed_ = true;
-  }
-  bool failed() const { return failed_; }
-  bool close(std::string& error) {
-    const bool flushed = std::fflush(file_) == 0 && !std::ferror(file_) && !failed_;
-    const int saved = errno;
-    if (file_ == stdout || direct_) {
-      const bool closed = file_ == stdout || std::fclose(file_) == 0;
-      if (!flushed || !closed) error = fmt::format("cannot write {}: {}", file_ == stdout ? "the output" : path_, std::strerror(saved));
-      return flushed && closed;
-    }
-    const bool closed = std::fclose(file_) == 0;
-    if (!flushed || !closed || std::rename(temporary_.c_str(), path_.c_str()) != 0) {
-      error = fmt::format("cannot write {}: {}", path_, std::strerror(flushed && closed ? errno : saved));
-      std::remove(temporary_.c_str());
-      return false;
-    }
-    return true;
-  }
-  // After an input failure: a file keeps its old content rather than take a part of the output.
-  void discard() {
-    if (file_ == stdout) return;
-    std::fclose(file_);
-    if (!direct_) std::remove(temporary_.c_str());
-  }
-
- private:
-  std::string path_, temporary_;
-  std::FILE* file_ = nullptr;
-  bool direct_ = false;
-  bool failed_ = false;
-};
 
 void print_error(const std::string& message) { std::cerr << "tenet: " << message << "\n"; }
 
@@ -196,7 +139,7 @@ int run_eval(const EvalOptions& o) {
 
   const bool to_terminal = (o.output.empty() || o.output == "-") && ::isatty(STDOUT_FILENO);
   const bool text = o.format == "text" || (o.format.empty() && to_terminal);
-  Output out;
+  tenet::AtomicFile out;
   if (!out.open(o.output, error)) {
     print_error(error);
     return kExitUsage;
@@ -233,16 +176,14 @@ int run_eval(const EvalOptions& o) {
   input_options.strict_fields = o.strict_fields;
   input_options.na_values = !o.no_na_values;
   if (!tenet::read_facts(std::move(facts), format, policy, sink, error, input_options, &observed)) {
+    // The input cannot be read at all: an existing output file keeps its content.
     print_error(fmt::format("{}: {}", o.facts, error));
-    out.write(buffer);
-    std::string ignored;
-    out.close(ignored);
     return kExitUsage;
   }
   print_warnings(observed, policy, format == tenet::FactsFormat::csv);
   if (text) tenet::write_text_footer(buffer, decided, errors);
   out.write(buffer);
-  if (!out.close(error)) {
+  if (!out.commit(error)) {
     print_error(error);
     return kExitUsage;
   }
@@ -259,13 +200,6 @@ struct BatchCliOptions {
   std::string params_file;
   bool strict_fields = false, no_na_values = false;
 };
-
-bool write_file_atomically(const std::string& path, const std::string& text, std::string& error) {
-  Output out;
-  if (!out.open(path, error)) return false;
-  out.write(text);
-  return out.close(error);
-}
 
 int run_batch_command(const BatchCliOptions& o) {
   std::vector<std::pair<std::string, std::string>> params;
@@ -316,7 +250,7 @@ int run_batch_command(const BatchCliOptions& o) {
   const std::uint64_t size = (input != stdin && ::fstat(fileno(input), &info) == 0) ? static_cast<std::uint64_t>(info.st_size) : 0;
 
   std::string error;
-  Output out, rejects;
+  tenet::AtomicFile out, rejects;
   if (!out.open(o.output, error) || (!o.rejects.empty() && !rejects.open(o.rejects, error))) {
     print_error(error);
     return kExitUsage;
@@ -355,16 +289,16 @@ int run_batch_command(const BatchCliOptions& o) {
     out.discard();
     if (!o.rejects.empty()) rejects.discard();
   } else {
-    if (!out.close(error)) {
+    if (!out.commit(error)) {
       print_error(error);
       io_ok = false;
     }
-    if (!o.rejects.empty() && !rejects.close(error)) {
+    if (!o.rejects.empty() && !rejects.commit(error)) {
       print_error(error);
       io_ok = false;
     }
   }
-  if (result.failure.empty() && !o.summary.empty() && !write_file_atomically(o.summary, result.summary.to_json(), error)) {
+  if (result.failure.empty() && !o.summary.empty() && !tenet::write_file_atomically(o.summary, result.summary.to_json(), error)) {
     print_error(error);
     io_ok = false;
   }
@@ -399,7 +333,7 @@ int run_merge(const std::vector<std::string>& paths, const std::string& output) 
     }
   }
   std::string error;
-  if (!write_file_atomically(output, merged->to_json(), error)) {
+  if (!tenet::write_file_atomically(output, merged->to_json(), error)) {
     print_error(error);
     return kExitUsage;
   }

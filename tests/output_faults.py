@@ -77,6 +77,26 @@ def main():
         expect(f"{command} -o FILE replaces it whole when the run succeeds", p.returncode in (0, 3) and lines == 50000,
                f"exit {p.returncode}, {lines} lines\n{p.stderr}")
 
+    # An input that cannot be read at all (a CSV header without the key): -o FILE keeps its content.
+    bad = os.path.join(work, "semicolons.csv")
+    with open(bad, "w") as f:
+        f.write("id;segment\nC1;smb\n")
+    out = os.path.join(work, "eval-bad-header.out")
+    with open(out, "w") as f:
+        f.write("OLD\n")
+    p = run([tenet, "eval", policy, bad, "-o", out])
+    with open(out) as f:
+        kept = f.read()
+    expect("eval -o FILE with an unreadable CSV header leaves FILE as it was",
+           p.returncode == 2 and kept == "OLD\n" and not [n for n in os.listdir(work) if ".tmp-" in n], f"exit {p.returncode}\n{p.stderr}")
+
+    # A --rejects file that cannot be created: no temporary output file is left behind.
+    p = run([tenet, "batch", policy, portfolio, "-o", os.path.join(work, "rejects-fail.out"), "--rejects", "/nonexistent/rejects"])
+    leftovers = [n for n in os.listdir(work) if ".tmp-" in n or n.startswith("rejects-fail.out")]
+    expect("batch --rejects into a missing folder fails and leaves no temporary file",
+           p.returncode == 2 and p.stderr == "tenet: cannot write /nonexistent/rejects: No such file or directory\n" and not leftovers,
+           f"exit {p.returncode}\n{p.stderr}\nleftovers {leftovers}")
+
 
 if __name__ == "__main__":
     main()
