@@ -75,7 +75,7 @@ void print_warnings(const tenet::Summary& summary, const tenet::Policy& policy, 
 
 struct EvalOptions {
   std::string policy, facts, format, input_format, output, params_file;
-  bool strict_fields = false, no_na_values = false;
+  bool strict_fields = false, no_na_values = false, explain = false;
   bool trace = false;
   std::vector<std::string> params;
 };
@@ -160,8 +160,9 @@ int run_eval(const EvalOptions& o) {
       const tenet::Decision d = evaluator.evaluate(std::move(*record));
       ++decided;
       ++observed.decided;
-      if (text) tenet::write_decision_text(buffer, policy, d);
-      else tenet::write_decision_json(buffer, policy, d, o.trace ? &evaluator.frame() : nullptr);
+      const tenet::Frame* trace = o.trace ? &evaluator.frame() : nullptr;
+      if (text) tenet::write_decision_text(buffer, policy, d, trace, o.explain);
+      else tenet::write_decision_json(buffer, policy, d, trace, o.explain);
     } else {
       ++errors;
       if (text) tenet::write_error_text(buffer, *record_error);
@@ -363,7 +364,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"json", "text"}));
   eval->add_option("--input-format", eval_options.input_format, "jsonl, json or csv (default: by extension, else by content)")
       ->check(CLI::IsMember({"jsonl", "json", "csv"}));
-  eval->add_flag("--trace", eval_options.trace, "add every rule's status and condition tree to each JSON line");
+  eval->add_flag("--trace", eval_options.trace, "add every rule's status and condition tree (JSON, or an indented tree in text)");
+  eval->add_flag("--explain", eval_options.explain, "add each fired rule's title and source (and, in JSON, the rules that raised flags)");
   eval->add_option("--param", eval_options.params, "set a param: NAME=VALUE, VALUE as in a policy (50%, {\"a\",\"b\"}) or a,b,c");
   eval->add_option("--params", eval_options.params_file, "set params from a JSON object of NAME: VALUE");
   eval->add_option("-o,--output", eval_options.output, "write to this file (atomically) instead of standard output");
@@ -380,7 +382,7 @@ int main(int argc, char** argv) {
   batch->add_option("--format", batch_options.format, "output: jsonl or csv")->check(CLI::IsMember({"jsonl", "csv"}));
   batch->add_option("--input-format", batch_options.input_format, "jsonl or csv (default: by extension)")
       ->check(CLI::IsMember({"jsonl", "csv"}));
-  batch->add_flag("--explain", batch_options.explain, "add the because texts of the fired rules");
+  batch->add_flag("--explain", batch_options.explain, "add the because texts, titles and sources of the fired rules");
   batch->add_flag("--trace", batch_options.trace, "add the full trace of every record");
   batch->add_option("--trace-sample", batch_options.trace_sample, "trace records whose line number is a multiple of N")
       ->check(CLI::PositiveNumber);

@@ -1,6 +1,7 @@
-// The rule trace: for every rule its status and its condition as a tree whose every node
-// carries the expression text, line, column, value, and why it is unknown. Read from the
-// evaluated slots after the fact, so tracing costs nothing when it is off.
+// The rule trace as data: for every rule, its condition's nodes in pre-order, each with its
+// source text (on one line), line, column, and the slot its value is in. Planned once per
+// policy; a traced record is read from the evaluated slots after the fact, so tracing costs
+// nothing when it is off. engine/output renders it (JSON, text).
 #pragma once
 
 #include <cstdint>
@@ -9,21 +10,19 @@
 
 namespace tenet {
 
-class Frame;
-class Policy;
 struct CheckedPolicy;
-struct Decision;
 struct Program;
 class SourceFile;
 
-// One node of a condition tree, prepared at compile time: the JSON that never changes
-// (text, line, column) is written once here, so a traced record only adds the values.
+// One node of a condition tree.
 struct TraceStep {
-  std::string prefix;          // {"expr":"...","line":L,"column":C,"value":
+  std::string text;            // the node's source, balanced, on one line
+  std::string json_text;       // `text` as a JSON string (quoted and escaped once, here)
+  std::uint32_t line = 0, column = 0;
   std::int64_t slot = -1;      // where the node's value is, or -1
-  std::uint32_t operands = 0;  // how many of the following steps are its operands (subtrees)
+  std::uint32_t operands = 0;  // how many of the following subtrees are its operands
   // fired(R), flagged(F): the rules whose status it reads; the unknown ones are listed
-  // ("unknown_rules") when it is unknown.
+  // when it is unknown.
   std::vector<std::uint32_t> rules;
 };
 
@@ -31,7 +30,5 @@ struct TraceStep {
 using TracePlan = std::vector<std::vector<TraceStep>>;
 
 TracePlan plan_trace(const CheckedPolicy& policy, const Program& program, const SourceFile& source);
-
-void append_trace_json(std::string& out, const Policy& policy, const Decision& decision, const Frame& frame);
 
 }  // namespace tenet

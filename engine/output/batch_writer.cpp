@@ -1,7 +1,6 @@
 #include "engine/output/batch_writer.hpp"
 
 #include "engine/output/json_writer.hpp"
-#include "engine/trace.hpp"
 
 namespace tenet {
 
@@ -159,6 +158,22 @@ void write_batch_decision(std::string& out, BatchFormat format, const Policy& po
     };
     for (const auto& r : d.recommendations) add(r.rule, r.has_because, r.because);
     for (const auto& f : d.raised) add(f.rule, f.has_because, f.because);
+    out.push_back('}');
+    // The title and source of each fired rule that declares them: what the auditor cites.
+    out += ",\"sources\":{";
+    first = true;
+    for (std::size_t i = 0; i < d.statuses.size(); ++i) {
+      if (d.statuses[i] != RuleStatus::fired || (!rules[i].title && !rules[i].source)) continue;
+      if (!first) out.push_back(',');
+      first = false;
+      quoted_name(rules[i].name.text);
+      out.push_back(':');
+      std::string fields;
+      append_rule_provenance_json(fields, rules[i]);
+      fields[0] = '{';  // ,"title":... -> {"title":...
+      out += fields;
+      out.push_back('}');
+    }
     out.push_back('}');
   }
   if (options.trace) {

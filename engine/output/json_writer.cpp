@@ -3,65 +3,8 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include "engine/trace.hpp"
 
 namespace tenet {
-
-void append_json_string(std::string& out, std::string_view s) {
-  out.push_back('"');
-  // Append runs of characters that need no escaping in one go.
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f) continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: out += fmt::format("\\u{:04x}", c);
-    }
-  }
-  out.append(s.data() + run, s.size() - run);
-  out.push_back('"');
-}
-
-namespace {
-
-// Length of the valid UTF-8 sequence at s[i], or 0 when the byte there starts none.
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(i);
-  if (c < 0x80) return 1;
-  std::size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
-  if (n == 0 || (c >= 0xF8) || i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k)
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  const unsigned char d = byte(i + 1);
-  if ((c == 0xE0 && d < 0xA0) || (c == 0xED && d > 0x9F) || (c == 0xF0 && d < 0x90) || (c == 0xF4 && d > 0x8F)) return 0;
-  return n;
-}
-
-}  // namespace
-
-void append_json_text_lossy(std::string& out, std::string_view s) {
-  if (simdjson::validate_utf8(s.data(), s.size())) return append_json_string(out, s);
-  std::string clean;
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = utf8_sequence(s, i);
-    if (n == 0) {
-      clean += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
-      ++i;
-    } else {
-      clean.append(s, i, n);
-      i += n;
-    }
-  }
-  append_json_string(out, clean);
-}
 
 void append_json_value(std::string& out, const Value& v) {
   switch (v.kind) {
@@ -102,6 +45,67 @@ void append_policy_json(std::string& out, const PolicyInfo& info) {
   out.push_back('}');
 }
 
+namespace {
+
+// Writes the subtree starting at steps[i]; returns the index after it.
+std::size_t append_trace_node(std::string& out, const std::vector<TraceStep>& steps, std::size_t i, const Policy& policy,
+                              const Decision& d, const Frame& frame) {
+  const TraceStep& step = steps[i++];
+  out += "{\"expr\":";
+  out += step.json_text;
+  fmt::format_to(std::back_inserter(out), ",\"line\":{},\"column\":{},\"value\":", step.line, step.column);
+  if (step.slot < 0) {
+    out += "null";
+  } else {
+    const Value& value = frame.slot(static_cast<std::uint32_t>(step.slot));
+    append_json_value(out, value);
+    if (value.is_unknown()) {
+      out += ",\"unknown\":";
+      append_json_string(out, value.why());
+      if (!step.rules.empty()) {
+        out += ",\"unknown_rules\":[";
+        bool first = true;
+        for (auto rule : step.rules) {
+          if (d.statuses[rule] != RuleStatus::unknown) continue;
+          if (!first) out.push_back(',');
+          first = false;
+          append_json_string(out, policy.checked().module.rules[rule].name.text);
+        }
+        out.push_back(']');
+      }
+    }
+  }
+  if (step.operands > 0) {
+    out += ",\"operands\":[";
+    for (std::uint32_t k = 0; k < step.operands; ++k) {
+      if (k) out.push_back(',');
+      i = append_trace_node(out, steps, i, policy, d, frame);
+    }
+    out.push_back(']');
+  }
+  out.push_back('}');
+  return i;
+}
+
+}  // namespace
+
+void append_trace_json(std::string& out, const Policy& policy, const Decision& d, const Frame& frame) {
+  const auto& rules = policy.checked().module.rules;
+  const TracePlan& plan = policy.trace_plan();
+  out += "{\"rules\":[";
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    if (i) out.push_back(',');
+    out += "{\"rule\":";
+    append_json_string(out, rules[i].name.text);
+    out += ",\"status\":\"";
+    out += status_name(d.statuses[i]);
+    out += "\",\"condition\":";
+    append_trace_node(out, plan[i], 0, policy, d, frame);
+    out.push_back('}');
+  }
+  out += "]}";
+}
+
 void append_unknown_json(std::string& out, const Policy& policy, const Decision& d) {
   if (d.unknown.empty()) return;
   const auto& rules = policy.checked().module.rules;
@@ -128,7 +132,18 @@ void append_unknown_json(std::string& out, const Policy& policy, const Decision&
   if (d.provisional) out += ",\"provisional\":true";
 }
 
-void write_decision_json(std::string& out, const Policy& policy, const Decision& d, const Frame* trace) {
+void append_rule_provenance_json(std::string& out, const ast::RuleDecl& rule) {
+  if (rule.title) {
+    out += ",\"title\":";
+    append_json_string(out, *rule.title);
+  }
+  if (rule.source) {
+    out += ",\"source\":";
+    append_json_string(out, *rule.source);
+  }
+}
+
+void write_decision_json(std::string& out, const Policy& policy, const Decision& d, const Frame* trace, bool explain) {
   const auto& rules = policy.checked().module.rules;
   out += "{\"id\":";
   append_json_string(out, d.id);
@@ -160,6 +175,7 @@ void write_decision_json(std::string& out, const Policy& policy, const Decision&
       out += ",\"because\":";
       append_json_string(out, r.because);
     }
+    if (explain) append_rule_provenance_json(out, rules[r.rule]);
     out.push_back('}');
   }
   out += "],\"flags\":[";
@@ -168,6 +184,24 @@ void write_decision_json(std::string& out, const Policy& policy, const Decision&
     append_json_string(out, policy.checked().flags[d.flags[i]].name);
   }
   out.push_back(']');
+  if (explain) {
+    out += ",\"raised\":[";
+    for (std::size_t i = 0; i < d.raised.size(); ++i) {
+      const RaisedFlag& f = d.raised[i];
+      if (i) out.push_back(',');
+      out += "{\"rule\":";
+      append_json_string(out, rules[f.rule].name.text);
+      out += ",\"flag\":";
+      append_json_string(out, policy.checked().flags[f.flag].name);
+      if (f.has_because) {
+        out += ",\"because\":";
+        append_json_string(out, f.because);
+      }
+      append_rule_provenance_json(out, rules[f.rule]);
+      out.push_back('}');
+    }
+    out.push_back(']');
+  }
   append_unknown_json(out, policy, d);
   out += ",\"policy\":";
   append_policy_json(out, policy.info());

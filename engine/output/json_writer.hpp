@@ -5,14 +5,11 @@
 #include <string_view>
 
 #include "engine/ingest/record_builder.hpp"
+#include "engine/json_text.hpp"
 #include "engine/tenet.hpp"
 
 namespace tenet {
 
-void append_json_string(std::string& out, std::string_view s);
-// For text read from input that may not be UTF-8 (a rejected record's raw text): each byte
-// that starts no valid UTF-8 sequence becomes U+FFFD, so the output stays valid JSON.
-void append_json_text_lossy(std::string& out, std::string_view s);
 // Numbers in their exact decimal form; unknown as null; lists as arrays.
 void append_json_value(std::string& out, const Value& v);
 
@@ -24,8 +21,16 @@ void append_policy_json(std::string& out, const PolicyInfo& info);
 // A rule unknown for no missing field (division by zero, overflow) says why: "reason".
 void append_unknown_json(std::string& out, const Policy& policy, const Decision& decision);
 
+// The trace of one evaluated record: {"rules":[{"rule":R,"status":S,"condition":NODE},...]},
+// each NODE {"expr","line","column","value"[,"unknown"[,"unknown_rules"]][,"operands":[...]]}.
+void append_trace_json(std::string& out, const Policy& policy, const Decision& decision, const Frame& frame);
+
 // One line (with '\n'): the output contract of docs/language.md. `trace` adds the rule trace.
-void write_decision_json(std::string& out, const Policy& policy, const Decision& decision, const Frame* trace);
+// `explain` adds each fired rule's title and source (recommendations, and "raised" for flags).
+void write_decision_json(std::string& out, const Policy& policy, const Decision& decision, const Frame* trace,
+                         bool explain = false);
+// ,"title":...,"source":... of a rule, each when declared.
+void append_rule_provenance_json(std::string& out, const ast::RuleDecl& rule);
 // {"line":N,"id":"...","error":"...","kind":"..."} ; `policy` adds the policy object (the
 // first line of a batch output).
 void write_error_json(std::string& out, const RecordError& error, const PolicyInfo* policy = nullptr);

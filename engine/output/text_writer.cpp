@@ -20,7 +20,61 @@ void write_text_header(std::string& out, const Policy& policy) {
   out += fmt::format("policy {} {} \"{}\" (sha256 {})\n\n", info.name, info.version, info.title, info.sha256);
 }
 
-void write_decision_text(std::string& out, const Policy& policy, const Decision& d) {
+namespace {
+
+// A value for people: 120000, "vip", [a, b], unknown (nps is missing).
+void append_value_text(std::string& out, const Value& v) {
+  if (v.is_unknown()) {
+    out += "unknown (";
+    out += v.why();
+    out += ")";
+  } else if (v.kind == Value::Kind::list) {
+    out += "[";
+    for (std::size_t i = 0; i < v.items.size(); ++i) {
+      if (i) out += ", ";
+      append_readable(out, v.items[i]);
+    }
+    out += "]";
+  } else {
+    append_readable(out, v);
+  }
+}
+
+std::size_t append_trace_node_text(std::string& out, const std::vector<TraceStep>& steps, std::size_t i, int depth,
+                                   const Policy& policy, const Decision& d, const Frame& frame) {
+  const TraceStep& step = steps[i++];
+  out.append(static_cast<std::size_t>(6 + 2 * depth), ' ');
+  out += step.text;
+  out += " = ";
+  if (step.slot >= 0) {
+    const Value& value = frame.slot(static_cast<std::uint32_t>(step.slot));
+    append_value_text(out, value);
+  }
+  fmt::format_to(std::back_inserter(out), "  [line {}, column {}]\n", step.line, step.column);
+  for (std::uint32_t k = 0; k < step.operands; ++k) i = append_trace_node_text(out, steps, i, depth + 1, policy, d, frame);
+  return i;
+}
+
+void append_trace_text(std::string& out, const Policy& policy, const Decision& d, const Frame& frame) {
+  const auto& rules = policy.checked().module.rules;
+  out += "  trace:\n";
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    fmt::format_to(std::back_inserter(out), "    rule {}: {}\n", rules[i].name.text, status_name(d.statuses[i]));
+    append_trace_node_text(out, policy.trace_plan()[i], 0, 0, policy, d, frame);
+  }
+}
+
+// " — Title (Source)" for --explain.
+std::string provenance(const ast::RuleDecl& rule) {
+  std::string out;
+  if (rule.title) out += fmt::format("\n      title: {}", *rule.title);
+  if (rule.source) out += fmt::format("\n      source: {}", *rule.source);
+  return out;
+}
+
+}  // namespace
+
+void write_decision_text(std::string& out, const Policy& policy, const Decision& d, const Frame* trace, bool explain) {
   const auto& rules = policy.checked().module.rules;
   std::string actions;
   for (std::size_t i = 0; i < d.actions.size(); ++i) actions += (i ? ", " : "") + d.actions[i];
@@ -46,12 +100,12 @@ void write_decision_text(std::string& out, const Policy& policy, const Decision&
   out += fmt::format("{}: {}{}\n", d.id, actions, note);
   for (const auto& r : d.recommendations) {
     if (!r.chosen) continue;
-    out += fmt::format("  because {}  [rule {}, priority {}]\n", reason(rules[r.rule], r.has_because, r.because),
-                       rules[r.rule].name.text, r.priority);
+    out += fmt::format("  because {}  [rule {}, priority {}]{}\n", reason(rules[r.rule], r.has_because, r.because),
+                       rules[r.rule].name.text, r.priority, explain ? provenance(rules[r.rule]) : "");
   }
   for (const auto& f : d.raised) {
-    out += fmt::format("  flag {}: {}  [rule {}]\n", policy.checked().flags[f.flag].name,
-                       reason(rules[f.rule], f.has_because, f.because), rules[f.rule].name.text);
+    out += fmt::format("  flag {}: {}  [rule {}]{}\n", policy.checked().flags[f.flag].name,
+                       reason(rules[f.rule], f.has_because, f.because), rules[f.rule].name.text, explain ? provenance(rules[f.rule]) : "");
   }
   for (const auto& r : d.recommendations) {
     if (r.chosen) continue;
@@ -60,6 +114,7 @@ void write_decision_text(std::string& out, const Policy& policy, const Decision&
                        rules[static_cast<std::size_t>(r.overridden_by)].name.text);
   }
   for (const auto& u : d.unknown) out += fmt::format("  unknown: {}\n", why_unknown(u));
+  if (trace) append_trace_text(out, policy, d, *trace);
 }
 
 void write_error_text(std::string& out, const RecordError& e) {
