@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -151,6 +152,14 @@ struct DecisionDecl {
   std::optional<Identifier> default_action;
 };
 
+// A declaration that failed to parse: what it would have declared and the names it mentions,
+// so the checker can check everything else without blaming what only it would explain.
+struct BrokenDecl {
+  std::string keyword;            // policy, schema, param, let, rule, decision (or what stood there)
+  std::string name;               // the name after the keyword, when there is one
+  std::vector<std::string> words; // every identifier in its text
+};
+
 // A whole parsed policy file: declarations of each kind in source order.
 struct Module {
   std::vector<PolicyDecl> policies;
@@ -160,8 +169,20 @@ struct Module {
   std::vector<RuleDecl> rules;
   std::vector<DecisionDecl> decisions;
   // Some declaration failed to parse: the checker then stays quiet about what may be
-  // missing only because of it (absent declarations, unknown names).
+  // missing only because of it (absent declarations, names it declares or uses).
   bool incomplete = false;
+  std::vector<BrokenDecl> broken;
+  // Whether `name` may be declared, or used, by a declaration that failed to parse.
+  bool broken_declares(std::string_view name) const {
+    for (const auto& b : broken)
+      if (b.name == name || b.keyword == "schema") return true;
+    return false;
+  }
+  bool broken_mentions(std::string_view name) const {
+    for (const auto& b : broken)
+      if (std::find(b.words.begin(), b.words.end(), name) != b.words.end()) return true;
+    return false;
+  }
 };
 
 }  // namespace tenet::ast

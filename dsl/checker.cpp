@@ -5,6 +5,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace tenet {
 
@@ -50,6 +51,12 @@ const Type kBool = Type::of(TypeKind::boolean);
 
 bool is(Type t, TypeKind k) { return t.kind == k; }
 bool broken(Type t) { return t.kind == TypeKind::error; }
+
+std::string folded_case(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
 bool elements_match(TypeKind a, TypeKind b) { return a == b || a == TypeKind::any || b == TypeKind::any; }
 bool same_type(Type a, Type b) {
   if (a.is_collection() && b.is_collection()) return elements_match(a.element, b.element);
@@ -239,10 +246,10 @@ class Checker {
 
   void warn_unused() {
     for (std::size_t i = 0; i < m_.lets.size(); ++i) {
-      if (!let_used_[i]) d_.warning(m_.lets[i].name.range, fmt::format("let '{}' is never used", m_.lets[i].name.text));
+      if (!let_used_[i] && !m_.broken_mentions(m_.lets[i].name.text)) d_.warning(m_.lets[i].name.range, fmt::format("let '{}' is never used", m_.lets[i].name.text));
     }
     for (std::size_t i = 0; i < m_.params.size(); ++i) {
-      if (!param_used_[i]) d_.warning(m_.params[i].name.range, fmt::format("param '{}' is never used", m_.params[i].name.text));
+      if (!param_used_[i] && !m_.broken_mentions(m_.params[i].name.text)) d_.warning(m_.params[i].name.range, fmt::format("param '{}' is never used", m_.params[i].name.text));
     }
   }
 
@@ -319,11 +326,13 @@ class Checker {
   Type resolve(Expr& e, Dependencies* deps) {
     auto it = values_.find(e.text);
     if (it == values_.end()) {
-      if (m_.incomplete) return fail_quietly(e);
+      if (m_.broken_declares(e.text)) return fail_quietly(e);
       const auto suggestion = closest(e.text, value_names());
       if (!suggestion) return fail(e, fmt::format("unknown name '{}' (not a field, param or let)", e.text));
       const RefKind kind = values_.at(*suggestion).kind;
-      return fail(e, fmt::format("unknown {} '{}'; did you mean '{}'?", kind == RefKind::field ? "field" : "name", e.text, *suggestion));
+      const bool case_only = folded_case(e.text) == folded_case(*suggestion);
+      return fail(e, fmt::format("unknown {} '{}'; did you mean '{}'?{}", kind == RefKind::field ? "field" : "name", e.text, *suggestion,
+                                 case_only ? " (names are case-sensitive)" : ""));
     }
     e.ref = it->second.kind;
     e.ref_index = it->second.index;
@@ -413,8 +422,9 @@ class Checker {
       std::vector<std::string> names;
       for (const auto& b : kBuiltins) names.emplace_back(b.name);
       const auto suggestion = closest(e.text, names);
+      std::sort(names.begin(), names.end());
       d_.error(e.name_range, suggestion ? fmt::format("unknown function '{}'; did you mean '{}'?", e.text, *suggestion)
-                                        : fmt::format("unknown function '{}'", e.text));
+                                        : fmt::format("unknown function '{}'; the functions are {}", e.text, fmt::join(names, ", ")));
       for (auto& arg : e.operands) infer(*arg, deps);
       e.type = kError;
       return kError;
@@ -471,7 +481,7 @@ class Checker {
     if (is_rule) {
       auto it = rules_.find(arg.text);
       if (it == rules_.end()) {
-        if (m_.incomplete) return fail_quietly(arg);
+        if (m_.broken_declares(arg.text)) return fail_quietly(arg);
         std::vector<std::string> names;
         for (const auto& [name, index] : rules_) names.push_back(name);
         const auto suggestion = closest(arg.text, names);
@@ -485,7 +495,9 @@ class Checker {
     }
     auto it = std::find_if(flags_.begin(), flags_.end(), [&](const FlagInfo& f) { return f.name == arg.text; });
     if (it == flags_.end()) {
-      if (m_.incomplete) return fail_quietly(arg);
+      // A broken rule may be the one that sets it.
+      if (std::any_of(m_.broken.begin(), m_.broken.end(), [](const ast::BrokenDecl& b) { return b.keyword == "rule"; }))
+        return fail_quietly(arg);
       std::vector<std::string> names;
       for (const auto& f : flags_) names.push_back(f.name);
       const auto suggestion = closest(arg.text, names);

@@ -747,6 +747,60 @@ std::size_t first_invalid_byte(std::string_view s) {
 
 }  // namespace
 
+// A hint for the usual slips at a syntax error: what stands at `at` in the text.
+static std::string slip_hint(std::string_view text, std::size_t at) {
+  const std::string_view rest = text.substr(std::min(at, text.size()));
+  const auto starts = [&](std::string_view s) { return rest.substr(0, s.size()) == s; };
+  if (starts("=>")) return "; '=>' is not an operator: did you mean '>='?";
+  if (starts("=<")) return "; '=<' is not an operator: did you mean '<='?";
+  if (starts("==") || starts("!=")) return {};
+  if (starts("=")) return "; '=' does not compare: write '==' to test equality";
+  const char before = at > 0 && at <= text.size() ? text[at - 1] : ' ';
+  if (starts("&&") || (starts("&") && before == '&')) return "; write 'and' instead of '&&'";
+  if (starts("||") || (starts("|") && before == '|')) return "; write 'or' instead of '||'";
+  if (starts("!")) return "; write 'not' instead of '!'";
+  if (starts("'")) return "; strings are written in double quotes: \"...\"";
+  // A reserved word where a declaration wants its name: `let when = ...`, `rule rule {`.
+  std::size_t end = std::min(at, text.size());
+  while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\t' || text[end - 1] == '\n' || text[end - 1] == '\r')) --end;
+  std::size_t start = end;
+  while (start > 0 && is_identifier_char(text[start - 1])) --start;
+  const std::string_view previous = text.substr(start, end - start);
+  static constexpr std::string_view kNaming[] = {"policy", "schema", "param", "let", "rule", "decision", "flag", "recommend", "default"};
+  const bool wants_name = std::find(std::begin(kNaming), std::end(kNaming), previous) != std::end(kNaming);
+  p::memory_input<p::tracking_mode::lazy> in(rest.data(), rest.data() + rest.size(), "");
+  if (wants_name && p::parse<p::seq<g::reserved, p::not_at<p::identifier_other>>>(in)) {
+    return fmt::format("; '{}' is a reserved word and cannot be a name", rest.substr(0, static_cast<std::size_t>(in.current() - rest.data())));
+  }
+  return {};
+}
+
+// What a declaration that failed to parse would have declared, and the names it mentions
+// (identifiers outside strings and comments).
+static ast::BrokenDecl broken_declaration(std::string_view text) {
+  ast::BrokenDecl out;
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (c == '#') {
+      while (i < text.size() && text[i] != '\n') ++i;
+    } else if (c == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i)
+        if (text[i] == '\\') ++i;
+      ++i;
+    } else if (is_identifier_char(c) && !(c >= '0' && c <= '9')) {
+      const std::size_t start = i;
+      while (i < text.size() && is_identifier_char(text[i])) ++i;
+      std::string word(text.substr(start, i - start));
+      if (out.keyword.empty()) out.keyword = word;
+      else if (out.name.empty() && out.words.size() == 1) out.name = word;
+      out.words.push_back(std::move(word));
+    } else {
+      ++i;
+    }
+  }
+  return out;
+}
+
 ParseResult parse(const SourceFile& source) {
   Builder b;
   const std::string& text = source.text();
@@ -785,12 +839,14 @@ ParseResult parse(const SourceFile& source) {
       b.diagnostics.error(range, word.empty() ? std::string("expected a declaration (policy, schema, param, let, rule or decision)")
                                               : fmt::format("unexpected '{}'; expected a declaration (policy, schema, param, let, rule or decision)", word));
       offset = next_declaration(text, start, start);
+      b.module.broken.push_back(broken_declaration(std::string_view(text).substr(start, offset - start)));
     } catch (const p::parse_error& e) {
       const std::size_t at = offset + e.positions().front().byte;
       const auto begin = static_cast<std::uint32_t>(error_offset(text, at));
-      b.diagnostics.error({begin, begin + 1}, std::string(e.message()));
+      b.diagnostics.error({begin, begin + 1}, std::string(e.message()) + slip_hint(text, begin));
       b.module.incomplete = true;
       offset = next_declaration(text, declaration_start, at);
+      b.module.broken.push_back(broken_declaration(std::string_view(text).substr(declaration_start, offset - declaration_start)));
     }
     b.reset_stacks();
   }
