@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include "helpers.hpp"
 
 namespace {
@@ -136,4 +138,107 @@ TEST_CASE("evaluator: output is deterministic") {
   CHECK(test::run(*policy, facts) == test::run(*policy, facts));
   auto again = test::compile(test::read_file(test::spec_path("customer_focus.tenet")));
   CHECK(test::run(*policy, facts, tenet::FactsFormat::jsonl, true) == test::run(*again, facts, tenet::FactsFormat::jsonl, true));
+}
+
+namespace {
+// fired() and flagged() over rules whose conditions are three-valued (v2 contract, section 1).
+const std::string kGraph = R"(policy graph "Three-valued graph references" version "1"
+schema s { id: string key  a: bool optional  b: bool optional }
+rule ra { when a then flag f }
+rule rb { when b then flag f }
+rule not_fired_ra { when not fired(ra) then flag g1 }
+rule not_flagged_f { when not flagged(f) then flag g2 }
+decision d { hit collect default none }
+)";
+}  // namespace
+
+TEST_CASE("evaluator: fired(R) has R's status and flagged(F) is the Kleene or of F's rules; not of unknown is unknown") {
+  using S = tenet::RuleStatus;
+  auto policy = test::compile(kGraph);
+  const int T = 1, F = 0, U = -1;
+  struct Row { int a, b; S not_fired, not_flagged; };
+  const Row rows[] = {
+      {T, U, S::not_fired, S::not_fired},  // ra fired: fired(ra) true, flagged(f) true
+      {F, F, S::fired, S::fired},          // both false
+      {U, F, S::unknown, S::unknown},      // ra unknown: neither is false
+      {F, U, S::fired, S::unknown},        // rb unknown, ra false: flagged(f) unknown
+      {U, T, S::unknown, S::not_fired},    // rb fired decides flagged(f), whatever ra
+  };
+  for (const auto& row : rows) {
+    INFO("a=" << row.a << " b=" << row.b);
+    CHECK(status_of(*policy, row.a, row.b, 2) == row.not_fired);
+    CHECK(status_of(*policy, row.a, row.b, 3) == row.not_flagged);
+  }
+  // The value's reason names the rule, and the decision names the field behind it.
+  const auto d = test::decide(*policy, R"({"id":"x","b":false})").at(0);
+  REQUIRE(d.unknown.size() == 3);
+  CHECK(d.unknown[0].rule == 0);
+  CHECK(d.unknown[1].rule == 2);
+  CHECK(d.unknown[2].rule == 3);
+  for (const auto& u : d.unknown) {
+    REQUIRE(u.missing_end - u.missing_begin == 1);
+    CHECK(d.missing[u.missing_begin] == 1);  // field a
+  }
+  CHECK(d.provisional == false);  // collect, but no rule recommends
+}
+
+namespace {
+// Provisional decisions under each hit policy (v2 contract, section 2).
+const std::string kProvisional = R"(policy prov "Provisional" version "1"
+schema s { id: string key  x: number  u: number optional }
+rule top { when u > 0 then recommend top priority 90 }
+rule mid { when x > 0 then recommend mid priority 50 }
+rule tie_after { when u > 0 then recommend tie priority 50 }
+decision d { hit HIT default none }
+)";
+bool provisional(const char* hit, const char* record) {
+  std::string text = kProvisional;
+  text.replace(text.find("HIT"), 3, hit);
+  auto policy = test::compile(text);
+  return test::decide(*policy, record).at(0).provisional;
+}
+}  // namespace
+
+TEST_CASE("evaluator: a decision is provisional when an unknown recommending rule could have been chosen instead") {
+  // priority: `top` (90, unknown) outranks the chosen `mid` (50).
+  CHECK(provisional("priority", R"({"id":"a","x":1})"));
+  // All known: certain.
+  CHECK_FALSE(provisional("priority", R"({"id":"a","x":1,"u":-1})"));
+  // first: `top`, declared before the chosen `mid`, is unknown.
+  CHECK(provisional("first", R"({"id":"a","x":1})"));
+  // collect: any unknown recommending rule.
+  CHECK(provisional("collect", R"({"id":"a","x":1})"));
+  // The default reached while a recommending rule is unknown.
+  CHECK(provisional("priority", R"({"id":"a","x":-1})"));
+  CHECK(provisional("first", R"({"id":"a","x":-1})"));
+}
+
+TEST_CASE("evaluator: an unknown rule of equal priority declared after the chosen one leaves the decision certain") {
+  const std::string text = R"(policy prov "Provisional" version "1"
+schema s { id: string key  x: number  u: number optional }
+rule mid { when x > 0 then recommend mid priority 50 }
+rule tie_after { when u > 0 then recommend tie priority 50 }
+rule below { when u > 0 then recommend low priority 10 }
+decision d { hit priority default none }
+)";
+  auto policy = test::compile(text);
+  const auto d = test::decide(*policy, R"({"id":"a","x":1})").at(0);
+  CHECK(d.actions == std::vector<std::string>{"mid"});
+  CHECK(d.unknown.size() == 2);
+  CHECK_FALSE(d.provisional);
+}
+
+TEST_CASE("evaluator: 2000 fired recommendations are ordered by priority, ties in declaration order") {
+  std::string text = "policy many \"Many\" version \"1\"\nschema s { id: string key  x: number }\n";
+  for (int i = 0; i < 2000; ++i) text += fmt::format("rule r{} {{ when x > 0 then recommend a{} priority {} }}\n", i, i, i % 7);
+  text += "decision d { hit collect default none }\n";
+  auto policy = test::compile(text);
+  const auto d = test::decide(*policy, R"({"id":"a","x":1})").at(0);
+  REQUIRE(d.recommendations.size() == 2000);
+  for (std::size_t i = 1; i < d.recommendations.size(); ++i) {
+    const auto& p = d.recommendations[i - 1];
+    const auto& q = d.recommendations[i];
+    CHECK((p.priority > q.priority || (p.priority == q.priority && p.rule < q.rule)));
+  }
+  CHECK(d.actions.front() == "a6");
 }
