@@ -197,7 +197,7 @@ void Frame::append_missing_fields(std::uint32_t slot, std::vector<std::uint32_t>
     if (operands > 1) visit(in.b);
     if (operands > 2) visit(in.c);
   }
-  std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
+  if (out.size() - first > 1) std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
 }
 
 void Frame::explain(std::uint32_t rule) { run(program_->rules[rule].explain, slots_, *program_); }

@@ -102,6 +102,9 @@ class Policy {
   const SourceFile& source() const { return *source_; }
   ast::HitPolicy hit() const { return *checked_.decision().hit; }
   const TracePlan& trace_plan() const { return trace_plan_; }
+  // Rule and field names as JSON strings ("name"), quoted once: output lines copy them.
+  const std::string& json_rule_name(std::uint32_t rule) const { return json_rule_names_[rule]; }
+  const std::string& json_field_name(std::uint32_t field) const { return json_field_names_[field]; }
 
  private:
   Policy() = default;
@@ -110,6 +113,7 @@ class Policy {
   Program program_;
   TracePlan trace_plan_;
   PolicyInfo info_;
+  std::vector<std::string> json_rule_names_, json_field_names_;
 };
 
 // Evaluates records one after another against one policy; one per thread.

@@ -479,6 +479,7 @@ class Runner {
   void process(Block& block, Evaluator& evaluator, RecordBuilder& builder, BlockResult& r,
                std::uint64_t limit = UINT64_MAX) {
     Decision& d = decision_of_this_thread();
+    r.keys.reserve(keys_per_block_hint_.load(std::memory_order_relaxed));
     SummaryTally tally(policy_, options_.sum_fields);
     bool first_line = block.sequence == 0;
     std::uint64_t ordinal = 0;
@@ -515,6 +516,7 @@ class Runner {
         read_jsonl(text, block.capacity(), builder, sink, block.start);
       }
     }
+    keys_per_block_hint_.store(r.keys.size(), std::memory_order_relaxed);
     tally.add_to(r.summary);
     builder.report(r.summary);
     // Every CSV row has every column: a near-miss column is in every record of the block.
@@ -591,9 +593,13 @@ class Runner {
         return;
       }
       give_back(std::move(r.output));
-      // Repeated keys, in input order so the first occurrence is never the one reported.
+      // Repeated keys, in input order so the first occurrence is never the one reported. The
+      // table is sized once from the first block: records per byte times the file's size.
+      if (next == 1 && input_file_ && r.end_offset > 0)
+        keys_.reserve(static_cast<std::size_t>(static_cast<double>(r.keys.size()) * 1.1 *
+                                               static_cast<double>(input_file_->bytes()) / static_cast<double>(r.end_offset)));
       for (std::size_t k = 0; k < r.keys.size(); ++k) {
-        if (k + 8 < r.keys.size()) keys_.prefetch(r.keys[k + 8].first);
+        if (k + 16 < r.keys.size()) keys_.prefetch(r.keys[k + 16].first);
         if (!keys_.seen_before(r.keys[k].first)) continue;
         ++r.summary.duplicate_keys;
         if (r.summary.duplicate_lines.size() < Summary::kDuplicateLinesShown) r.summary.duplicate_lines.push_back(r.keys[k].second);
@@ -642,6 +648,7 @@ class Runner {
   bool reading_done_ = false;
   std::uint64_t blocks_total_ = 0;
   std::atomic<bool> stop_{false};
+  std::atomic<std::size_t> keys_per_block_hint_{0};  // records in the last block: BlockResult::keys' capacity
   // Blocks' line counts, turned into first lines in block order (first_line()), under mutex_.
   std::condition_variable lines_placed_;
   std::map<std::uint64_t, std::size_t> line_counts_, first_lines_;

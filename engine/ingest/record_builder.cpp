@@ -39,7 +39,7 @@ RecordBuilder::RecordBuilder(const Policy& policy, InputOptions options)
       missing_reasons_(&policy.program().missing_reasons),
       options_(options),
       na_reasons_(&policy.program().not_available_reasons) {
-  given_.assign(schema_->fields.size(), 0);
+  absent_.assign(schema_->fields.size(), 0);
   const auto& schema = *schema_;
   for (std::size_t i = 0; i < schema.fields.size(); ++i) index_.emplace(schema.fields[i].name.text, static_cast<int>(i));
   values_.resize(schema.fields.size());
@@ -168,12 +168,20 @@ bool RecordBuilder::set_not_available(int index, std::string_view marker, Record
 }
 
 int RecordBuilder::undeclared_slot(std::string_view name) {
-  if (!near_miss(name, *schema_)) return -1;
+  // Asked again whenever a key falls out of the order seen (field_index()): decided once per name.
+  auto known = undeclared_lookup_.find(std::string(name));
+  if (known != undeclared_lookup_.end()) return known->second;
+  if (!near_miss(name, *schema_)) {
+    if (undeclared_lookup_.size() < kMaxUndeclaredNames) undeclared_lookup_.emplace(name, -1);
+    return -1;
+  }
   auto it = std::find(undeclared_names_.begin(), undeclared_names_.end(), name);
   if (it != undeclared_names_.end()) return static_cast<int>(it - undeclared_names_.begin());
   undeclared_names_.emplace_back(name);
   undeclared_counts_.push_back(0);
-  return static_cast<int>(undeclared_names_.size() - 1);
+  const int slot = static_cast<int>(undeclared_names_.size() - 1);
+  if (undeclared_lookup_.size() < kMaxUndeclaredNames) undeclared_lookup_.emplace(name, slot);
+  return slot;
 }
 
 void RecordBuilder::report(Summary& summary) {
@@ -184,10 +192,11 @@ void RecordBuilder::report(Summary& summary) {
     if (undeclared_counts_[i]) summary.undeclared_fields[undeclared_names_[i]] += undeclared_counts_[i];
     undeclared_counts_[i] = 0;
   }
-  for (std::size_t i = 0; i < given_.size(); ++i) {
-    if (schema_->fields[i].is_optional) summary.optional_fields_given[schema_->fields[i].name.text] += given_[i];
-    given_[i] = 0;
+  for (std::size_t i = 0; i < absent_.size(); ++i) {
+    if (schema_->fields[i].is_optional) summary.optional_fields_given[schema_->fields[i].name.text] += finished_ - absent_[i];
+    absent_[i] = 0;
   }
+  finished_ = 0;
 }
 
 bool RecordBuilder::finish(Record& out, RecordFault& error) {
@@ -197,7 +206,6 @@ bool RecordBuilder::finish(Record& out, RecordFault& error) {
     const auto& f = schema_->fields[i];
     Value& field = into_record ? out.fields[i] : target_[i];
     if (state_[i] == 1) {
-      ++given_[i];
       // Swap, not move: the values' string and list capacity comes back for the next record.
       if (into_record) std::swap(field, values_[i]);
       continue;
@@ -205,10 +213,14 @@ bool RecordBuilder::finish(Record& out, RecordFault& error) {
     if (!f.is_optional) {
       error.set(ErrorKind::required_absent, state_[i] == 2 ? fmt::format("required field `{}` is null or empty", f.name.text)
                                                            : fmt::format("required field `{}` is absent", f.name.text));
+      // Only decided records count for optional_fields_given: take back this one's absences.
+      for (std::size_t j = 0; j < i; ++j) absent_[j] -= state_[j] != 1;
       return false;
     }
     field.set_unknown(state_[i] == 3 ? &(*na_reasons_)[i] : &(*missing_reasons_)[i]);
+    ++absent_[i];
   }
+  ++finished_;
   if (id_) {
     out.id = *id_;  // a copy that keeps out.id's capacity
   } else {

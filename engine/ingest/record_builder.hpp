@@ -126,7 +126,12 @@ class RecordBuilder {
   Value* target_ = nullptr;  // values_.data(), or an evaluator's field slots
   std::vector<std::uint8_t> state_;  // 0 not given, 1 value, 2 absent, 3 a missing-value marker
   InputOptions options_;
-  std::vector<std::uint64_t> given_;  // per field, records that gave it a value (report())
+  // Per field, records that did not give it (report()): counted where an absent field is
+  // handled anyway, so a record that gives every field costs nothing more.
+  std::vector<std::uint64_t> absent_;
+  std::uint64_t finished_ = 0;  // records completed (finish())
+  static constexpr std::size_t kMaxUndeclaredNames = 4096;  // names remembered by undeclared_slot()
+  std::unordered_map<std::string, int> undeclared_lookup_;
   std::vector<std::string> undeclared_names_;
   std::vector<std::uint64_t> undeclared_counts_;
   std::vector<int> undeclared_in_record_;

@@ -24,9 +24,9 @@ void append_csv_cell(std::string& out, std::string_view cell) {
 
 void write_batch_header(std::string& out, BatchFormat format, bool explain) {
   if (format != BatchFormat::csv) return;
-  out += "line,id,decision,chosen_rule,fired_rules,flags,error,error_kind,provisional,unknown_rules";
-  if (explain) out += ",because";
-  out += ",policy,policy_version,policy_sha256,tenet,params\n";
+  append_literal(out, "line,id,decision,chosen_rule,fired_rules,flags,error,error_kind,provisional,unknown_rules");
+  if (explain) append_literal(out, ",because");
+  append_literal(out, ",policy,policy_version,policy_sha256,tenet,params\n");
 }
 
 std::string csv_provenance_cells(const PolicyInfo& info) {
@@ -86,8 +86,8 @@ void write_batch_decision(std::string& out, BatchFormat format, const Policy& po
     cell(for_fired);
     out.push_back(',');
     cell(for_flags);
-    out += ",,,";  // no error
-    if (d.provisional) out += "true";
+    append_literal(out, ",,,");  // no error
+    if (d.provisional) append_literal(out, "true");
     out.push_back(',');
     cell([&](auto&& each) {
       for (const auto& u : d.unknown) each(std::string_view(rules[u.rule].name.text));
@@ -124,12 +124,12 @@ void write_batch_decision(std::string& out, BatchFormat format, const Policy& po
     });
     out.push_back(']');
   };
-  out += "{\"id\":";
+  append_literal(out, "{\"id\":");
   append_json_string(out, d.id);
-  out += ",\"decision\":";
+  append_literal(out, ",\"decision\":");
   if (collect) array(for_actions);
   else quoted_name(d.actions.front());
-  out += ",\"chosen\":";
+  append_literal(out, ",\"chosen\":");
   if (collect) {
     array(for_chosen);
   } else {
@@ -138,15 +138,15 @@ void write_batch_decision(std::string& out, BatchFormat format, const Policy& po
       quoted_name(name);
       any = true;
     });
-    if (!any) out += "null";
+    if (!any) append_literal(out, "null");
   }
-  out += ",\"fired\":";
+  append_literal(out, ",\"fired\":");
   array(for_fired);
-  out += ",\"flags\":";
+  append_literal(out, ",\"flags\":");
   array(for_flags);
   append_unknown_json(out, policy, d);
   if (options.explain) {
-    out += ",\"because\":{";
+    append_literal(out, ",\"because\":{");
     bool first = true;
     const auto add = [&](std::uint32_t rule, bool has, const std::string& text) {
       if (!has) return;
@@ -160,7 +160,7 @@ void write_batch_decision(std::string& out, BatchFormat format, const Policy& po
     for (const auto& f : d.raised) add(f.rule, f.has_because, f.because);
     out.push_back('}');
     // The title and source of each fired rule that declares them: what the auditor cites.
-    out += ",\"sources\":{";
+    append_literal(out, ",\"sources\":{");
     first = true;
     for (std::size_t i = 0; i < d.statuses.size(); ++i) {
       if (d.statuses[i] != RuleStatus::fired || (!rules[i].title && !rules[i].source)) continue;
@@ -177,14 +177,14 @@ void write_batch_decision(std::string& out, BatchFormat format, const Policy& po
     out.push_back('}');
   }
   if (options.trace) {
-    out += ",\"trace\":";
+    append_literal(out, ",\"trace\":");
     append_trace_json(out, policy, d, *options.trace);
   }
   if (options.with_policy) {
-    out += ",\"policy\":";
+    append_literal(out, ",\"policy\":");
     append_policy_json(out, policy.info());
   }
-  out += "}\n";
+  append_literal(out, "}\n");
 }
 
 void write_batch_error(std::string& out, BatchFormat format, const RecordError& e, const BatchLine& options,
@@ -196,11 +196,11 @@ void write_batch_error(std::string& out, BatchFormat format, const RecordError& 
   out += std::to_string(e.line);
   out.push_back(',');
   if (e.id) append_csv_cell(out, *e.id);
-  out += ",,,,,";
+  append_literal(out, ",,,,,");
   append_csv_cell(out, e.message);
   out.push_back(',');
   out += kind_name(e.kind);
-  out += ",,";
+  append_literal(out, ",,");
   if (options.explain) out.push_back(',');
   if (options.csv_provenance) out += *options.csv_provenance;
   out.push_back('\n');

@@ -8,7 +8,7 @@ namespace tenet {
 
 void append_json_value(std::string& out, const Value& v) {
   switch (v.kind) {
-    case Value::Kind::unknown: out += "null"; return;
+    case Value::Kind::unknown: append_literal(out, "null"); return;
     case Value::Kind::boolean: out += v.boolean ? "true" : "false"; return;
     case Value::Kind::number: v.number.append_to(out); return;
     case Value::Kind::string: append_json_string(out, v.text); return;
@@ -24,16 +24,16 @@ void append_json_value(std::string& out, const Value& v) {
 }
 
 void append_policy_json(std::string& out, const PolicyInfo& info) {
-  out += "{\"name\":";
+  append_literal(out, "{\"name\":");
   append_json_string(out, info.name);
-  out += ",\"version\":";
+  append_literal(out, ",\"version\":");
   append_json_string(out, info.version);
-  out += ",\"sha256\":";
+  append_literal(out, ",\"sha256\":");
   append_json_string(out, info.sha256);
-  out += ",\"tenet\":";
+  append_literal(out, ",\"tenet\":");
   append_json_string(out, tenet_version());
   if (!info.params.empty()) {
-    out += ",\"params\":{";
+    append_literal(out, ",\"params\":{");
     for (std::size_t i = 0; i < info.params.size(); ++i) {
       if (i) out.push_back(',');
       append_json_string(out, info.params[i].first);
@@ -51,19 +51,19 @@ namespace {
 std::size_t append_trace_node(std::string& out, const std::vector<TraceStep>& steps, std::size_t i, const Policy& policy,
                               const Decision& d, const Frame& frame) {
   const TraceStep& step = steps[i++];
-  out += "{\"expr\":";
+  append_literal(out, "{\"expr\":");
   out += step.json_text;
   fmt::format_to(std::back_inserter(out), ",\"line\":{},\"column\":{},\"value\":", step.line, step.column);
   if (step.slot < 0) {
-    out += "null";
+    append_literal(out, "null");
   } else {
     const Value& value = frame.slot(static_cast<std::uint32_t>(step.slot));
     append_json_value(out, value);
     if (value.is_unknown()) {
-      out += ",\"unknown\":";
+      append_literal(out, ",\"unknown\":");
       append_json_string(out, value.why());
       if (!step.rules.empty()) {
-        out += ",\"unknown_rules\":[";
+        append_literal(out, ",\"unknown_rules\":[");
         bool first = true;
         for (auto rule : step.rules) {
           if (d.statuses[rule] != RuleStatus::unknown) continue;
@@ -76,7 +76,7 @@ std::size_t append_trace_node(std::string& out, const std::vector<TraceStep>& st
     }
   }
   if (step.operands > 0) {
-    out += ",\"operands\":[";
+    append_literal(out, ",\"operands\":[");
     for (std::uint32_t k = 0; k < step.operands; ++k) {
       if (k) out.push_back(',');
       i = append_trace_node(out, steps, i, policy, d, frame);
@@ -92,62 +92,60 @@ std::size_t append_trace_node(std::string& out, const std::vector<TraceStep>& st
 void append_trace_json(std::string& out, const Policy& policy, const Decision& d, const Frame& frame) {
   const auto& rules = policy.checked().module.rules;
   const TracePlan& plan = policy.trace_plan();
-  out += "{\"rules\":[";
+  append_literal(out, "{\"rules\":[");
   for (std::size_t i = 0; i < rules.size(); ++i) {
     if (i) out.push_back(',');
-    out += "{\"rule\":";
+    append_literal(out, "{\"rule\":");
     append_json_string(out, rules[i].name.text);
-    out += ",\"status\":\"";
+    append_literal(out, ",\"status\":\"");
     out += status_name(d.statuses[i]);
-    out += "\",\"condition\":";
+    append_literal(out, "\",\"condition\":");
     append_trace_node(out, plan[i], 0, policy, d, frame);
     out.push_back('}');
   }
-  out += "]}";
+  append_literal(out, "]}");
 }
 
 void append_unknown_json(std::string& out, const Policy& policy, const Decision& d) {
   if (d.unknown.empty()) return;
-  const auto& rules = policy.checked().module.rules;
-  const auto& fields = policy.checked().schema().fields;
-  out += ",\"unknown\":[";
+  append_literal(out, ",\"unknown\":[");
   for (std::size_t i = 0; i < d.unknown.size(); ++i) {
     const UnknownRule& u = d.unknown[i];
     if (i) out.push_back(',');
-    out += "{\"rule\":";
-    append_json_string(out, rules[u.rule].name.text);
-    out += ",\"missing\":[";
+    append_literal(out, "{\"rule\":");
+    out += policy.json_rule_name(u.rule);
+    append_literal(out, ",\"missing\":[");
     for (auto k = u.missing_begin; k < u.missing_end; ++k) {
       if (k != u.missing_begin) out.push_back(',');
-      append_json_string(out, fields[d.missing[k]].name.text);
+      out += policy.json_field_name(d.missing[k]);
     }
     out.push_back(']');
     if (u.missing_begin == u.missing_end && u.reason) {
-      out += ",\"reason\":";
+      append_literal(out, ",\"reason\":");
       append_json_string(out, *u.reason);
     }
     out.push_back('}');
   }
   out.push_back(']');
-  if (d.provisional) out += ",\"provisional\":true";
+  if (d.provisional) append_literal(out, ",\"provisional\":true");
 }
 
 void append_rule_provenance_json(std::string& out, const ast::RuleDecl& rule) {
   if (rule.title) {
-    out += ",\"title\":";
+    append_literal(out, ",\"title\":");
     append_json_string(out, *rule.title);
   }
   if (rule.source) {
-    out += ",\"source\":";
+    append_literal(out, ",\"source\":");
     append_json_string(out, *rule.source);
   }
 }
 
 void write_decision_json(std::string& out, const Policy& policy, const Decision& d, const Frame* trace, bool explain) {
   const auto& rules = policy.checked().module.rules;
-  out += "{\"id\":";
+  append_literal(out, "{\"id\":");
   append_json_string(out, d.id);
-  out += ",\"decision\":";
+  append_literal(out, ",\"decision\":");
   if (policy.hit() == ast::HitPolicy::collect) {
     out.push_back('[');
     for (std::size_t i = 0; i < d.actions.size(); ++i) {
@@ -158,43 +156,43 @@ void write_decision_json(std::string& out, const Policy& policy, const Decision&
   } else {
     append_json_string(out, d.actions.front());
   }
-  out += ",\"recommendations\":[";
+  append_literal(out, ",\"recommendations\":[");
   for (std::size_t i = 0; i < d.recommendations.size(); ++i) {
     const Recommendation& r = d.recommendations[i];
     if (i) out.push_back(',');
-    out += "{\"rule\":";
+    append_literal(out, "{\"rule\":");
     append_json_string(out, rules[r.rule].name.text);
-    out += ",\"action\":";
+    append_literal(out, ",\"action\":");
     append_json_string(out, r.action);
     out += fmt::format(",\"priority\":{},\"chosen\":{}", r.priority, r.chosen ? "true" : "false");
     if (r.overridden_by >= 0) {
-      out += ",\"overridden_by\":";
+      append_literal(out, ",\"overridden_by\":");
       append_json_string(out, rules[static_cast<std::size_t>(r.overridden_by)].name.text);
     }
     if (r.has_because) {
-      out += ",\"because\":";
+      append_literal(out, ",\"because\":");
       append_json_string(out, r.because);
     }
     if (explain) append_rule_provenance_json(out, rules[r.rule]);
     out.push_back('}');
   }
-  out += "],\"flags\":[";
+  append_literal(out, "],\"flags\":[");
   for (std::size_t i = 0; i < d.flags.size(); ++i) {
     if (i) out.push_back(',');
     append_json_string(out, policy.checked().flags[d.flags[i]].name);
   }
   out.push_back(']');
   if (explain) {
-    out += ",\"raised\":[";
+    append_literal(out, ",\"raised\":[");
     for (std::size_t i = 0; i < d.raised.size(); ++i) {
       const RaisedFlag& f = d.raised[i];
       if (i) out.push_back(',');
-      out += "{\"rule\":";
+      append_literal(out, "{\"rule\":");
       append_json_string(out, rules[f.rule].name.text);
-      out += ",\"flag\":";
+      append_literal(out, ",\"flag\":");
       append_json_string(out, policy.checked().flags[f.flag].name);
       if (f.has_because) {
-        out += ",\"because\":";
+        append_literal(out, ",\"because\":");
         append_json_string(out, f.because);
       }
       append_rule_provenance_json(out, rules[f.rule]);
@@ -203,31 +201,31 @@ void write_decision_json(std::string& out, const Policy& policy, const Decision&
     out.push_back(']');
   }
   append_unknown_json(out, policy, d);
-  out += ",\"policy\":";
+  append_literal(out, ",\"policy\":");
   append_policy_json(out, policy.info());
   if (trace) {
-    out += ",\"trace\":";
+    append_literal(out, ",\"trace\":");
     append_trace_json(out, policy, d, *trace);
   }
-  out += "}\n";
+  append_literal(out, "}\n");
 }
 
 void write_error_json(std::string& out, const RecordError& e, const PolicyInfo* policy) {
   out += fmt::format("{{\"line\":{}", e.line);
   if (e.id) {
-    out += ",\"id\":";
+    append_literal(out, ",\"id\":");
     append_json_string(out, *e.id);
   }
-  out += ",\"error\":";
+  append_literal(out, ",\"error\":");
   append_json_string(out, e.message);
-  out += ",\"kind\":\"";
+  append_literal(out, ",\"kind\":\"");
   out += kind_name(e.kind);
   out.push_back('"');
   if (policy) {
-    out += ",\"policy\":";
+    append_literal(out, ",\"policy\":");
     append_policy_json(out, *policy);
   }
-  out += "}\n";
+  append_literal(out, "}\n");
 }
 
 }  // namespace tenet
