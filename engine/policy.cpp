@@ -199,7 +199,11 @@ Policy::CompileResult Policy::compile(SourceFile source, const std::vector<std::
   policy->checked_ = std::move(*checked.policy);
   policy->program_ = compile_program(policy->checked_, values);
   policy->trace_plan_ = plan_trace(policy->checked_, policy->program_, *file);
-  for (const auto& rule : policy->checked_.module.rules) append_json_string(policy->json_rule_names_.emplace_back(), rule.name.text);
+  for (const auto& rule : policy->checked_.module.rules) {
+    std::string& entry = policy->json_unknown_entries_.emplace_back("{\"rule\":");
+    append_json_string(entry, rule.name.text);
+    entry += ",\"missing\":[";
+  }
   for (const auto& field : policy->checked_.schema().fields) append_json_string(policy->json_field_names_.emplace_back(), field.name.text);
   const auto& decl = policy->checked_.policy();
   policy->info_ = {decl.name.text, decl.title, decl.version, sha256_hex(file->text()), std::move(set_params)};

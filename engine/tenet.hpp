@@ -102,9 +102,10 @@ class Policy {
   const SourceFile& source() const { return *source_; }
   ast::HitPolicy hit() const { return *checked_.decision().hit; }
   const TracePlan& trace_plan() const { return trace_plan_; }
-  // Rule and field names as JSON strings ("name"), quoted once: output lines copy them.
-  const std::string& json_rule_name(std::uint32_t rule) const { return json_rule_names_[rule]; }
+  // JSON pieces quoted once, that output lines copy: a field's name ("name"), and the start
+  // of a rule's entry in "unknown" ({"rule":"name","missing":[).
   const std::string& json_field_name(std::uint32_t field) const { return json_field_names_[field]; }
+  const std::string& json_unknown_entry(std::uint32_t rule) const { return json_unknown_entries_[rule]; }
 
  private:
   Policy() = default;
@@ -113,7 +114,7 @@ class Policy {
   Program program_;
   TracePlan trace_plan_;
   PolicyInfo info_;
-  std::vector<std::string> json_rule_names_, json_field_names_;
+  std::vector<std::string> json_unknown_entries_, json_field_names_;
 };
 
 // Evaluates records one after another against one policy; one per thread.

@@ -56,12 +56,15 @@ void SummaryTally::add(const Decision& d, const Frame& frame) {
   const std::size_t b = bucket(d);
   if (collect_) ++collect_decisions_[collect_keys_[b]];
   else ++by_rule_decision_[b];
-  for (std::size_t i = 0; i < d.statuses.size(); ++i) rules_[i].fired += d.statuses[i] == RuleStatus::fired;
-  for (const auto& u : d.unknown) ++rules_[u.rule].unknown;
+  // The fired rules are the recommendations and the raised flags: no pass over every rule.
   for (const auto& r : d.recommendations) {
-    if (r.chosen) ++rules_[r.rule].chosen;
-    else ++rules_[r.rule].overridden;
+    RuleCounts& counts = rules_[r.rule];
+    ++counts.fired;
+    if (r.chosen) ++counts.chosen;
+    else ++counts.overridden;
   }
+  for (const auto& f : d.raised) ++rules_[f.rule].fired;
+  for (const auto& u : d.unknown) ++rules_[u.rule].unknown;
   provisional_ += d.provisional;
   for (auto f : d.flags) ++flags_[f];
   for (std::size_t k = 0; k < sum_fields_.size(); ++k) {

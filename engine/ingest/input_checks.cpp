@@ -49,27 +49,6 @@ bool is_na_marker(std::string_view cell) {
   return std::find(std::begin(kMarkers), std::end(kMarkers), cell) != std::end(kMarkers);
 }
 
-std::uint64_t KeyTracker::hash(std::string_view key) {
-  // Eight bytes at a time, each word mixed by a multiply; the final mix is MurmurHash3's.
-  // Keys are short (customer ids), so this is a few instructions where a general string
-  // hash costs a call and a loop.
-  std::uint64_t h = 0x9E3779B97F4A7C15ull ^ key.size();
-  std::size_t i = 0;
-  for (; i + 8 <= key.size(); i += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, key.data() + i, 8);
-    h = (h ^ word) * 0xFF51AFD7ED558CCDull;
-    h ^= h >> 32;
-  }
-  std::uint64_t tail = 0;
-  std::memcpy(&tail, key.data() + i, key.size() - i);
-  h = (h ^ tail) * 0xC4CEB9FE1A85EC53ull;
-  h ^= h >> 33;
-  h *= 0xFF51AFD7ED558CCDull;
-  h ^= h >> 33;
-  return h == 0 ? 1 : h;
-}
-
 void KeyTracker::reserve(std::size_t keys) {
   std::size_t slots = 1024;
   while (3 * slots < 4 * keys) slots *= 2;

@@ -112,9 +112,7 @@ void append_unknown_json(std::string& out, const Policy& policy, const Decision&
   for (std::size_t i = 0; i < d.unknown.size(); ++i) {
     const UnknownRule& u = d.unknown[i];
     if (i) out.push_back(',');
-    append_literal(out, "{\"rule\":");
-    out += policy.json_rule_name(u.rule);
-    append_literal(out, ",\"missing\":[");
+    out += policy.json_unknown_entry(u.rule);
     for (auto k = u.missing_begin; k < u.missing_end; ++k) {
       if (k != u.missing_begin) out.push_back(',');
       out += policy.json_field_name(d.missing[k]);

@@ -74,8 +74,10 @@ std::string read_line(std::string_view line, bool fast) {
   std::string padded(line);
   padded.append(simdjson::SIMDJSON_PADDING, '\0');
   tenet::Record record;
-  std::string error, out;
-  if (!parser.parse(padded.data(), line.size(), padded.size(), record, error)) return "error " + error;
+  tenet::RecordFault error;
+  std::string out;
+  if (!parser.parse(padded.data(), line.size(), padded.size(), record, error))
+    return "error " + std::string(tenet::kind_name(error.kind)) + " " + error.message;
   out = "id " + record.id + " ";
   for (const auto& f : record.fields) describe(out, f);
   return out;
