@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "dsl/builtins.hpp"
 #include "dsl/source.hpp"
 #include "dsl/types.hpp"
 #include "engine/decimal.hpp"
@@ -57,6 +58,7 @@ struct Expr {
 
   // Filled by the checker.
   Type type;
+  Builtin builtin = Builtin::count;  // the function a call names (kind call only)
   RefKind ref = RefKind::none;
   std::uint32_t ref_index = 0;  // index into the schema fields, params, lets, rules or flags
 };

@@ -64,15 +64,6 @@ bool same_type(Type a, Type b) {
 }
 
 // The built-in functions and how many arguments each takes.
-struct Builtin {
-  const char* name;
-  std::size_t min_args;
-  std::size_t max_args;
-};
-constexpr Builtin kBuiltins[] = {
-    {"count", 1, 1}, {"any", 1, 1},      {"min", 2, 2},   {"max", 2, 2},     {"abs", 1, 1},
-    {"coalesce", 2, 2}, {"lower", 1, 1}, {"round", 2, 2}, {"contains", 2, 2}, {"fired", 1, 1}, {"flagged", 1, 1},
-};
 
 struct Declared {
   RefKind kind;
@@ -414,10 +405,7 @@ class Checker {
   }
 
   Type infer_call(Expr& e, Dependencies* deps) {
-    const Builtin* builtin = nullptr;
-    for (const auto& b : kBuiltins) {
-      if (e.text == b.name) builtin = &b;
-    }
+    const auto builtin = find_builtin(e.text);
     if (!builtin) {
       std::vector<std::string> names;
       for (const auto& b : kBuiltins) names.emplace_back(b.name);
@@ -429,11 +417,13 @@ class Checker {
       e.type = kError;
       return kError;
     }
-    if (e.operands.size() < builtin->min_args || e.operands.size() > builtin->max_args) {
-      return fail(e, fmt::format("'{}' takes {} argument{}, but {} {} given", e.text, builtin->min_args,
-                                 builtin->min_args == 1 ? "" : "s", e.operands.size(), e.operands.size() == 1 ? "was" : "were"));
+    e.builtin = *builtin;
+    const std::size_t arity = builtin_info(*builtin).arity;
+    if (e.operands.size() != arity) {
+      return fail(e, fmt::format("'{}' takes {} argument{}, but {} {} given", e.text, arity, arity == 1 ? "" : "s",
+                                 e.operands.size(), e.operands.size() == 1 ? "was" : "were"));
     }
-    if (e.text == "fired" || e.text == "flagged") return infer_graph_reference(e, deps);
+    if (is_graph_reference(e.builtin)) return infer_graph_reference(e, deps);
     std::vector<Type> args;
     for (auto& arg : e.operands) args.push_back(infer(*arg, deps));
     for (const Type& t : args) {
@@ -443,23 +433,28 @@ class Checker {
       if (!ok) fail(e, fmt::format("'{}' takes {}, but was given {}", e.text, what, describe(args)));
       return ok;
     };
-    if (e.text == "count") return want(args[0].is_collection(), "a set or list") ? kNumber : kError;
-    if (e.text == "any") return want(args[0].is_collection(), "a set or list") ? kBool : kError;
-    if (e.text == "abs") return want(is(args[0], TypeKind::number), "a number") ? kNumber : kError;
-    if (e.text == "min" || e.text == "max") {
-      return want(is(args[0], TypeKind::number) && is(args[1], TypeKind::number), "two numbers") ? kNumber : kError;
+    switch (e.builtin) {
+      case Builtin::count: return want(args[0].is_collection(), "a set or list") ? kNumber : kError;
+      case Builtin::any: return want(args[0].is_collection(), "a set or list") ? kBool : kError;
+      case Builtin::abs: return want(is(args[0], TypeKind::number), "a number") ? kNumber : kError;
+      case Builtin::min:
+      case Builtin::max:
+        return want(is(args[0], TypeKind::number) && is(args[1], TypeKind::number), "two numbers") ? kNumber : kError;
+      case Builtin::round:
+        return want(is(args[0], TypeKind::number) && is(args[1], TypeKind::number), "a number and a count of decimal places") ? kNumber
+                                                                                                                              : kError;
+      case Builtin::lower: return want(is(args[0], TypeKind::string), "a string") ? kString : kError;
+      case Builtin::coalesce: return want(same_type(args[0], args[1]), "two values of the same type") ? args[0] : kError;
+      case Builtin::contains: {
+        // contains(string, substring) or contains(collection, element)
+        const bool text_search = is(args[0], TypeKind::string) && is(args[1], TypeKind::string);
+        const bool membership = args[0].is_collection() && elements_match(args[0].element, args[1].kind);
+        return want(text_search || membership, "a string and a substring, or a set or list and an element") ? kBool : kError;
+      }
+      case Builtin::fired:
+      case Builtin::flagged: break;  // handled above
     }
-    if (e.text == "round") {
-      return want(is(args[0], TypeKind::number) && is(args[1], TypeKind::number), "a number and a count of decimal places") ? kNumber : kError;
-    }
-    if (e.text == "lower") return want(is(args[0], TypeKind::string), "a string") ? kString : kError;
-    if (e.text == "coalesce") {
-      return want(same_type(args[0], args[1]), "two values of the same type") ? args[0] : kError;
-    }
-    // contains(string, substring) or contains(collection, element)
-    const bool text_search = is(args[0], TypeKind::string) && is(args[1], TypeKind::string);
-    const bool membership = args[0].is_collection() && elements_match(args[0].element, args[1].kind);
-    return want(text_search || membership, "a string and a substring, or a set or list and an element") ? kBool : kError;
+    return kError;
   }
 
   static std::string describe(const std::vector<Type>& args) {
@@ -473,7 +468,7 @@ class Checker {
 
   Type infer_graph_reference(Expr& e, Dependencies* deps) {
     Expr& arg = *e.operands[0];
-    const bool is_rule = e.text == "fired";
+    const bool is_rule = e.builtin == Builtin::fired;
     if (arg.kind != ExprKind::name) {
       return fail(arg, fmt::format("'{}' takes the name of a {}", e.text, is_rule ? "rule" : "flag"));
     }

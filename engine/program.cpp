@@ -183,29 +183,37 @@ class Compiler {
   }
 
   std::uint32_t emit_call(const Expr& e, std::vector<Instruction>& code) {
-    const std::string& f = e.text;
-    if (f == "fired" || f == "flagged") {
+    if (is_graph_reference(e.builtin)) {
       const Expr& arg = *e.operands[0];
-      const bool rule = f == "fired";
       // The argument names a rule or flag; it has no value of its own.
-      const std::uint32_t dst = rule ? instruction(OpCode::fired, e, code, p_.rules[arg.ref_index].condition, 0, arg.ref_index)
-                                     : instruction(OpCode::flagged, e, code, 0, 0, arg.ref_index);
+      const std::uint32_t dst = e.builtin == Builtin::fired
+                                    ? instruction(OpCode::fired, e, code, p_.rules[arg.ref_index].condition, 0, arg.ref_index)
+                                    : instruction(OpCode::flagged, e, code, 0, 0, arg.ref_index);
       p_.slot_of[&arg] = dst;
       return dst;
     }
     std::uint32_t args[2] = {0, 0};
     for (std::size_t i = 0; i < e.operands.size() && i < 2; ++i) args[i] = emit(*e.operands[i], code);
-    OpCode op = OpCode::count;
-    if (f == "count") op = OpCode::count;
-    else if (f == "any") op = OpCode::any;
-    else if (f == "min") op = OpCode::min;
-    else if (f == "max") op = OpCode::max;
-    else if (f == "abs") op = OpCode::abs;
-    else if (f == "round") op = OpCode::round;
-    else if (f == "coalesce") op = OpCode::coalesce;
-    else if (f == "lower") op = OpCode::lower;
-    else if (f == "contains") op = e.operands[0]->type.is_collection() ? OpCode::contains_item : OpCode::contains_text;
-    return instruction(op, e, code, args[0], args[1]);
+    return instruction(call_opcode(e), e, code, args[0], args[1]);
+  }
+
+  // Every built-in has its opcode: the switch has no default, so a new one does not compile
+  // until it has.
+  static OpCode call_opcode(const Expr& e) {
+    switch (e.builtin) {
+      case Builtin::count: return OpCode::count;
+      case Builtin::any: return OpCode::any;
+      case Builtin::min: return OpCode::min;
+      case Builtin::max: return OpCode::max;
+      case Builtin::abs: return OpCode::abs;
+      case Builtin::round: return OpCode::round;
+      case Builtin::coalesce: return OpCode::coalesce;
+      case Builtin::lower: return OpCode::lower;
+      case Builtin::contains: return e.operands[0]->type.is_collection() ? OpCode::contains_item : OpCode::contains_text;
+      case Builtin::fired: return OpCode::fired;
+      case Builtin::flagged: return OpCode::flagged;
+    }
+    return OpCode::count;  // unreachable: every enumerator is handled above
   }
 
   const CheckedPolicy& policy_;

@@ -19,10 +19,10 @@ void plan_node(std::vector<TraceStep>& steps, const ast::Expr& e, const CheckedP
   if (it != program.slot_of.end()) step.slot = it->second;
   // The argument of fired()/flagged() is a name in the rule graph, not a value: stop there;
   // a literal set or list shows as its value.
-  const bool graph_reference = e.kind == ast::ExprKind::call && (e.text == "fired" || e.text == "flagged");
+  const bool graph_reference = e.kind == ast::ExprKind::call && is_graph_reference(e.builtin);
   if (graph_reference) {
     const std::uint32_t target = e.operands[0]->ref_index;
-    step.rules = e.text == "fired" ? std::vector<std::uint32_t>{target} : policy.flags[target].setters;
+    step.rules = e.builtin == Builtin::fired ? std::vector<std::uint32_t>{target} : policy.flags[target].setters;
   }
   const bool leaf = e.operands.empty() || graph_reference || e.kind == ast::ExprKind::collection;
   step.operands = leaf ? 0 : static_cast<std::uint32_t>(e.operands.size());

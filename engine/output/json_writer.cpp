@@ -162,7 +162,7 @@ void write_decision_json(std::string& out, const Policy& policy, const Decision&
     append_json_string(out, rules[r.rule].name.text);
     append_literal(out, ",\"action\":");
     append_json_string(out, r.action);
-    out += fmt::format(",\"priority\":{},\"chosen\":{}", r.priority, r.chosen ? "true" : "false");
+    fmt::format_to(std::back_inserter(out), ",\"priority\":{},\"chosen\":{}", r.priority, r.chosen ? "true" : "false");
     if (r.overridden_by >= 0) {
       append_literal(out, ",\"overridden_by\":");
       append_json_string(out, rules[static_cast<std::size_t>(r.overridden_by)].name.text);
@@ -209,7 +209,7 @@ void write_decision_json(std::string& out, const Policy& policy, const Decision&
 }
 
 void write_error_json(std::string& out, const RecordError& e, const PolicyInfo* policy) {
-  out += fmt::format("{{\"line\":{}", e.line);
+  fmt::format_to(std::back_inserter(out), "{{\"line\":{}", e.line);
   if (e.id) {
     append_literal(out, ",\"id\":");
     append_json_string(out, *e.id);

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/ingest/record_builder.hpp"
+#include "engine/ingest/record_error.hpp"
 #include "engine/json_text.hpp"
 #include "engine/tenet.hpp"
 

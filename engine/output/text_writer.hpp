@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "engine/ingest/record_builder.hpp"
+#include "engine/ingest/record_error.hpp"
 #include "engine/tenet.hpp"
 
 namespace tenet {

@@ -1,0 +1,37 @@
+// The built-in functions: one table that the checker (names, arity), the compiler (opcodes),
+// the trace and the printer all read, so a function is added in one place.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace tenet {
+
+enum class Builtin : std::uint8_t { count, any, min, max, abs, round, coalesce, lower, contains, fired, flagged };
+
+struct BuiltinInfo {
+  Builtin id;
+  std::string_view name;
+  std::uint8_t arity;
+};
+
+inline constexpr BuiltinInfo kBuiltins[] = {
+    {Builtin::count, "count", 1},       {Builtin::any, "any", 1},           {Builtin::min, "min", 2},
+    {Builtin::max, "max", 2},           {Builtin::abs, "abs", 1},           {Builtin::round, "round", 2},
+    {Builtin::coalesce, "coalesce", 2}, {Builtin::lower, "lower", 1},       {Builtin::contains, "contains", 2},
+    {Builtin::fired, "fired", 1},       {Builtin::flagged, "flagged", 1},
+};
+
+inline std::optional<Builtin> find_builtin(std::string_view name) {
+  for (const auto& b : kBuiltins)
+    if (b.name == name) return b.id;
+  return std::nullopt;
+}
+
+inline const BuiltinInfo& builtin_info(Builtin id) { return kBuiltins[static_cast<std::size_t>(id)]; }
+
+// fired(RULE) and flagged(FLAG) take a name in the rule graph, not a value.
+inline bool is_graph_reference(Builtin id) { return id == Builtin::fired || id == Builtin::flagged; }
+
+}  // namespace tenet
