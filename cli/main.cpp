@@ -149,6 +149,7 @@ int run_eval(const EvalOptions& o) {
   std::string buffer;
   if (text) tenet::write_text_header(buffer, policy);
   tenet::Summary observed = tenet::Summary::of(policy);  // for the schema checks' warnings
+  tenet::Decision d;
   tenet::KeyTracker keys;
   const auto sink = [&](std::size_t line, tenet::Record* record, tenet::RecordError* record_error) {
     const std::string* key = record ? &record->id : record_error->id ? &*record_error->id : nullptr;
@@ -157,7 +158,7 @@ int run_eval(const EvalOptions& o) {
       if (observed.duplicate_lines.size() < tenet::Summary::kDuplicateLinesShown) observed.duplicate_lines.push_back(line);
     }
     if (record) {
-      const tenet::Decision d = evaluator.evaluate(std::move(*record));
+      evaluator.evaluate(*record, d);  // into the same Decision: its storage is reused record after record
       ++decided;
       ++observed.decided;
       const tenet::Frame* trace = o.trace ? &evaluator.frame() : nullptr;

@@ -16,8 +16,9 @@ const char* status_name(RuleStatus s) {
 
 namespace {
 
-std::string render_because(const CompiledRule& rule, const Frame& frame) {
-  std::string out;
+// Appends a rule's `because` text to `out`; returns where it stands.
+TextSpan render_because(const CompiledRule& rule, const Frame& frame, std::string& out) {
+  const auto begin = static_cast<std::uint32_t>(out.size());
   for (const auto& piece : rule.because) {
     if (piece.slot < 0) {
       out += piece.text;
@@ -25,10 +26,16 @@ std::string render_because(const CompiledRule& rule, const Frame& frame) {
       append_readable(out, frame.slot(static_cast<std::uint32_t>(piece.slot)));
     }
   }
-  return out;
+  return {begin, static_cast<std::uint32_t>(out.size())};
 }
 
 }  // namespace
+
+std::vector<std::string> Policy::action_names(const Decision& d) const {
+  std::vector<std::string> names;
+  for (auto a : d.actions) names.push_back(action_name(a));
+  return names;
+}
 
 Decision Evaluator::evaluate(Record& record) {
   Decision d;
@@ -55,6 +62,7 @@ void Evaluator::decide(std::string& id, Decision& d) {
   d.raised.clear();
   d.unknown.clear();
   d.missing.clear();
+  d.texts.clear();
   const auto rule_count = static_cast<std::uint32_t>(program.rules.size());  // read once: the loop writes memory
   d.statuses.resize(rule_count);
   RuleStatus* statuses = d.statuses.data();
@@ -71,15 +79,15 @@ void Evaluator::decide(std::string& id, Decision& d) {
     }
     if (status != RuleStatus::fired) continue;
     const bool has_because = explain_ && rule.has_because;
-    std::string because;
+    TextSpan because;
     if (has_because) {
       frame_.explain(i);
-      because = render_because(rule, frame_);
+      because = render_because(rule, frame_, d.texts);
     }
     if (rule.recommends) {
-      d.recommendations.push_back({i, program.actions[rule.target], rule.priority, false, -1, has_because, std::move(because)});
+      d.recommendations.push_back({i, rule.target, rule.priority, false, -1, has_because, because});
     } else {
-      d.raised.push_back({i, rule.target, has_because, std::move(because)});
+      d.raised.push_back({i, rule.target, has_because, because});
       d.flags.push_back(rule.target);
     }
   }
@@ -104,7 +112,7 @@ void Evaluator::decide(std::string& id, Decision& d) {
     }
   }
   if (recs.empty()) {
-    d.actions.push_back(program.actions[program.default_action]);
+    d.actions.push_back(program.default_action);
   } else if (hit == ast::HitPolicy::collect) {
     for (auto& r : recs) {
       r.chosen = true;

@@ -47,20 +47,26 @@ bool compare(OpCode op, const Value& a, const Value& b) {
   }
 }
 
+// The result's elements are assigned over the slot's old ones, not cleared and copied anew:
+// a string element keeps its capacity, so a long one costs no allocation per record.
 void set_operation(Value& out, OpCode op, const Value& a, const Value& b) {
   out.kind = Value::Kind::list;
-  out.items.clear();
+  std::size_t count = 0;
+  const auto keep = [&](const Value& x) {
+    if (count < out.items.size()) out.items[count] = x;
+    else out.items.push_back(x);
+    ++count;
+  };
   for (const auto& x : a.items) {
     const bool in_b = contains(b, x);
-    if ((op == OpCode::difference && !in_b) || (op != OpCode::difference && (in_b || op == OpCode::unite))) {
-      out.items.push_back(x);
-    }
+    if ((op == OpCode::difference && !in_b) || (op != OpCode::difference && (in_b || op == OpCode::unite))) keep(x);
   }
   if (op == OpCode::unite) {
     for (const auto& y : b.items) {
-      if (!contains(a, y)) out.items.push_back(y);
+      if (!contains(a, y)) keep(y);
     }
   }
+  out.items.resize(count);
 }
 
 }  // namespace

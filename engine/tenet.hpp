@@ -44,14 +44,19 @@ struct Record {
 enum class RuleStatus : std::uint8_t { not_fired, fired, unknown };
 const char* status_name(RuleStatus s);
 
+// A piece of Decision::texts: [begin, end).
+struct TextSpan {
+  std::uint32_t begin = 0, end = 0;
+};
+
 struct Recommendation {
   std::uint32_t rule = 0;
-  std::string action;
+  std::uint32_t action = 0;         // Policy::action_name()
   std::int64_t priority = 0;
   bool chosen = false;
   std::int64_t overridden_by = -1;  // rule index of the winner, when not chosen
   bool has_because = false;
-  std::string because;
+  TextSpan because;                 // Decision::text(because)
 };
 
 // A fired rule whose action is `flag NAME`.
@@ -59,7 +64,7 @@ struct RaisedFlag {
   std::uint32_t rule = 0;
   std::uint32_t flag = 0;
   bool has_because = false;
-  std::string because;
+  TextSpan because;
 };
 
 // A rule whose status is unknown, with the absent fields that made it so.
@@ -71,7 +76,7 @@ struct UnknownRule {
 
 struct Decision {
   std::string id;
-  std::vector<std::string> actions;              // the chosen action (one, or all under `collect`)
+  std::vector<std::uint32_t> actions;            // the chosen action (one, or all under `collect`): Policy::action_name()
   std::vector<Recommendation> recommendations;   // every fired recommendation, in decision order
   std::vector<std::uint32_t> flags;              // flags raised, in order of first declaration
   std::vector<RaisedFlag> raised;                // the rules that raised them
@@ -80,6 +85,10 @@ struct Decision {
   std::vector<std::uint32_t> missing;            // schema indices of absent fields, for `unknown`
   // An unknown recommending rule could have changed the decision (docs/language.md, "Provisional").
   bool provisional = false;
+  // The `because` texts, one after another in one buffer that keeps its capacity from record
+  // to record (a string per text would be an allocation per fired rule).
+  std::string texts;
+  std::string_view text(TextSpan span) const { return std::string_view(texts).substr(span.begin, span.end - span.begin); }
   bool is_default() const { return recommendations.empty(); }
 };
 
@@ -97,6 +106,9 @@ class Policy {
   static CompileResult compile(SourceFile source, const std::vector<std::pair<std::string, std::string>>& params = {});
 
   const PolicyInfo& info() const { return info_; }
+  const std::string& action_name(std::uint32_t action) const { return program_.actions[action]; }
+  // The decision's actions by name (one, or all under `collect`).
+  std::vector<std::string> action_names(const Decision& decision) const;
   const CheckedPolicy& checked() const { return checked_; }
   const Program& program() const { return program_; }
   const SourceFile& source() const { return *source_; }

@@ -8,11 +8,11 @@
 
 namespace tenet {
 
-std::string decision_text(const Decision& d) {
+std::string decision_text(const Policy& policy, const std::vector<std::uint32_t>& actions) {
   std::string out;
-  for (std::size_t i = 0; i < d.actions.size(); ++i) {
+  for (std::size_t i = 0; i < actions.size(); ++i) {
     if (i) out.push_back('+');
-    out += d.actions[i];
+    out += policy.action_name(actions[i]);
   }
   return out;
 }
@@ -43,10 +43,11 @@ std::size_t SummaryTally::bucket(const Decision& d) {
     }
     return by_rule_decision_.size() - 1;
   }
-  const std::string key = decision_text(d);
-  auto it = std::find(collect_keys_.begin(), collect_keys_.end(), key);
+  // The actions' ids compared as they are: no text per record.
+  auto it = std::find(collect_keys_.begin(), collect_keys_.end(), d.actions);
   if (it != collect_keys_.end()) return static_cast<std::size_t>(it - collect_keys_.begin());
-  collect_keys_.push_back(key);
+  collect_keys_.push_back(d.actions);
+  collect_counts_.push_back(0);
   for (auto& per_field : sums_) per_field.emplace_back();
   return collect_keys_.size() - 1;
 }
@@ -54,7 +55,7 @@ std::size_t SummaryTally::bucket(const Decision& d) {
 void SummaryTally::add(const Decision& d, const Frame& frame) {
   ++decided_;
   const std::size_t b = bucket(d);
-  if (collect_) ++collect_decisions_[collect_keys_[b]];
+  if (collect_) ++collect_counts_[b];
   else ++by_rule_decision_[b];
   // The fired rules are the recommendations and the raised flags: no pass over every rule.
   for (const auto& r : d.recommendations) {
@@ -80,7 +81,7 @@ void SummaryTally::add(const Decision& d, const Frame& frame) {
 void SummaryTally::add_to(Summary& s) const {
   const auto& rules = policy_.checked().module.rules;
   const auto key_of = [&](std::size_t b) -> std::string {
-    if (collect_) return collect_keys_[b];
+    if (collect_) return decision_text(policy_, collect_keys_[b]);
     if (b < rules.size()) return rules[b].then->name.text;
     return policy_.checked().decision().default_action->text;
   };
@@ -91,7 +92,7 @@ void SummaryTally::add_to(Summary& s) const {
   for (std::size_t b = 0; b < by_rule_decision_.size(); ++b) {
     if (by_rule_decision_[b]) s.decisions[key_of(b)] += by_rule_decision_[b];
   }
-  for (const auto& [k, v] : collect_decisions_) s.decisions[k] += v;
+  for (std::size_t b = 0; b < collect_keys_.size(); ++b) s.decisions[key_of(b)] += collect_counts_[b];
   for (std::size_t i = 0; i < rules_.size(); ++i) {
     RuleCounts& into = s.rules[rules[i].name.text];
     into.fired += rules_[i].fired;

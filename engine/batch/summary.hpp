@@ -66,8 +66,8 @@ class SummaryTally {
   std::vector<std::uint32_t> sum_fields_;
   bool collect_ = false;
   std::vector<std::uint64_t> by_rule_decision_;          // per chosen rule, then the default
-  std::map<std::string, std::uint64_t> collect_decisions_;
-  std::vector<std::string> collect_keys_;                // bucket -> text under collect
+  std::vector<std::vector<std::uint32_t>> collect_keys_;  // bucket -> actions under collect
+  std::vector<std::uint64_t> collect_counts_;
   std::vector<RuleCounts> rules_;
   std::vector<std::uint64_t> flags_;
   std::vector<std::vector<std::pair<Decimal, bool>>> sums_;  // [field][bucket] -> total, overflowed
@@ -76,6 +76,6 @@ class SummaryTally {
 };
 
 // The decision as one text: the action, or the actions joined with '+' under `collect`.
-std::string decision_text(const Decision& decision);
+std::string decision_text(const Policy& policy, const std::vector<std::uint32_t>& actions);
 
 }  // namespace tenet

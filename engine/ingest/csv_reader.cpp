@@ -156,15 +156,14 @@ bool convert_cell(const ast::FieldDecl& field, std::string_view cell, int index,
     std::size_t count = 0, start = 0;
     while (!cell.empty()) {
       const std::size_t bar = cell.find('|', start);
-      if (count == value.items.size()) value.items.emplace_back();
       if (!convert(field.type.element, cell.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start),
-                   field.name.text, value.items[count++], message)) {
+                   field.name.text, builder.list_item(value, count++), message)) {
         return false;
       }
       if (bar == std::string_view::npos) break;
       start = bar + 1;
     }
-    value.items.resize(count);
+    builder.end_list(value, count);
     return builder.mark_set(index, message);
   }
   if (cell.empty()) return builder.set_absent(index, message);

@@ -94,14 +94,13 @@ class FlatReader {
           if (!skip_scalar()) return false;
           continue;
         }
-        if (count == list->items.size()) list->items.emplace_back();
-        if (!scalar(element, list->items[count++])) return false;
+        if (!scalar(element, builder_.list_item(*list, count++))) return false;
       } while (next_is(','));
       if (!next_is(']')) return false;
     }
     if (list) {
       list->kind = Value::Kind::list;
-      list->items.resize(count);
+      builder_.end_list(*list, count);
     }
     return true;
   }

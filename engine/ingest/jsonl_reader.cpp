@@ -217,10 +217,9 @@ bool JsonRecordParser::parse(const char* json, std::size_t length, std::size_t c
           malformed(error, e);
           return false;
         }
-        if (count == value.items.size()) value.items.emplace_back();
-        if (!read_scalar(item, field.type.element, value.items[count++], error, name, " has an element that")) return false;
+        if (!read_scalar(item, field.type.element, builder_.list_item(value, count++), error, name, " has an element that")) return false;
       }
-      value.items.resize(count);
+      builder_.end_list(value, count);
     } else if (!read_scalar(v, field.type.kind, value, error, name, "")) {
       return false;
     }

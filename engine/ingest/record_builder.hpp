@@ -53,6 +53,23 @@ class RecordBuilder {
   }
   // The slot a field's value is read into, reusing its capacity; call mark_set() after.
   Value& slot(int index) { return target_[index]; }
+  // The element `index` of a list being read (the next one when index == size): elements a
+  // shorter list left over wait in a spare pool with their strings' capacity, so reading lists
+  // of varying length allocates nothing once every length has been seen.
+  Value& list_item(Value& list, std::size_t index) {
+    if (index < list.items.size()) return list.items[index];
+    if (spare_items_.empty()) return list.items.emplace_back();
+    list.items.push_back(std::move(spare_items_.back()));
+    spare_items_.pop_back();
+    return list.items.back();
+  }
+  // Ends a list read with `count` elements; the rest go to the spare pool.
+  void end_list(Value& list, std::size_t count) {
+    while (list.items.size() > count) {
+      if (spare_items_.size() < kMaxSpareItems) spare_items_.push_back(std::move(list.items.back()));
+      list.items.pop_back();
+    }
+  }
   // Read field values straight into `fields` (an evaluator's field slots, see
   // Evaluator::field_slots()) instead of into the Record: finish() then leaves
   // Record::fields alone. Saves a copy of every value on the batch path.
@@ -123,6 +140,8 @@ class RecordBuilder {
   mutable std::vector<SeenKey> key_order_;
   mutable std::size_t key_position_ = 0;
   std::vector<Value> values_;
+  static constexpr std::size_t kMaxSpareItems = 4096;
+  std::vector<Value> spare_items_;
   Value* target_ = nullptr;  // values_.data(), or an evaluator's field slots
   std::vector<std::uint8_t> state_;  // 0 not given, 1 value, 2 absent, 3 a missing-value marker
   InputOptions options_;

@@ -63,7 +63,7 @@ void write_batch_decision(std::string& out, BatchFormat format, const Policy& po
     for (auto f : d.flags) each(std::string_view(flags[f].name));
   };
   const auto for_actions = [&](auto&& each) {
-    for (const auto& a : d.actions) each(std::string_view(a));
+    for (const auto a : d.actions) each(std::string_view(policy.action_name(a)));
   };
 
   if (format == BatchFormat::csv) {
@@ -94,12 +94,13 @@ void write_batch_decision(std::string& out, BatchFormat format, const Policy& po
     });
     if (options.explain) {
       std::string because;  // rule: text | rule: text
-      const auto add = [&](std::uint32_t rule, bool has, const std::string& text) {
+      const auto add = [&](std::uint32_t rule, bool has, std::string_view text) {
         if (!has) return;
-        because += (because.empty() ? "" : " | ") + rules[rule].name.text + ": " + text;
+        because += (because.empty() ? "" : " | ") + rules[rule].name.text + ": ";
+        because += text;
       };
-      for (const auto& r : d.recommendations) add(r.rule, r.has_because, r.because);
-      for (const auto& f : d.raised) add(f.rule, f.has_because, f.because);
+      for (const auto& r : d.recommendations) add(r.rule, r.has_because, d.text(r.because));
+      for (const auto& f : d.raised) add(f.rule, f.has_because, d.text(f.because));
       out.push_back(',');
       append_csv_cell(out, because);
     }
@@ -128,7 +129,7 @@ void write_batch_decision(std::string& out, BatchFormat format, const Policy& po
   append_json_string(out, d.id);
   append_literal(out, ",\"decision\":");
   if (collect) array(for_actions);
-  else quoted_name(d.actions.front());
+  else quoted_name(policy.action_name(d.actions.front()));
   append_literal(out, ",\"chosen\":");
   if (collect) {
     array(for_chosen);
@@ -148,7 +149,7 @@ void write_batch_decision(std::string& out, BatchFormat format, const Policy& po
   if (options.explain) {
     append_literal(out, ",\"because\":{");
     bool first = true;
-    const auto add = [&](std::uint32_t rule, bool has, const std::string& text) {
+    const auto add = [&](std::uint32_t rule, bool has, std::string_view text) {
       if (!has) return;
       if (!first) out.push_back(',');
       first = false;
@@ -156,8 +157,8 @@ void write_batch_decision(std::string& out, BatchFormat format, const Policy& po
       out.push_back(':');
       append_json_string(out, text);
     };
-    for (const auto& r : d.recommendations) add(r.rule, r.has_because, r.because);
-    for (const auto& f : d.raised) add(f.rule, f.has_because, f.because);
+    for (const auto& r : d.recommendations) add(r.rule, r.has_because, d.text(r.because));
+    for (const auto& f : d.raised) add(f.rule, f.has_because, d.text(f.because));
     out.push_back('}');
     // The title and source of each fired rule that declares them: what the auditor cites.
     append_literal(out, ",\"sources\":{");
@@ -168,10 +169,9 @@ void write_batch_decision(std::string& out, BatchFormat format, const Policy& po
       first = false;
       quoted_name(rules[i].name.text);
       out.push_back(':');
-      std::string fields;
-      append_rule_provenance_json(fields, rules[i]);
-      fields[0] = '{';  // ,"title":... -> {"title":...
-      out += fields;
+      const std::size_t at = out.size();
+      append_rule_provenance_json(out, rules[i]);
+      out[at] = '{';  // ,"title":... -> {"title":...
       out.push_back('}');
     }
     out.push_back('}');

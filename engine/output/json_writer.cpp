@@ -148,11 +148,11 @@ void write_decision_json(std::string& out, const Policy& policy, const Decision&
     out.push_back('[');
     for (std::size_t i = 0; i < d.actions.size(); ++i) {
       if (i) out.push_back(',');
-      append_json_string(out, d.actions[i]);
+      append_json_string(out, policy.action_name(d.actions[i]));
     }
     out.push_back(']');
   } else {
-    append_json_string(out, d.actions.front());
+    append_json_string(out, policy.action_name(d.actions.front()));
   }
   append_literal(out, ",\"recommendations\":[");
   for (std::size_t i = 0; i < d.recommendations.size(); ++i) {
@@ -161,7 +161,7 @@ void write_decision_json(std::string& out, const Policy& policy, const Decision&
     append_literal(out, "{\"rule\":");
     append_json_string(out, rules[r.rule].name.text);
     append_literal(out, ",\"action\":");
-    append_json_string(out, r.action);
+    append_json_string(out, policy.action_name(r.action));
     fmt::format_to(std::back_inserter(out), ",\"priority\":{},\"chosen\":{}", r.priority, r.chosen ? "true" : "false");
     if (r.overridden_by >= 0) {
       append_literal(out, ",\"overridden_by\":");
@@ -169,7 +169,7 @@ void write_decision_json(std::string& out, const Policy& policy, const Decision&
     }
     if (r.has_because) {
       append_literal(out, ",\"because\":");
-      append_json_string(out, r.because);
+      append_json_string(out, d.text(r.because));
     }
     if (explain) append_rule_provenance_json(out, rules[r.rule]);
     out.push_back('}');
@@ -191,7 +191,7 @@ void write_decision_json(std::string& out, const Policy& policy, const Decision&
       append_json_string(out, policy.checked().flags[f.flag].name);
       if (f.has_because) {
         append_literal(out, ",\"because\":");
-        append_json_string(out, f.because);
+        append_json_string(out, d.text(f.because));
       }
       append_rule_provenance_json(out, rules[f.rule]);
       out.push_back('}');

@@ -7,8 +7,8 @@ namespace tenet {
 namespace {
 
 // The explanation of a fired rule: its `because` text, else its title, else its name.
-std::string reason(const ast::RuleDecl& rule, bool has_because, const std::string& because) {
-  if (has_because) return because;
+std::string reason(const ast::RuleDecl& rule, bool has_because, std::string_view because) {
+  if (has_because) return std::string(because);
   if (rule.title) return *rule.title;
   return fmt::format("rule {} fired", rule.name.text);
 }
@@ -77,7 +77,7 @@ std::string provenance(const ast::RuleDecl& rule) {
 void write_decision_text(std::string& out, const Policy& policy, const Decision& d, const Frame* trace, bool explain) {
   const auto& rules = policy.checked().module.rules;
   std::string actions;
-  for (std::size_t i = 0; i < d.actions.size(); ++i) actions += (i ? ", " : "") + d.actions[i];
+  for (std::size_t i = 0; i < d.actions.size(); ++i) actions += (i ? ", " : "") + policy.action_name(d.actions[i]);
   const auto& fields = policy.checked().schema().fields;
   // "R is unknown because a, b are missing" (or the reason, when no field is missing).
   const auto why_unknown = [&](const UnknownRule& u) {
@@ -100,17 +100,17 @@ void write_decision_text(std::string& out, const Policy& policy, const Decision&
   out += fmt::format("{}: {}{}\n", d.id, actions, note);
   for (const auto& r : d.recommendations) {
     if (!r.chosen) continue;
-    out += fmt::format("  because {}  [rule {}, priority {}]{}\n", reason(rules[r.rule], r.has_because, r.because),
+    out += fmt::format("  because {}  [rule {}, priority {}]{}\n", reason(rules[r.rule], r.has_because, d.text(r.because)),
                        rules[r.rule].name.text, r.priority, explain ? provenance(rules[r.rule]) : "");
   }
   for (const auto& f : d.raised) {
     out += fmt::format("  flag {}: {}  [rule {}]{}\n", policy.checked().flags[f.flag].name,
-                       reason(rules[f.rule], f.has_because, f.because), rules[f.rule].name.text, explain ? provenance(rules[f.rule]) : "");
+                       reason(rules[f.rule], f.has_because, d.text(f.because)), rules[f.rule].name.text, explain ? provenance(rules[f.rule]) : "");
   }
   for (const auto& r : d.recommendations) {
     if (r.chosen) continue;
-    out += fmt::format("  overridden: {} ({})  [rule {}, priority {}, lost to {}]\n", r.action,
-                       reason(rules[r.rule], r.has_because, r.because), rules[r.rule].name.text, r.priority,
+    out += fmt::format("  overridden: {} ({})  [rule {}, priority {}, lost to {}]\n", policy.action_name(r.action),
+                       reason(rules[r.rule], r.has_because, d.text(r.because)), rules[r.rule].name.text, r.priority,
                        rules[static_cast<std::size_t>(r.overridden_by)].name.text);
   }
   for (const auto& u : d.unknown) out += fmt::format("  unknown: {}\n", why_unknown(u));

@@ -82,17 +82,20 @@ inline std::string find_mismatch(const std::uint8_t* data, std::size_t size) {
     for (std::size_t i = 0; i < d.statuses.size(); ++i)
       if (status_name(d.statuses[i]) != want.statuses.at(i))
         return fail(fmt::format("rule {} is {} but the reference says {}", module.rules[i].name.text, status_name(d.statuses[i]), want.statuses[i]));
-    if (d.actions != want.actions)
-      return fail(fmt::format("decision {} but the reference says {}", fmt::join(d.actions, ","), fmt::join(want.actions, ",")));
+    const std::vector<std::string> actions = policy.action_names(d);
+    if (actions != want.actions)
+      return fail(fmt::format("decision {} but the reference says {}", fmt::join(actions, ","), fmt::join(want.actions, ",")));
     if (d.recommendations.size() != want.recommendations.size()) return fail("a different number of recommendations");
     for (std::size_t i = 0; i < d.recommendations.size(); ++i) {
       const auto& got = d.recommendations[i];
       const auto& exp = want.recommendations[i];
-      if (got.rule != exp.rule || got.action != exp.action || got.chosen != exp.chosen || got.overridden_by != exp.overridden_by ||
-          got.because != exp.because)
+      const std::string& got_action = policy.action_name(got.action);
+      const std::string got_because(d.text(got.because));
+      if (got.rule != exp.rule || got_action != exp.action || got.chosen != exp.chosen || got.overridden_by != exp.overridden_by ||
+          got_because != exp.because)
         return fail(fmt::format("recommendation {}: rule {} {} chosen={} overridden_by={} because \"{}\"; the reference says rule {} {} "
                                 "chosen={} overridden_by={} because \"{}\"",
-                                i, got.rule, got.action, got.chosen, got.overridden_by, got.because, exp.rule, exp.action,
+                                i, got.rule, got_action, got.chosen, got.overridden_by, got_because, exp.rule, exp.action,
                                 exp.chosen, exp.overridden_by, exp.because));
     }
     if (d.provisional != want.provisional)
@@ -114,8 +117,8 @@ inline std::string find_mismatch(const std::uint8_t* data, std::size_t size) {
     for (auto f : d.flags) flags.push_back(policy.checked().flags[f].name);
     if (flags != want.flags) return fail(fmt::format("flags {} but the reference says {}", fmt::join(flags, ","), fmt::join(want.flags, ",")));
     for (const auto& raised : d.raised)
-      if (raised.because != ref.because(raised.rule))
-        return fail(fmt::format("flag rule {} because \"{}\" but the reference says \"{}\"", raised.rule, raised.because, ref.because(raised.rule)));
+      if (d.text(raised.because) != ref.because(raised.rule))
+        return fail(fmt::format("flag rule {} because \"{}\" but the reference says \"{}\"", raised.rule, d.text(raised.because), ref.because(raised.rule)));
   }, fatal);
   if (mismatch.empty() && !fatal.empty()) mismatch = "the records could not be read: " + fatal;
   if (mismatch.empty() && index != gen.values.size()) mismatch = fmt::format("{} records in, {} out", gen.values.size(), index);

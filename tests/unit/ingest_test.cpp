@@ -25,8 +25,8 @@ std::vector<std::string> outcomes(const std::string& facts, tenet::FactsFormat f
   const bool ok = tenet::read_facts(facts, format, *policy, [&](std::size_t line, tenet::Record* r, tenet::RecordError* e) {
     if (r) {
       const auto d = evaluator.evaluate(std::move(*r));
-      out.push_back(std::to_string(line) + " " + d.id + " " + d.actions.at(0) +
-                    (d.recommendations.empty() ? "" : " (" + d.recommendations[0].because + ")"));
+      out.push_back(std::to_string(line) + " " + d.id + " " + policy->action_name(d.actions.at(0)) +
+                    (d.recommendations.empty() ? "" : " (" + std::string(d.text(d.recommendations[0].because)) + ")"));
     } else {
       out.push_back(std::to_string(line) + " error" + (e->id ? " [" + *e->id + "]" : "") + ": " + e->message);
     }

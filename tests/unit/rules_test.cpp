@@ -53,7 +53,7 @@ Run run_portfolio(const tenet::Policy& policy) {
                         if (d.statuses[i] == tenet::RuleStatus::fired) run.fired[d.id].push_back(rules[i].name.text);
                       }
                       for (auto f : d.flags) run.flags[d.id].push_back(policy.checked().flags[f].name);
-                      run.decision[d.id] = d.actions.at(0);
+                      run.decision[d.id] = policy.action_name(d.actions.at(0));
                     }, fatal);
   return run;
 }
