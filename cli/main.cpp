@@ -153,10 +153,7 @@ int run_eval(const EvalOptions& o) {
   tenet::KeyTracker keys;
   const auto sink = [&](std::size_t line, tenet::Record* record, tenet::RecordError* record_error) {
     const std::string* key = record ? &record->id : record_error->id ? &*record_error->id : nullptr;
-    if (key && keys.seen_before(tenet::KeyTracker::hash(*key))) {
-      ++observed.duplicate_keys;
-      if (observed.duplicate_lines.size() < tenet::Summary::kDuplicateLinesShown) observed.duplicate_lines.push_back(line);
-    }
+    if (key) keys.add(tenet::KeyTracker::hash(*key), line);
     if (record) {
       evaluator.evaluate(*record, d);  // into the same Decision: its storage is reused record after record
       ++decided;
@@ -182,6 +179,7 @@ int run_eval(const EvalOptions& o) {
     print_error(fmt::format("{}: {}", o.facts, error));
     return kExitUsage;
   }
+  observed.duplicate_keys = keys.finish(observed.duplicate_lines, tenet::Summary::kDuplicateLinesShown);
   print_warnings(observed, policy, format == tenet::FactsFormat::csv);
   if (text) tenet::write_text_footer(buffer, decided, errors);
   out.write(buffer);

@@ -165,6 +165,7 @@ class Runner {
     for (auto& w : workers) w.join();
     if (result.failure.empty() && !read_failure_.empty()) result.failure = read_failure_;
     result.summary.inputs = {fmt::format("{}:{}", input_bytes_, sha256_hex(input_head_ + input_tail_).substr(0, 32))};
+    result.summary.duplicate_keys = keys_.finish(result.summary.duplicate_lines, Summary::kDuplicateLinesShown);
     return result;
   }
 
@@ -593,17 +594,8 @@ class Runner {
         return;
       }
       give_back(std::move(r.output));
-      // Repeated keys, in input order so the first occurrence is never the one reported. The
-      // table is sized once from the first block: records per byte times the file's size.
-      if (next == 1 && input_file_ && r.end_offset > 0)
-        keys_.reserve(static_cast<std::size_t>(static_cast<double>(r.keys.size()) * 1.1 *
-                                               static_cast<double>(input_file_->bytes()) / static_cast<double>(r.end_offset)));
-      for (std::size_t k = 0; k < r.keys.size(); ++k) {
-        if (k + 16 < r.keys.size()) keys_.prefetch(r.keys[k + 16].first);
-        if (!keys_.seen_before(r.keys[k].first)) continue;
-        ++r.summary.duplicate_keys;
-        if (r.summary.duplicate_lines.size() < Summary::kDuplicateLinesShown) r.summary.duplicate_lines.push_back(r.keys[k].second);
-      }
+      // Keys in input order, for the repeated keys found at the end (KeyTracker::finish()).
+      for (const auto& [hash, line] : r.keys) keys_.add(hash, line);
       if (!r.head.empty()) input_head_ = std::move(r.head);
       if (!r.tail.empty()) input_tail_ = std::move(r.tail);
       input_bytes_ = r.end_offset;

@@ -49,37 +49,36 @@ bool is_na_marker(std::string_view cell) {
   return std::find(std::begin(kMarkers), std::end(kMarkers), cell) != std::end(kMarkers);
 }
 
-void KeyTracker::reserve(std::size_t keys) {
-  std::size_t slots = 1024;
-  while (3 * slots < 4 * keys) slots *= 2;
-  if (slots > slots_.size()) rehash(slots);
-}
-
-void KeyTracker::prefetch(std::uint64_t hash) const {
-  if (!slots_.empty()) __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
-}
-
-bool KeyTracker::seen_before(std::uint64_t hash) {
-  if (4 * (used_ + 1) > 3 * slots_.size()) rehash(slots_.empty() ? 1024 : 2 * slots_.size());
-  const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-    if (slots_[i] == hash) return true;
-    if (slots_[i] == 0) {
-      slots_[i] = hash;
-      ++used_;
-      return false;
+std::uint64_t KeyTracker::finish(std::vector<std::size_t>& first_lines, std::size_t shown) {
+  std::uint64_t duplicates = 0;
+  std::vector<std::uint64_t> table;  // one partition's hashes, open addressing; 0 is empty
+  for (auto& partition : partitions_) {
+    std::size_t slots = 16;
+    while (slots < 2 * partition.size()) slots *= 2;
+    table.assign(slots, 0);
+    const std::size_t mask = slots - 1;
+    for (const Entry& e : partition) {  // in input order: the first of equal keys is kept
+      for (std::size_t i = e.hash & mask;; i = (i + 1) & mask) {
+        if (table[i] == e.hash) {
+          ++duplicates;
+          first_lines.push_back(e.line);
+          break;
+        }
+        if (table[i] == 0) {
+          table[i] = e.hash;
+          break;
+        }
+      }
     }
+    // Keep the lowest `shown` lines so far: the list never grows with the input.
+    if (first_lines.size() > shown) {
+      std::sort(first_lines.begin(), first_lines.end());
+      first_lines.resize(shown);
+    }
+    std::vector<Entry>().swap(partition);
   }
-}
-
-void KeyTracker::rehash(std::size_t slots) {
-  std::vector<std::uint64_t> old = std::move(slots_);
-  slots_.assign(slots, 0);
-  used_ = 0;
-  for (std::size_t i = 0; i < old.size(); ++i) {
-    if (i + 16 < old.size() && old[i + 16]) prefetch(old[i + 16]);
-    if (old[i]) seen_before(old[i]);
-  }
+  std::sort(first_lines.begin(), first_lines.end());
+  return duplicates;
 }
 
 std::vector<std::string> input_warnings(const Summary& summary, const Policy& policy, bool csv) {
