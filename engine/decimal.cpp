@@ -1,5 +1,6 @@
 #include "engine/decimal.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace tenet {
@@ -41,6 +42,7 @@ Decimal Decimal::from_int(std::int64_t v) { return make(v, 0).value; }
 Decimal::Result Decimal::make(__int128 c, std::int64_t e, bool sticky) {
   const bool negative = c < 0;
   unsigned __int128 m = magnitude(c);
+  if (m <= UINT64_MAX) return make64(static_cast<std::uint64_t>(m), negative, e, sticky);
   int round_digit = 0;
   while (m >= static_cast<unsigned __int128>(kLimit)) {
     sticky = sticky || round_digit != 0;
@@ -64,6 +66,34 @@ Decimal::Result Decimal::make(__int128 c, std::int64_t e, bool sticky) {
   }
   m = small;
   const std::int64_t scientific = e + digit_count64(small) - 1;
+  if (scientific > kMaxExponent || scientific < kMinExponent) return {Status::overflow, Decimal()};
+  const auto coefficient = static_cast<std::int64_t>(m);
+  return {Status::ok, Decimal(negative ? -coefficient : coefficient, static_cast<std::int32_t>(e))};
+}
+
+// make() in 64-bit arithmetic: the magnitude fits, so no 128-bit division by 10.
+Decimal::Result Decimal::make64(std::uint64_t m, bool negative, std::int64_t e, bool sticky) {
+  constexpr std::uint64_t limit = kPow10[kMaxDigits];
+  int round_digit = 0;
+  while (m >= limit) {
+    sticky = sticky || round_digit != 0;
+    round_digit = static_cast<int>(m % 10);
+    m /= 10;
+    ++e;
+  }
+  if (round_digit > 5 || (round_digit == 5 && (sticky || (m & 1) != 0))) {
+    ++m;
+    if (m == limit) {
+      m /= 10;
+      ++e;
+    }
+  }
+  if (m == 0) return {Status::ok, Decimal()};
+  while (m % 10 == 0) {
+    m /= 10;
+    ++e;
+  }
+  const std::int64_t scientific = e + digit_count64(m) - 1;
   if (scientific > kMaxExponent || scientific < kMinExponent) return {Status::overflow, Decimal()};
   const auto coefficient = static_cast<std::int64_t>(m);
   return {Status::ok, Decimal(negative ? -coefficient : coefficient, static_cast<std::int32_t>(e))};
@@ -179,7 +209,35 @@ Decimal::Result Decimal::mul(const Decimal& o) const {
   return make(product, static_cast<std::int64_t>(exponent_) + o.exponent_);
 }
 
+// Long division to 19 significant digits (one beyond what is kept, for rounding) or until
+// exact, then make() rounds half-even. Coefficients are below 10^18, so the remainder (below the
+// divisor) times 10^m stays below 10^19 < 2^64 while m <= 19 - digits(divisor), and so does the
+// quotient while it has at most 19 digits: the whole division runs in 64-bit arithmetic, taking
+// as many digits per step as fit (two steps for the usual money and rate values) instead of one
+// 128-bit division per digit. div_wide() is the digit-at-a-time 128-bit form it is tested against.
 Decimal::Result Decimal::div(const Decimal& o) const {
+  if (o.coefficient_ == 0) return {Status::division_by_zero, Decimal()};
+  if (coefficient_ == 0) return {Status::ok, Decimal()};
+  const bool negative = (coefficient_ < 0) != (o.coefficient_ < 0);
+  const auto divisor = static_cast<std::uint64_t>(magnitude(o.coefficient_));
+  const auto dividend = static_cast<std::uint64_t>(magnitude(coefficient_));
+  std::uint64_t quotient = dividend / divisor;
+  std::uint64_t remainder = dividend % divisor;
+  std::int64_t exponent = static_cast<std::int64_t>(exponent_) - o.exponent_;
+  const int room = kMaxDigits + 1 - digit_count64(divisor);  // digits a step may take
+  while (remainder != 0) {
+    const int digits = quotient == 0 ? 0 : digit_count64(quotient);
+    if (digits > kMaxDigits) break;
+    const int m = std::min(room, kMaxDigits + 1 - digits);
+    const std::uint64_t scaled = remainder * kPow10[m];
+    quotient = quotient * kPow10[m] + scaled / divisor;
+    remainder = scaled % divisor;
+    exponent -= m;
+  }
+  return make64(quotient, negative, exponent, remainder != 0);
+}
+
+Decimal::Result Decimal::div_wide(const Decimal& o) const {
   if (o.coefficient_ == 0) return {Status::division_by_zero, Decimal()};
   if (coefficient_ == 0) return {Status::ok, Decimal()};
   const bool negative = (coefficient_ < 0) != (o.coefficient_ < 0);
@@ -188,7 +246,6 @@ Decimal::Result Decimal::div(const Decimal& o) const {
   unsigned __int128 quotient = remainder / divisor;
   remainder %= divisor;
   std::int64_t exponent = static_cast<std::int64_t>(exponent_) - o.exponent_;
-  // Long division until 19 digits (one beyond what we keep, for rounding) or exact.
   while (remainder != 0 && (quotient == 0 || digit_count(quotient) <= kMaxDigits)) {
     remainder *= 10;
     quotient = quotient * 10 + remainder / divisor;

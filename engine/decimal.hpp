@@ -80,6 +80,9 @@ class Decimal {
   Result sub(const Decimal& o) const;
   Result mul(const Decimal& o) const;
   Result div(const Decimal& o) const;
+  // The same quotient digit by digit in 128-bit arithmetic: the reference div() is tested
+  // against (tests/unit/decimal_test.cpp).
+  Result div_wide(const Decimal& o) const;
   // Rounds half-even to `places` digits after the decimal point (negative: to tens, hundreds...).
   Result round(int places) const;
   Decimal negate() const { return Decimal(-coefficient_, exponent_); }
@@ -120,6 +123,7 @@ class Decimal {
   // Rounds (half-even, with `sticky` meaning nonzero digits were already dropped)
   // to 18 digits, strips trailing zeros and checks the exponent range.
   static Result make(__int128 coefficient, std::int64_t exponent, bool sticky = false);
+  static Result make64(std::uint64_t magnitude, bool negative, std::int64_t exponent, bool sticky);
   int compare_unaligned(const Decimal& o) const;
 
   std::int64_t coefficient_ = 0;  // |c| < 10^18, no trailing zeros (0 has exponent 0)

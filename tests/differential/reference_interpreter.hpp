@@ -301,7 +301,7 @@ class ReferenceInterpreter {
     switch (e.op) {
       case Op::add: return arithmetic(a.number.add(b.number));
       case Op::mul: return arithmetic(a.number.mul(b.number));
-      case Op::div: return arithmetic(a.number.div(b.number));
+      case Op::div: return arithmetic(a.number.div_wide(b.number));  // the 128-bit reference the engine's 64-bit div() must equal
       case Op::sub:
         if (a.kind == RefValue::Kind::number) return arithmetic(a.number.sub(b.number));
         [[fallthrough]];

@@ -137,3 +137,43 @@ TEST_CASE("decimal: parse_plain() reads plain numbers as parse() does, and decli
     CHECK_FALSE(Decimal::parse_plain(text));
   }
 }
+
+TEST_CASE("decimal: 64-bit division gives the digit-at-a-time 128-bit quotient exactly") {
+  // Edges first: repeating fractions, 18-digit operands, exact quotients, huge and tiny
+  // exponents, signs; then random operands of every length.
+  const char* edges[] = {"1",   "3",    "7",    "10",   "0.5",  "-2",   "999999999999999999", "100000000000000000",
+                         "123456789012345678", "0.000000000000000001", "1e290", "-1e-290", "2.5", "0.1", "33"};
+  std::vector<Decimal> values;
+  for (const char* e : edges) values.push_back(d(e));
+  std::uint64_t state = 0x2545F4914F6CDD1Dull;
+  const auto next = [&] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  for (int i = 0; i < 20000; ++i) {
+    const int digits = 1 + static_cast<int>(next() % 18);
+    std::uint64_t limit = 1;
+    for (int k = 0; k < digits; ++k) limit *= 10;
+    const auto coefficient = static_cast<std::int64_t>(next() % limit) * ((next() & 1) ? -1 : 1);
+    const auto exponent = static_cast<std::int64_t>(next() % 41) - 20;
+    values.push_back(Decimal::from_int(coefficient).mul(Decimal::parse("1e" + std::to_string(exponent)).value()).value);
+  }
+  std::size_t compared = 0;
+  for (std::size_t i = 0; i + 1 < values.size(); ++i) {
+    for (std::size_t j : {i + 1, (i * 7919) % values.size()}) {
+      const auto fast = values[i].div(values[j]);
+      const auto wide = values[i].div_wide(values[j]);
+      INFO(values[i].to_string() << " / " << values[j].to_string());
+      REQUIRE(fast.status == wide.status);
+      REQUIRE(fast.value.coefficient() == wide.value.coefficient());
+      REQUIRE(fast.value.exponent() == wide.value.exponent());
+      ++compared;
+    }
+  }
+  CHECK(compared == 2 * (values.size() - 1));
+  CHECK(str(d("1").div(d("3"))) == "0.333333333333333333");
+  CHECK(str(d("2").div(d("3"))) == "0.666666666666666667");
+  CHECK(str(d("999999999999999999").div(d("7"))) == "142857142857142857");
+}
