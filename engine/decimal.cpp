@@ -40,38 +40,19 @@ unsigned __int128 magnitude(__int128 v) { return v < 0 ? static_cast<unsigned __
 Decimal Decimal::from_int(std::int64_t v) { return make(v, 0).value; }
 
 Decimal::Result Decimal::make(__int128 c, std::int64_t e, bool sticky) {
-  const bool negative = c < 0;
+  // Down to 64 bits first: the digits dropped here all stand below the rounding digit that
+  // make64() takes next (what is left is still at least 10^18), so they only make it sticky.
   unsigned __int128 m = magnitude(c);
-  if (m <= UINT64_MAX) return make64(static_cast<std::uint64_t>(m), negative, e, sticky);
-  int round_digit = 0;
-  while (m >= static_cast<unsigned __int128>(kLimit)) {
-    sticky = sticky || round_digit != 0;
-    round_digit = static_cast<int>(m % 10);
+  while (m > UINT64_MAX) {
+    sticky = sticky || m % 10 != 0;
     m /= 10;
     ++e;
   }
-  if (round_digit > 5 || (round_digit == 5 && (sticky || (m & 1) != 0))) {
-    ++m;
-    if (m == static_cast<unsigned __int128>(kLimit)) {
-      m /= 10;
-      ++e;
-    }
-  }
-  if (m == 0) return {Status::ok, Decimal()};
-  // m < 10^18 now: strip trailing zeros in 64-bit arithmetic.
-  auto small = static_cast<std::uint64_t>(m);
-  while (small % 10 == 0) {
-    small /= 10;
-    ++e;
-  }
-  m = small;
-  const std::int64_t scientific = e + digit_count64(small) - 1;
-  if (scientific > kMaxExponent || scientific < kMinExponent) return {Status::overflow, Decimal()};
-  const auto coefficient = static_cast<std::int64_t>(m);
-  return {Status::ok, Decimal(negative ? -coefficient : coefficient, static_cast<std::int32_t>(e))};
+  return make64(static_cast<std::uint64_t>(m), c < 0, e, sticky);
 }
 
-// make() in 64-bit arithmetic: the magnitude fits, so no 128-bit division by 10.
+// Rounds half-even to kMaxDigits digits, strips trailing zeros, checks the exponent range:
+// in 64-bit arithmetic, so no 128-bit division by 10.
 Decimal::Result Decimal::make64(std::uint64_t m, bool negative, std::int64_t e, bool sticky) {
   constexpr std::uint64_t limit = kPow10[kMaxDigits];
   int round_digit = 0;
