@@ -198,7 +198,7 @@ struct BatchCliOptions {
   std::optional<std::uint64_t> max_errors;
   std::vector<std::string> sums, params;
   std::string params_file;
-  bool strict_fields = false, no_na_values = false;
+  bool strict_fields = false, no_na_values = false, no_key_check = false;
 };
 
 int run_batch_command(const BatchCliOptions& o) {
@@ -221,6 +221,7 @@ int run_batch_command(const BatchCliOptions& o) {
   options.output = o.format == "csv" ? tenet::BatchFormat::csv : tenet::BatchFormat::jsonl;
   options.input_options.strict_fields = o.strict_fields;
   options.input_options.na_values = !o.no_na_values;
+  options.check_keys = !o.no_key_check;
   const auto& fields = policy.checked().schema().fields;
   for (const auto& name : o.sums) {
     auto it = std::find_if(fields.begin(), fields.end(), [&](const tenet::ast::FieldDecl& f) { return f.name.text == name; });
@@ -393,6 +394,8 @@ int main(int argc, char** argv) {
   batch->add_option("--params", batch_options.params_file, "set params from a JSON object of NAME: VALUE");
   batch->add_flag("--strict-fields", batch_options.strict_fields, "a field or column the schema does not declare is a record error");
   batch->add_flag("--no-na-values", batch_options.no_na_values, "read CSV cells such as n/a, NA, - as values, not as absent");
+  batch->add_flag("--no-key-check", batch_options.no_key_check,
+                  "do not look for repeated keys (the check keeps 16 bytes a record; memory then stays flat)");
 
   std::vector<std::string> merge_inputs;
   std::string merge_output = "-";

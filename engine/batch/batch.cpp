@@ -166,6 +166,7 @@ class Runner {
     if (result.failure.empty() && !read_failure_.empty()) result.failure = read_failure_;
     result.summary.inputs = {fmt::format("{}:{}", input_bytes_, sha256_hex(input_head_ + input_tail_).substr(0, 32))};
     result.summary.duplicate_keys = keys_.finish(result.summary.duplicate_lines, Summary::kDuplicateLinesShown);
+    result.summary.keys_checked = options_.check_keys;
     return result;
   }
 
@@ -488,8 +489,12 @@ class Runner {
       if (ordinal >= limit) return;
       if (error) r.error_ordinals.push_back(ordinal);
       ++ordinal;
-      if (record) r.keys.emplace_back(KeyTracker::hash(record->id), line);
-      else if (error->id) r.keys.emplace_back(KeyTracker::hash(*error->id), line);
+      if (!options_.check_keys) {
+      } else if (record) {
+        r.keys.emplace_back(KeyTracker::hash(record->id), line);
+      } else if (error->id) {
+        r.keys.emplace_back(KeyTracker::hash(*error->id), line);
+      }
       if (record) {
         evaluator.evaluate_in_place(*record, d);
         const bool traced = options_.trace || (options_.trace_sample && line % options_.trace_sample == 0);
@@ -595,7 +600,8 @@ class Runner {
       }
       give_back(std::move(r.output));
       // Keys in input order, for the repeated keys found at the end (KeyTracker::finish()).
-      for (const auto& [hash, line] : r.keys) keys_.add(hash, line);
+      if (options_.check_keys)
+        for (const auto& [hash, line] : r.keys) keys_.add(hash, line);
       if (!r.head.empty()) input_head_ = std::move(r.head);
       if (!r.tail.empty()) input_tail_ = std::move(r.tail);
       input_bytes_ = r.end_offset;

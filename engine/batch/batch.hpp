@@ -31,6 +31,7 @@ struct BatchOptions {
   std::vector<std::uint32_t> sum_fields;   // schema indices of numeric fields to total per decision
   std::size_t block_bytes = 1 << 20;
   InputOptions input_options;              // --strict-fields, missing-value markers
+  bool check_keys = true;                  // find repeated keys: 16 bytes a record (--no-key-check)
 };
 
 struct BatchProgress {

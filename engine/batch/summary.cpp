@@ -140,6 +140,7 @@ bool Summary::merge(const Summary& o, std::string& error) {
   errors += o.errors;
   provisional += o.provisional;
   duplicate_keys += o.duplicate_keys;
+  keys_checked = keys_checked && o.keys_checked;
   for (const auto& [k, v] : o.decisions) decisions[k] += v;
   for (const auto& [k, v] : o.rules) {
     RuleCounts& into = rules[k];
@@ -186,7 +187,8 @@ std::string Summary::to_json() const {
   j["flags"] = flags;
   j["errors_by_kind"] = errors_by_kind;
   j["undeclared_fields"] = undeclared_fields;
-  j["duplicate_keys"] = duplicate_keys;
+  if (keys_checked) j["duplicate_keys"] = duplicate_keys;
+  else j["duplicate_keys"] = nullptr;  // not looked for: unknown, not zero
   j["optional_fields_given"] = optional_fields_given;
   j["sums"] = json::object();
   // Totals are strings so that no JSON reader turns an exact decimal into a double.
@@ -209,7 +211,8 @@ std::optional<Summary> Summary::from_json(const std::string& text, std::string& 
     s.decided = j.at("decided");
     s.errors = j.at("errors");
     s.provisional = j.at("provisional");
-    s.duplicate_keys = j.at("duplicate_keys");
+    if (j.at("duplicate_keys").is_null()) s.keys_checked = false;
+    else s.duplicate_keys = j.at("duplicate_keys");
     const auto counts = [&](const char* name, std::map<std::string, std::uint64_t>& into) {
       for (const auto& [k, v] : j.at(name).items()) into[k] = v.get<std::uint64_t>();
     };

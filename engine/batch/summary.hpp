@@ -32,6 +32,7 @@ struct Summary {
   std::map<std::string, std::uint64_t> errors_by_kind;    // kind_name() -> records
   std::map<std::string, std::uint64_t> undeclared_fields; // near-miss keys or columns -> records
   std::uint64_t duplicate_keys = 0;                       // records whose key an earlier record had
+  bool keys_checked = true;                               // false: --no-key-check, written as null
   std::vector<std::size_t> duplicate_lines;               // the first few of them (for warnings; not written)
   std::map<std::string, std::uint64_t> optional_fields_given;  // optional field -> records that gave it
   std::size_t unterminated_row = 0;                       // the CSV input's last row, when it has no line end (not written)
