@@ -452,11 +452,20 @@ class Runner {
     return first;
   }
 
+  // What deciding a block needs, reused block after block: a worker owns one, and so does the
+  // writer when it redoes a block up to --max-errors.
+  struct Decider {
+    Evaluator evaluator;
+    RecordBuilder builder;
+    Decision decision;
+    Decider(const Policy& policy, const BatchOptions& options) : evaluator(policy), builder(policy, options.input_options) {
+      evaluator.set_explain(options.explain);  // `because` texts are written only with --explain
+      builder.write_into(evaluator.field_slots());
+    }
+  };
+
   void work() {
-    Evaluator evaluator(policy_);
-    evaluator.set_explain(options_.explain);  // `because` texts are written only with --explain
-    RecordBuilder builder(policy_, options_.input_options);
-    builder.write_into(evaluator.field_slots());
+    Decider decider(policy_, options_);
     while (auto block = blocks_->pop()) {
       BlockResult r;
       r.output = take_buffer();
@@ -465,7 +474,7 @@ class Runner {
       if (read_by_workers_ && !block->oversized) read_block(*block);  // a failure stops the run
       block->start.line = first_line(*block);
       if (block->oversized) block->oversized->line = block->start.line;
-      if (!stop_) process(*block, evaluator, builder, r);
+      if (!stop_) process(*block, decider, r);
       std::lock_guard lock(mutex_);
       if (options_.max_errors) {
         kept_blocks_.emplace(block->sequence, std::move(*block));
@@ -478,9 +487,11 @@ class Runner {
   }
 
   // `limit`: process only the first N records of the block (to stop exactly at --max-errors).
-  void process(Block& block, Evaluator& evaluator, RecordBuilder& builder, BlockResult& r,
+  void process(Block& block, Decider& decider, BlockResult& r,
                std::uint64_t limit = UINT64_MAX) {
-    Decision& d = decision_of_this_thread();
+    Evaluator& evaluator = decider.evaluator;
+    RecordBuilder& builder = decider.builder;
+    Decision& d = decider.decision;
     r.keys.reserve(keys_per_block_hint_.load(std::memory_order_relaxed));
     SummaryTally tally(policy_, options_.sum_fields);
     bool first_line = block.sequence == 0;
@@ -552,11 +563,6 @@ class Runner {
     if (spare_.size() < max_in_flight_) spare_.push_back(std::move(buffer));
   }
 
-  static Decision& decision_of_this_thread() {
-    thread_local Decision decision;  // reused record after record
-    return decision;
-  }
-
   void write_in_order(BatchResult& result) {
     std::uint64_t next = 0;
     while (true) {
@@ -580,13 +586,10 @@ class Runner {
           std::lock_guard lock(mutex_);
           block = std::move(kept_blocks_.at(next));
         }
-        Evaluator evaluator(policy_);
-        evaluator.set_explain(options_.explain);
-        RecordBuilder builder(policy_, options_.input_options);
-        builder.write_into(evaluator.field_slots());
+        Decider decider(policy_, options_);
         r = BlockResult{};
         r.summary = Summary::of(policy_);
-        process(block, evaluator, builder, r, limit);
+        process(block, decider, r, limit);
         result.stopped_at_max_errors = true;
       }
       if (options_.max_errors) {
