@@ -150,14 +150,10 @@ int run_eval(const EvalOptions& o) {
   if (text) tenet::write_text_header(buffer, policy);
   tenet::Summary observed = tenet::Summary::of(policy);  // for the schema checks' warnings
   tenet::Decision d;
-  tenet::KeyTracker keys;
-  const auto sink = [&](std::size_t line, tenet::Record* record, tenet::RecordError* record_error) {
-    const std::string* key = record ? &record->id : record_error->id ? &*record_error->id : nullptr;
-    if (key) keys.add(tenet::KeyTracker::hash(*key), line);
+  const auto sink = [&](std::size_t, tenet::Record* record, tenet::RecordError* record_error) {
     if (record) {
       evaluator.evaluate(*record, d);  // into the same Decision: its storage is reused record after record
       ++decided;
-      ++observed.decided;
       const tenet::Frame* trace = o.trace ? &evaluator.frame() : nullptr;
       if (text) tenet::write_decision_text(buffer, policy, d, trace, o.explain);
       else tenet::write_decision_json(buffer, policy, d, trace, o.explain);
@@ -179,7 +175,6 @@ int run_eval(const EvalOptions& o) {
     print_error(fmt::format("{}: {}", o.facts, error));
     return kExitUsage;
   }
-  observed.duplicate_keys = keys.finish(observed.duplicate_lines, tenet::Summary::kDuplicateLinesShown);
   print_warnings(observed, policy, format == tenet::FactsFormat::csv);
   if (text) tenet::write_text_footer(buffer, decided, errors);
   out.write(buffer);

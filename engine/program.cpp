@@ -85,15 +85,12 @@ class Compiler {
       auto& rule = p_.rules[i];
       rule.recommends = then.kind == ast::ActionClause::Kind::recommend;
       rule.priority = then.priority;
-      if (rule.recommends) {
-        rule.target = action_id(then.name.text);
-      } else {
-        const auto& flags = policy_.flags;
-        rule.target = static_cast<std::uint32_t>(
-            std::find_if(flags.begin(), flags.end(), [&](const FlagInfo& f) { return f.name == then.name.text; }) - flags.begin());
-      }
+      if (rule.recommends) rule.target = action_id(then.name.text);
       p_.unknown_rule_reasons.push_back("rule " + m.rules[i].name.text + " is unknown");
     }
+    // The checker already knows which rules set each flag.
+    for (std::uint32_t f = 0; f < policy_.flags.size(); ++f)
+      for (auto r : policy_.flags[f].setters) p_.rules[r].target = f;
     p_.default_action = action_id(policy_.decision().default_action->text);
   }
 

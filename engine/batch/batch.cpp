@@ -458,6 +458,7 @@ class Runner {
     Evaluator evaluator;
     RecordBuilder builder;
     Decision decision;
+    std::size_t keys_last_block = 0;  // BlockResult::keys' capacity for the next block
     Decider(const Policy& policy, const BatchOptions& options) : evaluator(policy), builder(policy, options.input_options) {
       evaluator.set_explain(options.explain);  // `because` texts are written only with --explain
       builder.write_into(evaluator.field_slots());
@@ -492,7 +493,7 @@ class Runner {
     Evaluator& evaluator = decider.evaluator;
     RecordBuilder& builder = decider.builder;
     Decision& d = decider.decision;
-    r.keys.reserve(keys_per_block_hint_.load(std::memory_order_relaxed));
+    r.keys.reserve(decider.keys_last_block);
     SummaryTally tally(policy_, options_.sum_fields);
     bool first_line = block.sequence == 0;
     std::uint64_t ordinal = 0;
@@ -500,12 +501,8 @@ class Runner {
       if (ordinal >= limit) return;
       if (error) r.error_ordinals.push_back(ordinal);
       ++ordinal;
-      if (!options_.check_keys) {
-      } else if (record) {
-        r.keys.emplace_back(KeyTracker::hash(record->id), line);
-      } else if (error->id) {
-        r.keys.emplace_back(KeyTracker::hash(*error->id), line);
-      }
+      if (options_.check_keys)
+        if (const auto key = KeyTracker::key_of(record, error)) r.keys.emplace_back(*key, line);
       if (record) {
         evaluator.evaluate_in_place(*record, d);
         const bool traced = options_.trace || (options_.trace_sample && line % options_.trace_sample == 0);
@@ -533,11 +530,9 @@ class Runner {
         read_jsonl(text, block.capacity(), builder, sink, block.start);
       }
     }
-    keys_per_block_hint_.store(r.keys.size(), std::memory_order_relaxed);
+    decider.keys_last_block = r.keys.size();
     tally.add_to(r.summary);
     builder.report(r.summary);
-    // Every CSV row has every column: a near-miss column is in every record of the block.
-    for (const auto& name : layout_.near_misses) r.summary.undeclared_fields[name] += ordinal;
   }
 
   // Output buffers go round between workers and the writer, keeping their capacity: a
@@ -603,8 +598,7 @@ class Runner {
       }
       give_back(std::move(r.output));
       // Keys in input order, for the repeated keys found at the end (KeyTracker::finish()).
-      if (options_.check_keys)
-        for (const auto& [hash, line] : r.keys) keys_.add(hash, line);
+      for (const auto& [hash, line] : r.keys) keys_.add(hash, line);
       if (!r.head.empty()) input_head_ = std::move(r.head);
       if (!r.tail.empty()) input_tail_ = std::move(r.tail);
       input_bytes_ = r.end_offset;
@@ -649,7 +643,6 @@ class Runner {
   bool reading_done_ = false;
   std::uint64_t blocks_total_ = 0;
   std::atomic<bool> stop_{false};
-  std::atomic<std::size_t> keys_per_block_hint_{0};  // records in the last block: BlockResult::keys' capacity
   // Blocks' line counts, turned into first lines in block order (first_line()), under mutex_.
   std::condition_variable lines_placed_;
   std::map<std::uint64_t, std::size_t> line_counts_, first_lines_;

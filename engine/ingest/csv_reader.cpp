@@ -252,12 +252,14 @@ void read_csv_rows(std::string_view text, const CsvLayout& layout, RecordBuilder
   Record record;  // reused: its values keep their capacity from record to record
   bool unterminated = false;
   std::size_t last_line = 0;
+  std::uint64_t records = 0;
   while (true) {
     const std::size_t line = rows.line;
     const std::size_t row_start = rows.pos;
     if (!rows.next(cells, unterminated)) break;
     if (cells.size() == 1 && cells[0].empty() && !unterminated) continue;  // blank line
     last_line = line;
+    ++records;
     builder.begin();
     RecordFault message;
     bool ok = true;
@@ -312,6 +314,7 @@ void read_csv_rows(std::string_view text, const CsvLayout& layout, RecordBuilder
     }
     if (unterminated) break;
   }
+  for (const auto& name : layout.near_misses) builder.note_undeclared_column(name, records);
   // A file cut short ends inside its last row: `80000` read as `80` would pass unnoticed.
   if (last_line && !text.empty() && text.back() != '\n') builder.note_unterminated_row(last_line);
 }

@@ -59,9 +59,14 @@ bool read_facts(std::string text, FactsFormat format, const Policy& policy, cons
   const std::size_t length = text.size();
   text.append(simdjson::SIMDJSON_PADDING, '\0');  // simdjson reads up to 64 bytes past the end of a record
   const std::string_view view(text.data(), length);
-  std::uint64_t records = 0;
+  // The checks no single record shows are made here, beside the sink: decided records and
+  // their keys (repeated keys are found once the input is read).
+  KeyTracker keys;
   const RecordSink counting = [&](std::size_t line, Record* record, RecordError* record_error) {
-    ++records;
+    if (observed) {
+      if (const auto key = KeyTracker::key_of(record, record_error)) keys.add(*key, line);
+      observed->decided += record != nullptr;
+    }
     sink(line, record, record_error);
   };
   switch (format) {
@@ -74,13 +79,13 @@ bool read_facts(std::string text, FactsFormat format, const Policy& policy, cons
       if (layout.columns == 0) break;  // an empty file has no records
       const auto header_lines = static_cast<std::size_t>(std::count(view.begin(), view.begin() + static_cast<std::ptrdiff_t>(header_bytes), '\n'));
       read_csv_rows(view.substr(header_bytes), layout, builder, counting, {1 + header_lines, header_bytes});
-      // Every row has every column: a near-miss column is in every record.
-      if (observed)
-        for (const auto& name : layout.near_misses) observed->undeclared_fields[name] += records;
       break;
     }
   }
-  if (observed) builder.report(*observed);
+  if (observed) {
+    builder.report(*observed);
+    observed->duplicate_keys = keys.finish(observed->duplicate_lines, Summary::kDuplicateLinesShown);
+  }
   return true;
 }
 

@@ -20,8 +20,8 @@ FactsFormat sniff_format(std::string_view text);
 bool read_input(const std::string& path, std::string& out, std::string& error);
 
 // False with `error` when the input cannot be read as that format at all (a bad CSV header).
-// `observed`, when given, gets the schema checks' counts (undeclared near-miss fields,
-// optional fields given; see RecordBuilder::report()).
+// `observed`, when given, gets the schema checks' counts: decided records, undeclared near-miss
+// fields, optional fields given (RecordBuilder::report()), repeated keys (KeyTracker).
 bool read_facts(std::string text, FactsFormat format, const Policy& policy, const RecordSink& sink, std::string& error,
                 const InputOptions& options = {}, Summary* observed = nullptr);
 

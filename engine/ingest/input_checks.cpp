@@ -84,9 +84,9 @@ std::uint64_t KeyTracker::finish(std::vector<std::size_t>& first_lines, std::siz
 std::vector<std::string> input_warnings(const Summary& summary, const Policy& policy, bool csv) {
   std::vector<std::string> out;
   const auto& schema = policy.checked().schema();
-  for (const auto& [name, records] : summary.undeclared_fields) {
+  for (const auto& entry : summary.undeclared_fields) {  // its count is in the summary
+    const std::string& name = entry.first;
     const auto meant = near_miss(name, schema);
-    (void)records;  // counted in the summary's "undeclared_fields"
     out.push_back(fmt::format("{} '{}' is not in the schema; did you mean '{}'?", csv ? "column" : "field", name,
                               meant ? *meant : std::string("?")));
   }

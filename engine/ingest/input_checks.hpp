@@ -11,11 +11,12 @@
 #include <vector>
 
 #include "dsl/ast.hpp"
+#include "engine/ingest/record_error.hpp"
+#include "engine/tenet.hpp"
 
 namespace tenet {
 
 struct Summary;
-class Policy;
 
 // How records are read, beyond their format.
 struct InputOptions {
@@ -61,6 +62,12 @@ class KeyTracker {
 
   // Keys must come in input order (lines ascending).
   void add(std::uint64_t hash, std::size_t line) { partitions_[hash >> 56].push_back({hash, line}); }
+  // The key of a decided record, or of a record error whose id could be read: its hash.
+  static std::optional<std::uint64_t> key_of(const Record* record, const RecordError* error) {
+    if (record) return hash(record->id);
+    if (error && error->id) return hash(*error->id);
+    return std::nullopt;
+  }
   // How many keys repeat an earlier one; `first_lines` gets the lowest lines of those, up to
   // `shown`, ascending. The tracker is empty afterwards.
   std::uint64_t finish(std::vector<std::size_t>& first_lines, std::size_t shown);

@@ -97,6 +97,11 @@ class RecordBuilder {
   void note_undeclared(int slot) {
     if (slot >= 0) undeclared_in_record_.push_back(slot);
   }
+  // A near-miss CSV column given by `records` rows at once (every row has every column).
+  void note_undeclared_column(std::string_view name, std::uint64_t records) {
+    const int slot = undeclared_slot(name);
+    if (slot >= 0) undeclared_counts_[static_cast<std::size_t>(slot)] += records;
+  }
   // Adds what this builder saw since the last call (near-miss names, optional fields given)
   // to those counts, and starts again from zero.
   void report(Summary& summary);
