@@ -119,10 +119,13 @@ std::optional<std::vector<std::pair<std::string, std::string>>> read_params_json
     error = "expected a JSON object of NAME: VALUE";
     return std::nullopt;
   }
-  // A JSON scalar as policy text; numbers keep their exact text.
+  // A JSON scalar as policy text. A number is read by nlohmann (integers exactly, others as a
+  // double written back in its shortest round-trip form, which is the text given for up to 15
+  // significant digits); a string such as "0.1234567890123456789" keeps any text exactly.
   const auto scalar = [](const nlohmann::json& v, bool quote_strings) -> std::optional<std::string> {
-    if (v.is_string()) return quote_strings ? print_expr([&] { ast::Expr e; e.kind = ast::ExprKind::string; e.text = v.get<std::string>(); return e; }())
-                                            : v.get<std::string>();
+    if (v.is_string()) {
+      return quote_strings ? literal_text(Value::of(v.get<std::string>()), Type::of(TypeKind::string)) : v.get<std::string>();
+    }
     if (v.is_boolean()) return std::string(v.get<bool>() ? "true" : "false");
     if (v.is_number()) return v.dump();
     return std::nullopt;

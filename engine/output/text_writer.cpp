@@ -64,7 +64,7 @@ void append_trace_text(std::string& out, const Policy& policy, const Decision& d
   }
 }
 
-// " — Title (Source)" for --explain.
+// The rule's title and source on lines of their own, for --explain.
 std::string provenance(const ast::RuleDecl& rule) {
   std::string out;
   if (rule.title) out += fmt::format("\n      title: {}", *rule.title);
