@@ -228,15 +228,25 @@ std::size_t read_csv_header(std::string_view text, RecordBuilder& builder, CsvLa
     }
     if (near_miss(header[c], builder.schema())) layout.near_misses.emplace_back(header[c]);
   }
-  if (layout.key_column == CsvLayout::kNoKey) {
-    // Every row would be an error for the same reason: say it once, with what went wrong.
-    const auto& key = builder.field(static_cast<int>(builder.key_field())).name.text;
+  // A required field (the key first) with no column would make every row an error for the
+  // same reason: say it once, with what went wrong.
+  std::vector<bool> has_column(builder.schema().fields.size(), false);
+  for (const int f : layout.column_field)
+    if (f >= 0) has_column[static_cast<std::size_t>(f)] = true;
+  std::vector<std::size_t> order{builder.key_field()};  // the key first, then the schema's order
+  for (std::size_t f = 0; f < has_column.size(); ++f)
+    if (f != builder.key_field()) order.push_back(f);
+  for (const std::size_t f : order) {
+    const auto& field = builder.field(static_cast<int>(f));
+    if (has_column[f] || field.is_optional) continue;
     const std::string_view line = text.substr(0, text.find('\n'));
     const char* hint = line.find(';') != std::string_view::npos    ? "; the header holds ';': Tenet reads comma-separated CSV"
                        : line.find('\t') != std::string_view::npos ? "; the header holds tabs: Tenet reads comma-separated CSV"
                                                                    : "";
-    const auto meant = std::find_if(header.begin(), header.end(), [&](std::string_view h) { return near_miss(h, builder.schema()) == key; });
-    error = fmt::format("line 1: the CSV header has no column '{}', the schema's key{}{}", key,
+    const auto meant =
+        std::find_if(header.begin(), header.end(), [&](std::string_view h) { return near_miss(h, builder.schema()) == field.name.text; });
+    error = fmt::format("line 1: the CSV header has no column '{}', {}{}{}", field.name.text,
+                        field.is_key ? "the schema's key" : "a required field",
                         meant != header.end() ? fmt::format("; did you mean '{}'? column names are matched exactly", *meant) : "",
                         hint);
     return 0;

@@ -211,8 +211,17 @@ bool RecordBuilder::finish(Record& out, RecordFault& error) {
       continue;
     }
     if (!f.is_optional) {
-      error.set(ErrorKind::required_absent, state_[i] == 2 ? fmt::format("required field `{}` is null or empty", f.name.text)
-                                                           : fmt::format("required field `{}` is absent", f.name.text));
+      std::string text = state_[i] == 2 ? fmt::format("required field `{}` is null or empty", f.name.text)
+                                        : fmt::format("required field `{}` is absent", f.name.text);
+      // The record may give it under a near-miss name (`Revenue`): say so where it matters.
+      for (const int slot : undeclared_in_record_) {
+        const std::string& given = undeclared_names_[static_cast<std::size_t>(slot)];
+        if (state_[i] == 0 && near_miss(given, *schema_) == f.name.text) {
+          text += fmt::format(" (the record has `{}`; names are matched exactly)", given);
+          break;
+        }
+      }
+      error.set(ErrorKind::required_absent, std::move(text));
       // Only decided records count for optional_fields_given: take back this one's absences.
       for (std::size_t j = 0; j < i; ++j) absent_[j] -= state_[j] != 1;
       return false;
