@@ -372,7 +372,7 @@ int main(int argc, char** argv) {
   batch->add_option("POLICY", batch_options.policy, "the .tenet policy file")->required();
   batch->add_option("PORTFOLIO", batch_options.portfolio, "records: .jsonl or .csv; - for standard input")->required();
   batch->add_option("-o,--output", batch_options.output, "output file (written atomically); - for standard output")->required();
-  batch->add_option("--threads", batch_options.threads, "worker threads (default: one per core)")->check(CLI::Range(1u, 1024u));
+  batch->add_option("--threads", batch_options.threads, "threads, this one included (default: one per core)")->check(CLI::Range(1u, 1024u));
   batch->add_option("--summary", batch_options.summary, "write the summary (JSON) to this file");
   batch->add_option("--format", batch_options.format, "output: jsonl or csv")->check(CLI::IsMember({"jsonl", "csv"}));
   batch->add_option("--input-format", batch_options.input_format, "jsonl or csv (default: by extension)")

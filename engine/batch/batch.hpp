@@ -1,11 +1,10 @@
-// `tenet batch`: a portfolio streamed through one immutable policy on all cores.
+// `tenet batch`: a portfolio streamed through one immutable policy on all cores, as a oneTBB
+// pipeline of blocks of whole records (batch.cpp; docs/architecture.md):
 //
-//   reader thread ──blocks of whole records──▶ worker threads (one Evaluator each)
-//                                                   │ output text + summary per block
-//   caller's thread ◀──────── in input order ───────┘ writes, merges summaries, reports progress
+//   cut ─▶ read ∥ ─▶ number ─▶ decide ∥ (one Evaluator a thread) ─▶ write, in input order
 //
 // Memory is bounded by the blocks in flight (a few per thread), whatever the input size, and
-// the output is byte-identical whatever the thread count: blocks are cut by the reader alone.
+// the output is byte-identical whatever the thread count: blocks are cut by the first stage alone.
 #pragma once
 
 #include <cstdio>
