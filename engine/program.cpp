@@ -67,9 +67,32 @@ class Compiler {
         }
       }
     }
+    mark_fields_read();
   }
 
  private:
+  void mark_fields_read() {
+    p_.field_read.assign(p_.field_count, false);
+    const auto read = [&](std::int64_t slot) {
+      if (slot >= 0 && slot < p_.field_count) p_.field_read[static_cast<std::size_t>(slot)] = true;
+    };
+    const auto operands = [&](const std::vector<Instruction>& code) {
+      for (const Instruction& in : code) {
+        const int n = operand_count(in.code);
+        if (n > 0) read(in.a);
+        if (n > 1) read(in.b);
+        if (n > 2) read(in.c);
+      }
+    };
+    operands(p_.code);
+    for (const std::uint32_t slot : let_slots_) read(slot);  // a let of a bare field, used or not
+    for (const CompiledRule& rule : p_.rules) {
+      read(rule.condition);  // a bare boolean field
+      operands(rule.explain);
+      for (const TemplatePiece& piece : rule.because) read(piece.slot);
+    }
+  }
+
   std::uint32_t action_id(const std::string& name) {
     auto it = std::find(p_.actions.begin(), p_.actions.end(), name);
     if (it != p_.actions.end()) return static_cast<std::uint32_t>(it - p_.actions.begin());

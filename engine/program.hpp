@@ -106,6 +106,9 @@ struct Program {
   // Per slot, the instruction of `code` that writes it, or -1 (fields, constants): the way
   // back from an unknown condition to the absent fields that made it so.
   std::vector<std::int32_t> producer;
+  // Per field: whether anything reads its value (a condition, a let, a `because` hole). A field
+  // no one reads is only checked when a record is read, never converted (RecordBuilder::reads()).
+  std::vector<bool> field_read;
   std::unordered_map<const ast::Expr*, std::uint32_t> slot_of;
 };
 

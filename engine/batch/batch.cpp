@@ -173,6 +173,7 @@ class Runner {
     Decider(const Policy& policy, const BatchOptions& options) : evaluator(policy), builder(policy, options.input_options) {
       evaluator.set_explain(options.explain);  // `because` texts are written only with --explain
       builder.write_into(evaluator.field_slots());
+      for (const std::uint32_t field : options.sum_fields) builder.also_read(field);  // totalled by SummaryTally
     }
   };
 

@@ -167,6 +167,8 @@ bool convert_cell(const ast::FieldDecl& field, std::string_view cell, int index,
     return builder.mark_set(index, message);
   }
   if (cell.empty()) return builder.set_absent(index, message);
+  // A string no rule reads is not copied (any cell is a string; its UTF-8 is checked by the caller).
+  if (field.type.kind == TypeKind::string && !builder.reads(index)) return builder.mark_set(index, message);
   if (convert(field.type.kind, cell, field.name.text, value, message)) return builder.mark_set(index, message);
   if (field.type.kind != TypeKind::string && builder.options().na_values && is_na_marker(cell))
     return builder.set_not_available(index, cell, message);

@@ -74,6 +74,10 @@ class FlatReader {
     if (literal("null")) return index < 0 || builder_.set_absent(index, error_);
     if (index < 0) return skip_value();
     const ast::FieldDecl& field = builder_.field(index);
+    if (!builder_.reads(index) && !field.type.is_collection()) {
+      // No rule reads it: its syntax and type are checked as they would be read, nothing more.
+      return check_scalar(field.type.kind) && builder_.mark_set(index, error_);
+    }
     Value& value = builder_.slot(index);
     if (field.type.is_collection()) {
       if (!array(field.type.element, &value)) return false;
@@ -133,6 +137,23 @@ class FlatReader {
           return true;
         }
         return false;
+      default: return false;
+    }
+  }
+
+  // scalar() without the value: accepts exactly what scalar() accepts.
+  bool check_scalar(TypeKind want) {
+    switch (want) {
+      case TypeKind::number: {
+        std::string_view token;
+        std::optional<Decimal> d;
+        return number(token, &d) && (d || Decimal::parse(token));
+      }
+      case TypeKind::string: {
+        std::string_view text;
+        return string(text);
+      }
+      case TypeKind::boolean: return literal("true") || literal("false");
       default: return false;
     }
   }

@@ -47,6 +47,7 @@ RecordBuilder::RecordBuilder(const Policy& policy, InputOptions options)
   state_.resize(schema.fields.size());
   for (std::size_t i = 0; i < schema.fields.size(); ++i) {
     set_or_key_.push_back(schema.fields[i].type.kind == TypeKind::set || i == key_field_);
+    reads_.push_back(policy.program().field_read[i] || i == key_field_);
   }
 }
 

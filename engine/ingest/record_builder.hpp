@@ -51,6 +51,10 @@ class RecordBuilder {
     }
     return field_index_raw_ahead(raw, length);
   }
+  // Whether the policy reads a field's value (Program::field_read, the key, also_read()): the
+  // fast readers only check the syntax of a scalar no one reads, and leave its slot as it was.
+  bool reads(int index) const { return reads_[static_cast<std::size_t>(index)] != 0; }
+  void also_read(std::uint32_t index) { reads_[index] = 1; }  // --sum fields
   // The slot a field's value is read into, reusing its capacity; call mark_set() after.
   Value& slot(int index) { return target_[index]; }
   // The element `index` of a list being read (the next one when index == size): elements a
@@ -147,6 +151,7 @@ class RecordBuilder {
   std::vector<Value> values_;
   static constexpr std::size_t kMaxSpareItems = 4096;
   std::vector<Value> spare_items_;
+  std::vector<char> reads_;  // per field: reads()
   Value* target_ = nullptr;  // values_.data(), or an evaluator's field slots
   std::vector<std::uint8_t> state_;  // 0 not given, 1 value, 2 absent, 3 a missing-value marker
   InputOptions options_;

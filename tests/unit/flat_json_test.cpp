@@ -20,6 +20,21 @@ schema s {
   scores: set<number> optional
   flag: bool optional
 }
+rule r { when n > 1 and opt > 0 and name == "x" and "a" in tags and 1 in scores and flag then recommend act }
+decision d { hit priority default none }
+)";
+
+// The same schema, of which the policy reads only `n` (and the key).
+const std::string kPolicyReadingN = R"(policy flat "Flat records" version "1"
+schema s {
+  id: string key
+  n: number
+  opt: number optional
+  name: string optional
+  tags: list<string>
+  scores: set<number> optional
+  flag: bool optional
+}
 rule r { when n > 1 then recommend act }
 decision d { hit priority default none }
 )";
@@ -137,6 +152,30 @@ TEST_CASE("flat JSON: what the fast path declines is read, or worded, by simdjso
     INFO(line);
     CHECK_FALSE(flat_reads(*policy, line));
     CHECK(read(*policy, line, false) == expected);
+    CHECK(read(*policy, line, true) == expected);
+  }
+}
+
+TEST_CASE("flat JSON: a scalar field no rule reads is checked as it would be read, not converted") {
+  auto policy = test::compile(kPolicyReadingN);
+  CHECK(policy->program().field_read == std::vector<bool>{false, true, false, false, false, false, false});
+  // Read by the fast path: the unread scalars keep their slots' previous (here: empty) values;
+  // lists are read whole. Absent optional fields are unknown as ever.
+  const std::string good = R"({"id":"a","n":2,"opt":1.5,"name":"x","tags":["t"],"flag":true})";
+  CHECK(flat_reads(*policy, good));
+  CHECK(read(*policy, good, true) == "id a: 'a' 2e0 unknown(unknown) unknown(unknown) ['t';] unknown(scores is missing) unknown(unknown)");
+  CHECK(read(*policy, good, false) == "id a: 'a' 2e0 15e-1 'x' ['t';] unknown(scores is missing) true");
+  // What the fast path would not read, it still does not: the error is simdjson's, as before.
+  const std::vector<std::pair<std::string, std::string>> declined = {
+      {R"({"id":"x","n":1,"tags":[],"opt":"1"})", "error: field `opt` is a string, expected number"},
+      {R"({"id":"x","n":1,"tags":[],"name":7})", "error: field `name` is a number, expected string"},
+      {R"({"id":"x","n":1,"tags":[],"flag":1})", "error: field `flag` is a number, expected bool"},
+      {R"({"id":"x","n":1,"tags":[],"opt":1e400})", "error: field `opt` is 1e400, out of the number range (exponents from -300 to 300)"},
+      {R"({"id":"x","n":1,"tags":[],"opt":1,"opt":2})", "error: field `opt` is given more than once"},
+  };
+  for (const auto& [line, expected] : declined) {
+    INFO(line);
+    CHECK_FALSE(flat_reads(*policy, line));
     CHECK(read(*policy, line, true) == expected);
   }
 }
