@@ -50,10 +50,14 @@ struct Expr {
   ExprKind kind = ExprKind::number;
   SourceRange range;
   Op op = Op::add;
-  bool flag = false;           // boolean literal value; `is missing` (true) vs `is present`; set (true) vs list
-  Decimal number;              // number literal
-  std::string text;            // string literal, referenced name, or called function
-  SourceRange name_range;      // where the name of a call stands
+  // What a node holds besides its operands: each field has one meaning, for one kind.
+  Decimal number;              // number: the literal's value
+  std::string string_value;    // string: the literal's value
+  bool boolean = false;        // boolean: the literal's value
+  bool is_set = false;         // collection: a set {…}, else a list […]
+  bool tests_missing = false;  // presence: `is missing`, else `is present`
+  std::string name;            // name: the referenced name; call: the function's name
+  SourceRange name_range;      // call: where the function's name stands
   std::vector<std::unique_ptr<Expr>> operands;
 
   // Filled by the checker.

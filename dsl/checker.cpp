@@ -226,7 +226,7 @@ class Checker {
     // A literal {..} fits a list<T> param and [..] a set<T> param: the declared type decides.
     if (t.is_collection() && param.type.is_collection() && elements_match(t.element, param.type.element)) {
       v.type = param.type;
-      v.flag = param.type.kind == TypeKind::set;
+      v.is_set = param.type.kind == TypeKind::set;
       return;
     }
     if (!(t == param.type)) {
@@ -305,7 +305,7 @@ class Checker {
       if (element == TypeKind::any) element = k;
       if (k != element) return fail(e, "a literal set or list cannot mix numbers and strings");
     }
-    return Type::of(e.flag ? TypeKind::set : TypeKind::list, element);
+    return Type::of(e.is_set ? TypeKind::set : TypeKind::list, element);
   }
 
   std::vector<std::string> value_names() const {
@@ -315,14 +315,14 @@ class Checker {
   }
 
   Type resolve(Expr& e, Dependencies* deps) {
-    auto it = values_.find(e.text);
+    auto it = values_.find(e.name);
     if (it == values_.end()) {
-      if (m_.broken_declares(e.text)) return fail_quietly(e);
-      const auto suggestion = closest(e.text, value_names());
-      if (!suggestion) return fail(e, fmt::format("unknown name '{}' (not a field, param or let)", e.text));
+      if (m_.broken_declares(e.name)) return fail_quietly(e);
+      const auto suggestion = closest(e.name, value_names());
+      if (!suggestion) return fail(e, fmt::format("unknown name '{}' (not a field, param or let)", e.name));
       const RefKind kind = values_.at(*suggestion).kind;
-      const bool case_only = folded_case(e.text) == folded_case(*suggestion);
-      return fail(e, fmt::format("unknown {} '{}'; did you mean '{}'?{}", kind == RefKind::field ? "field" : "name", e.text, *suggestion,
+      const bool case_only = folded_case(e.name) == folded_case(*suggestion);
+      return fail(e, fmt::format("unknown {} '{}'; did you mean '{}'?{}", kind == RefKind::field ? "field" : "name", e.name, *suggestion,
                                  case_only ? " (names are case-sensitive)" : ""));
     }
     e.ref = it->second.kind;
@@ -405,14 +405,14 @@ class Checker {
   }
 
   Type infer_call(Expr& e, Dependencies* deps) {
-    const auto builtin = find_builtin(e.text);
+    const auto builtin = find_builtin(e.name);
     if (!builtin) {
       std::vector<std::string> names;
       for (const auto& b : kBuiltins) names.emplace_back(b.name);
-      const auto suggestion = closest(e.text, names);
+      const auto suggestion = closest(e.name, names);
       std::sort(names.begin(), names.end());
-      d_.error(e.name_range, suggestion ? fmt::format("unknown function '{}'; did you mean '{}'?", e.text, *suggestion)
-                                        : fmt::format("unknown function '{}'; the functions are {}", e.text, fmt::join(names, ", ")));
+      d_.error(e.name_range, suggestion ? fmt::format("unknown function '{}'; did you mean '{}'?", e.name, *suggestion)
+                                        : fmt::format("unknown function '{}'; the functions are {}", e.name, fmt::join(names, ", ")));
       for (auto& arg : e.operands) infer(*arg, deps);
       e.type = kError;
       return kError;
@@ -420,7 +420,7 @@ class Checker {
     e.builtin = *builtin;
     const std::size_t arity = builtin_info(*builtin).arity;
     if (e.operands.size() != arity) {
-      return fail(e, fmt::format("'{}' takes {} argument{}, but {} {} given", e.text, arity, arity == 1 ? "" : "s",
+      return fail(e, fmt::format("'{}' takes {} argument{}, but {} {} given", e.name, arity, arity == 1 ? "" : "s",
                                  e.operands.size(), e.operands.size() == 1 ? "was" : "were"));
     }
     if (is_graph_reference(e.builtin)) return infer_graph_reference(e, deps);
@@ -430,7 +430,7 @@ class Checker {
       if (broken(t)) return kError;
     }
     const auto want = [&](bool ok, const char* what) -> bool {
-      if (!ok) fail(e, fmt::format("'{}' takes {}, but was given {}", e.text, what, describe(args)));
+      if (!ok) fail(e, fmt::format("'{}' takes {}, but was given {}", e.name, what, describe(args)));
       return ok;
     };
     switch (e.builtin) {
@@ -470,38 +470,38 @@ class Checker {
     Expr& arg = *e.operands[0];
     const bool is_rule = e.builtin == Builtin::fired;
     if (arg.kind != ExprKind::name) {
-      return fail(arg, fmt::format("'{}' takes the name of a {}", e.text, is_rule ? "rule" : "flag"));
+      return fail(arg, fmt::format("'{}' takes the name of a {}", e.name, is_rule ? "rule" : "flag"));
     }
     arg.type = kBool;
     if (is_rule) {
-      auto it = rules_.find(arg.text);
+      auto it = rules_.find(arg.name);
       if (it == rules_.end()) {
-        if (m_.broken_declares(arg.text)) return fail_quietly(arg);
+        if (m_.broken_declares(arg.name)) return fail_quietly(arg);
         std::vector<std::string> names;
         for (const auto& [name, index] : rules_) names.push_back(name);
-        const auto suggestion = closest(arg.text, names);
-        return fail(arg, suggestion ? fmt::format("unknown rule '{}'; did you mean '{}'?", arg.text, *suggestion)
-                                    : fmt::format("unknown rule '{}'", arg.text));
+        const auto suggestion = closest(arg.name, names);
+        return fail(arg, suggestion ? fmt::format("unknown rule '{}'; did you mean '{}'?", arg.name, *suggestion)
+                                    : fmt::format("unknown rule '{}'", arg.name));
       }
       arg.ref = RefKind::rule;
       arg.ref_index = it->second;
       if (deps) deps->rules.insert(it->second);
       return kBool;
     }
-    auto it = std::find_if(flags_.begin(), flags_.end(), [&](const FlagInfo& f) { return f.name == arg.text; });
+    auto it = std::find_if(flags_.begin(), flags_.end(), [&](const FlagInfo& f) { return f.name == arg.name; });
     if (it == flags_.end()) {
       // A broken rule may be the one that sets it.
       if (std::any_of(m_.broken.begin(), m_.broken.end(), [](const ast::BrokenDecl& b) { return b.keyword == "rule"; }))
         return fail_quietly(arg);
       std::vector<std::string> names;
       for (const auto& f : flags_) names.push_back(f.name);
-      const auto suggestion = closest(arg.text, names);
-      return fail(arg, suggestion ? fmt::format("no rule sets flag '{}'; did you mean '{}'?", arg.text, *suggestion)
-                                  : fmt::format("no rule sets flag '{}' (flags are set by 'then flag NAME')", arg.text));
+      const auto suggestion = closest(arg.name, names);
+      return fail(arg, suggestion ? fmt::format("no rule sets flag '{}'; did you mean '{}'?", arg.name, *suggestion)
+                                  : fmt::format("no rule sets flag '{}' (flags are set by 'then flag NAME')", arg.name));
     }
     arg.ref = RefKind::flag;
     arg.ref_index = static_cast<std::uint32_t>(it - flags_.begin());
-    if (deps) deps->flags.insert(arg.text);
+    if (deps) deps->flags.insert(arg.name);
     return kBool;
   }
 

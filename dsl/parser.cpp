@@ -218,7 +218,7 @@ struct action<g::string_lit> {
     auto e = std::make_unique<Expr>();
     e->kind = ExprKind::string;
     e->range = b.range(in);
-    e->text = quoted_text(in, b);
+    e->string_value = quoted_text(in, b);
     b.push(in, std::move(e), 1);
   }
 };
@@ -230,7 +230,7 @@ struct boolean_action {
     auto e = std::make_unique<Expr>();
     e->kind = ExprKind::boolean;
     e->range = b.range(in);
-    e->flag = Value;
+    e->boolean = Value;
     b.push(in, std::move(e), 1);
   }
 };
@@ -251,7 +251,7 @@ struct collection_action {
     auto e = std::make_unique<Expr>();
     e->kind = ExprKind::collection;
     e->range = b.range(in);
-    e->flag = IsSet;
+    e->is_set = IsSet;
     for (auto& item : b.pop_to_mark()) e->operands.push_back(std::move(item.expr));
     b.push(in, std::move(e), 2);
   }
@@ -275,7 +275,7 @@ struct action<g::call> {
     auto e = std::make_unique<Expr>();
     e->kind = ExprKind::call;
     e->range = b.range(in);
-    e->text = b.callees.back().text;
+    e->name = b.callees.back().text;
     e->name_range = b.callees.back().range;
     b.callees.pop_back();
     int depth = 1;
@@ -294,7 +294,7 @@ struct action<g::name_ref> {
     auto e = std::make_unique<Expr>();
     e->kind = ExprKind::name;
     e->range = b.range(in);
-    e->text = in.string();
+    e->name = in.string();
     b.push(in, std::move(e), 1);
   }
 };
@@ -414,7 +414,7 @@ struct action<g::is_tail> {
     auto e = std::make_unique<Expr>();
     e->kind = ExprKind::presence;
     e->range = {value.begin, b.range(in).end};
-    e->flag = in.string_view().find("missing") != std::string_view::npos;
+    e->tests_missing = in.string_view().find("missing") != std::string_view::npos;
     e->operands.push_back(std::move(value.expr));
     b.push(in, std::move(e), value.depth + 1);
   }

@@ -64,16 +64,16 @@ void append_operand(std::string& out, const Expr& e, int min) {
 void append_expr(std::string& out, const Expr& e) {
   switch (e.kind) {
     case ExprKind::number: e.number.append_to(out); return;
-    case ExprKind::string: append_quoted(out, e.text); return;
-    case ExprKind::boolean: out += e.flag ? "true" : "false"; return;
-    case ExprKind::name: out += e.text; return;
+    case ExprKind::string: append_quoted(out, e.string_value); return;
+    case ExprKind::boolean: out += e.boolean ? "true" : "false"; return;
+    case ExprKind::name: out += e.name; return;
     case ExprKind::collection:
-      out += e.flag ? '{' : '[';
+      out += e.is_set ? '{' : '[';
       for (std::size_t i = 0; i < e.operands.size(); ++i) {
         if (i) out += ", ";
         append_expr(out, *e.operands[i]);
       }
-      out += e.flag ? '}' : ']';
+      out += e.is_set ? '}' : ']';
       return;
     case ExprKind::unary:
       if (e.op == Op::logical_not) {
@@ -103,10 +103,10 @@ void append_expr(std::string& out, const Expr& e) {
       return;
     case ExprKind::presence:
       append_operand(out, *e.operands[0], kAdditive);
-      out += e.flag ? " is missing" : " is present";
+      out += e.tests_missing ? " is missing" : " is present";
       return;
     case ExprKind::call:
-      out += e.text;
+      out += e.name;
       out += '(';
       for (std::size_t i = 0; i < e.operands.size(); ++i) {
         if (i) out += ", ";

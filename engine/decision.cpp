@@ -94,9 +94,9 @@ void Evaluator::decide(std::string& id, Decision& d) {
   std::sort(d.flags.begin(), d.flags.end());
   d.flags.erase(std::unique(d.flags.begin(), d.flags.end()), d.flags.end());
 
-  const ast::HitPolicy hit = policy_->hit();
+  const Hit hit = policy_->hit();
   auto& recs = d.recommendations;
-  if (hit != ast::HitPolicy::first) {
+  if (hit != Hit::first) {
     // Highest priority first; ties in declaration order. Rule indices are unique, so this
     // order is total: std::sort is exact, O(n log n), and allocates nothing (2000 fired rules
     // cost 39 ms a record with an insertion sort).
@@ -113,7 +113,7 @@ void Evaluator::decide(std::string& id, Decision& d) {
   }
   if (recs.empty()) {
     d.actions.push_back(program.default_action);
-  } else if (hit == ast::HitPolicy::collect) {
+  } else if (hit == Hit::collect) {
     for (auto& r : recs) {
       r.chosen = true;
       d.actions.push_back(r.action);
@@ -127,12 +127,12 @@ void Evaluator::decide(std::string& id, Decision& d) {
   for (const UnknownRule& u : d.unknown) {
     const CompiledRule& rule = program.rules[u.rule];
     if (!rule.recommends) continue;
-    if (hit == ast::HitPolicy::collect || recs.empty()) {
+    if (hit == Hit::collect || recs.empty()) {
       d.provisional = true;
     } else {
       // It could have been chosen instead: it ranks above the chosen rule.
       const Recommendation& chosen = recs.front();
-      d.provisional = hit == ast::HitPolicy::first
+      d.provisional = hit == Hit::first
                           ? u.rule < chosen.rule
                           : rule.priority > chosen.priority || (rule.priority == chosen.priority && u.rule < chosen.rule);
     }

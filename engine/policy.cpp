@@ -54,15 +54,15 @@ std::string literal_text(const Value& v, Type type) {
     auto e = std::make_unique<ast::Expr>();
     switch (x.kind) {
       case Value::Kind::number: e->kind = ast::ExprKind::number; e->number = x.number; break;
-      case Value::Kind::string: e->kind = ast::ExprKind::string; e->text = x.text; break;
-      default: e->kind = ast::ExprKind::boolean; e->flag = x.boolean; break;
+      case Value::Kind::string: e->kind = ast::ExprKind::string; e->string_value = x.text; break;
+      default: e->kind = ast::ExprKind::boolean; e->boolean = x.boolean; break;
     }
     return e;
   };
   if (!type.is_collection()) return print_expr(*node(v));
   ast::Expr list;
   list.kind = ast::ExprKind::collection;
-  list.flag = type.kind == TypeKind::set;
+  list.is_set = type.kind == TypeKind::set;
   for (const auto& item : v.items) list.operands.push_back(node(item));
   return print_expr(list);
 }

@@ -11,8 +11,8 @@ using ast::Op;
 Value literal_value(const Expr& e) {
   switch (e.kind) {
     case ExprKind::number: return Value::of(e.number);
-    case ExprKind::string: return Value::of(e.text);
-    case ExprKind::boolean: return Value::of(e.flag);
+    case ExprKind::string: return Value::of(e.string_value);
+    case ExprKind::boolean: return Value::of(e.boolean);
     case ExprKind::collection: {
       std::vector<Value> items;
       for (const auto& item : e.operands) items.push_back(literal_value(*item));
@@ -115,6 +115,11 @@ class Compiler {
     for (std::uint32_t f = 0; f < policy_.flags.size(); ++f)
       for (auto r : policy_.flags[f].setters) p_.rules[r].target = f;
     p_.default_action = action_id(policy_.decision().default_action->text);
+    switch (*policy_.decision().hit) {
+      case ast::HitPolicy::priority: p_.hit = Hit::priority; break;
+      case ast::HitPolicy::first: p_.hit = Hit::first; break;
+      case ast::HitPolicy::collect: p_.hit = Hit::collect; break;
+    }
   }
 
   std::uint32_t new_slot() {
@@ -172,7 +177,7 @@ class Compiler {
       }
       case ExprKind::presence: {
         const std::uint32_t a = emit(*e.operands[0], code);
-        return instruction(e.flag ? OpCode::is_missing : OpCode::is_present, e, code, a);
+        return instruction(e.tests_missing ? OpCode::is_missing : OpCode::is_present, e, code, a);
       }
       case ExprKind::call: return emit_call(e, code);
     }

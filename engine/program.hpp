@@ -91,8 +91,12 @@ struct CompiledRule {
   std::vector<TemplatePiece> because;
 };
 
+// How the decision picks among fired recommendations (the `hit` of the decision block).
+enum class Hit : std::uint8_t { priority, first, collect };
+
 struct Program {
   std::uint32_t field_count = 0;
+  Hit hit = Hit::priority;
   std::vector<std::string> missing_reasons;  // per field: "region is missing"
   std::vector<std::string> not_available_reasons;  // per field: "region is n/a" (a missing-value marker)
   std::vector<Value> initial_frame;         // constants in place; fields and results empty

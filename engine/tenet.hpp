@@ -112,7 +112,7 @@ class Policy {
   const CheckedPolicy& checked() const { return checked_; }
   const Program& program() const { return program_; }
   const SourceFile& source() const { return *source_; }
-  ast::HitPolicy hit() const { return *checked_.decision().hit; }
+  Hit hit() const { return program_.hit; }
   const TracePlan& trace_plan() const { return trace_plan_; }
   // JSON pieces quoted once, that output lines copy: a field's name ("name"), and the start
   // of a rule's entry in "unknown" ({"rule":"name","missing":[).

@@ -29,7 +29,7 @@ Summary Summary::of(const Policy& policy) {
 SummaryTally::SummaryTally(const Policy& policy, std::vector<std::uint32_t> sum_fields)
     : policy_(policy), sum_fields_(std::move(sum_fields)) {
   const std::size_t rules = policy.checked().module.rules.size();
-  collect_ = policy.hit() == ast::HitPolicy::collect;
+  collect_ = policy.hit() == Hit::collect;
   by_rule_decision_.assign(rules + 1, 0);
   rules_.assign(rules, {});
   flags_.assign(policy.checked().flags.size(), 0);

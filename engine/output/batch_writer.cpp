@@ -47,7 +47,7 @@ void write_batch_decision(std::string& out, BatchFormat format, const Policy& po
                           std::size_t line, const BatchLine& options) {
   const auto& rules = policy.checked().module.rules;
   const auto& flags = policy.checked().flags;
-  const bool collect = policy.hit() == ast::HitPolicy::collect;
+  const bool collect = policy.hit() == Hit::collect;
   // The lists are written straight from the decision: no container per record.
   const auto for_chosen = [&](auto&& each) {
     for (const auto& r : d.recommendations) {

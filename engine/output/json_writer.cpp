@@ -144,7 +144,7 @@ void write_decision_json(std::string& out, const Policy& policy, const Decision&
   append_literal(out, "{\"id\":");
   append_json_string(out, d.id);
   append_literal(out, ",\"decision\":");
-  if (policy.hit() == ast::HitPolicy::collect) {
+  if (policy.hit() == Hit::collect) {
     out.push_back('[');
     for (std::size_t i = 0; i < d.actions.size(); ++i) {
       if (i) out.push_back(',');

@@ -211,18 +211,18 @@ class ReferenceInterpreter {
   bool is_set(const ast::Expr& e) {
     using ast::ExprKind;
     switch (e.kind) {
-      case ExprKind::collection: return e.flag;
+      case ExprKind::collection: return e.is_set;
       case ExprKind::name: {
         for (const auto& f : m_.schemas.front().fields)
-          if (f.name.text == e.text) return f.type.kind == TypeKind::set;
+          if (f.name.text == e.name) return f.type.kind == TypeKind::set;
         for (const auto& p : m_.params)
-          if (p.name.text == e.text) return p.type.kind == TypeKind::set;
-        return is_set(*lets_.at(e.text)->value);
+          if (p.name.text == e.name) return p.type.kind == TypeKind::set;
+        return is_set(*lets_.at(e.name)->value);
       }
       case ExprKind::binary:
         if (e.op == ast::Op::unite) return is_set(*e.operands[0]) && is_set(*e.operands[1]);
         return is_set(*e.operands[0]);
-      case ExprKind::call: return e.text == "coalesce" && is_set(*e.operands[0]);
+      case ExprKind::call: return e.name == "coalesce" && is_set(*e.operands[0]);
       default: return false;
     }
   }
@@ -232,40 +232,40 @@ class ReferenceInterpreter {
     using ast::Op;
     switch (e.kind) {
       case ExprKind::number: return RefValue::of(e.number);
-      case ExprKind::string: return RefValue::of(e.text);
-      case ExprKind::boolean: return RefValue::of(e.flag);
+      case ExprKind::string: return RefValue::of(e.string_value);
+      case ExprKind::boolean: return RefValue::of(e.boolean);
       case ExprKind::collection: {
         RefValue v;
         v.kind = RefValue::Kind::list;
         for (const auto& item : e.operands) v.items.push_back(eval(*item));
-        return e.flag ? as_set(v) : v;
+        return e.is_set ? as_set(v) : v;
       }
       case ExprKind::name: {
-        auto let = lets_.find(e.text);
+        auto let = lets_.find(e.name);
         if (let != lets_.end()) return eval(*let->second->value);
-        return names_.at(e.text);
+        return names_.at(e.name);
       }
       case ExprKind::presence: {
         const bool missing = eval(*e.operands[0]).is_unknown();
-        return RefValue::of(e.flag ? missing : !missing);
+        return RefValue::of(e.tests_missing ? missing : !missing);
       }
       case ExprKind::call:
-        if (e.text == "fired") {
-          const std::size_t rule = rule_index(e.operands[0]->text);
+        if (e.name == "fired") {
+          const std::size_t rule = rule_index(e.operands[0]->name);
           const RefValue c = condition(rule);
           return c.is_unknown() ? RefValue::unknown("rule " + m_.rules[rule].name.text + " is unknown") : RefValue::of(c.is_true());
         }
-        if (e.text == "flagged") {
+        if (e.name == "flagged") {
           // Kleene `or` over the rules that flag it; unknown names the first unknown one.
           std::string first_unknown;
-          for (std::size_t i : setters(e.operands[0]->text)) {
+          for (std::size_t i : setters(e.operands[0]->name)) {
             const RefValue c = condition(i);
             if (c.is_true()) return RefValue::of(true);
             if (c.is_unknown() && first_unknown.empty()) first_unknown = "rule " + m_.rules[i].name.text + " is unknown";
           }
           return first_unknown.empty() ? RefValue::of(false) : RefValue::unknown(first_unknown);
         }
-        if (e.text == "coalesce") {
+        if (e.name == "coalesce") {
           const RefValue x = eval(*e.operands[0]);
           return x.is_unknown() ? eval(*e.operands[1]) : x;
         }
@@ -295,7 +295,7 @@ class ReferenceInterpreter {
     if (e.kind == ExprKind::between) {
       return RefValue::of(args[1].number.compare(args[0].number) <= 0 && args[0].number.compare(args[2].number) <= 0);
     }
-    if (e.kind == ExprKind::call) return call(e.text, args);
+    if (e.kind == ExprKind::call) return call(e.name, args);
     const RefValue& a = args[0];
     const RefValue& b = args[1];
     switch (e.op) {
@@ -369,15 +369,15 @@ class ReferenceInterpreter {
     using ast::ExprKind;
     if (!eval(e).is_unknown()) return;
     if (e.kind == ExprKind::name) {
-      auto let = lets_.find(e.text);
+      auto let = lets_.find(e.name);
       if (let != lets_.end()) return collect_missing(*let->second->value, out);
       for (const auto& f : m_.schemas.front().fields)
-        if (f.name.text == e.text && std::find(out.begin(), out.end(), e.text) == out.end()) out.push_back(e.text);
+        if (f.name.text == e.name && std::find(out.begin(), out.end(), e.name) == out.end()) out.push_back(e.name);
       return;
     }
-    if (e.kind == ExprKind::call && e.text == "fired") return collect_missing(*m_.rules[rule_index(e.operands[0]->text)].when, out);
-    if (e.kind == ExprKind::call && e.text == "flagged") {
-      for (std::size_t i : setters(e.operands[0]->text)) collect_missing(*m_.rules[i].when, out);
+    if (e.kind == ExprKind::call && e.name == "fired") return collect_missing(*m_.rules[rule_index(e.operands[0]->name)].when, out);
+    if (e.kind == ExprKind::call && e.name == "flagged") {
+      for (std::size_t i : setters(e.operands[0]->name)) collect_missing(*m_.rules[i].when, out);
       return;
     }
     if (e.kind == ExprKind::collection) return;

@@ -9,7 +9,8 @@ namespace tenet::testing {
 
 inline bool same_expr(const ast::Expr* a, const ast::Expr* b) {
   if (!a || !b) return a == b;
-  if (a->kind != b->kind || a->op != b->op || a->flag != b->flag || !(a->number == b->number) || a->text != b->text ||
+  if (a->kind != b->kind || a->op != b->op || !(a->number == b->number) || a->string_value != b->string_value ||
+      a->boolean != b->boolean || a->is_set != b->is_set || a->tests_missing != b->tests_missing || a->name != b->name ||
       a->operands.size() != b->operands.size())
     return false;
   for (std::size_t i = 0; i < a->operands.size(); ++i)

@@ -12,22 +12,22 @@ namespace {
 std::string shape(const tenet::ast::Expr& e) {
   switch (e.kind) {
     case ExprKind::number: return e.number.to_string();
-    case ExprKind::string: return "\"" + e.text + "\"";
-    case ExprKind::boolean: return e.flag ? "true" : "false";
-    case ExprKind::name: return e.text;
+    case ExprKind::string: return "\"" + e.string_value + "\"";
+    case ExprKind::boolean: return e.boolean ? "true" : "false";
+    case ExprKind::name: return e.name;
     case ExprKind::collection: {
-      std::string s = e.flag ? "{" : "[";
+      std::string s = e.is_set ? "{" : "[";
       for (std::size_t i = 0; i < e.operands.size(); ++i) s += (i ? "," : "") + shape(*e.operands[i]);
-      return s + (e.flag ? "}" : "]");
+      return s + (e.is_set ? "}" : "]");
     }
     case ExprKind::unary: return std::string("(") + tenet::ast::op_text(e.op) + " " + shape(*e.operands[0]) + ")";
     case ExprKind::binary:
       return "(" + shape(*e.operands[0]) + " " + tenet::ast::op_text(e.op) + " " + shape(*e.operands[1]) + ")";
     case ExprKind::between:
       return "(" + shape(*e.operands[0]) + " between " + shape(*e.operands[1]) + " and " + shape(*e.operands[2]) + ")";
-    case ExprKind::presence: return "(" + shape(*e.operands[0]) + (e.flag ? " is missing)" : " is present)");
+    case ExprKind::presence: return "(" + shape(*e.operands[0]) + (e.tests_missing ? " is missing)" : " is present)");
     case ExprKind::call: {
-      std::string s = e.text + "(";
+      std::string s = e.name + "(";
       for (std::size_t i = 0; i < e.operands.size(); ++i) s += (i ? ", " : "") + shape(*e.operands[i]);
       return s + ")";
     }
