@@ -12,7 +12,7 @@
 #include "dsl/builtins.hpp"
 #include "dsl/source.hpp"
 #include "dsl/types.hpp"
-#include "engine/decimal.hpp"
+#include "dsl/base/decimal.hpp"
 
 namespace tenet::ast {
 

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/decimal.hpp"
+#include "dsl/base/decimal.hpp"
 
 namespace tenet {
 

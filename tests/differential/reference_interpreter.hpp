@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "dsl/ast.hpp"
-#include "engine/decimal.hpp"
+#include "dsl/base/decimal.hpp"
 #include "tests/differential/policy_generator.hpp"
 
 namespace tenet::testing {

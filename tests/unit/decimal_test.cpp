@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "engine/decimal.hpp"
+#include "dsl/base/decimal.hpp"
 
 using tenet::Decimal;
 

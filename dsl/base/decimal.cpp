@@ -1,4 +1,4 @@
-#include "engine/decimal.hpp"
+#include "dsl/base/decimal.hpp"
 
 #include <algorithm>
 #include <cstdlib>
