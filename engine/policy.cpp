@@ -208,6 +208,14 @@ Policy::CompileResult Policy::compile(SourceFile source, const std::vector<std::
     entry += ",\"missing\":[";
   }
   for (const auto& field : policy->checked_.schema().fields) append_json_string(policy->json_field_names_.emplace_back(), field.name.text);
+  for (const auto& steps : policy->trace_plan_) {
+    auto& heads = policy->json_trace_heads_.emplace_back();
+    for (const TraceStep& step : steps) {
+      std::string& head = heads.emplace_back("{\"expr\":");
+      append_json_string(head, step.text);
+      head += fmt::format(",\"line\":{},\"column\":{},\"value\":", step.line, step.column);
+    }
+  }
   const auto& decl = policy->checked_.policy();
   policy->info_ = {decl.name.text, decl.title, decl.version, sha256_hex(file->text()), std::move(set_params)};
   result.policy = std::move(policy);

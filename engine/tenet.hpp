@@ -118,6 +118,8 @@ class Policy {
   // of a rule's entry in "unknown" ({"rule":"name","missing":[).
   const std::string& json_field_name(std::uint32_t field) const { return json_field_names_[field]; }
   const std::string& json_unknown_entry(std::uint32_t rule) const { return json_unknown_entries_[rule]; }
+  // `{"expr":…,"line":…,"column":…,"value":` of a trace step (trace_plan()[rule][step]).
+  const std::string& json_trace_head(std::size_t rule, std::size_t step) const { return json_trace_heads_[rule][step]; }
 
  private:
   Policy() = default;
@@ -127,6 +129,7 @@ class Policy {
   TracePlan trace_plan_;
   PolicyInfo info_;
   std::vector<std::string> json_unknown_entries_, json_field_names_;
+  std::vector<std::vector<std::string>> json_trace_heads_;
 };
 
 // Evaluates records one after another against one policy; one per thread.

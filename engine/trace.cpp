@@ -12,7 +12,6 @@ void plan_node(std::vector<TraceStep>& steps, const ast::Expr& e, const CheckedP
   const LineColumn at = source.locate(e.range.begin);
   TraceStep step;
   step.text = one_line(source.slice(e.range));
-  append_json_string(step.json_text, step.text);
   step.line = at.line;
   step.column = at.column;
   auto it = program.slot_of.find(&e);

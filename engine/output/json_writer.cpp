@@ -48,12 +48,10 @@ void append_policy_json(std::string& out, const PolicyInfo& info) {
 namespace {
 
 // Writes the subtree starting at steps[i]; returns the index after it.
-std::size_t append_trace_node(std::string& out, const std::vector<TraceStep>& steps, std::size_t i, const Policy& policy,
-                              const Decision& d, const Frame& frame) {
-  const TraceStep& step = steps[i++];
-  append_literal(out, "{\"expr\":");
-  out += step.json_text;
-  fmt::format_to(std::back_inserter(out), ",\"line\":{},\"column\":{},\"value\":", step.line, step.column);
+std::size_t append_trace_node(std::string& out, std::size_t rule, std::size_t i, const Policy& policy, const Decision& d,
+                              const Frame& frame) {
+  const TraceStep& step = policy.trace_plan()[rule][i];
+  out += policy.json_trace_head(rule, i++);  // rendered once per policy: a trace writes thousands of steps a record
   if (step.slot < 0) {
     append_literal(out, "null");
   } else {
@@ -79,7 +77,7 @@ std::size_t append_trace_node(std::string& out, const std::vector<TraceStep>& st
     append_literal(out, ",\"operands\":[");
     for (std::uint32_t k = 0; k < step.operands; ++k) {
       if (k) out.push_back(',');
-      i = append_trace_node(out, steps, i, policy, d, frame);
+      i = append_trace_node(out, rule, i, policy, d, frame);
     }
     out.push_back(']');
   }
@@ -91,7 +89,6 @@ std::size_t append_trace_node(std::string& out, const std::vector<TraceStep>& st
 
 void append_trace_json(std::string& out, const Policy& policy, const Decision& d, const Frame& frame) {
   const auto& rules = policy.checked().module.rules;
-  const TracePlan& plan = policy.trace_plan();
   append_literal(out, "{\"rules\":[");
   for (std::size_t i = 0; i < rules.size(); ++i) {
     if (i) out.push_back(',');
@@ -100,7 +97,7 @@ void append_trace_json(std::string& out, const Policy& policy, const Decision& d
     append_literal(out, ",\"status\":\"");
     out += status_name(d.statuses[i]);
     append_literal(out, "\",\"condition\":");
-    append_trace_node(out, plan[i], 0, policy, d, frame);
+    append_trace_node(out, i, 0, policy, d, frame);
     out.push_back('}');
   }
   append_literal(out, "]}");
