@@ -10,7 +10,7 @@
 
 namespace {
 
-const std::string kPolicy = R"(policy flat "Flat records" version "1"
+const std::string kSchema = R"(policy flat "Flat records" version "1"
 schema s {
   id: string key
   n: number
@@ -20,24 +20,13 @@ schema s {
   scores: set<number> optional
   flag: bool optional
 }
-rule r { when n > 1 and opt > 0 and name == "x" and "a" in tags and 1 in scores and flag then recommend act }
 decision d { hit priority default none }
 )";
-
+// The policy reads every field, so that both readers' values of each can be compared.
+const std::string kPolicy =
+    kSchema + R"(rule r { when n > 1 and opt > 0 and name == "x" and "a" in tags and 1 in scores and flag then recommend act })";
 // The same schema, of which the policy reads only `n` (and the key).
-const std::string kPolicyReadingN = R"(policy flat "Flat records" version "1"
-schema s {
-  id: string key
-  n: number
-  opt: number optional
-  name: string optional
-  tags: list<string>
-  scores: set<number> optional
-  flag: bool optional
-}
-rule r { when n > 1 then recommend act }
-decision d { hit priority default none }
-)";
+const std::string kPolicyReadingN = kSchema + "rule r { when n > 1 then recommend act }\n";
 
 // Every field of a record, exactly: numbers by coefficient and exponent.
 std::string describe(const tenet::Value& v) {
