@@ -14,6 +14,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "engine/output/graph_writer.hpp"
 #include "engine/batch/batch.hpp"
 #include "engine/ingest/facts_reader.hpp"
 #include "engine/ingest/input_checks.hpp"
@@ -66,6 +67,16 @@ int run_check(const std::string& path) {
   const std::size_t warnings = loaded.result.diagnostics.sorted().size();
   std::cout << fmt::format("{}: ok: policy {} version {}, {} rules, {} warning{}\n", path, info.name, info.version,
                            policy.checked().module.rules.size(), warnings, warnings == 1 ? "" : "s");
+  return kExitOk;
+}
+
+// `tenet graph`: the rule graph of a policy that checks, as DOT (default) or Mermaid.
+int run_graph(const std::string& path, const std::string& format) {
+  Loaded loaded = load_policy(path, {}, false);
+  if (loaded.exit_code != kExitOk) return loaded.exit_code;
+  const auto& policy = *loaded.result.policy;
+  std::cout << tenet::render_graph(tenet::rule_graph(policy.checked()), policy.info().name,
+                                   format == "mermaid" ? tenet::GraphFormat::mermaid : tenet::GraphFormat::dot);
   return kExitOk;
 }
 
@@ -392,6 +403,11 @@ int main(int argc, char** argv) {
   batch->add_flag("--no-key-check", batch_options.no_key_check,
                   "do not look for repeated keys (the check keeps 16 bytes a record; memory then stays flat)");
 
+  std::string graph_path, graph_format = "dot";
+  auto* graph = app.add_subcommand("graph", "Draw the rule graph: fields, params, lets, rules, flags and the decision");
+  graph->add_option("POLICY", graph_path, "the .tenet policy file")->required();
+  graph->add_option("--format", graph_format, "dot (Graphviz, the default) or mermaid")->check(CLI::IsMember({"dot", "mermaid"}));
+
   std::vector<std::string> merge_inputs;
   std::string merge_output = "-";
   auto* merge = app.add_subcommand("merge-summaries", "Merge the summaries of shards into the summary of the whole");
@@ -408,5 +424,6 @@ int main(int argc, char** argv) {
   if (*eval) return run_eval(eval_options);
   if (*batch) return run_batch_command(batch_options);
   if (*merge) return run_merge(merge_inputs, merge_output);
+  if (*graph) return run_graph(graph_path, graph_format);
   return kExitUsage;
 }

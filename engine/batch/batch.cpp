@@ -88,7 +88,9 @@ class Runner {
       }
     }
     next_line_ = reader_.first_line();
-    const std::size_t tokens = 2 * threads_ + 2;  // every thread busy while the serial stages hand over
+    // Enough tokens that every thread has a block to decide while others wait on the in-order
+    // stages: 2 a thread measured 10% slower at 2 threads than 4 (bench/RESULTS.md, "Core v2").
+    const std::size_t tokens = 4 * threads_ + 2;
     tbb::task_arena arena(static_cast<int>(threads_));
     arena.execute([&] {
       tbb::parallel_pipeline(tokens,
