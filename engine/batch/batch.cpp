@@ -102,10 +102,11 @@ class Runner {
                                  tbb::make_filter<Work*, Work*>(tbb::filter_mode::parallel, [&](Work* w) { return decide(w); }) &
                                  tbb::make_filter<Work*, void>(tbb::filter_mode::serial_in_order,
                                                                [&](Work* w) { write(w, result); }));
+      // In the arena too: the repeated keys are found with its threads, and no more.
+      result.summary.duplicate_keys = keys_.finish(result.summary.duplicate_lines, Summary::kDuplicateLinesShown);
     });
     if (result.failure.empty() && !result.output_failed && !result.stopped_at_max_errors) result.failure = reader_.failure();
     result.summary.inputs = {fmt::format("{}:{}", input_bytes_, sha256_hex(input_head_ + input_tail_).substr(0, 32))};
-    result.summary.duplicate_keys = keys_.finish(result.summary.duplicate_lines, Summary::kDuplicateLinesShown);
     result.summary.keys_checked = options_.check_keys;
     return result;
   }
