@@ -150,6 +150,9 @@ struct RuleDecl {
 // How fired recommendations become one decision.
 enum class HitPolicy : std::uint8_t { priority, first, collect };
 
+// The keyword of a hit policy, as written: priority, first, collect.
+const char* hit_text(HitPolicy hit);
+
 // `decision NAME { hit P  default ACTION }`.
 struct DecisionDecl {
   SourceRange range;

@@ -117,15 +117,6 @@ void append_expr(std::string& out, const Expr& e) {
   }
 }
 
-const char* hit_text(ast::HitPolicy hit) {
-  switch (hit) {
-    case ast::HitPolicy::priority: return "priority";
-    case ast::HitPolicy::first: return "first";
-    case ast::HitPolicy::collect: return "collect";
-  }
-  return "priority";
-}
-
 }  // namespace
 
 std::string print_expr(const ast::Expr& expr) {

@@ -22,15 +22,6 @@ const char* kind_name(RuleGraph::Kind kind) {
 
 namespace {
 
-const char* hit_name(ast::HitPolicy hit) {
-  switch (hit) {
-    case ast::HitPolicy::priority: return "priority";
-    case ast::HitPolicy::first: return "first";
-    case ast::HitPolicy::collect: return "collect";
-  }
-  return "?";
-}
-
 class Builder {
  public:
   explicit Builder(const CheckedPolicy& policy) : policy_(policy), m_(policy.module) {}
@@ -43,7 +34,7 @@ class Builder {
     for (const auto& f : policy_.flags) add(RuleGraph::Kind::flag, f.name, "");
     const auto& decision = policy_.decision();
     add(RuleGraph::Kind::decision, decision.name.text,
-        fmt::format("hit {}, default {}", hit_name(*decision.hit), decision.default_action->text));
+        fmt::format("hit {}, default {}", ast::hit_text(*decision.hit), decision.default_action->text));
 
     for (std::uint32_t i = 0; i < m_.lets.size(); ++i) reads(*m_.lets[i].value, first_let_ + i);
     for (std::uint32_t i = 0; i < m_.rules.size(); ++i) {

@@ -55,6 +55,15 @@ const char* op_text(Op op) {
   }
   return "?";
 }
+
+const char* hit_text(HitPolicy hit) {
+  switch (hit) {
+    case HitPolicy::priority: return "priority";
+    case HitPolicy::first: return "first";
+    case HitPolicy::collect: return "collect";
+  }
+  return "?";
+}
 }  // namespace ast
 
 }  // namespace tenet
