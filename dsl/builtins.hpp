@@ -8,7 +8,10 @@
 
 namespace tenet {
 
-enum class Builtin : std::uint8_t { count, any, min, max, abs, round, coalesce, lower, contains, fired, flagged };
+enum class Builtin : std::uint8_t {
+  count, any, min, max, abs, round, floor, ceil, coalesce, lower, upper, trim, length, contains, starts_with, ends_with,
+  fired, flagged,
+};
 
 struct BuiltinInfo {
   Builtin id;
@@ -16,12 +19,23 @@ struct BuiltinInfo {
   std::uint8_t arity;
 };
 
+// In the order of the enum: builtin_info() indexes it.
 inline constexpr BuiltinInfo kBuiltins[] = {
-    {Builtin::count, "count", 1},       {Builtin::any, "any", 1},           {Builtin::min, "min", 2},
-    {Builtin::max, "max", 2},           {Builtin::abs, "abs", 1},           {Builtin::round, "round", 2},
-    {Builtin::coalesce, "coalesce", 2}, {Builtin::lower, "lower", 1},       {Builtin::contains, "contains", 2},
-    {Builtin::fired, "fired", 1},       {Builtin::flagged, "flagged", 1},
+    {Builtin::count, "count", 1},         {Builtin::any, "any", 1},
+    {Builtin::min, "min", 2},             {Builtin::max, "max", 2},
+    {Builtin::abs, "abs", 1},             {Builtin::round, "round", 2},
+    {Builtin::floor, "floor", 1},         {Builtin::ceil, "ceil", 1},
+    {Builtin::coalesce, "coalesce", 2},   {Builtin::lower, "lower", 1},
+    {Builtin::upper, "upper", 1},         {Builtin::trim, "trim", 1},
+    {Builtin::length, "length", 1},       {Builtin::contains, "contains", 2},
+    {Builtin::starts_with, "starts_with", 2}, {Builtin::ends_with, "ends_with", 2},
+    {Builtin::fired, "fired", 1},         {Builtin::flagged, "flagged", 1},
 };
+static_assert([] {
+  for (std::size_t i = 0; i < std::size(kBuiltins); ++i)
+    if (static_cast<std::size_t>(kBuiltins[i].id) != i) return false;
+  return true;
+}(), "kBuiltins must list the builtins in the order of the enum");
 
 inline std::optional<Builtin> find_builtin(std::string_view name) {
   for (const auto& b : kBuiltins)

@@ -443,7 +443,15 @@ class Checker {
       case Builtin::round:
         return want(is(args[0], TypeKind::number) && is(args[1], TypeKind::number), "a number and a count of decimal places") ? kNumber
                                                                                                                               : kError;
-      case Builtin::lower: return want(is(args[0], TypeKind::string), "a string") ? kString : kError;
+      case Builtin::floor:
+      case Builtin::ceil: return want(is(args[0], TypeKind::number), "a number") ? kNumber : kError;
+      case Builtin::lower:
+      case Builtin::upper:
+      case Builtin::trim: return want(is(args[0], TypeKind::string), "a string") ? kString : kError;
+      case Builtin::length: return want(is(args[0], TypeKind::string), "a string") ? kNumber : kError;
+      case Builtin::starts_with:
+      case Builtin::ends_with:
+        return want(is(args[0], TypeKind::string) && is(args[1], TypeKind::string), "two strings") ? kBool : kError;
       case Builtin::coalesce: return want(same_type(args[0], args[1]), "two values of the same type") ? args[0] : kError;
       case Builtin::contains: {
         // contains(string, substring) or contains(collection, element)

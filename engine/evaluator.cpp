@@ -128,12 +128,40 @@ void run(const std::vector<Instruction>& code, std::vector<Value>& s, const Prog
         // The operands may be of any type: copy the whole value.
         if (&out != (a.is_unknown() ? &b : &a)) out = a.is_unknown() ? b : a;
         break;
+      case OpCode::floor: set_arithmetic(out, a.number.to_whole(false)); break;
+      case OpCode::ceil: set_arithmetic(out, a.number.to_whole(true)); break;
+      // ASCII letters only (as documented): a byte of a multi-byte character is never a letter.
       case OpCode::lower:
+      case OpCode::upper: {
+        const bool up = in.code == OpCode::upper;
         out.kind = Value::Kind::string;
         out.text.resize(a.text.size());
-        std::transform(a.text.begin(), a.text.end(), out.text.begin(),
-                       [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+        std::transform(a.text.begin(), a.text.end(), out.text.begin(), [up](char ch) {
+          if (up && ch >= 'a' && ch <= 'z') return static_cast<char>(ch - 'a' + 'A');
+          if (!up && ch >= 'A' && ch <= 'Z') return static_cast<char>(ch - 'A' + 'a');
+          return ch;
+        });
         break;
+      }
+      case OpCode::trim: {
+        const auto space = [](char ch) { return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n'; };
+        std::size_t begin = 0, end = a.text.size();
+        while (begin < end && space(a.text[begin])) ++begin;
+        while (end > begin && space(a.text[end - 1])) --end;
+        out.kind = Value::Kind::string;
+        if (&out != &a) out.text.assign(a.text, begin, end - begin);
+        else out.text = out.text.substr(begin, end - begin);
+        break;
+      }
+      case OpCode::length: {
+        // Characters, not bytes: the bytes that start a UTF-8 character (text is valid UTF-8).
+        std::int64_t characters = 0;
+        for (const char ch : a.text) characters += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+        out.set_number(Decimal::from_int(characters));
+        break;
+      }
+      case OpCode::starts_with: out.set_bool(a.text.starts_with(b.text)); break;
+      case OpCode::ends_with: out.set_bool(a.text.ends_with(b.text)); break;
       case OpCode::contains_text: out.set_bool(a.text.find(b.text) != std::string::npos); break;
       case OpCode::contains_item: out.set_bool(contains(a, b)); break;
       // A rule's status, three-valued: fired(R) is unknown when R's condition is.

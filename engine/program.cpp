@@ -233,7 +233,14 @@ class Compiler {
       case Builtin::abs: return OpCode::abs;
       case Builtin::round: return OpCode::round;
       case Builtin::coalesce: return OpCode::coalesce;
+      case Builtin::floor: return OpCode::floor;
+      case Builtin::ceil: return OpCode::ceil;
       case Builtin::lower: return OpCode::lower;
+      case Builtin::upper: return OpCode::upper;
+      case Builtin::trim: return OpCode::trim;
+      case Builtin::length: return OpCode::length;
+      case Builtin::starts_with: return OpCode::starts_with;
+      case Builtin::ends_with: return OpCode::ends_with;
       case Builtin::contains: return e.operands[0]->type.is_collection() ? OpCode::contains_item : OpCode::contains_text;
       case Builtin::fired: return OpCode::fired;
       case Builtin::flagged: return OpCode::flagged;

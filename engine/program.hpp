@@ -24,7 +24,8 @@ enum class OpCode : std::uint8_t {
   logical_and, logical_or,
   in, not_in, between,
   is_missing, is_present,
-  count, any, min, max, abs, round, coalesce, lower, contains_text, contains_item,
+  count, any, min, max, abs, round, floor, ceil, coalesce, lower, upper, trim, length, contains_text, contains_item,
+  starts_with, ends_with,
   fired, flagged,
 };
 
@@ -44,7 +45,12 @@ constexpr int strict_arity(OpCode op) {
     case OpCode::count:
     case OpCode::any:
     case OpCode::abs:
-    case OpCode::lower: return 1;
+    case OpCode::floor:
+    case OpCode::ceil:
+    case OpCode::lower:
+    case OpCode::upper:
+    case OpCode::trim:
+    case OpCode::length: return 1;
     case OpCode::between: return 3;
     default: return 2;
   }

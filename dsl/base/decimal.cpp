@@ -183,6 +183,22 @@ Decimal::Result Decimal::round(int places) const {
   return make(q, static_cast<std::int64_t>(exponent_) + drop);
 }
 
+Decimal::Result Decimal::to_whole(bool up) const {
+  const std::int64_t drop = -static_cast<std::int64_t>(exponent_);  // digits after the point
+  if (drop <= 0 || coefficient_ == 0) return {Status::ok, *this};
+  if (drop > kMaxDigits) {  // 0 < |x| < 1
+    const bool negative = coefficient_ < 0;
+    return {Status::ok, Decimal::from_int(up ? (negative ? 0 : 1) : (negative ? -1 : 0))};
+  }
+  const __int128 unit = pow10_128(static_cast<int>(drop));
+  __int128 q = coefficient_ / unit;  // toward zero
+  if (coefficient_ % unit != 0) {
+    if (up && coefficient_ > 0) ++q;
+    if (!up && coefficient_ < 0) --q;
+  }
+  return make(q, 0);
+}
+
 Decimal::Result Decimal::sub(const Decimal& o) const { return add(o.negate()); }
 
 Decimal::Result Decimal::mul(const Decimal& o) const {

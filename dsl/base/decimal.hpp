@@ -85,6 +85,8 @@ class Decimal {
   Result div_wide(const Decimal& o) const;
   // Rounds half-even to `places` digits after the decimal point (negative: to tens, hundreds...).
   Result round(int places) const;
+  // To a whole number, toward minus infinity (floor) or plus infinity (`up`: ceil).
+  Result to_whole(bool up) const;
   Decimal negate() const { return Decimal(-coefficient_, exponent_); }
   Decimal abs() const { return coefficient_ < 0 ? negate() : *this; }
 

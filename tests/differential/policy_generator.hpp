@@ -133,7 +133,7 @@ class PolicyGenerator {
     return pick({"0", "1", "-1", "2.2", "1.5", "0.7", "0.1", "3", "100", "-0", "2.20", "1e300", "-1e-300",
                  "999999999999999999", "0.333333333333333333", "12.5", "1e-7", "1e21", "-2.5", "7"});
   }
-  std::string string_text() { return pick({"\"a\"", "\"B\"", "\"vip\"", "\"\"", "\"a b\"", "\"Ab\""}); }
+  std::string string_text() { return pick({"\"a\"", "\"B\"", "\"vip\"", "\"\"", "\"a b\"", "\"Ab\"", "\" a \"", "\"é\""}); }
 
   std::string literal(GenType t) {
     switch (t) {
@@ -163,7 +163,7 @@ class PolicyGenerator {
     const int d = depth + 1;
     switch (t) {
       case GenType::number:
-        switch (in_.below(13)) {
+        switch (in_.below(15)) {
           case 0: return literal(t);
           case 1: case 2: return name_of(t);
           case 3: return "(" + expr(t, d) + " + " + expr(t, d) + ")";
@@ -175,17 +175,21 @@ class PolicyGenerator {
           case 9: return "abs(" + expr(t, d) + ")";
           case 10: return "round(" + expr(t, d) + ", " + (in_.coin() ? pick({"0", "1", "2", "-1", "0.5", "301"}) : expr(t, d)) + ")";
           case 11: return "coalesce(" + expr(t, d) + ", " + expr(t, d) + ")";
+          case 12: return std::string(in_.coin() ? "floor(" : "ceil(") + expr(t, d) + ")";
+          case 13: return "length(" + expr(GenType::string, d) + ")";
           default: return "count(" + expr(collection(in_.coin(), in_.coin()), d) + ")";
         }
       case GenType::string:
-        switch (in_.below(4)) {
+        switch (in_.below(6)) {
           case 0: return literal(t);
           case 1: return name_of(t);
           case 2: return "lower(" + expr(t, d) + ")";
+          case 3: return "upper(" + expr(t, d) + ")";
+          case 4: return "trim(" + expr(t, d) + ")";
           default: return "coalesce(" + expr(t, d) + ", " + expr(t, d) + ")";
         }
       case GenType::boolean:
-        switch (in_.below(16)) {
+        switch (in_.below(17)) {
           case 0: return literal(t);
           case 1: return name_of(t);
           case 2: return "(" + expr(t, d) + " and " + expr(t, d) + ")";
@@ -219,6 +223,8 @@ class PolicyGenerator {
             closed_.insert(flag);
             return "flagged(" + flag + ")";
           }
+          case 15: return std::string(in_.coin() ? "starts_with(" : "ends_with(") + expr(GenType::string, d) + ", " +
+                          expr(GenType::string, d) + ")";
           default: return "coalesce(" + expr(t, d) + ", " + expr(t, d) + ")";
         }
       default: {

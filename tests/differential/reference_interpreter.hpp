@@ -347,6 +347,44 @@ class ReferenceInterpreter {
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
       return RefValue::of(s);
     }
+    if (f == "floor" || f == "ceil") {
+      // Independently of Decimal::to_whole: step from the value rounded half-even to 0 places.
+      const Decimal x = args[0].number;
+      const auto r = x.round(0);
+      if (r.status != DecimalStatus::ok) return arithmetic(r);
+      Decimal whole = r.value;
+      const int c = whole.compare(x);
+      if (f == "floor" && c > 0) whole = whole.sub(Decimal::from_int(1)).value;
+      if (f == "ceil" && c < 0) whole = whole.add(Decimal::from_int(1)).value;
+      return RefValue::of(whole);
+    }
+    if (f == "upper") {
+      std::string s = args[0].text;
+      for (char& c : s)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+      return RefValue::of(s);
+    }
+    if (f == "trim") {
+      const std::string& s = args[0].text;
+      const auto first = s.find_first_not_of(" \t\r\n");
+      if (first == std::string::npos) return RefValue::of(std::string());
+      return RefValue::of(s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1));
+    }
+    if (f == "length") {
+      std::int64_t n = 0;
+      for (std::size_t i = 0; i < args[0].text.size();) {  // one UTF-8 character at a time
+        const auto lead = static_cast<unsigned char>(args[0].text[i]);
+        i += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+        ++n;
+      }
+      return RefValue::of(Decimal::from_int(n));
+    }
+    if (f == "starts_with") return RefValue::of(args[0].text.compare(0, args[1].text.size(), args[1].text) == 0 && args[0].text.size() >= args[1].text.size());
+    if (f == "ends_with") {
+      const auto& s = args[0].text;
+      const auto& t = args[1].text;
+      return RefValue::of(s.size() >= t.size() && s.compare(s.size() - t.size(), t.size(), t) == 0);
+    }
     if (f == "contains") {
       if (args[0].kind == RefValue::Kind::string) return RefValue::of(args[0].text.find(args[1].text) != std::string::npos);
       return RefValue::of(ref_member(args[0], args[1]));
