@@ -9,22 +9,24 @@
 namespace tenet {
 
 enum class Builtin : std::uint8_t {
-  count, any, min, max, abs, round, floor, ceil, coalesce, lower, upper, trim, length, contains, starts_with, ends_with,
+  count, any, min, max, abs, round, floor, ceil, mod, coalesce, lower, upper, trim, length, contains, starts_with, ends_with,
   fired, flagged,
 };
 
 struct BuiltinInfo {
   Builtin id;
   std::string_view name;
-  std::uint8_t arity;
+  std::uint8_t arity;         // arguments; for a variadic function, the fewest
+  bool variadic = false;      // min and max take any number from `arity` on
 };
 
 // In the order of the enum: builtin_info() indexes it.
 inline constexpr BuiltinInfo kBuiltins[] = {
     {Builtin::count, "count", 1},         {Builtin::any, "any", 1},
-    {Builtin::min, "min", 2},             {Builtin::max, "max", 2},
+    {Builtin::min, "min", 2, true},       {Builtin::max, "max", 2, true},
     {Builtin::abs, "abs", 1},             {Builtin::round, "round", 2},
     {Builtin::floor, "floor", 1},         {Builtin::ceil, "ceil", 1},
+    {Builtin::mod, "mod", 2},
     {Builtin::coalesce, "coalesce", 2},   {Builtin::lower, "lower", 1},
     {Builtin::upper, "upper", 1},         {Builtin::trim, "trim", 1},
     {Builtin::length, "length", 1},       {Builtin::contains, "contains", 2},

@@ -418,10 +418,11 @@ class Checker {
       return kError;
     }
     e.builtin = *builtin;
-    const std::size_t arity = builtin_info(*builtin).arity;
-    if (e.operands.size() != arity) {
-      return fail(e, fmt::format("'{}' takes {} argument{}, but {} {} given", e.name, arity, arity == 1 ? "" : "s",
-                                 e.operands.size(), e.operands.size() == 1 ? "was" : "were"));
+    const BuiltinInfo& info = builtin_info(*builtin);
+    const std::size_t arity = info.arity;
+    if (info.variadic ? e.operands.size() < arity : e.operands.size() != arity) {
+      return fail(e, fmt::format("'{}' takes {}{} argument{}, but {} {} given", e.name, info.variadic ? "at least " : "", arity,
+                                 arity == 1 ? "" : "s", e.operands.size(), e.operands.size() == 1 ? "was" : "were"));
     }
     if (is_graph_reference(e.builtin)) return infer_graph_reference(e, deps);
     std::vector<Type> args;
@@ -439,6 +440,10 @@ class Checker {
       case Builtin::abs: return want(is(args[0], TypeKind::number), "a number") ? kNumber : kError;
       case Builtin::min:
       case Builtin::max:
+        return want(std::all_of(args.begin(), args.end(), [&](const Type& t) { return is(t, TypeKind::number); }), "numbers")
+                   ? kNumber
+                   : kError;
+      case Builtin::mod:
         return want(is(args[0], TypeKind::number) && is(args[1], TypeKind::number), "two numbers") ? kNumber : kError;
       case Builtin::round:
         return want(is(args[0], TypeKind::number) && is(args[1], TypeKind::number), "a number and a count of decimal places") ? kNumber

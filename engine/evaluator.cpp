@@ -129,6 +129,7 @@ void run(const std::vector<Instruction>& code, std::vector<Value>& s, const Prog
         if (&out != (a.is_unknown() ? &b : &a)) out = a.is_unknown() ? b : a;
         break;
       case OpCode::floor: set_arithmetic(out, a.number.to_whole(false)); break;
+      case OpCode::mod: set_arithmetic(out, a.number.mod(b.number)); break;
       case OpCode::ceil: set_arithmetic(out, a.number.to_whole(true)); break;
       // ASCII letters only (as documented): a byte of a multi-byte character is never a letter.
       case OpCode::lower:

@@ -219,7 +219,13 @@ class Compiler {
     }
     std::uint32_t args[2] = {0, 0};
     for (std::size_t i = 0; i < e.operands.size() && i < 2; ++i) args[i] = emit(*e.operands[i], code);
-    return instruction(call_opcode(e), e, code, args[0], args[1]);
+    std::uint32_t result = instruction(call_opcode(e), e, code, args[0], args[1]);
+    // min(a, b, c, ...) is min(min(a, b), c)...: one two-operand step per further argument.
+    for (std::size_t i = 2; i < e.operands.size(); ++i) {
+      const std::uint32_t next = emit(*e.operands[i], code);
+      result = instruction(call_opcode(e), e, code, result, next);
+    }
+    return result;
   }
 
   // Every built-in has its opcode: the switch has no default, so a new one does not compile
@@ -235,6 +241,7 @@ class Compiler {
       case Builtin::coalesce: return OpCode::coalesce;
       case Builtin::floor: return OpCode::floor;
       case Builtin::ceil: return OpCode::ceil;
+      case Builtin::mod: return OpCode::mod;
       case Builtin::lower: return OpCode::lower;
       case Builtin::upper: return OpCode::upper;
       case Builtin::trim: return OpCode::trim;

@@ -24,7 +24,7 @@ enum class OpCode : std::uint8_t {
   logical_and, logical_or,
   in, not_in, between,
   is_missing, is_present,
-  count, any, min, max, abs, round, floor, ceil, coalesce, lower, upper, trim, length, contains_text, contains_item,
+  count, any, min, max, abs, round, floor, ceil, mod, coalesce, lower, upper, trim, length, contains_text, contains_item,
   starts_with, ends_with,
   fired, flagged,
 };

@@ -199,6 +199,31 @@ Decimal::Result Decimal::to_whole(bool up) const {
   return make(q, 0);
 }
 
+Decimal::Result Decimal::mod(const Decimal& o) const {
+  if (o.coefficient_ == 0) return {Status::division_by_zero, Decimal()};
+  // Both on the smaller exponent. Then either a or b is its own coefficient (below 10^18), and
+  // the other is scaled: b by at most 10^18 (beyond, |b| > |a| and the result is a or a + b), a
+  // by any power of ten, reduced modulo b as its zeros are appended, so nothing overflows.
+  const int e = std::min(exponent_, o.exponent_);
+  const int shift_a = exponent_ - e, shift_b = o.exponent_ - e;
+  const bool negative_a = coefficient_ < 0, negative_b = o.coefficient_ < 0;
+  if (shift_b > kMaxDigits) {
+    if (coefficient_ == 0 || negative_a == negative_b) return {Status::ok, *this};
+    return {Status::overflow, Decimal()};  // a + b: more digits than a decimal holds
+  }
+  const __int128 b = static_cast<__int128>(o.coefficient_) * pow10_128(shift_b);
+  __int128 a = coefficient_;
+  for (int s = shift_a; s > 0;) {
+    const int step = std::min(s, static_cast<int>(kMaxDigits));
+    a = (a % b) * pow10_128(step);
+    s -= step;
+  }
+  __int128 r = a % b;
+  if (r != 0 && ((r < 0) != negative_b)) r += b;
+  if ((r < 0 ? -r : r) >= kLimit) return {Status::overflow, Decimal()};  // never rounded: the result is exact or unknown
+  return make(r, e);
+}
+
 Decimal::Result Decimal::sub(const Decimal& o) const { return add(o.negate()); }
 
 Decimal::Result Decimal::mul(const Decimal& o) const {

@@ -87,6 +87,9 @@ class Decimal {
   Result round(int places) const;
   // To a whole number, toward minus infinity (floor) or plus infinity (`up`: ceil).
   Result to_whole(bool up) const;
+  // The remainder of dividing by `o`, with the sign of `o` (floored, as in spreadsheets and
+  // Python): mod(-7, 3) is 2. Exact; division by zero as for div().
+  Result mod(const Decimal& o) const;
   Decimal negate() const { return Decimal(-coefficient_, exponent_); }
   Decimal abs() const { return coefficient_ < 0 ? negate() : *this; }
 

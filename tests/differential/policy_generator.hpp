@@ -171,7 +171,8 @@ class PolicyGenerator {
           case 5: return "(" + expr(t, d) + " * " + expr(t, d) + ")";
           case 6: return "(" + expr(t, d) + " / " + expr(t, d) + ")";
           case 7: return "-" + expr(t, d);
-          case 8: return std::string(in_.coin() ? "min(" : "max(") + expr(t, d) + ", " + expr(t, d) + ")";
+          case 8: return std::string(in_.coin() ? "min(" : "max(") + expr(t, d) + ", " + expr(t, d) +
+                         (in_.coin() ? ", " + expr(t, d) : std::string()) + ")";
           case 9: return "abs(" + expr(t, d) + ")";
           case 10: return "round(" + expr(t, d) + ", " + (in_.coin() ? pick({"0", "1", "2", "-1", "0.5", "301"}) : expr(t, d)) + ")";
           case 11: return "coalesce(" + expr(t, d) + ", " + expr(t, d) + ")";

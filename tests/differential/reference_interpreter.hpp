@@ -333,8 +333,14 @@ class ReferenceInterpreter {
   static RefValue call(const std::string& f, const std::vector<RefValue>& args) {
     if (f == "count") return RefValue::of(Decimal::from_int(static_cast<std::int64_t>(args[0].items.size())));
     if (f == "any") return RefValue::of(!args[0].items.empty());
-    if (f == "min") return args[0].number.compare(args[1].number) <= 0 ? args[0] : args[1];
-    if (f == "max") return args[0].number.compare(args[1].number) >= 0 ? args[0] : args[1];
+    if (f == "min" || f == "max") {  // any number of arguments: the first of the least (greatest)
+      std::size_t best = 0;
+      for (std::size_t i = 1; i < args.size(); ++i) {
+        const int c = args[i].number.compare(args[best].number);
+        if (f == "min" ? c < 0 : c > 0) best = i;
+      }
+      return args[best];
+    }
     if (f == "abs") return RefValue::of(args[0].number.abs());
     if (f == "round") {
       const auto places = args[1].number.to_integer();

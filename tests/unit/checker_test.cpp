@@ -73,7 +73,7 @@ TEST_CASE("checker: one error per mistake, no cascades from a broken operand") {
 
 TEST_CASE("checker: functions, arity, fired and flagged") {
   CHECK(messages("rule r { when mini(n, 1) > 0 then recommend a }") == V{"11:15: unknown function 'mini'; did you mean 'min'?"});
-  CHECK(messages("rule r { when min(n) > 0 then recommend a }") == V{"11:15: 'min' takes 2 arguments, but 1 was given"});
+  CHECK(messages("rule r { when min(n) > 0 then recommend a }") == V{"11:15: 'min' takes at least 2 arguments, but 1 was given"});
   CHECK(messages("rule r { when fired(q) then recommend a }") == V{"11:21: unknown rule 'q'; did you mean 'r'?"});
   CHECK(messages("rule r { when flagged(hot) then recommend a }") ==
         V{"11:23: no rule sets flag 'hot' (flags are set by 'then flag NAME')"});

@@ -177,3 +177,37 @@ TEST_CASE("decimal: 64-bit division gives the digit-at-a-time 128-bit quotient e
   CHECK(str(d("2").div(d("3"))) == "0.666666666666666667");
   CHECK(str(d("999999999999999999").div(d("7"))) == "142857142857142857");
 }
+
+TEST_CASE("decimal: floor and ceil go toward minus and plus infinity") {
+  CHECK(str(d("-2.5").to_whole(false)) == "-3");
+  CHECK(str(d("-2.5").to_whole(true)) == "-2");
+  CHECK(str(d("2.5").to_whole(false)) == "2");
+  CHECK(str(d("0.001").to_whole(true)) == "1");
+  CHECK(str(d("-1e-30").to_whole(false)) == "-1");
+  CHECK(str(d("1e-30").to_whole(false)) == "0");
+  CHECK(str(d("7").to_whole(true)) == "7");
+  CHECK(str(d("1e20").to_whole(false)) == d("1e20").to_string());
+}
+
+TEST_CASE("decimal: mod is exact, with the sign of the divisor") {
+  // Against integer arithmetic on thousandths, over a grid of both signs.
+  for (std::int64_t a = -5000; a <= 5000; a += 37) {
+    for (const std::int64_t b : {-3000, -700, -1, 250, 1000, 2500, 3000}) {
+      std::int64_t r = a % b;
+      if (r != 0 && ((r < 0) != (b < 0))) r += b;
+      const auto text = [](std::int64_t thousandths) { return std::to_string(thousandths) + "e-3"; };
+      INFO(a << "e-3 mod " << b << "e-3");
+      const auto got = d(text(a).c_str()).mod(d(text(b).c_str()));
+      REQUIRE(got.status == Decimal::Status::ok);
+      CHECK(got.value.compare(d(text(r).c_str())) == 0);
+    }
+  }
+  CHECK(str(d("-7").mod(d("3"))) == "2");
+  CHECK(str(d("7").mod(d("-3"))) == "-2");
+  CHECK(str(d("1e300").mod(d("7"))) == "1");  // 10^300 = (10^6)^50 and 10^6 = 1 modulo 7
+  CHECK(str(d("5e-300").mod(d("3"))) == "5e-300");
+  CHECK(d("1").mod(d("0")).status == Decimal::Status::division_by_zero);
+  // -1 + 10^20 needs 20 digits: unknown (overflow), never a rounded result.
+  CHECK(d("-1").mod(d("1e20")).status == Decimal::Status::overflow);
+  CHECK(str(d("1").mod(d("1e20"))) == "1");
+}
