@@ -5,8 +5,10 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -15,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "engine/output/graph_writer.hpp"
+#include "engine/policy_tests.hpp"
 #include "engine/batch/batch.hpp"
 #include "engine/ingest/facts_reader.hpp"
 #include "engine/ingest/input_checks.hpp"
@@ -68,6 +71,59 @@ int run_check(const std::string& path) {
   std::cout << fmt::format("{}: ok: policy {} version {}, {} rules, {} warning{}\n", path, info.name, info.version,
                            policy.checked().module.rules.size(), warnings, warnings == 1 ? "" : "s");
   return kExitOk;
+}
+
+// `tenet test PATH...`: every NAME.tests.jsonl file given, or found below a folder given.
+int run_tests(const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      std::vector<std::string> found;
+      for (const auto& entry : std::filesystem::recursive_directory_iterator(path, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (entry.is_regular_file() && name.ends_with(".tests.jsonl")) found.push_back(entry.path().string());
+      }
+      std::sort(found.begin(), found.end());
+      if (found.empty()) {
+        print_error(fmt::format("{}: no test files (NAME.tests.jsonl) in this folder", path));
+        return kExitUsage;
+      }
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(path);
+    }
+  }
+  std::size_t passed = 0, failed = 0;
+  bool broken = false;
+  for (const auto& path : files) {
+    const tenet::LoadedTests loaded = tenet::load_test_file(path);
+    for (const auto& e : loaded.errors) std::cerr << e << "\n";
+    if (!loaded.file) {
+      broken = true;
+      continue;
+    }
+    std::string error;
+    const auto outcomes = tenet::run_test_file(*loaded.file, error);
+    if (!error.empty()) {
+      print_error(error);
+      broken = true;
+      continue;
+    }
+    for (const auto& o : outcomes) {
+      if (o.differences.empty()) {
+        ++passed;
+        continue;
+      }
+      ++failed;
+      std::cout << fmt::format("{}:{}: FAIL {}\n", path, o.test->line, o.test->name);
+      for (const auto& d : o.differences) std::cout << "  " << d << "\n";
+      for (const auto& b : o.because) std::cout << "  because " << b << "\n";
+    }
+  }
+  std::cout << fmt::format("{} passed, {} failed\n", passed, failed);
+  if (broken) return kExitUsage;
+  return failed ? kExitPolicyError : kExitOk;
 }
 
 // `tenet graph`: the rule graph of a policy that checks, as DOT (default) or Mermaid.
@@ -403,6 +459,10 @@ int main(int argc, char** argv) {
   batch->add_flag("--no-key-check", batch_options.no_key_check,
                   "do not look for repeated keys (the check keeps 16 bytes a record; memory then stays flat)");
 
+  std::vector<std::string> test_paths;
+  auto* test = app.add_subcommand("test", "Run policy tests (NAME.tests.jsonl files, or the folders that hold them)");
+  test->add_option("PATH", test_paths, "test files or folders")->required();
+
   std::string graph_path, graph_format = "dot";
   auto* graph = app.add_subcommand("graph", "Draw the rule graph: fields, params, lets, rules, flags and the decision");
   graph->add_option("POLICY", graph_path, "the .tenet policy file")->required();
@@ -425,5 +485,6 @@ int main(int argc, char** argv) {
   if (*batch) return run_batch_command(batch_options);
   if (*merge) return run_merge(merge_inputs, merge_output);
   if (*graph) return run_graph(graph_path, graph_format);
+  if (*test) return run_tests(test_paths);
   return kExitUsage;
 }

@@ -1,0 +1,320 @@
+#include "engine/policy_tests.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "engine/ingest/facts_reader.hpp"
+#include "engine/tenet.hpp"
+
+namespace tenet {
+
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+// Reads one line's JSON object, or says why not (with the column nlohmann stopped at).
+std::optional<json> parse_line(const std::string& text, std::string& error) {
+  try {
+    json j = json::parse(text);
+    if (!j.is_object()) {
+      error = "expected a JSON object";
+      return std::nullopt;
+    }
+    return j;
+  } catch (const json::parse_error& e) {
+    error = fmt::format("column {}: not valid JSON ({})", e.byte, std::string(e.what()).substr(std::string(e.what()).find(':') + 2));
+    return std::nullopt;
+  }
+}
+
+std::optional<std::vector<std::string>> string_list(const json& j, const char* key, std::string& error) {
+  if (!j.is_array() || !std::all_of(j.begin(), j.end(), [](const json& x) { return x.is_string(); })) {
+    error = fmt::format("\"{}\" must be a list of names", key);
+    return std::nullopt;
+  }
+  return j.get<std::vector<std::string>>();
+}
+
+// A params object as the policy reads --params: NAME, value text.
+bool read_params(const json& j, std::vector<std::pair<std::string, std::string>>& out, std::string& error) {
+  if (!j.is_object()) {
+    error = "\"params\" must be an object of NAME: VALUE";
+    return false;
+  }
+  auto values = read_params_json(j.dump(), error);
+  if (!values) return false;
+  out = std::move(*values);
+  return true;
+}
+
+bool read_expectation(const json& j, Expectation& e, std::string& error) {
+  if (!j.is_object()) {
+    error = "\"expect\" must be an object";
+    return false;
+  }
+  for (const auto& [key, value] : j.items()) {
+    if (key == "decision") {
+      if (!value.is_string()) {
+        error = "\"decision\" must be an action name";
+        return false;
+      }
+      e.decision = value.get<std::string>();
+    } else if (key == "fired" || key == "unknown" || key == "flags" || key == "not_fired") {
+      auto list = string_list(value, key.c_str(), error);
+      if (!list) return false;
+      if (key == "fired") e.fired = std::move(*list);
+      else if (key == "unknown") e.unknown = std::move(*list);
+      else if (key == "flags") e.flags = std::move(*list);
+      else e.not_fired = std::move(*list);
+    } else if (key == "provisional") {
+      if (!value.is_boolean()) {
+        error = "\"provisional\" must be true or false";
+        return false;
+      }
+      e.provisional = value.get<bool>();
+    } else if (key == "because") {
+      if (!value.is_object()) {
+        error = "\"because\" must be an object of RULE: text";
+        return false;
+      }
+      for (const auto& [rule, text] : value.items()) {
+        if (!text.is_string()) {
+          error = fmt::format("\"because\": the text of rule '{}' must be a string", rule);
+          return false;
+        }
+        e.because.emplace_back(rule, text.get<std::string>());
+      }
+    } else {
+      error = fmt::format("unknown key \"{}\" in \"expect\"; expected decision, fired, not_fired, unknown, flags, provisional or because", key);
+      return false;
+    }
+  }
+  if (j.empty()) {
+    error = "\"expect\" is empty: a test must expect something";
+    return false;
+  }
+  return true;
+}
+
+// The records of a portfolio file by id, each as its line's text (read once per file).
+class Portfolios {
+ public:
+  const std::string* find(const std::string& path, const std::string& id, std::string& error) {
+    auto it = files_.find(path);
+    if (it == files_.end()) {
+      std::string text;
+      if (!read_input(path, text, error)) return nullptr;
+      std::map<std::string, std::string> records;
+      std::istringstream in(text);
+      for (std::string line; std::getline(in, line);) {
+        std::string ignored;
+        if (auto j = parse_line(line, ignored); j && j->contains("id") && (*j)["id"].is_string()) records.emplace((*j)["id"], line);
+      }
+      it = files_.emplace(path, std::move(records)).first;
+    }
+    const auto record = it->second.find(id);
+    if (record == it->second.end()) {
+      error = fmt::format("no record with id \"{}\" in {}", id, path);
+      return nullptr;
+    }
+    return &record->second;
+  }
+
+ private:
+  std::map<std::string, std::map<std::string, std::string>> files_;
+};
+
+bool read_test(const json& j, const fs::path& folder, Portfolios& portfolios, PolicyTest& t, std::string& error) {
+  static const std::set<std::string> kKeys = {"test", "record", "record_ref", "params", "expect", "note", "source", "near_miss_of"};
+  for (const auto& [key, _] : j.items()) {
+    if (!kKeys.count(key)) {
+      error = fmt::format("unknown key \"{}\"; a test has test, record or record_ref, expect, and optionally params, note, source", key);
+      return false;
+    }
+  }
+  if (!j.contains("test") || !j["test"].is_string()) {
+    error = "expected \"test\": the test's name";
+    return false;
+  }
+  t.name = j["test"];
+  if (j.contains("record") == j.contains("record_ref")) {
+    error = "expected either \"record\" (the record itself) or \"record_ref\" ({\"file\": PORTFOLIO, \"id\": ID})";
+    return false;
+  }
+  if (j.contains("record")) {
+    if (!j["record"].is_object()) {
+      error = "\"record\" must be a JSON object";
+      return false;
+    }
+    t.record = j["record"].dump();
+  } else {
+    const json& ref = j["record_ref"];
+    if (!ref.is_object() || !ref.contains("file") || !ref["file"].is_string() || !ref.contains("id") || !ref["id"].is_string()) {
+      error = "\"record_ref\" must be {\"file\": PORTFOLIO, \"id\": ID}";
+      return false;
+    }
+    const std::string* record = portfolios.find((folder / ref["file"].get<std::string>()).string(), ref["id"], error);
+    if (!record) return false;
+    t.record = *record;
+  }
+  if (j.contains("params") && !read_params(j["params"], t.params, error)) return false;
+  if (!j.contains("expect")) {
+    error = "expected \"expect\": what the decision must be";
+    return false;
+  }
+  return read_expectation(j["expect"], t.expect, error);
+}
+
+std::string joined(std::vector<std::string> names) {
+  std::sort(names.begin(), names.end());
+  return names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "));
+}
+
+}  // namespace
+
+LoadedTests load_test_file(const std::string& path) {
+  LoadedTests out;
+  std::string text, error;
+  if (!read_input(path, text, error)) {
+    out.errors.push_back(error);
+    return out;
+  }
+  TestFile file;
+  file.path = path;
+  const fs::path folder = fs::path(path).parent_path();
+  Portfolios portfolios;
+  std::istringstream in(text);
+  std::size_t number = 0;
+  bool have_policy = false;
+  for (std::string line; std::getline(in, line);) {
+    ++number;
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#') continue;
+    const auto fail = [&](const std::string& message) { out.errors.push_back(fmt::format("{}:{}: {}", path, number, message)); };
+    auto j = parse_line(line, error);
+    if (!j) {
+      fail(error);
+      continue;
+    }
+    if (!have_policy) {
+      have_policy = true;
+      if (!j->contains("policy") || !(*j)["policy"].is_string()) {
+        fail("the first line must name the policy under test: {\"policy\": \"FILE.tenet\"}");
+        continue;
+      }
+      file.policy_path = (folder / (*j)["policy"].get<std::string>()).string();
+      if (j->contains("params") && !read_params((*j)["params"], file.params, error)) fail(error);
+      continue;
+    }
+    PolicyTest t;
+    t.line = number;
+    if (!read_test(*j, folder, portfolios, t, error)) {
+      fail(error);
+      continue;
+    }
+    file.tests.push_back(std::move(t));
+  }
+  if (!have_policy) out.errors.push_back(fmt::format("{}: no tests: the first line must name the policy under test", path));
+  if (out.errors.empty()) out.file = std::move(file);
+  return out;
+}
+
+std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error) {
+  std::string source;
+  if (!read_input(file.policy_path, source, error)) return {};
+  // One compiled policy per distinct set of params; a test's params override the file's.
+  std::map<std::vector<std::pair<std::string, std::string>>, std::shared_ptr<const Policy>> compiled;
+  std::vector<TestOutcome> outcomes;
+  for (const PolicyTest& t : file.tests) {
+    std::vector<std::pair<std::string, std::string>> params = t.params;
+    for (const auto& p : file.params)
+      if (std::none_of(params.begin(), params.end(), [&](const auto& q) { return q.first == p.first; })) params.push_back(p);
+    std::sort(params.begin(), params.end());
+    auto& policy = compiled[params];
+    if (!policy) {
+      auto result = Policy::compile(SourceFile(file.policy_path, source), params);
+      if (!result.policy) {
+        error = fmt::format("{}: does not compile:\n{}", file.policy_path, render(result.source(), result.diagnostics));
+        return {};
+      }
+      if (!result.param_errors.empty()) {
+        error = fmt::format("{}:{}: {}", file.path, t.line, fmt::join(result.param_errors, "; "));
+        return {};
+      }
+      policy = result.policy;
+    }
+    TestOutcome outcome;
+    outcome.test = &t;
+    std::optional<Decision> decided;
+    std::string record_error, read_error;
+    read_facts(t.record + "\n", FactsFormat::jsonl, *policy,
+               [&](std::size_t, Record* r, RecordError* e) {
+                 if (r) decided = Evaluator(*policy).evaluate(std::move(*r));
+                 else record_error = e->message;
+               },
+               read_error);
+    if (!decided) {
+      outcome.differences.push_back("the record is not decided: " + (record_error.empty() ? read_error : record_error));
+      outcomes.push_back(std::move(outcome));
+      continue;
+    }
+    const Decision& d = *decided;
+    const auto& rules = policy->checked().module.rules;
+    const auto rule_index = [&](const std::string& name) -> std::optional<std::size_t> {
+      for (std::size_t i = 0; i < rules.size(); ++i)
+        if (rules[i].name.text == name) return i;
+      return std::nullopt;
+    };
+    std::vector<std::string> fired, unknown, flags;
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      if (d.statuses[i] == RuleStatus::fired) fired.push_back(rules[i].name.text);
+      if (d.statuses[i] == RuleStatus::unknown) unknown.push_back(rules[i].name.text);
+    }
+    for (const auto f : d.flags) flags.push_back(policy->checked().flags[f].name);
+    const Expectation& e = t.expect;
+    auto& diff = outcome.differences;
+    const std::vector<std::string> actions = policy->action_names(d);
+    const std::string decision = fmt::format("{}", fmt::join(actions, ", "));
+    if (e.decision && *e.decision != decision) diff.push_back(fmt::format("decision: expected {}, got {}", *e.decision, decision));
+    const auto same = [&](const char* what, const std::optional<std::vector<std::string>>& want, const std::vector<std::string>& got) {
+      if (want && joined(*want) != joined(got)) diff.push_back(fmt::format("{}: expected {}, got {}", what, joined(*want), joined(got)));
+    };
+    same("fired", e.fired, fired);
+    same("unknown", e.unknown, unknown);
+    same("flags", e.flags, flags);
+    for (const auto& name : e.not_fired) {
+      const auto i = rule_index(name);
+      if (!i) diff.push_back(fmt::format("not_fired: the policy has no rule '{}'", name));
+      else if (d.statuses[*i] != RuleStatus::not_fired) diff.push_back(fmt::format("not_fired: rule {} is {}", name, status_name(d.statuses[*i])));
+    }
+    if (e.provisional && *e.provisional != d.provisional)
+      diff.push_back(fmt::format("provisional: expected {}, got {}", *e.provisional, d.provisional));
+    // Every fired rule's because text, for the expectations and for the report.
+    std::map<std::string, std::string> because;
+    for (const auto& r : d.recommendations)
+      if (r.has_because) because[rules[r.rule].name.text] = std::string(d.text(r.because));
+    for (const auto& f : d.raised)
+      if (f.has_because) because[rules[f.rule].name.text] = std::string(d.text(f.because));
+    for (const auto& [rule, text] : e.because) {
+      const auto it = because.find(rule);
+      if (it == because.end()) diff.push_back(fmt::format("because of {}: expected \"{}\", but the rule did not fire", rule, text));
+      else if (it->second != text) diff.push_back(fmt::format("because of {}: expected \"{}\", got \"{}\"", rule, text, it->second));
+    }
+    if (!diff.empty()) {
+      for (const auto& name : fired)
+        if (because.count(name)) outcome.because.push_back(fmt::format("{}: {}", name, because[name]));
+    }
+    outcomes.push_back(std::move(outcome));
+  }
+  return outcomes;
+}
+
+}  // namespace tenet
