@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -74,7 +75,24 @@ int run_check(const std::string& path) {
 }
 
 // `tenet test PATH...`: every NAME.tests.jsonl file given, or found below a folder given.
-int run_tests(const std::vector<std::string>& paths) {
+void print_coverage(const std::string& policy, std::size_t tests, const tenet::Coverage& c) {
+  std::cout << fmt::format("coverage of {} over {} test{}:\n", policy, tests, tests == 1 ? "" : "s");
+  for (const auto& r : c.rules)
+    std::cout << fmt::format("  rule {}: fired {}, not fired {}, unknown {}{}\n", r.name, r.fired, r.not_fired, r.unknown,
+                             r.fired == 0 ? "  (never fired)" : r.not_fired == 0 ? "  (never not fired)" : "");
+  std::size_t full = 0;
+  for (const auto& o : c.operands) {
+    if (o.seen_true && o.seen_false) {
+      ++full;
+      continue;
+    }
+    const char* never = !o.seen_true && !o.seen_false ? "never true or false" : !o.seen_true ? "never true" : "never false";
+    std::cout << fmt::format("  {}: {} `{}` ({})\n", o.where, never, o.text, o.owner);
+  }
+  std::cout << fmt::format("  {} of {} and/or operands were both true and false\n", full, c.operands.size());
+}
+
+int run_tests(const std::vector<std::string>& paths, bool coverage, const std::string& junit) {
   std::vector<std::string> files;
   for (const auto& path : paths) {
     std::error_code ec;
@@ -96,15 +114,18 @@ int run_tests(const std::vector<std::string>& paths) {
   }
   std::size_t passed = 0, failed = 0;
   bool broken = false;
+  std::vector<std::pair<std::string, std::vector<tenet::TestOutcome>>> results;
+  std::deque<tenet::TestFile> files_kept;  // stable addresses: the outcomes point into them
   for (const auto& path : files) {
-    const tenet::LoadedTests loaded = tenet::load_test_file(path);
+    tenet::LoadedTests loaded = tenet::load_test_file(path);
     for (const auto& e : loaded.errors) std::cerr << e << "\n";
     if (!loaded.file) {
       broken = true;
       continue;
     }
     std::string error;
-    const auto outcomes = tenet::run_test_file(*loaded.file, error);
+    tenet::Coverage covered;
+    auto outcomes = tenet::run_test_file(*loaded.file, error, coverage ? &covered : nullptr);
     if (!error.empty()) {
       print_error(error);
       broken = true;
@@ -119,6 +140,17 @@ int run_tests(const std::vector<std::string>& paths) {
       std::cout << fmt::format("{}:{}: FAIL {}\n", path, o.test->line, o.test->name);
       for (const auto& d : o.differences) std::cout << "  " << d << "\n";
       for (const auto& b : o.because) std::cout << "  because " << b << "\n";
+    }
+    if (coverage) print_coverage(loaded.file->policy_path, outcomes.size(), covered);
+    results.emplace_back(path, std::move(outcomes));
+    files_kept.push_back(std::move(*loaded.file));  // outcomes point at its tests
+  }
+  if (!junit.empty()) {
+    std::ofstream out(junit);
+    out << tenet::junit_xml(results);
+    if (!out.flush()) {
+      print_error(fmt::format("--junit {}: cannot write", junit));
+      return kExitUsage;
     }
   }
   std::cout << fmt::format("{} passed, {} failed\n", passed, failed);
@@ -462,6 +494,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> test_paths;
   auto* test = app.add_subcommand("test", "Run policy tests (NAME.tests.jsonl files, or the folders that hold them)");
   test->add_option("PATH", test_paths, "test files or folders")->required();
+  bool test_coverage = false;
+  std::string test_junit;
+  test->add_flag("--coverage", test_coverage, "per rule: fired, not fired, unknown; and/or operands never true or never false");
+  test->add_option("--junit", test_junit, "also write the results as JUnit XML to this file");
 
   std::string graph_path, graph_format = "dot";
   auto* graph = app.add_subcommand("graph", "Draw the rule graph: fields, params, lets, rules, flags and the decision");
@@ -485,6 +521,6 @@ int main(int argc, char** argv) {
   if (*batch) return run_batch_command(batch_options);
   if (*merge) return run_merge(merge_inputs, merge_output);
   if (*graph) return run_graph(graph_path, graph_format);
-  if (*test) return run_tests(test_paths);
+  if (*test) return run_tests(test_paths, test_coverage, test_junit);
   return kExitUsage;
 }

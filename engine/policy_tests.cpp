@@ -227,7 +227,50 @@ LoadedTests load_test_file(const std::string& path) {
   return out;
 }
 
-std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error) {
+namespace {
+
+// The operands of every `and` and `or` of the policy, in code order, with the slots they are in.
+struct OperandSlot {
+  std::uint32_t slot;
+  std::size_t index;  // into Coverage::operands
+};
+
+std::vector<OperandSlot> plan_coverage(const Policy& policy, Coverage& coverage) {
+  std::vector<OperandSlot> out;
+  const Program& program = policy.program();
+  const auto& m = policy.checked().module;
+  // The rule or let whose source holds an operand.
+  const auto owner = [&](const SourceRange& r) -> std::string {
+    for (const auto& rule : m.rules)
+      if (rule.when->range.begin <= r.begin && r.end <= rule.when->range.end) return "rule " + rule.name.text;
+    for (const auto& let : m.lets)
+      if (let.value->range.begin <= r.begin && r.end <= let.value->range.end) return "let " + let.name.text;
+    return "?";
+  };
+  if (coverage.rules.empty())
+    for (const auto& rule : m.rules) coverage.rules.push_back({rule.name.text});
+  const bool fresh = coverage.operands.empty();
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < program.code.size(); ++i) {
+    const Instruction& in = program.code[i];
+    if (in.code != OpCode::logical_and && in.code != OpCode::logical_or) continue;
+    const std::uint32_t slots[2] = {in.a, in.b};
+    for (int k = 0; k < 2; ++k) {
+      if (fresh) {
+        const ast::Expr& operand = *in.node->operands[static_cast<std::size_t>(k)];
+        const LineColumn at = policy.source().locate(operand.range.begin);
+        coverage.operands.push_back({owner(operand.range), fmt::format("{}:{}:{}", policy.source().path(), at.line, at.column),
+                                     one_line(policy.source().slice(operand.range))});
+      }
+      out.push_back({slots[k], next++});
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error, Coverage* coverage) {
   std::string source;
   if (!read_input(file.policy_path, source, error)) return {};
   // One compiled policy per distinct set of params; a test's params override the file's.
@@ -255,12 +298,24 @@ std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error)
     outcome.test = &t;
     std::optional<Decision> decided;
     std::string record_error, read_error;
+    Evaluator evaluator(*policy);
     read_facts(t.record + "\n", FactsFormat::jsonl, *policy,
                [&](std::size_t, Record* r, RecordError* e) {
-                 if (r) decided = Evaluator(*policy).evaluate(std::move(*r));
+                 if (r) decided = evaluator.evaluate(std::move(*r));
                  else record_error = e->message;
                },
                read_error);
+    if (decided && coverage) {
+      for (const OperandSlot& o : plan_coverage(*policy, *coverage)) {
+        const Value& v = evaluator.frame().slot(o.slot);
+        if (v.is_true()) coverage->operands[o.index].seen_true = true;
+        if (v.is_false()) coverage->operands[o.index].seen_false = true;
+      }
+      for (std::size_t i = 0; i < decided->statuses.size(); ++i) {
+        auto& rule = coverage->rules[i];
+        (decided->statuses[i] == RuleStatus::fired ? rule.fired : decided->statuses[i] == RuleStatus::unknown ? rule.unknown : rule.not_fired)++;
+      }
+    }
     if (!decided) {
       outcome.differences.push_back("the record is not decided: " + (record_error.empty() ? read_error : record_error));
       outcomes.push_back(std::move(outcome));
@@ -315,6 +370,47 @@ std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error)
     outcomes.push_back(std::move(outcome));
   }
   return outcomes;
+}
+
+namespace {
+
+std::string xml_text(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string junit_xml(const std::vector<std::pair<std::string, std::vector<TestOutcome>>>& files) {
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n";
+  for (const auto& [path, outcomes] : files) {
+    std::size_t failures = 0;
+    for (const auto& o : outcomes) failures += !o.differences.empty();
+    out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\">\n", xml_text(path), outcomes.size(), failures);
+    for (const auto& o : outcomes) {
+      out += fmt::format("    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\"", xml_text(o.test->name), xml_text(path),
+                         xml_text(path), o.test->line);
+      if (o.differences.empty()) {
+        out += "/>\n";
+        continue;
+      }
+      std::string body;
+      for (const auto& d : o.differences) body += d + "\n";
+      for (const auto& b : o.because) body += "because " + b + "\n";
+      out += fmt::format(">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n", xml_text(o.differences.front()), xml_text(body));
+    }
+    out += "  </testsuite>\n";
+  }
+  return out + "</testsuites>\n";
 }
 
 }  // namespace tenet

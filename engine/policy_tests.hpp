@@ -52,7 +52,28 @@ struct TestOutcome {
   std::vector<std::string> because;      // the because texts of the rules involved: "rule R: text"
 };
 
+// What the tests of a file exercised (`tenet test --coverage`): per rule how often it fired,
+// did not fire and was unknown; per operand of an `and` or `or`, whether it was ever true and
+// ever false (as MC/DC tools ask), with its place and text.
+struct Coverage {
+  struct Rule {
+    std::string name;
+    std::size_t fired = 0, not_fired = 0, unknown = 0;
+  };
+  struct Operand {
+    std::string owner;  // "rule NAME" or "let NAME": whose expression holds it
+    std::string where;  // FILE:LINE:COL
+    std::string text;   // its source, on one line
+    bool seen_true = false, seen_false = false;
+  };
+  std::vector<Rule> rules;
+  std::vector<Operand> operands;
+};
+
 // Runs every test of the file; `error` when the policy (or a test's params) does not compile.
-std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error);
+std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error, Coverage* coverage = nullptr);
+
+// JUnit XML of the outcomes, one <testsuite> per file, for CI systems.
+std::string junit_xml(const std::vector<std::pair<std::string, std::vector<TestOutcome>>>& files);
 
 }  // namespace tenet
