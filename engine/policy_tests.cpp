@@ -211,6 +211,7 @@ LoadedTests load_test_file(const std::string& path) {
         continue;
       }
       file.policy_path = (folder / (*j)["policy"].get<std::string>()).string();
+      file.policy_line = number;
       if (j->contains("params") && !read_params((*j)["params"], file.params, error)) fail(error);
       continue;
     }
@@ -272,7 +273,10 @@ std::vector<OperandSlot> plan_coverage(const Policy& policy, Coverage& coverage)
 
 std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error, Coverage* coverage) {
   std::string source;
-  if (!read_input(file.policy_path, source, error)) return {};
+  if (!read_input(file.policy_path, source, error)) {
+    error = fmt::format("{}:{}: {}", file.path, file.policy_line, error);
+    return {};
+  }
   // One compiled policy per distinct set of params; a test's params override the file's.
   std::map<std::vector<std::pair<std::string, std::string>>, std::shared_ptr<const Policy>> compiled;
   std::vector<TestOutcome> outcomes;
@@ -281,21 +285,24 @@ std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error,
     for (const auto& p : file.params)
       if (std::none_of(params.begin(), params.end(), [&](const auto& q) { return q.first == p.first; })) params.push_back(p);
     std::sort(params.begin(), params.end());
+    TestOutcome outcome;
+    outcome.test = &t;
     auto& policy = compiled[params];
     if (!policy) {
       auto result = Policy::compile(SourceFile(file.policy_path, source), params);
-      if (!result.policy) {
-        error = fmt::format("{}: does not compile:\n{}", file.policy_path, render(result.source(), result.diagnostics));
+      if (result.diagnostics.has_errors()) {
+        error = fmt::format("{}:{}: the policy does not compile:\n{}", file.path, file.policy_line,
+                            render(result.source(), result.diagnostics));
         return {};
       }
-      if (!result.param_errors.empty()) {
-        error = fmt::format("{}:{}: {}", file.path, t.line, fmt::join(result.param_errors, "; "));
-        return {};
+      if (!result.param_errors.empty()) {  // this test's params (or the file's): the test fails, the others run
+        compiled.erase(params);
+        outcome.differences.push_back(fmt::format("params: {}", fmt::join(result.param_errors, "; ")));
+        outcomes.push_back(std::move(outcome));
+        continue;
       }
       policy = result.policy;
     }
-    TestOutcome outcome;
-    outcome.test = &t;
     std::optional<Decision> decided;
     std::string record_error, read_error;
     Evaluator evaluator(*policy);
@@ -360,7 +367,8 @@ std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error,
       if (f.has_because) because[rules[f.rule].name.text] = std::string(d.text(f.because));
     for (const auto& [rule, text] : e.because) {
       const auto it = because.find(rule);
-      if (it == because.end()) diff.push_back(fmt::format("because of {}: expected \"{}\", but the rule did not fire", rule, text));
+      if (!rule_index(rule)) diff.push_back(fmt::format("because: the policy has no rule '{}'", rule));
+      else if (it == because.end()) diff.push_back(fmt::format("because of {}: expected \"{}\", but the rule did not fire", rule, text));
       else if (it->second != text) diff.push_back(fmt::format("because of {}: expected \"{}\", got \"{}\"", rule, text, it->second));
     }
     if (!diff.empty()) {

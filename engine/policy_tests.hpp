@@ -35,6 +35,7 @@ struct PolicyTest {
 struct TestFile {
   std::string path;
   std::string policy_path;  // as resolved from the test file's folder
+  std::size_t policy_line = 0;  // the line that names it
   std::vector<std::pair<std::string, std::string>> params;  // for every test of the file
   std::vector<PolicyTest> tests;
 };
