@@ -17,6 +17,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "dsl/formatter.hpp"
+#include "dsl/parser.hpp"
+#include "engine/output/atomic_file.hpp"
 #include "engine/output/graph_writer.hpp"
 #include "engine/policy_tests.hpp"
 #include "engine/batch/batch.hpp"
@@ -156,6 +159,50 @@ int run_tests(const std::vector<std::string>& paths, bool coverage, const std::s
   std::cout << fmt::format("{} passed, {} failed\n", passed, failed);
   if (broken) return kExitUsage;
   return failed ? kExitPolicyError : kExitOk;
+}
+
+// `tenet fmt FILE...`: each policy rewritten in canonical form with its comments; `--check` only
+// lists the files that are not; `-` formats standard input to standard output.
+int run_fmt(const std::vector<std::string>& paths, bool check) {
+  bool unformatted = false, failed = false;
+  for (const auto& path : paths) {
+    std::string text, error;
+    if (!tenet::read_input(path, text, error)) {
+      print_error(error);
+      failed = true;
+      continue;
+    }
+    const tenet::SourceFile source(path == "-" ? "<stdin>" : path, text);
+    tenet::ParseResult parsed = tenet::parse(source);
+    if (parsed.diagnostics.has_errors()) {
+      std::cerr << tenet::render(source, parsed.diagnostics);
+      std::cerr << fmt::format("{}: not formatted: it does not parse\n", path);
+      failed = true;
+      continue;
+    }
+    const std::string formatted = tenet::format_policy(parsed.module, source);
+    if (path == "-" && !check) {
+      std::cout << formatted;
+      continue;
+    }
+    if (formatted == text) continue;
+    if (check) {
+      std::cout << fmt::format("{}: not formatted\n", path);
+      unformatted = true;
+      continue;
+    }
+    tenet::AtomicFile out;
+    std::string write_error;
+    if (out.open(path, write_error)) out.write(formatted);
+    if (!out.is_open() || !out.commit(write_error)) {
+      print_error(write_error.empty() ? fmt::format("{}: cannot write", path) : write_error);
+      failed = true;
+      continue;
+    }
+    std::cout << fmt::format("{}: formatted\n", path);
+  }
+  if (failed) return kExitUsage;
+  return unformatted ? kExitPolicyError : kExitOk;
 }
 
 // `tenet graph`: the rule graph of a policy that checks, as DOT (default) or Mermaid.
@@ -499,6 +546,12 @@ int main(int argc, char** argv) {
   test->add_flag("--coverage", test_coverage, "per rule: fired, not fired, unknown; and/or operands never true or never false");
   test->add_option("--junit", test_junit, "also write the results as JUnit XML to this file");
 
+  std::vector<std::string> fmt_paths;
+  bool fmt_check = false;
+  auto* format = app.add_subcommand("fmt", "Rewrite policies in canonical form, keeping every comment");
+  format->add_option("FILE", fmt_paths, "policy files; - formats standard input to standard output")->required();
+  format->add_flag("--check", fmt_check, "change nothing; list the files that are not formatted and exit 1 if any");
+
   std::string graph_path, graph_format = "dot";
   auto* graph = app.add_subcommand("graph", "Draw the rule graph: fields, params, lets, rules, flags and the decision");
   graph->add_option("POLICY", graph_path, "the .tenet policy file")->required();
@@ -522,5 +575,6 @@ int main(int argc, char** argv) {
   if (*merge) return run_merge(merge_inputs, merge_output);
   if (*graph) return run_graph(graph_path, graph_format);
   if (*test) return run_tests(test_paths, test_coverage, test_junit);
+  if (*format) return run_fmt(fmt_paths, fmt_check);
   return kExitUsage;
 }

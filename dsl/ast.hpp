@@ -52,6 +52,7 @@ struct Expr {
   Op op = Op::add;
   // What a node holds besides its operands: each field has one meaning, for one kind.
   Decimal number;              // number: the literal's value
+  std::string spelling;        // number: the literal as written (30%, 1_000), kept by the printer
   std::string string_value;    // string: the literal's value
   bool boolean = false;        // boolean: the literal's value
   bool is_set = false;         // collection: a set {…}, else a list […]
@@ -141,6 +142,7 @@ struct RuleDecl {
   Identifier name;
   std::optional<std::string> title;
   std::optional<std::string> source;
+  SourceRange title_range, source_range;  // of the clauses, for the formatter's comments
   ExprPtr when;
   std::optional<ActionClause> then;
   std::optional<Template> because;

@@ -186,6 +186,7 @@ void push_number(const Input& in, Builder& b) {
   auto e = std::make_unique<Expr>();
   e->kind = ExprKind::number;
   e->range = b.range(in);
+  e->spelling = in.string();
   auto value = Decimal::parse(digits);
   if (value && percent) {
     auto scaled = value->div(Decimal::from_int(100));
@@ -321,6 +322,9 @@ struct action<g::negate> {
     if (operand.expr->kind == ExprKind::number && operand.expr->range.begin == range.begin + 1) {
       operand.expr->number = operand.expr->number.negate();
       operand.expr->range = range;
+      // As written, with its sign; a second sign (`--2`) leaves the printer the value to print.
+      auto& spelling = operand.expr->spelling;
+      spelling = spelling.empty() || spelling[0] == '-' ? std::string() : "-" + spelling;
       b.push(in, std::move(operand.expr), 1);
       return;
     }
@@ -523,6 +527,7 @@ template <> struct action<g::rule_name> {
 template <> struct action<g::title_clause> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
+    if (b.rule.title_range.end == 0) b.rule.title_range = b.range(in);  // the first: a repeat is an error
     b.note_clause("title", b.range(in), fmt::format("rule '{}'", b.rule.name.text));
   }
 };
@@ -533,6 +538,7 @@ template <> struct action<g::rule_title> {
 template <> struct action<g::source_clause> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
+    if (b.rule.source_range.end == 0) b.rule.source_range = b.range(in);
     b.note_clause("source", b.range(in), fmt::format("rule '{}'", b.rule.name.text));
   }
 };

@@ -63,7 +63,10 @@ void append_operand(std::string& out, const Expr& e, int min) {
 
 void append_expr(std::string& out, const Expr& e) {
   switch (e.kind) {
-    case ExprKind::number: e.number.append_to(out); return;
+    case ExprKind::number:
+      if (!e.spelling.empty()) out += e.spelling;  // as the author wrote it: 30%, not 0.3
+      else e.number.append_to(out);
+      return;
     case ExprKind::string: append_quoted(out, e.string_value); return;
     case ExprKind::boolean: out += e.boolean ? "true" : "false"; return;
     case ExprKind::name: out += e.name; return;
@@ -125,74 +128,133 @@ std::string print_expr(const ast::Expr& expr) {
   return out;
 }
 
-std::string print_policy(const ast::Module& m) {
-  std::string out;
+namespace {
+
+// `when` conditions longer than this are printed one top-level `and` / `or` operand a line.
+constexpr std::size_t kWrapWidth = 100;
+
+// The operands of a left-nested chain of one and/or: ((a and b) and c) -> a, b, c. A right
+// operand of the same operator (a and (b and c)) stays one part: its parentheses are the tree.
+void flatten(const Expr& e, Op op, std::vector<const Expr*>& out) {
+  if (e.kind == ExprKind::binary && e.op == op) {
+    flatten(*e.operands[0], op, out);
+    out.push_back(e.operands[1].get());
+  } else {
+    out.push_back(&e);
+  }
+}
+
+std::string when_text(const Expr& when) {
+  std::string line = "  when " + print_expr(when);
+  const bool chain = when.kind == ExprKind::binary && (when.op == Op::logical_and || when.op == Op::logical_or);
+  if (line.size() <= kWrapWidth || !chain) return line + '\n';
+  std::vector<const Expr*> parts;
+  flatten(when, when.op, parts);
+  // As append_expr() prints a binary node: the left operand may be of the chain's level, a
+  // right one must bind tighter.
+  const int level = level_of(when);
+  std::string out = "  when ";
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i) out += std::string("\n       ") + (when.op == Op::logical_and ? "and " : "or ");
+    append_operand(out, *parts[i], i == 0 ? level : level + 1);
+  }
+  return out + '\n';
+}
+
+}  // namespace
+
+std::vector<PrintedItem> print_items(const ast::Module& m) {
+  std::vector<PrintedItem> items;
+  const auto item = [&](SourceRange range, std::string text, bool inner = false, bool blank_after = false) {
+    items.push_back({range.begin, range.end, std::move(text), inner, blank_after});
+  };
+  const auto closing = [&](SourceRange block) {  // the `}` of a block: comments before it are inside
+    const std::uint32_t at = block.end > 0 ? block.end - 1 : 0;
+    item({at, block.end}, "}\n", true, true);
+  };
   for (const auto& p : m.policies) {
-    out += "policy " + p.name.text + ' ';
-    append_quoted(out, p.title);
-    out += " version ";
-    append_quoted(out, p.version);
-    out += "\n\n";
+    std::string text = "policy " + p.name.text + ' ';
+    append_quoted(text, p.title);
+    text += " version ";
+    append_quoted(text, p.version);
+    item(p.range, text + '\n', false, true);
   }
   for (const auto& s : m.schemas) {
-    out += "schema " + s.name.text + " {\n";
+    item({s.range.begin, s.name.range.end}, "schema " + s.name.text + " {\n");
     for (const auto& f : s.fields) {  // one per line: modifiers end at the line's end
-      out += "  " + f.name.text + ": " + type_name(f.type);
-      if (f.is_key) out += " key";
-      if (f.is_optional) out += " optional";
-      out += '\n';
+      std::string text = "  " + f.name.text + ": " + type_name(f.type);
+      if (f.is_key) text += " key";
+      if (f.is_optional) text += " optional";
+      item({f.name.range.begin, f.type_range.end}, text + '\n', true);
     }
-    out += "}\n\n";
+    closing(s.range);
   }
-  for (const auto& p : m.params) out += "param " + p.name.text + ": " + type_name(p.type) + " = " + print_expr(*p.value) + '\n';
-  if (!m.params.empty()) out += '\n';
-  for (const auto& l : m.lets) out += "let " + l.name.text + " = " + print_expr(*l.value) + '\n';
-  if (!m.lets.empty()) out += '\n';
+  for (std::size_t i = 0; i < m.params.size(); ++i) {
+    const auto& p = m.params[i];
+    item(p.range, "param " + p.name.text + ": " + type_name(p.type) + " = " + print_expr(*p.value) + '\n', false,
+         i + 1 == m.params.size());
+  }
+  for (std::size_t i = 0; i < m.lets.size(); ++i) {
+    const auto& l = m.lets[i];
+    item(l.range, "let " + l.name.text + " = " + print_expr(*l.value) + '\n', false, i + 1 == m.lets.size());
+  }
   for (const auto& r : m.rules) {
-    out += "rule " + r.name.text + " {\n";
+    item({r.range.begin, r.name.range.end}, "rule " + r.name.text + " {\n");
     if (r.title) {
-      out += "  title ";
-      append_quoted(out, *r.title);
-      out += '\n';
+      std::string text = "  title ";
+      append_quoted(text, *r.title);
+      item(r.title_range, text + '\n', true);
     }
     if (r.source) {
-      out += "  source ";
-      append_quoted(out, *r.source);
-      out += '\n';
+      std::string text = "  source ";
+      append_quoted(text, *r.source);
+      item(r.source_range, text + '\n', true);
     }
     if (!r.tags.empty()) {
-      out += "  tags ";
-      for (std::size_t i = 0; i < r.tags.size(); ++i) out += (i ? ", " : "") + r.tags[i].text;
-      out += '\n';
+      std::string text = "  tags ";
+      for (std::size_t i = 0; i < r.tags.size(); ++i) text += (i ? ", " : "") + r.tags[i].text;
+      item({r.tags.front().range.begin, r.tags.back().range.end}, text + '\n', true);
     }
-    if (r.when) out += "  when " + print_expr(*r.when) + '\n';
+    if (r.when) item(r.when->range, when_text(*r.when), true);
     if (r.then) {
+      std::string text;
       if (r.then->kind == ast::ActionClause::Kind::flag) {
-        out += "  then flag " + r.then->name.text + '\n';
+        text = "  then flag " + r.then->name.text;
       } else {
-        out += "  then recommend " + r.then->name.text;
-        if (r.then->priority != 0) out += " priority " + std::to_string(r.then->priority);
-        out += '\n';
+        text = "  then recommend " + r.then->name.text;
+        if (r.then->priority != 0) text += " priority " + std::to_string(r.then->priority);
       }
+      item(r.then->range, text + '\n', true);
     }
     if (r.because) {
-      out += "  because \"";
+      std::string text = "  because \"";
       for (const auto& part : r.because->parts) {
         if (part.expr) {
-          out += '{' + print_expr(*part.expr) + '}';
+          text += '{' + print_expr(*part.expr) + '}';
         } else {
-          append_escaped(out, part.text, true);
+          append_escaped(text, part.text, true);
         }
       }
-      out += "\"\n";
+      item(r.because->range, text + "\"\n", true);
     }
-    out += "}\n\n";
+    closing(r.range);
   }
   for (const auto& d : m.decisions) {
-    out += "decision " + d.name.text + " {\n";
-    if (d.hit) out += std::string("  hit ") + hit_text(*d.hit) + '\n';
-    if (d.default_action) out += "  default " + d.default_action->text + '\n';
-    out += "}\n";
+    std::string text = "decision " + d.name.text + " {\n";
+    if (d.hit) text += std::string("  hit ") + hit_text(*d.hit) + '\n';
+    item({d.range.begin, d.name.range.end}, text);
+    if (d.default_action) item(d.default_action->range, "  default " + d.default_action->text + '\n', true);
+    closing(d.range);
+  }
+  if (!items.empty()) items.back().blank_after = false;
+  return items;
+}
+
+std::string print_policy(const ast::Module& m) {
+  std::string out;
+  for (const auto& item : print_items(m)) {
+    out += item.text;
+    if (item.blank_after) out += '\n';
   }
   return out;
 }

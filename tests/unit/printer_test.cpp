@@ -57,9 +57,9 @@ TEST_CASE("printer: negative literals and negation stay apart") {
   CHECK(printed_let("-12 * a") == "-12 * a");
   CHECK(printed_let("- 12 * a") == "- 12 * a");  // negation of the literal 12, kept as written
   CHECK(printed_let("-(a + 1)") == "- (a + 1)");
-  CHECK(printed_let("a - -2.50") == "a - -2.5");
-  CHECK(printed_let("30% * a") == "0.3 * a");
-  CHECK(printed_let("1_000_000 + 1e300 * a") == "1000000 + 1e+300 * a");
+  CHECK(printed_let("a - -2.50") == "a - -2.50");  // numbers as written
+  CHECK(printed_let("30% * a") == "30% * a");
+  CHECK(printed_let("1_000_000 + 1e300 * a") == "1_000_000 + 1e300 * a");
 }
 
 TEST_CASE("printer: a whole policy in canonical form") {
