@@ -1,5 +1,6 @@
 // libFuzzer: a policy that compiles, printed canonically and compiled again, gives the same
-// AST, and printing that gives the same text. Most mutated texts do not compile, so those
+// AST, and printing that gives the same text; formatted (tenet fmt), it keeps every comment in
+// order, parses to the same AST, and formats to itself. Most mutated texts do not compile, so those
 // bytes steer the differential test's policy generator instead (tests/differential/): every
 // execution round-trips a policy. Run: tests/fuzz/run roundtrip SECONDS
 #include <cstddef>
@@ -7,6 +8,8 @@
 #include <cstdio>
 #include <string>
 
+#include "dsl/formatter.hpp"
+#include "dsl/parser.hpp"
 #include "dsl/printer.hpp"
 #include "engine/tenet.hpp"
 #include "tests/differential/policy_generator.hpp"
@@ -25,6 +28,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!second.policy || !tenet::testing::same_module(module, second.policy->checked().module) ||
       tenet::print_policy(second.policy->checked().module) != printed) {
     std::fprintf(stderr, "--- source\n%s\n--- printed\n%s\n", first.source().text().c_str(), printed.c_str());
+    __builtin_trap();
+  }
+  const tenet::SourceFile& source = first.source();
+  const auto parsed = tenet::parse(source);
+  const std::string formatted = tenet::format_policy(parsed.module, source);
+  const tenet::SourceFile formatted_source("formatted.tenet", formatted);
+  const auto reparsed = tenet::parse(formatted_source);
+  const auto texts = [](std::string_view text) {
+    std::vector<std::string> out;
+    for (auto& [offset, comment] : tenet::find_comments(text)) out.push_back(comment);
+    return out;
+  };
+  if (reparsed.diagnostics.has_errors() || !tenet::testing::same_module(parsed.module, reparsed.module) ||
+      texts(formatted) != texts(source.text()) || tenet::format_policy(reparsed.module, formatted_source) != formatted) {
+    std::fprintf(stderr, "--- source\n%s\n--- formatted\n%s\n", source.text().c_str(), formatted.c_str());
     __builtin_trap();
   }
   return 0;
