@@ -297,7 +297,10 @@ std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error,
       }
       if (!result.param_errors.empty()) {  // this test's params (or the file's): the test fails, the others run
         compiled.erase(params);
-        outcome.differences.push_back(fmt::format("params: {}", fmt::join(result.param_errors, "; ")));
+        for (std::string e : result.param_errors) {  // worded for --param; here the test's "params" set it
+          if (e.starts_with("--param ")) e.erase(0, 8);
+          outcome.differences.push_back("params: " + e);
+        }
         outcomes.push_back(std::move(outcome));
         continue;
       }
