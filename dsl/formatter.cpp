@@ -37,6 +37,10 @@ std::string format_policy(const ast::Module& module, const SourceFile& source) {
   // code precedes it on its line, at the end of the item that holds that line (trailing ones).
   std::vector<std::vector<std::string>> above(items.size() + 1);  // [items.size()]: after everything
   std::vector<std::vector<std::string>> after(items.size());
+  // Each item's first and last source line, looked up once (0, 0 for an item without a range).
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> lines(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i)
+    if (items[i].end > items[i].begin) lines[i] = {source.locate(items[i].begin).line, source.locate(items[i].end - 1).line};
   for (const auto& [offset, text] : comments) {
     const LineColumn at = source.locate(offset);
     const std::string_view line = source.line_text(at.line);
@@ -44,11 +48,8 @@ std::string format_policy(const ast::Module& module, const SourceFile& source) {
     if (!own_line) {
       // The last item whose source lines cover this one.
       std::size_t holder = items.size();
-      for (std::size_t i = 0; i < items.size(); ++i) {
-        if (items[i].end <= items[i].begin) continue;
-        const std::uint32_t first = source.locate(items[i].begin).line, last = source.locate(items[i].end - 1).line;
-        if (first <= at.line && at.line <= last) holder = i;
-      }
+      for (std::size_t i = 0; i < items.size(); ++i)
+        if (lines[i].first <= at.line && at.line <= lines[i].second) holder = i;
       if (holder < items.size()) {
         after[holder].push_back(text);
         continue;

@@ -230,15 +230,20 @@ LoadedTests load_test_file(const std::string& path) {
 
 namespace {
 
-// The operands of every `and` and `or` of the policy, in code order, with the slots they are in.
-struct OperandSlot {
-  std::uint32_t slot;
-  std::size_t index;  // into Coverage::operands
-};
+// The slots of the two operands of every `and` and `or`, in code order. Params change only
+// constants, so every compiled variant of a file's policy lists the same operands in this order.
+std::vector<std::uint32_t> operand_slots(const Program& program) {
+  std::vector<std::uint32_t> out;
+  for (const Instruction& in : program.code) {
+    if (in.code != OpCode::logical_and && in.code != OpCode::logical_or) continue;
+    out.push_back(in.a);
+    out.push_back(in.b);
+  }
+  return out;
+}
 
-std::vector<OperandSlot> plan_coverage(const Policy& policy, Coverage& coverage) {
-  std::vector<OperandSlot> out;
-  const Program& program = policy.program();
+// The rules and operands coverage counts, named and placed once, in operand_slots() order.
+void describe_coverage(const Policy& policy, Coverage& coverage) {
   const auto& m = policy.checked().module;
   // The rule or let whose source holds an operand.
   const auto owner = [&](const SourceRange& r) -> std::string {
@@ -248,26 +253,22 @@ std::vector<OperandSlot> plan_coverage(const Policy& policy, Coverage& coverage)
       if (let.value->range.begin <= r.begin && r.end <= let.value->range.end) return "let " + let.name.text;
     return "?";
   };
-  if (coverage.rules.empty())
-    for (const auto& rule : m.rules) coverage.rules.push_back({rule.name.text});
-  const bool fresh = coverage.operands.empty();
-  std::size_t next = 0;
-  for (std::size_t i = 0; i < program.code.size(); ++i) {
-    const Instruction& in = program.code[i];
+  for (const auto& rule : m.rules) coverage.rules.push_back({rule.name.text});
+  for (const Instruction& in : policy.program().code) {
     if (in.code != OpCode::logical_and && in.code != OpCode::logical_or) continue;
-    const std::uint32_t slots[2] = {in.a, in.b};
-    for (int k = 0; k < 2; ++k) {
-      if (fresh) {
-        const ast::Expr& operand = *in.node->operands[static_cast<std::size_t>(k)];
-        const LineColumn at = policy.source().locate(operand.range.begin);
-        coverage.operands.push_back({owner(operand.range), fmt::format("{}:{}:{}", policy.source().path(), at.line, at.column),
-                                     one_line(policy.source().slice(operand.range))});
-      }
-      out.push_back({slots[k], next++});
+    for (const auto& operand : in.node->operands) {
+      const LineColumn at = policy.source().locate(operand->range.begin);
+      coverage.operands.push_back({owner(operand->range), fmt::format("{}:{}:{}", policy.source().path(), at.line, at.column),
+                                   one_line(policy.source().slice(operand->range))});
     }
   }
-  return out;
 }
+
+// A compiled variant of the policy under test (one per distinct set of params).
+struct Compiled {
+  std::shared_ptr<const Policy> policy;
+  std::vector<std::uint32_t> operand_slots;  // for coverage
+};
 
 }  // namespace
 
@@ -278,7 +279,7 @@ std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error,
     return {};
   }
   // One compiled policy per distinct set of params; a test's params override the file's.
-  std::map<std::vector<std::pair<std::string, std::string>>, std::shared_ptr<const Policy>> compiled;
+  std::map<std::vector<std::pair<std::string, std::string>>, Compiled> compiled;
   std::vector<TestOutcome> outcomes;
   for (const PolicyTest& t : file.tests) {
     std::vector<std::pair<std::string, std::string>> params = t.params;
@@ -287,8 +288,8 @@ std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error,
     std::sort(params.begin(), params.end());
     TestOutcome outcome;
     outcome.test = &t;
-    auto& policy = compiled[params];
-    if (!policy) {
+    Compiled& variant = compiled[params];
+    if (!variant.policy) {
       auto result = Policy::compile(SourceFile(file.policy_path, source), params);
       if (result.diagnostics.has_errors()) {
         error = fmt::format("{}:{}: the policy does not compile:\n{}", file.path, file.policy_line,
@@ -304,22 +305,27 @@ std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error,
         outcomes.push_back(std::move(outcome));
         continue;
       }
-      policy = result.policy;
+      variant.policy = result.policy;
+      if (coverage) {
+        variant.operand_slots = operand_slots(variant.policy->program());
+        if (coverage->rules.empty()) describe_coverage(*variant.policy, *coverage);
+      }
     }
+    const Policy& policy = *variant.policy;
     std::optional<Decision> decided;
     std::string record_error, read_error;
-    Evaluator evaluator(*policy);
-    read_facts(t.record + "\n", FactsFormat::jsonl, *policy,
+    Evaluator evaluator(policy);
+    read_facts(t.record + "\n", FactsFormat::jsonl, policy,
                [&](std::size_t, Record* r, RecordError* e) {
                  if (r) decided = evaluator.evaluate(std::move(*r));
                  else record_error = e->message;
                },
                read_error);
     if (decided && coverage) {
-      for (const OperandSlot& o : plan_coverage(*policy, *coverage)) {
-        const Value& v = evaluator.frame().slot(o.slot);
-        if (v.is_true()) coverage->operands[o.index].seen_true = true;
-        if (v.is_false()) coverage->operands[o.index].seen_false = true;
+      for (std::size_t k = 0; k < variant.operand_slots.size(); ++k) {
+        const Value& v = evaluator.frame().slot(variant.operand_slots[k]);
+        if (v.is_true()) coverage->operands[k].seen_true = true;
+        if (v.is_false()) coverage->operands[k].seen_false = true;
       }
       for (std::size_t i = 0; i < decided->statuses.size(); ++i) {
         auto& rule = coverage->rules[i];
@@ -332,7 +338,7 @@ std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error,
       continue;
     }
     const Decision& d = *decided;
-    const auto& rules = policy->checked().module.rules;
+    const auto& rules = policy.checked().module.rules;
     const auto rule_index = [&](const std::string& name) -> std::optional<std::size_t> {
       for (std::size_t i = 0; i < rules.size(); ++i)
         if (rules[i].name.text == name) return i;
@@ -343,10 +349,10 @@ std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error,
       if (d.statuses[i] == RuleStatus::fired) fired.push_back(rules[i].name.text);
       if (d.statuses[i] == RuleStatus::unknown) unknown.push_back(rules[i].name.text);
     }
-    for (const auto f : d.flags) flags.push_back(policy->checked().flags[f].name);
+    for (const auto f : d.flags) flags.push_back(policy.checked().flags[f].name);
     const Expectation& e = t.expect;
     auto& diff = outcome.differences;
-    const std::vector<std::string> actions = policy->action_names(d);
+    const std::vector<std::string> actions = policy.action_names(d);
     const std::string decision = fmt::format("{}", fmt::join(actions, ", "));
     if (e.decision && *e.decision != decision) diff.push_back(fmt::format("decision: expected {}, got {}", *e.decision, decision));
     const auto same = [&](const char* what, const std::optional<std::vector<std::string>>& want, const std::vector<std::string>& got) {

@@ -115,12 +115,11 @@ class Runner {
   Work* cut(tbb::flow_control& flow) {
     Work* w = nullptr;
     if (!free_.try_pop(w)) w = all_.emplace_back(std::make_unique<Work>()).get();
-    if (stopped_before(sequence_cut_) || !reader_.next(w->block)) {
+    if (stopped_before(reader_.blocks_cut()) || !reader_.next(w->block)) {
       free_.push(w);
       flow.stop();
       return nullptr;
     }
-    ++sequence_cut_;
     return w;
   }
 
@@ -276,7 +275,6 @@ class Runner {
   std::atomic<std::uint64_t> failed_from_{UINT64_MAX};  // the first block that could not be read
 
   BlockReader reader_;                          // the cut stage's
-  std::uint64_t sequence_cut_ = 0;              // the cut stage's: blocks cut so far
   std::vector<std::unique_ptr<Work>> all_;      // every token, made by the cut stage as needed
   tbb::concurrent_queue<Work*> free_;           // tokens the write stage gave back
   std::size_t next_line_ = 1;                   // the number stage's

@@ -61,6 +61,7 @@ class BlockReader {
   std::optional<std::string> read_block(Block& block) const;
 
   const std::string& failure() const { return failure_; }
+  std::uint64_t blocks_cut() const { return sequence_; }  // the sequence number of the next block
   std::size_t first_line() const { return first_line_; }  // of the first block: 1, or after a CSV header
 
  private:

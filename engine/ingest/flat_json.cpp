@@ -76,12 +76,12 @@ class FlatReader {
     const ast::FieldDecl& field = builder_.field(index);
     if (!builder_.reads(index) && !field.type.is_collection()) {
       // No rule reads it: its syntax and type are checked as they would be read, nothing more.
-      return check_scalar(field.type.kind) && builder_.mark_set(index, error_);
+      return scalar<false>(field.type.kind, nullptr) && builder_.mark_set(index, error_);
     }
     Value& value = builder_.slot(index);
     if (field.type.is_collection()) {
       if (!array(field.type.element, &value)) return false;
-    } else if (!scalar(field.type.kind, value)) {
+    } else if (!scalar(field.type.kind, &value)) {
       return false;
     }
     return builder_.mark_set(index, error_);
@@ -98,7 +98,7 @@ class FlatReader {
           if (!skip_scalar()) return false;
           continue;
         }
-        if (!scalar(element, builder_.list_item(*list, count++))) return false;
+        if (!scalar(element, &builder_.list_item(*list, count++))) return false;
       } while (next_is(','));
       if (!next_is(']')) return false;
     }
@@ -109,7 +109,10 @@ class FlatReader {
     return true;
   }
 
-  bool scalar(TypeKind want, Value& out) {
+  // A value of the wanted type into `out`; with kStore false, only checked, accepting exactly
+  // the same (a field no rule reads). A template, not a null test: this runs for every value.
+  template <bool kStore = true>
+  bool scalar(TypeKind want, Value* out) {
     switch (want) {
       case TypeKind::number: {
         std::string_view token;
@@ -117,43 +120,24 @@ class FlatReader {
         if (!number(token, &d)) return false;
         if (!d) d = Decimal::parse(token);  // an exponent, or more than 18 digits
         if (!d) return false;
-        out.set_number(*d);
+        if constexpr (kStore) out->set_number(*d);
         return true;
       }
       case TypeKind::string: {
         std::string_view text;
         if (!string(text)) return false;
-        out.kind = Value::Kind::string;
-        out.text.assign(text);
+        if constexpr (kStore) {
+          out->kind = Value::Kind::string;
+          out->text.assign(text);
+        }
         return true;
       }
-      case TypeKind::boolean:
-        if (literal("true")) {
-          out.set_bool(true);
-          return true;
-        }
-        if (literal("false")) {
-          out.set_bool(false);
-          return true;
-        }
-        return false;
-      default: return false;
-    }
-  }
-
-  // scalar() without the value: accepts exactly what scalar() accepts.
-  bool check_scalar(TypeKind want) {
-    switch (want) {
-      case TypeKind::number: {
-        std::string_view token;
-        std::optional<Decimal> d;
-        return number(token, &d) && (d || Decimal::parse(token));
+      case TypeKind::boolean: {
+        const bool value = literal("true");
+        if (!value && !literal("false")) return false;
+        if constexpr (kStore) out->set_bool(value);
+        return true;
       }
-      case TypeKind::string: {
-        std::string_view text;
-        return string(text);
-      }
-      case TypeKind::boolean: return literal("true") || literal("false");
       default: return false;
     }
   }
