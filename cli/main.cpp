@@ -54,7 +54,7 @@ Loaded load_policy(const std::string& path, const std::vector<std::pair<std::str
   }
   loaded.result = tenet::Policy::compile(tenet::SourceFile(path, std::move(text)), params);
   const auto& diagnostics = loaded.result.diagnostics;
-  if (diagnostics.has_errors() || show_warnings) std::cerr << tenet::render(loaded.result.source(), diagnostics);
+  if (diagnostics.has_errors() || show_warnings) std::cerr << tenet::render(*loaded.result.sources, diagnostics);
   if (diagnostics.has_errors()) {
     const std::size_t errors = diagnostics.error_count();
     std::cerr << fmt::format("{} error{} in {}\n", errors, errors == 1 ? "" : "s", path);

@@ -75,6 +75,14 @@ struct Identifier {
   SourceRange range;
 };
 
+// `import "path"` or `import { names } from "path"`: declarations taken from another file.
+struct ImportDecl {
+  SourceRange range;
+  std::string path;               // as written, relative to the importing file
+  SourceRange path_range;
+  std::vector<Identifier> names;  // empty: everything (schema, params, lets, rules)
+};
+
 // `policy NAME "Title" version "x.y.z"`: names the policy in every output.
 struct PolicyDecl {
   SourceRange range;
@@ -173,6 +181,7 @@ struct BrokenDecl {
 
 // A whole parsed policy file: declarations of each kind in source order.
 struct Module {
+  std::vector<ImportDecl> imports;  // as parsed; dsl/imports merges what they name, and the merged module has none
   std::vector<PolicyDecl> policies;
   std::vector<SchemaDecl> schemas;
   std::vector<ParamDecl> params;

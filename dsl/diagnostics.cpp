@@ -83,7 +83,7 @@ void render_one(std::string& out, const SourceFile& source, Severity severity, S
     line = line.substr(0, 2 * kWindow);
     suffix = "...";
   }
-  if (line.empty() && at.column == 1 && range.begin >= source.text().size() && source.text().empty()) return;
+  if (line.empty() && at.column == 1 && source.text().empty()) return;
   out += "  ";
   out += prefix;
   out += printable(line);
@@ -111,6 +111,19 @@ std::string render(const SourceFile& source, const Diagnostic& d) {
 std::string render(const SourceFile& source, const Diagnostics& diagnostics) {
   std::string out;
   for (const auto& d : diagnostics.sorted()) out += render(source, d);
+  return out;
+}
+
+std::string render(const SourceSet& sources, const Diagnostic& d) {
+  std::string out;
+  render_one(out, sources.file_at(d.range.begin), d.severity, d.range, d.message);
+  for (const auto& note : d.notes) render_one(out, sources.file_at(note.range.begin), Severity::note, note.range, note.message);
+  return out;
+}
+
+std::string render(const SourceSet& sources, const Diagnostics& diagnostics) {
+  std::string out;
+  for (const auto& d : diagnostics.sorted()) out += render(sources, d);
   return out;
 }
 

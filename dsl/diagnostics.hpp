@@ -43,5 +43,8 @@ class Diagnostics {
 // `FILE:LINE:COL: error: MESSAGE`, the source line, and a caret under the range.
 std::string render(const SourceFile& source, const Diagnostics& diagnostics);
 std::string render(const SourceFile& source, const Diagnostic& diagnostic);
+// The same for a policy with imports: each diagnostic and note shows the file it points into.
+std::string render(const SourceSet& sources, const Diagnostics& diagnostics);
+std::string render(const SourceSet& sources, const Diagnostic& diagnostic);
 
 }  // namespace tenet

@@ -53,6 +53,8 @@ struct kw_string : TAO_PEGTL_KEYWORD("string") {};
 struct kw_bool : TAO_PEGTL_KEYWORD("bool") {};
 struct kw_list : TAO_PEGTL_KEYWORD("list") {};
 struct kw_set : TAO_PEGTL_KEYWORD("set") {};
+struct kw_import : TAO_PEGTL_KEYWORD("import") {};
+struct kw_from : TAO_PEGTL_KEYWORD("from") {};
 
 // Reserved words cannot name anything.
 struct reserved : p::sor<kw_and, kw_or, kw_not, kw_in, kw_between, kw_is, kw_missing, kw_present, kw_true, kw_false,
@@ -242,7 +244,16 @@ struct default_clause : p::seq<kw_default, ws, p::must<default_action>> {};
 struct decision_decl : p::seq<kw_decision, ws, p::must<decision_name>, ws, p::must<decision_open>, ws,
                               p::star<p::sor<hit_clause, default_clause>, ws>, p::must<decision_close>> {};
 
-struct declaration : p::sor<policy_decl, schema_decl, param_decl, let_decl, rule_decl, decision_decl> {};
+// `import "file.tenet"` or `import { name, name } from "file.tenet"`.
+struct import_path : quoted {};
+struct import_name : name {};
+struct import_names_close : p::one<'}'> {};
+struct import_from : kw_from {};
+struct import_names : p::seq<p::one<'{'>, ws, p::must<import_name>, p::star<ws, comma, ws, p::must<import_name>>, ws,
+                             p::must<import_names_close>, ws, p::must<import_from>> {};
+struct import_decl : p::seq<kw_import, ws, p::opt<import_names, ws>, p::must<import_path>> {};
+
+struct declaration : p::sor<import_decl, policy_decl, schema_decl, param_decl, let_decl, rule_decl, decision_decl> {};
 
 // A whole file, for pegtl::analyze; the parser itself takes one declaration at a time
 // so that it can recover after a syntax error and report the next one too.

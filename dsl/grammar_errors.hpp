@@ -71,6 +71,10 @@ template <> inline constexpr auto error_message<decision_open> = "expected '{' a
 template <> inline constexpr auto error_message<decision_close> = "expected 'hit', 'default' or '}' to close the decision";
 template <> inline constexpr auto error_message<hit_policy> = "expected 'priority', 'first' or 'collect' after 'hit'";
 template <> inline constexpr auto error_message<default_action> = "expected the default action name after 'default'";
+template <> inline constexpr auto error_message<import_path> = "expected the imported file as a string, as in import \"library.tenet\" or import { rule_a, rule_b } from \"library.tenet\"";
+template <> inline constexpr auto error_message<import_name> = "expected the name of a rule, let or param to import";
+template <> inline constexpr auto error_message<import_names_close> = "expected ',' or '}' in the list of imported names";
+template <> inline constexpr auto error_message<import_from> = "expected 'from' and the imported file after the imported names";
 // clang-format on
 
 struct errors {

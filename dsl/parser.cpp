@@ -35,6 +35,7 @@ struct Pending {
 
 struct Builder {
   const char* text = nullptr;
+  std::uint32_t base = 0;  // the file's place in the shared offset space (SourceSet)
   ast::Module module;
   Diagnostics diagnostics;
 
@@ -44,6 +45,7 @@ struct Builder {
   std::vector<ast::Identifier> callees;
   int nesting = 0;
 
+  ast::ImportDecl import;
   ast::PolicyDecl policy;
   ast::SchemaDecl schema;
   ast::ParamDecl param;
@@ -65,7 +67,7 @@ struct Builder {
 
   template <typename Input>
   SourceRange range(const Input& in) const {
-    return {static_cast<std::uint32_t>(in.begin() - text), static_cast<std::uint32_t>(in.end() - text)};
+    return {base + static_cast<std::uint32_t>(in.begin() - text), base + static_cast<std::uint32_t>(in.end() - text)};
   }
   template <typename Input>
   ast::Identifier identifier(const Input& in) const {
@@ -426,6 +428,29 @@ struct action<g::is_tail> {
 
 // ---- declarations ----
 
+template <> struct action<g::kw_import> {
+  template <typename Input>
+  static void apply(const Input&, Builder& b) { b.import = {}; }
+};
+template <> struct action<g::import_name> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) { b.import.names.push_back(b.identifier(in)); }
+};
+template <> struct action<g::import_path> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    b.import.path = quoted_text(in, b);
+    b.import.path_range = b.range(in);
+  }
+};
+template <> struct action<g::import_decl> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    b.import.range = b.range(in);
+    b.module.imports.push_back(std::move(b.import));
+  }
+};
+
 template <> struct action<g::policy_name> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) { b.policy = {}; b.policy.name = b.identifier(in); }
@@ -702,7 +727,7 @@ bool is_identifier_char(char c) {
 // After a syntax error, resume at the first line after `declaration_start` that starts a
 // declaration (possibly the line of the error itself, when it ran into the next declaration).
 std::size_t next_declaration(std::string_view text, std::size_t declaration_start, std::size_t error_at) {
-  static constexpr std::string_view starts[] = {"policy", "schema", "param", "let", "rule", "decision"};
+  static constexpr std::string_view starts[] = {"import", "policy", "schema", "param", "let", "rule", "decision"};
   const std::size_t line_of_error = text.rfind('\n', error_at == 0 ? 0 : error_at - 1);
   std::size_t line = line_of_error == std::string_view::npos || line_of_error < declaration_start
                          ? text.find('\n', declaration_start) : line_of_error;
@@ -726,7 +751,7 @@ std::size_t error_offset(std::string_view text, std::size_t at) {
   std::size_t line_start = at;
   while (line_start > 0 && (text[line_start - 1] == ' ' || text[line_start - 1] == '\t')) --line_start;
   if (line_start == 0 || text[line_start - 1] != '\n') return at;
-  static constexpr std::string_view keywords[] = {"when", "then", "because", "policy", "schema", "param",
+  static constexpr std::string_view keywords[] = {"when", "then", "because", "import", "policy", "schema", "param",
                                                   "let", "rule", "decision", "and", "or", "title", "source", "tags"};
   std::size_t end = at;
   while (end < text.size() && is_identifier_char(text[end])) ++end;
@@ -811,13 +836,15 @@ ParseResult parse(const SourceFile& source) {
   Builder b;
   const std::string& text = source.text();
   b.text = text.data();
+  b.base = source.base();
+  const std::uint32_t base = source.base();
   if (text.size() > limits::kMaxPolicyBytes) {
-    b.diagnostics.error({0, 0}, fmt::format("policy is {} bytes; the limit is {} bytes", text.size(), limits::kMaxPolicyBytes));
+    b.diagnostics.error({base, base}, fmt::format("policy is {} bytes; the limit is {} bytes", text.size(), limits::kMaxPolicyBytes));
     b.module.incomplete = true;
     return {std::move(b.module), std::move(b.diagnostics)};
   }
   if (const std::size_t bad = first_invalid_byte(text); bad != std::string_view::npos) {
-    const auto at = static_cast<std::uint32_t>(bad);
+    const auto at = base + static_cast<std::uint32_t>(bad);
     b.diagnostics.error({at, at + 1}, text[bad] == '\0' ? std::string("NUL byte in the policy text")
                                                        : fmt::format("invalid UTF-8 byte 0x{:02X} in the policy text",
                                                                      static_cast<unsigned char>(text[bad])));
@@ -840,16 +867,16 @@ ParseResult parse(const SourceFile& source) {
       std::size_t end = start;
       while (end < text.size() && is_identifier_char(text[end])) ++end;
       const std::string_view word(text.data() + start, end - start);
-      const auto range = SourceRange{static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(std::max(end, start + 1))};
+      const auto range = SourceRange{base + static_cast<std::uint32_t>(start), base + static_cast<std::uint32_t>(std::max(end, start + 1))};
       b.module.incomplete = true;
-      b.diagnostics.error(range, word.empty() ? std::string("expected a declaration (policy, schema, param, let, rule or decision)")
-                                              : fmt::format("unexpected '{}'; expected a declaration (policy, schema, param, let, rule or decision)", word));
+      b.diagnostics.error(range, word.empty() ? std::string("expected a declaration (import, policy, schema, param, let, rule or decision)")
+                                              : fmt::format("unexpected '{}'; expected a declaration (import, policy, schema, param, let, rule or decision)", word));
       offset = next_declaration(text, start, start);
       b.module.broken.push_back(broken_declaration(std::string_view(text).substr(start, offset - start)));
     } catch (const p::parse_error& e) {
       const std::size_t at = offset + e.positions().front().byte;
       const auto begin = static_cast<std::uint32_t>(error_offset(text, at));
-      b.diagnostics.error({begin, begin + 1}, std::string(e.message()) + slip_hint(text, begin));
+      b.diagnostics.error({base + begin, base + begin + 1}, std::string(e.message()) + slip_hint(text, begin));
       b.module.incomplete = true;
       offset = next_declaration(text, declaration_start, at);
       b.module.broken.push_back(broken_declaration(std::string_view(text).substr(declaration_start, offset - declaration_start)));

@@ -172,6 +172,19 @@ std::vector<PrintedItem> print_items(const ast::Module& m) {
     const std::uint32_t at = block.end > 0 ? block.end - 1 : 0;
     item({at, block.end}, "}\n", true, true);
   };
+  for (std::size_t i = 0; i < m.imports.size(); ++i) {
+    const auto& im = m.imports[i];
+    std::string names;
+    for (std::size_t k = 0; k < im.names.size(); ++k) names += (k ? ", " : "") + im.names[k].text;
+    std::string text = im.names.empty() ? "import " : "import { " + names + " } from ";
+    if (text.size() + im.path.size() + 2 > kWrapWidth) {  // one name a line
+      text = "import {\n";
+      for (std::size_t k = 0; k < im.names.size(); ++k) text += "  " + im.names[k].text + (k + 1 < im.names.size() ? ",\n" : "\n");
+      text += "} from ";
+    }
+    append_quoted(text, im.path);
+    item(im.range, text + '\n', false, i + 1 == m.imports.size());
+  }
   for (const auto& p : m.policies) {
     std::string text = "policy " + p.name.text + ' ';
     append_quoted(text, p.title);

@@ -4,7 +4,8 @@
 
 namespace tenet {
 
-SourceFile::SourceFile(std::string path, std::string text) : path_(std::move(path)), text_(std::move(text)) {
+SourceFile::SourceFile(std::string path, std::string text, std::uint32_t base)
+    : path_(std::move(path)), text_(std::move(text)), base_(base) {
   line_starts_.push_back(0);
   for (std::uint32_t i = 0; i < text_.size(); ++i) {
     if (text_[i] == '\n') line_starts_.push_back(i + 1);
@@ -12,6 +13,7 @@ SourceFile::SourceFile(std::string path, std::string text) : path_(std::move(pat
 }
 
 LineColumn SourceFile::locate(std::uint32_t offset) const {
+  offset = offset < base_ ? 0 : offset - base_;
   offset = std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(text_.size()));
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   const auto line = static_cast<std::uint32_t>(it - line_starts_.begin());
@@ -27,8 +29,20 @@ std::string_view SourceFile::line_text(std::uint32_t line) const {
 }
 
 std::string_view SourceFile::slice(SourceRange range) const {
-  if (range.begin >= text_.size()) return {};
-  return std::string_view(text_).substr(range.begin, range.end - range.begin);
+  if (range.begin < base_ || range.begin - base_ >= text_.size()) return {};
+  return std::string_view(text_).substr(range.begin - base_, range.end - range.begin);
+}
+
+const SourceFile& SourceSet::add(std::string path, std::string text) {
+  const std::uint32_t base = files_.empty() ? 0 : files_.back()->base() + static_cast<std::uint32_t>(files_.back()->text().size()) + 1;
+  files_.push_back(std::make_shared<const SourceFile>(std::move(path), std::move(text), base));
+  return *files_.back();
+}
+
+const SourceFile& SourceSet::file_at(std::uint32_t offset) const {
+  for (const auto& file : files_)
+    if (file->holds(offset)) return *file;
+  return *files_.front();
 }
 
 std::string one_line(std::string_view s) {

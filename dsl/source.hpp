@@ -2,13 +2,15 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace tenet {
 
-// A half-open byte range [begin, end) into one SourceFile's text.
+// A half-open byte range [begin, end) of policy text. A policy and the files it imports share
+// one offset space (each file starts at its own base, see SourceSet), so a range names its file.
 struct SourceRange {
   std::uint32_t begin = 0;
   std::uint32_t end = 0;
@@ -20,13 +22,17 @@ struct LineColumn {
   std::uint32_t column = 1;
 };
 
-// The text of one policy file plus the offsets of its line starts.
+// The text of one policy file plus the offsets of its line starts. Offsets are in the shared
+// space: the file's first byte is at base().
 class SourceFile {
  public:
-  SourceFile(std::string path, std::string text);
+  SourceFile(std::string path, std::string text, std::uint32_t base = 0);
 
   const std::string& path() const { return path_; }
   const std::string& text() const { return text_; }
+  std::uint32_t base() const { return base_; }
+  // Whether `offset` (in the shared space) falls in this file, its end included.
+  bool holds(std::uint32_t offset) const { return offset >= base_ && offset - base_ <= text_.size(); }
 
   LineColumn locate(std::uint32_t offset) const;
   // The line holding `offset`, without its line end.
@@ -36,7 +42,23 @@ class SourceFile {
  private:
   std::string path_;
   std::string text_;
+  std::uint32_t base_ = 0;
   std::vector<std::uint32_t> line_starts_;
+};
+
+// A policy file and the files it imports, each at its own base in one offset space, so that a
+// SourceRange anywhere in the merged policy leads back to its file.
+class SourceSet {
+ public:
+  // Adds a file after the last one (one byte of gap, so no two files share an offset).
+  const SourceFile& add(std::string path, std::string text);
+  // The file holding `offset`; the first file when none does.
+  const SourceFile& file_at(std::uint32_t offset) const;
+  const SourceFile& root() const { return *files_.front(); }
+  const std::vector<std::shared_ptr<const SourceFile>>& files() const { return files_; }
+
+ private:
+  std::vector<std::shared_ptr<const SourceFile>> files_;
 };
 
 // Source text on one line, for traces: `#` comments are dropped and each run of white space

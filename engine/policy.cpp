@@ -1,5 +1,9 @@
 // source -> AST -> checked policy -> program: the whole compile pipeline in one call.
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -68,6 +72,12 @@ std::string literal_text(const Value& v, Type type) {
 }
 
 }  // namespace
+
+std::string relative_to_root(const SourceSet& sources, const SourceFile& file) {
+  if (&file == &sources.root()) return {};
+  const auto dir = std::filesystem::path(sources.root().path()).parent_path();
+  return std::filesystem::path(file.path()).lexically_relative(dir.empty() ? "." : dir).generic_string();
+}
 
 std::optional<Value> parse_param_value(Type type, std::string_view text, std::string& error) {
   if (auto literal = parse_literal(type, text)) return literal;
@@ -157,13 +167,30 @@ std::optional<std::vector<std::pair<std::string, std::string>>> read_params_json
   return out;
 }
 
-Policy::CompileResult Policy::compile(SourceFile source, const std::vector<std::pair<std::string, std::string>>& params) {
+bool Policy::read_policy_file(const std::string& path, std::string& text, std::string& error) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) {
+    error = std::strerror(errno);
+    return false;
+  }
+  char buffer[1 << 16];
+  std::size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) text.append(buffer, n);
+  const bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) error = std::strerror(errno);
+  return !failed;
+}
+
+Policy::CompileResult Policy::compile(SourceFile source, const std::vector<std::pair<std::string, std::string>>& params,
+                                      const ReadFile& read) {
   CompileResult result;
-  auto file = std::make_shared<const SourceFile>(std::move(source));
-  result.source_file = file;
-  ParseResult parsed = parse(*file);
-  result.diagnostics = std::move(parsed.diagnostics);
-  CheckResult checked = check(std::move(parsed.module));
+  auto sources = std::make_shared<SourceSet>();
+  sources->add(source.path(), source.text());
+  result.sources = sources;
+  LoadResult loaded = load(*sources, read);
+  result.diagnostics = std::move(loaded.diagnostics);
+  CheckResult checked = check(std::move(loaded.module));
   result.diagnostics.append(checked.diagnostics);
   if (result.diagnostics.has_errors() || !checked.policy) return result;
 
@@ -198,10 +225,10 @@ Policy::CompileResult Policy::compile(SourceFile source, const std::vector<std::
   if (!result.param_errors.empty()) return result;
 
   auto policy = std::shared_ptr<Policy>(new Policy());
-  policy->source_ = file;
+  policy->sources_ = sources;
   policy->checked_ = std::move(*checked.policy);
   policy->program_ = compile_program(policy->checked_, values);
-  policy->trace_plan_ = plan_trace(policy->checked_, policy->program_, *file);
+  policy->trace_plan_ = plan_trace(policy->checked_, policy->program_, *sources);
   for (const auto& rule : policy->checked_.module.rules) {
     std::string& entry = policy->json_unknown_entries_.emplace_back("{\"rule\":");
     append_json_string(entry, rule.name.text);
@@ -213,11 +240,21 @@ Policy::CompileResult Policy::compile(SourceFile source, const std::vector<std::
     for (const TraceStep& step : steps) {
       std::string& head = heads.emplace_back("{\"expr\":");
       append_json_string(head, step.text);
+      if (!step.file.empty()) {
+        head += ",\"file\":";
+        append_json_string(head, step.file);
+      }
       head += fmt::format(",\"line\":{},\"column\":{},\"value\":", step.line, step.column);
     }
   }
   const auto& decl = policy->checked_.policy();
-  policy->info_ = {decl.name.text, decl.title, decl.version, sha256_hex(file->text()), std::move(set_params)};
+  std::vector<std::pair<std::string, std::string>> imports;
+  for (std::size_t i = 1; i < sources->files().size(); ++i) {
+    const SourceFile& file = *sources->files()[i];
+    imports.emplace_back(relative_to_root(*sources, file), sha256_hex(file.text()));
+  }
+  policy->info_ = {decl.name.text, decl.title, decl.version, sha256_hex(sources->root().text()), std::move(imports),
+                   std::move(set_params)};
   result.policy = std::move(policy);
   return result;
 }

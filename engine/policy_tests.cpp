@@ -257,9 +257,10 @@ void describe_coverage(const Policy& policy, Coverage& coverage) {
   for (const Instruction& in : policy.program().code) {
     if (in.code != OpCode::logical_and && in.code != OpCode::logical_or) continue;
     for (const auto& operand : in.node->operands) {
-      const LineColumn at = policy.source().locate(operand->range.begin);
-      coverage.operands.push_back({owner(operand->range), fmt::format("{}:{}:{}", policy.source().path(), at.line, at.column),
-                                   one_line(policy.source().slice(operand->range))});
+      const SourceFile& source = policy.sources().file_at(operand->range.begin);
+      const LineColumn at = source.locate(operand->range.begin);
+      coverage.operands.push_back({owner(operand->range), fmt::format("{}:{}:{}", source.path(), at.line, at.column),
+                                   one_line(source.slice(operand->range))});
     }
   }
 }
@@ -293,7 +294,7 @@ std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error,
       auto result = Policy::compile(SourceFile(file.policy_path, source), params);
       if (result.diagnostics.has_errors()) {
         error = fmt::format("{}:{}: the policy does not compile:\n{}", file.path, file.policy_line,
-                            render(result.source(), result.diagnostics));
+                            render(*result.sources, result.diagnostics));
         return {};
       }
       if (!result.param_errors.empty()) {  // this test's params (or the file's): the test fails, the others run

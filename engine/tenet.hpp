@@ -1,7 +1,7 @@
 // The public API: compile a policy, evaluate records, read decisions.
 //
 //   auto compiled = tenet::Policy::compile(tenet::SourceFile(path, text));
-//   if (!compiled.policy) { print(tenet::render(compiled.source(), compiled.diagnostics)); }
+//   if (!compiled.policy) { print(tenet::render(*compiled.sources, compiled.diagnostics)); }
 //   tenet::Evaluator evaluator(*compiled.policy);          // one per thread
 //   tenet::Decision d = evaluator.evaluate(std::move(record));
 //
@@ -15,6 +15,7 @@
 
 #include "dsl/checker.hpp"
 #include "dsl/diagnostics.hpp"
+#include "dsl/imports.hpp"
 #include "dsl/source.hpp"
 #include "engine/evaluator.hpp"
 #include "engine/program.hpp"
@@ -29,8 +30,14 @@ struct PolicyInfo {
   std::string title;
   std::string version;
   std::string sha256;  // of the source bytes
+  // Every imported file, as its path relative to the policy's directory and its SHA-256.
+  std::vector<std::pair<std::string, std::string>> imports;
   std::vector<std::pair<std::string, std::string>> params;  // set at run time: name, policy text
 };
+
+// How outputs name a file of `sources`: its path relative to the policy file's directory
+// (empty for the policy file itself).
+std::string relative_to_root(const SourceSet& sources, const SourceFile& file);
 
 // The version of Tenet that decides, named in every output's policy object.
 const char* tenet_version();
@@ -98,12 +105,16 @@ class Policy {
     std::shared_ptr<const Policy> policy;  // set when there are no errors
     Diagnostics diagnostics;               // errors and warnings, for render()
     std::vector<std::string> param_errors; // bad --param overrides (no source location)
-    std::shared_ptr<const SourceFile> source_file;
-    const SourceFile& source() const { return *source_file; }
+    std::shared_ptr<const SourceSet> sources;  // the policy file and the files it imports
+    const SourceFile& source() const { return sources->root(); }
   };
 
-  // `params` are NAME=VALUE overrides, checked against each param's type.
-  static CompileResult compile(SourceFile source, const std::vector<std::pair<std::string, std::string>>& params = {});
+  // `params` are NAME=VALUE overrides, checked against each param's type. Imports are read
+  // with `read` (by default from the file system, relative to the importing file).
+  static CompileResult compile(SourceFile source, const std::vector<std::pair<std::string, std::string>>& params = {},
+                               const ReadFile& read = read_policy_file);
+  // Reads a policy file from the file system (the default ReadFile of compile()).
+  static bool read_policy_file(const std::string& path, std::string& text, std::string& error);
 
   const PolicyInfo& info() const { return info_; }
   const std::string& action_name(std::uint32_t action) const { return program_.actions[action]; }
@@ -111,7 +122,8 @@ class Policy {
   std::vector<std::string> action_names(const Decision& decision) const;
   const CheckedPolicy& checked() const { return checked_; }
   const Program& program() const { return program_; }
-  const SourceFile& source() const { return *source_; }
+  const SourceFile& source() const { return sources_->root(); }
+  const SourceSet& sources() const { return *sources_; }
   Hit hit() const { return program_.hit; }
   const TracePlan& trace_plan() const { return trace_plan_; }
   // JSON pieces quoted once, that output lines copy: a field's name ("name"), and the start
@@ -123,7 +135,7 @@ class Policy {
 
  private:
   Policy() = default;
-  std::shared_ptr<const SourceFile> source_;
+  std::shared_ptr<const SourceSet> sources_;
   CheckedPolicy checked_;
   Program program_;
   TracePlan trace_plan_;

@@ -8,10 +8,12 @@ namespace tenet {
 namespace {
 
 void plan_node(std::vector<TraceStep>& steps, const ast::Expr& e, const CheckedPolicy& policy, const Program& program,
-               const SourceFile& source) {
+               const SourceSet& sources) {
+  const SourceFile& source = sources.file_at(e.range.begin);
   const LineColumn at = source.locate(e.range.begin);
   TraceStep step;
   step.text = one_line(source.slice(e.range));
+  step.file = relative_to_root(sources, source);
   step.line = at.line;
   step.column = at.column;
   auto it = program.slot_of.find(&e);
@@ -27,16 +29,16 @@ void plan_node(std::vector<TraceStep>& steps, const ast::Expr& e, const CheckedP
   step.operands = leaf ? 0 : static_cast<std::uint32_t>(e.operands.size());
   steps.push_back(std::move(step));
   if (leaf) return;
-  for (const auto& operand : e.operands) plan_node(steps, *operand, policy, program, source);
+  for (const auto& operand : e.operands) plan_node(steps, *operand, policy, program, sources);
 }
 
 }  // namespace
 
-TracePlan plan_trace(const CheckedPolicy& policy, const Program& program, const SourceFile& source) {
+TracePlan plan_trace(const CheckedPolicy& policy, const Program& program, const SourceSet& sources) {
   TracePlan plan;
   for (const auto& rule : policy.module.rules) {
     plan.emplace_back();
-    plan_node(plan.back(), *rule.when, policy, program, source);
+    plan_node(plan.back(), *rule.when, policy, program, sources);
   }
   return plan;
 }

@@ -12,11 +12,12 @@ namespace tenet {
 
 struct CheckedPolicy;
 struct Program;
-class SourceFile;
+class SourceSet;
 
 // One node of a condition tree.
 struct TraceStep {
   std::string text;            // the node's source, balanced, on one line
+  std::string file;            // an imported file, relative to the policy's directory; empty: the policy's own
   std::uint32_t line = 0, column = 0;
   std::int64_t slot = -1;      // where the node's value is, or -1
   std::uint32_t operands = 0;  // how many of the following subtrees are its operands
@@ -28,6 +29,6 @@ struct TraceStep {
 // Per rule, its condition's nodes in pre-order.
 using TracePlan = std::vector<std::vector<TraceStep>>;
 
-TracePlan plan_trace(const CheckedPolicy& policy, const Program& program, const SourceFile& source);
+TracePlan plan_trace(const CheckedPolicy& policy, const Program& program, const SourceSet& sources);
 
 }  // namespace tenet

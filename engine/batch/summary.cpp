@@ -204,7 +204,9 @@ std::optional<Summary> Summary::from_json(const std::string& text, std::string& 
     const auto j = nlohmann::json::parse(text);
     Summary s;
     const auto& p = j.at("policy");
-    s.policy = {p.at("name"), "", p.at("version"), p.at("sha256"), {}};
+    s.policy = {p.at("name"), "", p.at("version"), p.at("sha256"), {}, {}};
+    if (p.contains("imports"))
+      for (const auto& im : p.at("imports")) s.policy.imports.emplace_back(im.at("path"), im.at("sha256"));
     if (p.contains("params"))
       for (const auto& [k, v] : p.at("params").items()) s.policy.params.emplace_back(k, v.get<std::string>());
     s.records = j.at("records");

@@ -30,6 +30,18 @@ void append_policy_json(std::string& out, const PolicyInfo& info) {
   append_json_string(out, info.version);
   append_literal(out, ",\"sha256\":");
   append_json_string(out, info.sha256);
+  if (!info.imports.empty()) {
+    append_literal(out, ",\"imports\":[");
+    for (std::size_t i = 0; i < info.imports.size(); ++i) {
+      if (i) out.push_back(',');
+      append_literal(out, "{\"path\":");
+      append_json_string(out, info.imports[i].first);
+      append_literal(out, ",\"sha256\":");
+      append_json_string(out, info.imports[i].second);
+      out.push_back('}');
+    }
+    out.push_back(']');
+  }
   append_literal(out, ",\"tenet\":");
   append_json_string(out, tenet_version());
   if (!info.params.empty()) {

@@ -17,7 +17,9 @@ std::string reason(const ast::RuleDecl& rule, bool has_because, std::string_view
 
 void write_text_header(std::string& out, const Policy& policy) {
   const PolicyInfo& info = policy.info();
-  out += fmt::format("policy {} {} \"{}\" (sha256 {})\n\n", info.name, info.version, info.title, info.sha256);
+  out += fmt::format("policy {} {} \"{}\" (sha256 {})\n", info.name, info.version, info.title, info.sha256);
+  for (const auto& [path, sha256] : info.imports) out += fmt::format("  imports {} (sha256 {})\n", path, sha256);
+  out += '\n';
 }
 
 namespace {
@@ -50,7 +52,7 @@ std::size_t append_trace_node_text(std::string& out, const std::vector<TraceStep
     const Value& value = frame.slot(static_cast<std::uint32_t>(step.slot));
     append_value_text(out, value);
   }
-  fmt::format_to(std::back_inserter(out), "  [line {}, column {}]\n", step.line, step.column);
+  fmt::format_to(std::back_inserter(out), "  [{}{}line {}, column {}]\n", step.file, step.file.empty() ? "" : " ", step.line, step.column);
   for (std::uint32_t k = 0; k < step.operands; ++k) i = append_trace_node_text(out, steps, i, depth + 1, policy, d, frame);
   return i;
 }

@@ -45,7 +45,7 @@ inline std::string find_mismatch(const std::uint8_t* data, std::size_t size) {
   ByteSource bytes(data, size);
   const GeneratedCase gen = PolicyGenerator(bytes).generate();
   auto compiled = Policy::compile(SourceFile("generated.tenet", gen.policy));
-  if (!compiled.policy) return "the generated policy does not compile:\n" + render(compiled.source(), compiled.diagnostics) + gen.policy;
+  if (!compiled.policy) return "the generated policy does not compile:\n" + render(*compiled.sources, compiled.diagnostics) + gen.policy;
   const Policy& policy = *compiled.policy;
   const ast::Module& module = policy.checked().module;
   const Program& program = policy.program();

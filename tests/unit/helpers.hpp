@@ -32,7 +32,7 @@ inline std::string spec_path(const std::string& name) { return std::string(TENET
 inline std::shared_ptr<const tenet::Policy> compile(const std::string& text,
                                                     const std::vector<std::pair<std::string, std::string>>& params = {}) {
   auto result = tenet::Policy::compile(tenet::SourceFile("test.tenet", text), params);
-  INFO(tenet::render(result.source(), result.diagnostics));
+  INFO(tenet::render(*result.sources, result.diagnostics));
   for (const auto& e : result.param_errors) INFO(e);
   REQUIRE(result.policy);
   return result.policy;
@@ -41,7 +41,15 @@ inline std::shared_ptr<const tenet::Policy> compile(const std::string& text,
 // All diagnostics of a policy, rendered.
 inline std::string diagnostics(const std::string& text) {
   auto result = tenet::Policy::compile(tenet::SourceFile("test.tenet", text));
-  return tenet::render(result.source(), result.diagnostics);
+  return tenet::render(*result.sources, result.diagnostics);
+}
+
+// A policy file compiled from its place, so that its imports are found.
+inline std::shared_ptr<const tenet::Policy> compile_file(const std::string& path) {
+  auto result = tenet::Policy::compile(tenet::SourceFile(path, read_file(path)));
+  INFO(tenet::render(*result.sources, result.diagnostics));
+  REQUIRE(result.policy);
+  return result.policy;
 }
 
 // Evaluates every record of `facts`; returns one JSON line per record (errors included).

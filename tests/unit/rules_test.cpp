@@ -70,9 +70,9 @@ TEST_CASE("rules: every policy in rules/ checks with no errors and no warnings")
   for (const auto& entry : fs::directory_iterator(source_path("rules"))) {
     if (entry.path().extension() != ".tenet") continue;
     ++policies;
-    auto result = tenet::Policy::compile(tenet::SourceFile(entry.path().filename().string(), test::read_file(entry.path().string())));
+    auto result = tenet::Policy::compile(tenet::SourceFile(entry.path().string(), test::read_file(entry.path().string())));
     INFO(entry.path().string());
-    CHECK(tenet::render(result.source(), result.diagnostics) == "");
+    CHECK(tenet::render(*result.sources, result.diagnostics) == "");
     REQUIRE(result.policy);
     for (const auto& rule : result.policy->checked().module.rules) {
       INFO(rule.name.text);
@@ -113,7 +113,7 @@ TEST_CASE("rules: the focused lenses agree with the portfolio policy on every sh
   const Run reference = run_portfolio(*full);
   for (const char* lens : {"loyalty", "fit_and_cost", "frontline", "indispensability"}) {
     INFO(lens);
-    auto policy = test::compile(test::read_file(source_path(std::string("rules/") + lens + ".tenet")));
+    auto policy = test::compile_file(source_path(std::string("rules/") + lens + ".tenet"));
     Run run = run_portfolio(*policy);
     std::set<std::string> names;
     for (const auto& rule : policy->checked().module.rules) names.insert(rule.name.text);
@@ -129,6 +129,21 @@ TEST_CASE("rules: the focused lenses agree with the portfolio policy on every sh
       std::sort(fired.begin(), fired.end());
       std::sort(shared.begin(), shared.end());
       CHECK(fired == shared);
+    }
+  }
+}
+
+TEST_CASE("rules: the focused lenses import their rules from the portfolio policy, none written twice") {
+  for (const char* lens : {"loyalty", "fit_and_cost", "frontline", "indispensability"}) {
+    INFO(lens);
+    auto policy = test::compile_file(source_path(std::string("rules/") + lens + ".tenet"));
+    REQUIRE(policy->info().imports.size() == 1);
+    CHECK(policy->info().imports[0].first == "customer_focus.tenet");
+    CHECK(policy->info().imports[0].second.size() == 64);
+    CHECK_FALSE(policy->checked().module.rules.empty());
+    for (const auto& rule : policy->checked().module.rules) {
+      INFO(rule.name.text);
+      CHECK(policy->sources().file_at(rule.range.begin).path() == source_path("rules/customer_focus.tenet"));
     }
   }
 }

@@ -1,0 +1,233 @@
+#include "dsl/imports.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "dsl/checker.hpp"
+#include "dsl/limits.hpp"
+#include "dsl/parser.hpp"
+
+namespace tenet {
+
+namespace {
+
+// What a file offers its importers: schemas, params, lets and rules (never its policy or decision).
+enum class DeclKind : std::uint8_t { schema, param, let, rule };
+
+// One declaration of one parsed file.
+struct DeclRef {
+  std::size_t unit = 0;
+  DeclKind kind = DeclKind::schema;
+  std::size_t index = 0;
+  auto operator<=>(const DeclRef&) const = default;
+};
+
+// One parsed file and, once its imports are resolved, what it offers (imports first).
+struct Unit {
+  std::string path;  // as the SourceSet names it: joined to the importer's directory
+  ast::Module module;
+  bool resolved = false;
+  std::vector<DeclRef> offers;
+};
+
+// The names a declaration refers to: names in its expressions, fired(RULE), flagged(FLAG).
+void collect_names(const ast::Expr& e, std::vector<std::string>& names, std::vector<std::string>& flags) {
+  if (e.kind == ast::ExprKind::name) names.push_back(e.name);
+  const bool flagged = e.kind == ast::ExprKind::call && e.name == "flagged";
+  for (const auto& operand : e.operands) {
+    if (flagged && operand->kind == ast::ExprKind::name) flags.push_back(operand->name);
+    else collect_names(*operand, names, flags);
+  }
+}
+
+class Loader {
+ public:
+  Loader(SourceSet& sources, const ReadFile& read) : sources_(sources), read_(read) {}
+
+  LoadResult run() {
+    units_.push_back({sources_.root().path(), parse_file(sources_.root()), false, {}});
+    std::vector<std::size_t> stack;
+    resolve(0, stack);
+    return {merge(), std::move(diagnostics_)};
+  }
+
+ private:
+  ast::Module parse_file(const SourceFile& file) {
+    ParseResult parsed = parse(file);
+    diagnostics_.append(parsed.diagnostics);
+    return std::move(parsed.module);
+  }
+
+  void resolve(std::size_t u, std::vector<std::size_t>& stack) {
+    stack.push_back(u);
+    std::vector<DeclRef> offers;
+    std::set<DeclRef> seen;
+    const auto offer = [&](DeclRef ref) {
+      if (seen.insert(ref).second) offers.push_back(ref);
+    };
+    for (std::size_t i = 0; i < units_[u].module.imports.size(); ++i) {
+      const ast::ImportDecl im = copy_import(units_[u].module.imports[i]);
+      const auto target = open(u, im, stack);
+      if (!target) continue;
+      if (im.names.empty()) {
+        for (const DeclRef& ref : units_[*target].offers) offer(ref);
+      } else {
+        for (const DeclRef& ref : select(*target, im)) offer(ref);
+      }
+    }
+    const ast::Module& m = units_[u].module;
+    for (std::size_t i = 0; i < m.schemas.size(); ++i) offer({u, DeclKind::schema, i});
+    for (std::size_t i = 0; i < m.params.size(); ++i) offer({u, DeclKind::param, i});
+    for (std::size_t i = 0; i < m.lets.size(); ++i) offer({u, DeclKind::let, i});
+    for (std::size_t i = 0; i < m.rules.size(); ++i) offer({u, DeclKind::rule, i});
+    units_[u].offers = std::move(offers);
+    units_[u].resolved = true;
+    stack.pop_back();
+  }
+
+  static ast::ImportDecl copy_import(const ast::ImportDecl& im) { return im; }
+
+  // The unit an import names, parsed and resolved; nullopt (and a diagnostic) when it cannot be.
+  std::optional<std::size_t> open(std::size_t from, const ast::ImportDecl& im, std::vector<std::size_t>& stack) {
+    const std::filesystem::path base = std::filesystem::path(units_[from].path).parent_path();
+    const std::string path = (base / im.path).lexically_normal().generic_string();
+    for (std::size_t i = 0; i < units_.size(); ++i) {
+      if (units_[i].path != path) continue;
+      if (units_[i].resolved) return i;
+      // On the stack: the import closes a cycle. Name it as the path of files around it.
+      std::string cycle;
+      auto at = std::find(stack.begin(), stack.end(), i);
+      for (; at != stack.end(); ++at) cycle += units_[*at].path + " -> ";
+      diagnostics_.error(im.path_range, fmt::format("import cycle: {}{}", cycle, path));
+      return std::nullopt;
+    }
+    if (units_.size() - 1 >= limits::kMaxImportedFiles) {  // units_[0] is the root
+      diagnostics_.error(im.path_range, fmt::format("too many imported files; the limit is {}", limits::kMaxImportedFiles));
+      return std::nullopt;
+    }
+    std::string text, error;
+    if (!read_(path, text, error)) {
+      diagnostics_.error(im.path_range, fmt::format("cannot import '{}': {}", path, error));
+      return std::nullopt;
+    }
+    const SourceFile& file = sources_.add(path, std::move(text));
+    const std::size_t unit = units_.size();
+    units_.push_back({path, parse_file(file), false, {}});
+    resolve(unit, stack);
+    return unit;
+  }
+
+  // The named declarations of `target`'s offer and all they depend on, in the offer's order;
+  // the schema always comes along (it is the record type every rule reads).
+  std::vector<DeclRef> select(std::size_t target, const ast::ImportDecl& im) {
+    std::map<std::string, DeclRef> by_name;
+    std::map<std::string, std::vector<DeclRef>> setters;  // flag -> the rules that set it
+    std::vector<std::string> candidates;
+    for (const DeclRef& ref : units_[target].offers) {
+      const std::string* name = nullptr;
+      switch (ref.kind) {
+        case DeclKind::schema: break;
+        case DeclKind::param: name = &param(ref).name.text; break;
+        case DeclKind::let: name = &let(ref).name.text; break;
+        case DeclKind::rule: {
+          const ast::RuleDecl& r = rule(ref);
+          name = &r.name.text;
+          if (r.then && r.then->kind == ast::ActionClause::Kind::flag) setters[r.then->name.text].push_back(ref);
+          break;
+        }
+      }
+      if (name) {
+        by_name.emplace(*name, ref);
+        candidates.push_back(*name);
+      }
+    }
+    std::set<DeclRef> chosen;
+    std::vector<DeclRef> work;
+    const auto want = [&](DeclRef ref) {
+      if (chosen.insert(ref).second) work.push_back(ref);
+    };
+    for (const auto& name : im.names) {
+      auto it = by_name.find(name.text);
+      if (it != by_name.end()) {
+        want(it->second);
+        continue;
+      }
+      const auto suggestion = closest(name.text, candidates);
+      diagnostics_.error(name.range, fmt::format("'{}' is not a rule, let or param of '{}'{}", name.text, units_[target].path,
+                                                 suggestion ? fmt::format("; did you mean '{}'?", *suggestion) : ""));
+    }
+    while (!work.empty()) {
+      const DeclRef ref = work.back();
+      work.pop_back();
+      std::vector<std::string> names, flags;
+      if (ref.kind == DeclKind::let) collect_names(*let(ref).value, names, flags);
+      if (ref.kind == DeclKind::rule) {
+        const ast::RuleDecl& r = rule(ref);
+        if (r.when) collect_names(*r.when, names, flags);
+        if (r.because)
+          for (const auto& part : r.because->parts)
+            if (part.expr) collect_names(*part.expr, names, flags);
+      }
+      for (const auto& name : names)
+        if (auto it = by_name.find(name); it != by_name.end()) want(it->second);
+      for (const auto& flag : flags)
+        if (auto it = setters.find(flag); it != setters.end())
+          for (const DeclRef& setter : it->second) want(setter);
+    }
+    std::vector<DeclRef> out;
+    for (const DeclRef& ref : units_[target].offers)
+      if (ref.kind == DeclKind::schema || chosen.count(ref)) out.push_back(ref);
+    return out;
+  }
+
+  // The root's module: what it imports, then its own declarations; same-named schemas merged.
+  ast::Module merge() {
+    ast::Module out;
+    ast::Module& root = units_[0].module;
+    out.policies = std::move(root.policies);
+    out.decisions = std::move(root.decisions);
+    for (const DeclRef& ref : units_[0].offers) {
+      ast::Module& m = units_[ref.unit].module;
+      switch (ref.kind) {
+        case DeclKind::schema: {
+          ast::SchemaDecl& schema = m.schemas[ref.index];
+          auto same = std::find_if(out.schemas.begin(), out.schemas.end(),
+                                   [&](const ast::SchemaDecl& s) { return s.name.text == schema.name.text; });
+          if (same == out.schemas.end()) {
+            out.schemas.push_back(std::move(schema));
+          } else {
+            for (auto& field : schema.fields) same->fields.push_back(std::move(field));
+          }
+          break;
+        }
+        case DeclKind::param: out.params.push_back(std::move(m.params[ref.index])); break;
+        case DeclKind::let: out.lets.push_back(std::move(m.lets[ref.index])); break;
+        case DeclKind::rule: out.rules.push_back(std::move(m.rules[ref.index])); break;
+      }
+    }
+    for (Unit& unit : units_) {
+      out.incomplete = out.incomplete || unit.module.incomplete;
+      for (auto& broken : unit.module.broken) out.broken.push_back(std::move(broken));
+    }
+    return out;
+  }
+
+  const ast::ParamDecl& param(DeclRef r) const { return units_[r.unit].module.params[r.index]; }
+  const ast::LetDecl& let(DeclRef r) const { return units_[r.unit].module.lets[r.index]; }
+  const ast::RuleDecl& rule(DeclRef r) const { return units_[r.unit].module.rules[r.index]; }
+
+  SourceSet& sources_;
+  const ReadFile& read_;
+  std::vector<Unit> units_;
+  Diagnostics diagnostics_;
+};
+
+}  // namespace
+
+LoadResult load(SourceSet& sources, const ReadFile& read) { return Loader(sources, read).run(); }
+
+}  // namespace tenet
