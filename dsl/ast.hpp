@@ -171,11 +171,12 @@ struct DecisionDecl {
   std::optional<Identifier> default_action;
 };
 
-// A declaration that failed to parse: what it would have declared and the names it mentions,
-// so the checker can check everything else without blaming what only it would explain.
+// A declaration that failed to parse, or an import that failed: what it would have declared and
+// the names it mentions, so the checker can check everything else without blaming what only it
+// would explain.
 struct BrokenDecl {
-  std::string keyword;            // policy, schema, param, let, rule, decision (or what stood there)
-  std::string name;               // the name after the keyword, when there is one
+  std::string keyword;            // policy, schema, param, let, rule, decision, import (or what stood there)
+  std::string name;               // the name after the keyword (import: the unknown name; none: the whole file)
   std::vector<std::string> words; // every identifier in its text
 };
 
@@ -195,7 +196,7 @@ struct Module {
   // Whether `name` may be declared, or used, by a declaration that failed to parse.
   bool broken_declares(std::string_view name) const {
     for (const auto& b : broken)
-      if (b.name == name || b.keyword == "schema") return true;
+      if (b.name == name || b.keyword == "schema" || (b.keyword == "import" && b.name.empty())) return true;
     return false;
   }
   bool broken_mentions(std::string_view name) const {

@@ -72,7 +72,11 @@ class Loader {
     for (std::size_t i = 0; i < units_[u].module.imports.size(); ++i) {
       const ast::ImportDecl im = copy_import(units_[u].module.imports[i]);
       const auto target = open(u, im, stack);
-      if (!target) continue;
+      if (!target) {  // what it would have brought is unknown: the checker stays quiet about it
+        units_[u].module.incomplete = true;
+        units_[u].module.broken.push_back({"import", "", {}});
+        continue;
+      }
       if (im.names.empty()) {
         for (const DeclRef& ref : units_[*target].offers) offer(ref);
       } else {
@@ -156,6 +160,8 @@ class Loader {
         want(it->second);
         continue;
       }
+      units_[target].module.incomplete = true;  // as if the name had failed to parse there
+      units_[target].module.broken.push_back({"import", name.text, {}});
       const auto suggestion = closest(name.text, candidates);
       diagnostics_.error(name.range, fmt::format("'{}' is not a rule, let or param of '{}'{}", name.text, units_[target].path,
                                                  suggestion ? fmt::format("; did you mean '{}'?", *suggestion) : ""));
