@@ -113,7 +113,8 @@ struct ParamDecl {
   Identifier name;
   Type type;
   SourceRange type_range;
-  ExprPtr value;
+  ExprPtr value;          // none for an implicit param
+  bool implicit = false;  // `today`, added by the checker where a policy reads it undeclared: set at run time
 };
 
 // `let NAME = expr`: a derived value, computed once per record.

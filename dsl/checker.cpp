@@ -1,5 +1,7 @@
 #include "dsl/checker.hpp"
 
+#include "dsl/base/civil_date.hpp"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -216,9 +218,9 @@ class Checker {
     if (!param.value) return;
     Expr& v = *param.value;
     const bool literal = v.kind == ExprKind::number || v.kind == ExprKind::string || v.kind == ExprKind::boolean ||
-                         v.kind == ExprKind::collection;
+                         v.kind == ExprKind::collection || (v.kind == ExprKind::call && v.name == "date");
     if (!literal) {
-      d_.error(v.range, fmt::format("the value of param '{}' must be a literal (a number, string, true/false, or a set {{...}} or list [...])", param.name.text));
+      d_.error(v.range, fmt::format("the value of param '{}' must be a literal (a number, string, true/false, date(\"YYYY-MM-DD\"), or a set {{...}} or list [...])", param.name.text));
       return;
     }
     Type t = infer(v, nullptr);
@@ -284,10 +286,18 @@ class Checker {
       case ExprKind::unary: return infer_unary(e, deps);
       case ExprKind::binary: return infer_binary(e, deps);
       case ExprKind::between: {
+        // Numbers, or dates: all three of one kind, the first operand's.
+        TypeKind kind = TypeKind::error;
         for (auto& operand : e.operands) {
           const Type t = infer(*operand, deps);
-          if (!broken(t) && !is(t, TypeKind::number)) {
-            return fail(*operand, fmt::format("'between' works on numbers, but this is {}", type_phrase(t)));
+          if (broken(t)) continue;
+          if (kind == TypeKind::error && (is(t, TypeKind::number) || is(t, TypeKind::date))) kind = t.kind;
+          if (!is(t, TypeKind::number) && !is(t, TypeKind::date)) {
+            return fail(*operand, fmt::format("'between' works on numbers or dates, but this is {}", type_phrase(t)));
+          }
+          if (t.kind != kind) {
+            return fail(*operand, fmt::format("'between' needs bounds of the same type as its value ({}), but this is {}",
+                                              type_phrase(Type::of(kind)), type_phrase(t)));
           }
         }
         return kBool;
@@ -308,6 +318,18 @@ class Checker {
     return Type::of(e.is_set ? TypeKind::set : TypeKind::list, element);
   }
 
+  // `today`, read but not declared: the date of the run, a param without a default that every
+  // run must set (Policy::compile says so), so a decision never depends on the clock.
+  std::map<std::string, Declared>::iterator declare_today(SourceRange used_at) {
+    ast::ParamDecl today;
+    today.name = {"today", used_at};
+    today.type = Type::of(TypeKind::date);
+    today.implicit = true;
+    m_.params.push_back(std::move(today));
+    param_used_.push_back(true);
+    return values_.emplace("today", Declared{RefKind::param, static_cast<std::uint32_t>(m_.params.size() - 1), used_at}).first;
+  }
+
   std::vector<std::string> value_names() const {
     std::vector<std::string> names;
     for (const auto& [name, decl] : values_) names.push_back(name);
@@ -316,6 +338,7 @@ class Checker {
 
   Type resolve(Expr& e, Dependencies* deps) {
     auto it = values_.find(e.name);
+    if (it == values_.end() && e.name == "today") it = declare_today(e.range);
     if (it == values_.end()) {
       if (m_.broken_declares(e.name)) return fail_quietly(e);
       const auto suggestion = closest(e.name, value_names());
@@ -376,8 +399,9 @@ class Checker {
       case Op::gt:
       case Op::ge:
         if (is(a, TypeKind::number) && is(b, TypeKind::number)) return kBool;
+        if (is(a, TypeKind::date) && is(b, TypeKind::date)) return kBool;
         if (!same_type(a, b)) return fail(e, fmt::format("'{}' compares {} with {}", op, type_phrase(a), type_phrase(b)));
-        return fail(e, fmt::format("'{}' orders numbers only, but this compares two values of type {}", op, type_name(a)));
+        return fail(e, fmt::format("'{}' orders numbers and dates only, but this compares two values of type {}", op, type_name(a)));
       case Op::logical_and:
       case Op::logical_or:
         if (is(a, TypeKind::boolean) && is(b, TypeKind::boolean)) return kBool;
@@ -458,6 +482,17 @@ class Checker {
       case Builtin::ends_with:
         return want(is(args[0], TypeKind::string) && is(args[1], TypeKind::string), "two strings") ? kBool : kError;
       case Builtin::coalesce: return want(same_type(args[0], args[1]), "two values of the same type") ? args[0] : kError;
+      case Builtin::days_between:
+        return want(is(args[0], TypeKind::date) && is(args[1], TypeKind::date), "two dates") ? kNumber : kError;
+      case Builtin::date: {
+        // Of a literal only, checked here: a policy never holds a date that is not one.
+        Expr& arg = *e.operands[0];
+        if (arg.kind != ExprKind::string) return fail(e, "'date' takes a date written as a string literal, as in date(\"2026-11-28\")");
+        if (!parse_iso_date(arg.string_value)) {
+          return fail(arg, fmt::format("'{}' is not a date; write YYYY-MM-DD (a day that exists, years 0001 to 9999)", arg.string_value));
+        }
+        return Type::of(TypeKind::date);
+      }
       case Builtin::contains: {
         // contains(string, substring) or contains(collection, element)
         const bool text_search = is(args[0], TypeKind::string) && is(args[1], TypeKind::string);

@@ -51,6 +51,7 @@ struct kw_collect : TAO_PEGTL_KEYWORD("collect") {};
 struct kw_number : TAO_PEGTL_KEYWORD("number") {};
 struct kw_string : TAO_PEGTL_KEYWORD("string") {};
 struct kw_bool : TAO_PEGTL_KEYWORD("bool") {};
+struct kw_date : TAO_PEGTL_KEYWORD("date") {};
 struct kw_list : TAO_PEGTL_KEYWORD("list") {};
 struct kw_set : TAO_PEGTL_KEYWORD("set") {};
 struct kw_import : TAO_PEGTL_KEYWORD("import") {};
@@ -165,7 +166,7 @@ struct type_open : p::one<'<'> {};
 struct type_close : p::one<'>'> {};
 struct collection_type : p::seq<p::sor<kw_list, kw_set>, ws, p::must<type_open>, ws, p::must<element_type>, ws,
                                 p::must<type_close>> {};
-struct type : p::sor<collection_type, kw_number, kw_string, kw_bool> {};
+struct type : p::sor<collection_type, kw_number, kw_string, kw_bool, kw_date> {};
 
 // ---- declarations ------------------------------------------------------------
 struct policy_name : name {};

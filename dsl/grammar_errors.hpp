@@ -42,10 +42,10 @@ template <> inline constexpr auto error_message<schema_name> = "expected the sch
 template <> inline constexpr auto error_message<schema_open> = "expected '{' after the schema name";
 template <> inline constexpr auto error_message<schema_close> = "expected a field (name: type) or '}' to close the schema";
 template <> inline constexpr auto error_message<field_colon> = "expected ':' after the field name";
-template <> inline constexpr auto error_message<field_type> = "expected a type: number, string, bool, list<string>, list<number> or set<string>";
+template <> inline constexpr auto error_message<field_type> = "expected a type: number, string, bool, date, list<string>, list<number> or set<string>";
 template <> inline constexpr auto error_message<param_name> = "expected the parameter name after 'param'";
 template <> inline constexpr auto error_message<param_colon> = "expected ':' and a type after the parameter name";
-template <> inline constexpr auto error_message<param_type> = "expected a type: number, string, bool, list<string>, list<number> or set<string>";
+template <> inline constexpr auto error_message<param_type> = "expected a type: number, string, bool, date, list<string>, list<number> or set<string>";
 template <> inline constexpr auto error_message<param_equals> = "expected '=' and a default value after the parameter type";
 template <> inline constexpr auto error_message<param_value> = "expected a literal value after '='";
 template <> inline constexpr auto error_message<let_name> = "expected a name after 'let'";

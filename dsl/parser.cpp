@@ -169,6 +169,7 @@ Type parse_type(std::string_view text) {
   if (t == "number") return Type::of(TypeKind::number);
   if (t == "string") return Type::of(TypeKind::string);
   if (t == "bool") return Type::of(TypeKind::boolean);
+  if (t == "date") return Type::of(TypeKind::date);
   const TypeKind kind = t.rfind("list", 0) == 0 ? TypeKind::list : TypeKind::set;
   const TypeKind element = t.find("number") != std::string::npos ? TypeKind::number : TypeKind::string;
   return Type::of(kind, element);

@@ -204,8 +204,10 @@ std::vector<PrintedItem> print_items(const ast::Module& m) {
   }
   for (std::size_t i = 0; i < m.params.size(); ++i) {
     const auto& p = m.params[i];
-    item(p.range, "param " + p.name.text + ": " + type_name(p.type) + " = " + print_expr(*p.value) + '\n', false,
-         i + 1 == m.params.size());
+    if (p.implicit) continue;  // `today` is declared by being read
+    const bool last = std::none_of(m.params.begin() + static_cast<std::ptrdiff_t>(i) + 1, m.params.end(),
+                                   [](const ast::ParamDecl& q) { return !q.implicit; });
+    item(p.range, "param " + p.name.text + ": " + type_name(p.type) + " = " + print_expr(*p.value) + '\n', false, last);
   }
   for (std::size_t i = 0; i < m.lets.size(); ++i) {
     const auto& l = m.lets[i];

@@ -12,6 +12,7 @@ const char* base_name(TypeKind k) {
     case TypeKind::number: return "number";
     case TypeKind::string: return "string";
     case TypeKind::boolean: return "bool";
+    case TypeKind::date: return "date";
     case TypeKind::list: return "list";
     case TypeKind::set: return "set";
   }

@@ -1,4 +1,4 @@
-// The value types of the language: number, string, bool, list<T>, set<T>.
+// The value types of the language: number, string, bool, date, list<T>, set<T>.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +12,7 @@ enum class TypeKind : std::uint8_t {
   number,
   string,
   boolean,
+  date,     // a calendar day (dsl/base/civil_date.hpp)
   list,
   set,
 };

@@ -163,6 +163,8 @@ void run(const std::vector<Instruction>& code, std::vector<Value>& s, const Prog
       }
       case OpCode::starts_with: out.set_bool(a.text.starts_with(b.text)); break;
       case OpCode::ends_with: out.set_bool(a.text.ends_with(b.text)); break;
+      // Day counts (dates hold days since 1970 as whole numbers): exact, far from any overflow.
+      case OpCode::days_between: out.set_number(Decimal::from_int(*b.number.to_integer() - *a.number.to_integer())); break;
       case OpCode::contains_text: out.set_bool(a.text.find(b.text) != std::string::npos); break;
       case OpCode::contains_item: out.set_bool(contains(a, b)); break;
       // A rule's status, three-valued: fired(R) is unknown when R's condition is.

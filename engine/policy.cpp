@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "dsl/base/civil_date.hpp"
 #include "dsl/parser.hpp"
 #include "dsl/printer.hpp"
 #include "engine/json_text.hpp"
@@ -63,6 +64,7 @@ std::string literal_text(const Value& v, Type type) {
     }
     return e;
   };
+  if (type.kind == TypeKind::date) return format_iso_date(*v.number.to_integer());
   if (!type.is_collection()) return print_expr(*node(v));
   ast::Expr list;
   list.kind = ast::ExprKind::collection;
@@ -80,6 +82,13 @@ std::string relative_to_root(const SourceSet& sources, const SourceFile& file) {
 }
 
 std::optional<Value> parse_param_value(Type type, std::string_view text, std::string& error) {
+  if (type.kind == TypeKind::date) {  // 2026-11-28, as in JSON and CSV; or date("2026-11-28"), as in a policy
+    std::string_view inner = text;
+    if (inner.starts_with("date(\"") && inner.ends_with("\")")) inner = inner.substr(6, inner.size() - 8);
+    if (const auto days = parse_iso_date(inner)) return Value::date(*days);
+    error = fmt::format("'{}' is not a date (YYYY-MM-DD)", text);
+    return std::nullopt;
+  }
   if (auto literal = parse_literal(type, text)) return literal;
   // The shorthands: a,b,c for a list or set, bare text for a string.
   const auto scalar = [&](TypeKind kind, std::string_view item) -> std::optional<Value> {
@@ -215,6 +224,14 @@ Policy::CompileResult Policy::compile(SourceFile source, const std::vector<std::
       continue;
     }
     values[name] = std::move(*value);
+  }
+  // A param without a default (`today`) must be set: a run never reads the clock.
+  for (const auto& p : checked.policy->module.params) {
+    if (p.implicit && !values.count(p.name.text)) {
+      result.param_errors.push_back(fmt::format(
+          "the policy reads '{}', the date of the run: set it with --param {}=YYYY-MM-DD (it is recorded with every decision)",
+          p.name.text, p.name.text));
+    }
   }
   // The params set, as their policy text, in declaration order: part of every output's provenance.
   std::vector<std::pair<std::string, std::string>> set_params;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "dsl/base/civil_date.hpp"
+
 namespace tenet {
 
 using ast::Expr;
@@ -20,6 +22,9 @@ Value literal_value(const Expr& e) {
       if (e.type.kind == TypeKind::set) make_set(v);
       return v;
     }
+    case ExprKind::call:  // date("YYYY-MM-DD"), checked by the checker: a constant
+      if (e.builtin == Builtin::date) return Value::date(*parse_iso_date(e.operands[0]->string_value));
+      return Value::unknown(reasons::not_a_value());
     default: return Value::unknown(reasons::not_a_value());
   }
 }
@@ -40,6 +45,7 @@ class Compiler {
     p_.initial_frame.resize(p_.field_count);
     for (const auto& param : m.params) {
       auto given = params_.find(param.name.text);
+      // A param without a default (today) is always given: Policy::compile refuses a run without it.
       param_slots_.push_back(constant(given != params_.end() ? given->second : literal_value(*param.value)));
     }
     let_slots_.assign(m.lets.size(), 0);
@@ -217,6 +223,10 @@ class Compiler {
       p_.slot_of[&arg] = dst;
       return dst;
     }
+    if (e.builtin == Builtin::date) {  // of a literal: folded into a constant
+      p_.slot_of[e.operands[0].get()] = constant(literal_value(*e.operands[0]));
+      return constant(literal_value(e));
+    }
     std::uint32_t args[2] = {0, 0};
     for (std::size_t i = 0; i < e.operands.size() && i < 2; ++i) args[i] = emit(*e.operands[i], code);
     std::uint32_t result = instruction(call_opcode(e), e, code, args[0], args[1]);
@@ -248,6 +258,8 @@ class Compiler {
       case Builtin::length: return OpCode::length;
       case Builtin::starts_with: return OpCode::starts_with;
       case Builtin::ends_with: return OpCode::ends_with;
+      case Builtin::days_between: return OpCode::days_between;
+      case Builtin::date: return OpCode::count;  // unreachable: folded into a constant by emit_call
       case Builtin::contains: return e.operands[0]->type.is_collection() ? OpCode::contains_item : OpCode::contains_text;
       case Builtin::fired: return OpCode::fired;
       case Builtin::flagged: return OpCode::flagged;

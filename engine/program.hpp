@@ -25,7 +25,7 @@ enum class OpCode : std::uint8_t {
   in, not_in, between,
   is_missing, is_present,
   count, any, min, max, abs, round, floor, ceil, mod, coalesce, lower, upper, trim, length, contains_text, contains_item,
-  starts_with, ends_with,
+  starts_with, ends_with, days_between,
   fired, flagged,
 };
 

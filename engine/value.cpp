@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "dsl/base/civil_date.hpp"
+
 namespace tenet {
 
 namespace reasons {
@@ -28,7 +30,8 @@ bool equal(const Value& a, const Value& b) {
   switch (a.kind) {
     case Value::Kind::unknown: return false;
     case Value::Kind::boolean: return a.boolean == b.boolean;
-    case Value::Kind::number: return a.number.compare(b.number) == 0;
+    case Value::Kind::number:
+    case Value::Kind::date: return a.number.compare(b.number) == 0;
     case Value::Kind::string: return a.text == b.text;
     case Value::Kind::list:
       return a.items.size() == b.items.size() &&
@@ -39,7 +42,7 @@ bool equal(const Value& a, const Value& b) {
 
 bool less(const Value& a, const Value& b) {
   if (a.kind != b.kind) return a.kind < b.kind;
-  if (a.kind == Value::Kind::number) return a.number.compare(b.number) < 0;
+  if (a.kind == Value::Kind::number || a.kind == Value::Kind::date) return a.number.compare(b.number) < 0;
   return a.text < b.text;
 }
 
@@ -58,6 +61,7 @@ void append_readable(std::string& out, const Value& v) {
     case Value::Kind::unknown: out += "unknown"; return;
     case Value::Kind::boolean: out += v.boolean ? "true" : "false"; return;
     case Value::Kind::number: v.number.append_to(out); return;
+    case Value::Kind::date: out += format_iso_date(*v.number.to_integer()); return;
     case Value::Kind::string: out += v.text; return;
     case Value::Kind::list:
       if (v.items.empty()) {

@@ -1,4 +1,4 @@
-// A value slot: unknown (with its reason) | bool | number | string | list.
+// A value slot: unknown (with its reason) | bool | number | string | date | list.
 #pragma once
 
 #include <cstdint>
@@ -11,11 +11,11 @@
 namespace tenet {
 
 struct Value {
-  enum class Kind : std::uint8_t { unknown, boolean, number, string, list };
+  enum class Kind : std::uint8_t { unknown, boolean, number, string, list, date };
 
   Kind kind = Kind::unknown;
   bool boolean = false;
-  Decimal number;
+  Decimal number;             // a number's value; a date's days since 1970-01-01 (so dates order as numbers)
   std::string text;           // a string's value
   std::vector<Value> items;   // list and set elements (sets are kept sorted and unique)
   // Why the value is unknown. It points at text that lives as long as the policy (or is
@@ -59,6 +59,12 @@ struct Value {
     Value v;
     v.kind = Kind::string;
     v.text = std::move(s);
+    return v;
+  }
+  static Value date(std::int64_t days) {
+    Value v;
+    v.kind = Kind::date;
+    v.number = Decimal::from_int(days);
     return v;
   }
   static Value list(std::vector<Value> items) {

@@ -1,5 +1,6 @@
 #include "engine/ingest/csv_reader.hpp"
 
+#include "dsl/base/civil_date.hpp"
 #include "engine/ingest/byte_scan.hpp"
 #include "engine/ingest/limits.hpp"
 
@@ -139,6 +140,13 @@ bool convert(TypeKind kind, std::string_view cell, std::string_view field, Value
         return false;
       }
       return true;
+    case TypeKind::date:
+      if (const auto days = parse_iso_date(cell)) {
+        out = Value::date(*days);
+        return true;
+      }
+      error.set(ErrorKind::wrong_type, fmt::format("field `{}` is \"{}\", expected date (YYYY-MM-DD)", field, cell));
+      return false;
     default:
       out.kind = Value::Kind::string;
       out.text.assign(cell);

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include "dsl/base/civil_date.hpp"
 #include "engine/ingest/byte_scan.hpp"
 
 #include <cstdint>
@@ -130,6 +131,14 @@ class FlatReader {
           out->kind = Value::Kind::string;
           out->text.assign(text);
         }
+        return true;
+      }
+      case TypeKind::date: {  // an ISO string; anything else goes to the full reader, which names the fault
+        std::string_view text;
+        if (!string(text)) return false;
+        const auto days = parse_iso_date(text);
+        if (!days) return false;
+        if constexpr (kStore) *out = Value::date(*days);
         return true;
       }
       case TypeKind::boolean: {

@@ -1,5 +1,6 @@
 #include "engine/ingest/jsonl_reader.hpp"
 
+#include "dsl/base/civil_date.hpp"
 #include "engine/ingest/flat_json.hpp"
 #include "engine/ingest/limits.hpp"
 
@@ -126,6 +127,22 @@ bool read_scalar(od::value& v, TypeKind want, Value& out, RecordFault& error, st
       }
       out.kind = Value::Kind::string;
       out.text.assign(s);
+      return true;
+    }
+    case TypeKind::date: {
+      if (type != od::json_type::string) return wrong();
+      std::string_view s;
+      if (auto e = v.get_string().get(s)) {
+        malformed(error, e);
+        return false;
+      }
+      const auto days = parse_iso_date(s);
+      if (!days) {
+        error.set(ErrorKind::wrong_type, fmt::format("field `{}`{} is \"{}\", expected date (YYYY-MM-DD)", field, where,
+                                                     s.substr(0, std::min<std::size_t>(s.size(), 40))));
+        return false;
+      }
+      out = Value::date(*days);
       return true;
     }
     case TypeKind::boolean: {

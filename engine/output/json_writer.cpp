@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "dsl/base/civil_date.hpp"
+
 
 namespace tenet {
 
@@ -12,6 +14,7 @@ void append_json_value(std::string& out, const Value& v) {
     case Value::Kind::boolean: out += v.boolean ? "true" : "false"; return;
     case Value::Kind::number: v.number.append_to(out); return;
     case Value::Kind::string: append_json_string(out, v.text); return;
+    case Value::Kind::date: append_json_string(out, format_iso_date(*v.number.to_integer())); return;
     case Value::Kind::list:
       out.push_back('[');
       for (std::size_t i = 0; i < v.items.size(); ++i) {

@@ -25,6 +25,7 @@ inline RefValue from_engine(const Value& v) {
     case Value::Kind::boolean: return RefValue::of(v.boolean);
     case Value::Kind::number: return RefValue::of(v.number);
     case Value::Kind::string: return RefValue::of(v.text);
+    case Value::Kind::date: return RefValue::date(*v.number.to_integer());
     case Value::Kind::list:
       r.kind = RefValue::Kind::list;
       for (const auto& item : v.items) r.items.push_back(from_engine(item));

@@ -15,7 +15,7 @@
 namespace tenet::testing {
 
 // Types the generator tracks: scalars and collections of strings or numbers.
-enum class GenType { number, string, boolean, list_string, set_string, list_number, set_number };
+enum class GenType { number, string, boolean, list_string, set_string, list_number, set_number, date };
 
 // A field value as the generator wrote it into a record, for the reference interpreter.
 struct GenValue {
@@ -40,13 +40,15 @@ class PolicyGenerator {
     out.policy = "policy gen \"Generated\" version \"1\"\n"
                  "schema s {\n  id: string key\n  n1: number\n  n2: number optional\n  n3: number optional\n"
                  "  s1: string optional\n  b1: bool optional\n  ls: list<string> optional\n"
-                 "  ss: set<string> optional\n  ln: list<number> optional\n  sn: set<number> optional\n}\n";
+                 "  ss: set<string> optional\n  ln: list<number> optional\n  sn: set<number> optional\n"
+                 "  d1: date optional\n  d2: date optional\n}\n";
     names_ = {{"n1", GenType::number}, {"n2", GenType::number},       {"n3", GenType::number},
               {"s1", GenType::string}, {"b1", GenType::boolean},      {"ls", GenType::list_string},
-              {"ss", GenType::set_string}, {"ln", GenType::list_number}, {"sn", GenType::set_number}};
+              {"ss", GenType::set_string}, {"ln", GenType::list_number}, {"sn", GenType::set_number},
+              {"d1", GenType::date},   {"d2", GenType::date}};
     const std::uint32_t params = in_.below(3);
     for (std::uint32_t i = 0; i < params; ++i) {
-      const GenType t = in_.coin() ? GenType::number : GenType::set_string;
+      const GenType t = in_.below(3) == 0 ? GenType::date : in_.coin() ? GenType::number : GenType::set_string;
       const std::string name = "p" + std::to_string(i);
       out.policy += "param " + name + ": " + type_text(t) + " = " + literal(t) + "\n";
       names_.push_back({name, t});
@@ -114,17 +116,20 @@ class PolicyGenerator {
       case GenType::set_string: return "set<string>";
       case GenType::list_number: return "list<number>";
       case GenType::set_number: return "set<number>";
+      case GenType::date: return "date";
     }
     return "number";
   }
-  static bool is_collection(GenType t) { return t != GenType::number && t != GenType::string && t != GenType::boolean; }
+  static bool is_collection(GenType t) {
+    return t != GenType::number && t != GenType::string && t != GenType::boolean && t != GenType::date;
+  }
   static bool of_numbers(GenType t) { return t == GenType::list_number || t == GenType::set_number; }
   static bool is_set(GenType t) { return t == GenType::set_string || t == GenType::set_number; }
   static GenType collection(bool numbers, bool set) {
     return numbers ? (set ? GenType::set_number : GenType::list_number) : (set ? GenType::set_string : GenType::list_string);
   }
 
-  GenType any_type() { return static_cast<GenType>(in_.below(7)); }
+  GenType any_type() { return static_cast<GenType>(in_.below(8)); }
 
   std::string pick(const std::vector<std::string>& pool) { return pool[in_.below(static_cast<std::uint32_t>(pool.size()))]; }
 
@@ -133,6 +138,10 @@ class PolicyGenerator {
     return pick({"0", "1", "-1", "2.2", "1.5", "0.7", "0.1", "3", "100", "-0", "2.20", "1e300", "-1e-300",
                  "999999999999999999", "0.333333333333333333", "12.5", "1e-7", "1e21", "-2.5", "7"});
   }
+  // Days that meet the edges: the epoch and the day before, leap days, the first and last year.
+  std::string date_text() {
+    return pick({"1970-01-01", "1969-12-31", "2024-02-29", "2000-02-29", "1900-03-01", "2026-11-28", "0001-01-01", "9999-12-31"});
+  }
   std::string string_text() { return pick({"\"a\"", "\"B\"", "\"vip\"", "\"\"", "\"a b\"", "\"Ab\"", "\" a \"", "\"é\""}); }
 
   std::string literal(GenType t) {
@@ -140,6 +149,7 @@ class PolicyGenerator {
       case GenType::number: return number_text();
       case GenType::string: return string_text();
       case GenType::boolean: return in_.coin() ? "true" : "false";
+      case GenType::date: return "date(\"" + date_text() + "\")";
       default: {
         std::string text = is_set(t) ? "{" : "[";
         const std::uint32_t n = in_.below(4);
@@ -163,7 +173,7 @@ class PolicyGenerator {
     const int d = depth + 1;
     switch (t) {
       case GenType::number:
-        switch (in_.below(15)) {
+        switch (in_.below(16)) {
           case 0: return literal(t);
           case 1: case 2: return name_of(t);
           case 3: return "(" + expr(t, d) + " + " + expr(t, d) + ")";
@@ -178,6 +188,8 @@ class PolicyGenerator {
           case 11: return "coalesce(" + expr(t, d) + ", " + expr(t, d) + ")";
           case 12: return std::string(in_.coin() ? "floor(" : "ceil(") + expr(t, d) + ")";
           case 13: return "length(" + expr(GenType::string, d) + ")";
+          case 14: return in_.coin() ? "days_between(" + expr(GenType::date, d) + ", " + expr(GenType::date, d) + ")"
+                                     : "mod(" + expr(t, d) + ", " + expr(t, d) + ")";
           default: return "count(" + expr(collection(in_.coin(), in_.coin()), d) + ")";
         }
       case GenType::string:
@@ -189,8 +201,14 @@ class PolicyGenerator {
           case 4: return "trim(" + expr(t, d) + ")";
           default: return "coalesce(" + expr(t, d) + ", " + expr(t, d) + ")";
         }
+      case GenType::date:
+        switch (in_.below(4)) {
+          case 0: return literal(t);
+          case 1: case 2: return name_of(t);
+          default: return "coalesce(" + expr(t, d) + ", " + expr(t, d) + ")";
+        }
       case GenType::boolean:
-        switch (in_.below(17)) {
+        switch (in_.below(19)) {
           case 0: return literal(t);
           case 1: return name_of(t);
           case 2: return "(" + expr(t, d) + " and " + expr(t, d) + ")";
@@ -226,6 +244,8 @@ class PolicyGenerator {
           }
           case 15: return std::string(in_.coin() ? "starts_with(" : "ends_with(") + expr(GenType::string, d) + ", " +
                           expr(GenType::string, d) + ")";
+          case 16: return "(" + expr(GenType::date, d) + pick({" < ", " <= ", " > ", " >= ", " == ", " != "}) + expr(GenType::date, d) + ")";
+          case 17: return "(" + expr(GenType::date, d) + " between " + expr(GenType::date, d) + " and " + expr(GenType::date, d) + ")";
           default: return "coalesce(" + expr(t, d) + ", " + expr(t, d) + ")";
         }
       default: {
@@ -257,6 +277,7 @@ class PolicyGenerator {
         break;
       }
       case GenType::boolean: v.kind = GenValue::Kind::boolean; v.text = in_.coin() ? "true" : "false"; break;
+      case GenType::date: v.kind = GenValue::Kind::string; v.text = date_text(); break;
       default: {
         v.kind = GenValue::Kind::array;
         const std::uint32_t n = in_.below(4);
@@ -274,7 +295,7 @@ class PolicyGenerator {
     id.text = "r" + std::to_string(index);
     r.emplace_back("id", id);
     r.emplace_back("n1", value_of(GenType::number));
-    for (const auto& [name, type] : std::vector<Named>(names_.begin() + 1, names_.begin() + 9)) {
+    for (const auto& [name, type] : std::vector<Named>(names_.begin() + 1, names_.begin() + 11)) {
       const std::uint32_t how = in_.below(4);  // 0 absent, 1 null, 2-3 a value
       if (how == 0) continue;
       r.emplace_back(name, how == 1 ? GenValue{} : value_of(type));

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
@@ -18,8 +19,34 @@
 
 namespace tenet::testing {
 
+// Dates, counted the slow way (a year, then a month at a time), not with the engine's
+// closed-form conversions: days since 1970-01-01, and back to YYYY-MM-DD.
+inline bool ref_leap(long y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+inline long ref_month_days(long y, long m) {
+  static const long kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && ref_leap(y) ? 29 : kDays[m - 1];
+}
+inline long ref_days(const std::string& iso) {  // the generator writes only valid dates
+  const long y = std::stol(iso.substr(0, 4)), m = std::stol(iso.substr(5, 2)), d = std::stol(iso.substr(8, 2));
+  long days = 0;
+  for (long year = 1970; year < y; ++year) days += ref_leap(year) ? 366 : 365;
+  for (long year = y; year < 1970; ++year) days -= ref_leap(year) ? 366 : 365;
+  for (long month = 1; month < m; ++month) days += ref_month_days(y, month);
+  return days + d - 1;
+}
+inline std::string ref_date_text(long days) {
+  long y = 1970;
+  while (days < 0) days += ref_leap(--y) ? 366 : 365;
+  while (days >= (ref_leap(y) ? 366 : 365)) days -= ref_leap(y++) ? 366 : 365;
+  long m = 1;
+  while (days >= ref_month_days(y, m)) days -= ref_month_days(y, m++);
+  char out[64];
+  std::snprintf(out, sizeof out, "%04ld-%02ld-%02ld", y, m, days + 1);
+  return out;
+}
+
 struct RefValue {
-  enum class Kind { unknown, boolean, number, string, list } kind = Kind::unknown;
+  enum class Kind { unknown, boolean, number, string, list, date } kind = Kind::unknown;
   bool boolean = false;
   Decimal number;
   std::string text;
@@ -30,6 +57,7 @@ struct RefValue {
   static RefValue of(bool b) { RefValue v; v.kind = Kind::boolean; v.boolean = b; return v; }
   static RefValue of(Decimal d) { RefValue v; v.kind = Kind::number; v.number = d; return v; }
   static RefValue of(std::string s) { RefValue v; v.kind = Kind::string; v.text = std::move(s); return v; }
+  static RefValue date(long days) { RefValue v; v.kind = Kind::date; v.number = Decimal::from_int(days); return v; }
   bool is_unknown() const { return kind == Kind::unknown; }
   bool is_true() const { return kind == Kind::boolean && boolean; }
   bool is_false() const { return kind == Kind::boolean && !boolean; }
@@ -40,7 +68,8 @@ inline bool ref_equal(const RefValue& a, const RefValue& b) {
   switch (a.kind) {
     case RefValue::Kind::unknown: return true;
     case RefValue::Kind::boolean: return a.boolean == b.boolean;
-    case RefValue::Kind::number: return a.number.compare(b.number) == 0;
+    case RefValue::Kind::number:
+    case RefValue::Kind::date: return a.number.compare(b.number) == 0;
     case RefValue::Kind::string: return a.text == b.text;
     case RefValue::Kind::list:
       return a.items.size() == b.items.size() && std::equal(a.items.begin(), a.items.end(), b.items.begin(), ref_equal);
@@ -71,6 +100,7 @@ inline void ref_readable(std::string& out, const RefValue& v) {
     case RefValue::Kind::boolean: out += v.boolean ? "true" : "false"; return;
     case RefValue::Kind::number: out += v.number.to_string(); return;
     case RefValue::Kind::string: out += v.text; return;
+    case RefValue::Kind::date: out += ref_date_text(static_cast<long>(*v.number.to_integer())); return;
     case RefValue::Kind::list:
       if (v.items.empty()) out += "(none)";
       for (std::size_t i = 0; i < v.items.size(); ++i) {
@@ -188,7 +218,7 @@ class ReferenceInterpreter {
   static RefValue from_record(const GenValue& g, Type type) {
     switch (g.kind) {
       case GenValue::Kind::number: return RefValue::of(*Decimal::parse(g.text));
-      case GenValue::Kind::string: return RefValue::of(g.text);
+      case GenValue::Kind::string: return type.kind == TypeKind::date ? RefValue::date(ref_days(g.text)) : RefValue::of(g.text);
       case GenValue::Kind::boolean: return RefValue::of(g.text == "true");
       case GenValue::Kind::array: {
         RefValue v;
@@ -330,6 +360,24 @@ class ReferenceInterpreter {
     }
   }
 
+  // a - b * floor(a / b), the remainder with b's sign, in 128-bit integers on the smaller
+  // exponent when both fit there (the values the generator writes, but for 1e300 against
+  // small ones); beyond, the engine's own Decimal::mod is taken as given.
+  static RefValue ref_mod(const Decimal& a, const Decimal& b) {
+    if (b.coefficient() == 0) return RefValue::unknown("division by zero");
+    const int e = std::min(a.exponent(), b.exponent());
+    if (a.exponent() - e > 18 || b.exponent() - e > 18) return arithmetic(a.mod(b));
+    __int128 pa = a.coefficient(), pb = b.coefficient();
+    for (int i = e; i < a.exponent(); ++i) pa *= 10;
+    for (int i = e; i < b.exponent(); ++i) pb *= 10;
+    __int128 q = pa / pb;
+    if ((pa % pb != 0) && ((pa < 0) != (pb < 0))) --q;  // floor, not truncation
+    const __int128 r = pa - pb * q;
+    if ((r < 0 ? -r : r) >= static_cast<__int128>(1000000000000000000LL)) return RefValue::unknown("overflow");
+    const auto digits = static_cast<std::int64_t>(r);
+    return RefValue::of(*Decimal::parse(std::to_string(digits) + "e" + std::to_string(e)));
+  }
+
   static RefValue call(const std::string& f, const std::vector<RefValue>& args) {
     if (f == "count") return RefValue::of(Decimal::from_int(static_cast<std::int64_t>(args[0].items.size())));
     if (f == "any") return RefValue::of(!args[0].items.empty());
@@ -342,6 +390,9 @@ class ReferenceInterpreter {
       return args[best];
     }
     if (f == "abs") return RefValue::of(args[0].number.abs());
+    if (f == "date") return RefValue::date(ref_days(args[0].text));
+    if (f == "days_between") return RefValue::of(args[1].number.sub(args[0].number).value);
+    if (f == "mod") return ref_mod(args[0].number, args[1].number);
     if (f == "round") {
       const auto places = args[1].number.to_integer();
       if (!places || *places < -300 || *places > 300) return RefValue::unknown("round() needs a whole number of places from -300 to 300");

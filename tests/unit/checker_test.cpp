@@ -59,7 +59,7 @@ TEST_CASE("checker: type errors name both types") {
   CHECK(messages("rule r { when n then recommend a }") ==
         V{"11:15: a 'when' condition must be true or false, but this is a number"});
   CHECK(messages("rule r { when name between 1 and 2 then recommend a }") ==
-        V{"11:15: 'between' works on numbers, but this is a string"});
+        V{"11:15: 'between' works on numbers or dates, but this is a string"});
   CHECK(messages("rule r { when not n then recommend a }") ==
         V{"11:15: 'not' needs a condition (true or false), but this is a number"});
   CHECK(messages("rule r { when count(n) > 1 then recommend a }") ==
@@ -108,7 +108,7 @@ TEST_CASE("checker: params take literals of their type") {
   CHECK(messages("param k: number = \"three\"\nrule r { when n > k then recommend a }") ==
         V{"11:19: param 'k' is declared a number but its value is a string"});
   CHECK(messages("param k: number = n\nrule r { when n > k then recommend a }") ==
-        V{"11:19: the value of param 'k' must be a literal (a number, string, true/false, or a set {...} or list [...])"});
+        V{"11:19: the value of param 'k' must be a literal (a number, string, true/false, date(\"YYYY-MM-DD\"), or a set {...} or list [...])"});
   CHECK(messages("param k: set<string> = [\"a\"]\nrule r { when name in k then recommend a }").empty());
   CHECK(messages("param k: set<string> = {1}\nrule r { when name in k then recommend a }") ==
         V{"11:24: param 'k' is declared a set<string> but its value is a set<number>"});

@@ -36,6 +36,7 @@ std::string describe(const tenet::Value& v) {
     case tenet::Value::Kind::number:
       return std::to_string(v.number.coefficient()) + "e" + std::to_string(v.number.exponent());
     case tenet::Value::Kind::string: return "'" + v.text + "'";
+    case tenet::Value::Kind::date: return "day" + std::to_string(*v.number.to_integer());
     case tenet::Value::Kind::list: {
       std::string out = "[";
       for (const auto& item : v.items) out += describe(item) + ";";
@@ -181,4 +182,33 @@ TEST_CASE("flat JSON: a key seen before is matched within the record, never past
   REQUIRE(tenet::read_flat_record(memory.data(), whole.size(), builder, record));
   builder.begin();
   CHECK_FALSE(tenet::read_flat_record(memory.data(), cut, builder, record));
+}
+
+TEST_CASE("flat JSON: a date is read alike by both paths, and a bad one is worded by simdjson's") {
+  auto policy = test::compile(R"(policy dates "Dates" version "1"
+schema s {
+  id: string key
+  since: date optional
+}
+rule r { when since < date("2000-01-01") then recommend act }
+decision d { hit priority default none }
+)");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"id":"a","since":"1970-01-01"})", "id a: 'a' day0"},
+      {R"({"id":"b","since":"2026-11-28"})", "id b: 'b' day20785"},
+      {R"({"id":"c","since":"1969-12-31"})", "id c: 'c' day-1"},
+      {R"({"id":"d","since":"2024-02-29"})", "id d: 'd' day19782"},
+      {R"({"id":"e","since":null})", "id e: 'e' unknown(since is missing)"},
+      {R"({"id":"f","since":"2026-02-29"})", "error: field `since` is \"2026-02-29\", expected date (YYYY-MM-DD)"},
+      {R"({"id":"g","since":"2026-1-5"})", "error: field `since` is \"2026-1-5\", expected date (YYYY-MM-DD)"},
+      {R"({"id":"h","since":"28/11/2026"})", "error: field `since` is \"28/11/2026\", expected date (YYYY-MM-DD)"},
+      {R"({"id":"i","since":20261128})", "error: field `since` is a number, expected date"},
+  };
+  for (const auto& [line, expected] : cases) {
+    INFO(line);
+    CHECK(read(*policy, line, false) == expected);
+    CHECK(read(*policy, line, true) == expected);
+  }
+  CHECK(flat_reads(*policy, cases[1].first));
+  CHECK_FALSE(flat_reads(*policy, cases[5].first));
 }
