@@ -44,7 +44,8 @@ struct Loaded {
   int exit_code = kExitOk;
 };
 
-Loaded load_policy(const std::string& path, const std::vector<std::pair<std::string, std::string>>& params, bool show_warnings) {
+Loaded load_policy(const std::string& path, const std::vector<std::pair<std::string, std::string>>& params, bool show_warnings,
+                   bool evaluates = false) {
   Loaded loaded;
   std::string text, error;
   if (!tenet::read_input(path, text, error)) {
@@ -61,8 +62,10 @@ Loaded load_policy(const std::string& path, const std::vector<std::pair<std::str
     loaded.exit_code = kExitPolicyError;
     return loaded;
   }
-  for (const auto& e : loaded.result.param_errors) print_error(e);
-  if (!loaded.result.param_errors.empty()) loaded.exit_code = kExitUsage;
+  auto errors = loaded.result.param_errors;
+  if (evaluates) errors.insert(errors.end(), loaded.result.unset_params.begin(), loaded.result.unset_params.end());
+  for (const auto& e : errors) print_error(e);
+  if (!errors.empty()) loaded.exit_code = kExitUsage;
   return loaded;
 }
 
@@ -268,7 +271,7 @@ bool collect_params(const std::vector<std::string>& flags, const std::string& pa
 int run_eval(const EvalOptions& o) {
   std::vector<std::pair<std::string, std::string>> params;
   if (!collect_params(o.params, o.params_file, params)) return kExitUsage;
-  Loaded loaded = load_policy(o.policy, params, false);
+  Loaded loaded = load_policy(o.policy, params, false, true);
   if (loaded.exit_code != kExitOk) return loaded.exit_code;
   const tenet::Policy& policy = *loaded.result.policy;
 
@@ -345,7 +348,7 @@ struct BatchCliOptions {
 int run_batch_command(const BatchCliOptions& o) {
   std::vector<std::pair<std::string, std::string>> params;
   if (!collect_params(o.params, o.params_file, params)) return kExitUsage;
-  Loaded loaded = load_policy(o.policy, params, false);
+  Loaded loaded = load_policy(o.policy, params, false, true);
   if (loaded.exit_code != kExitOk) return loaded.exit_code;
   const tenet::Policy& policy = *loaded.result.policy;
 

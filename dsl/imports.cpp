@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -26,12 +27,19 @@ struct DeclRef {
   auto operator<=>(const DeclRef&) const = default;
 };
 
+// A declaration a file offers; for a schema taken by a selective import, only the fields
+// the selected declarations read (and the key).
+struct Offer {
+  DeclRef ref;
+  std::optional<std::set<std::string>> fields;  // none: every field
+};
+
 // One parsed file and, once its imports are resolved, what it offers (imports first).
 struct Unit {
   std::string path;  // as the SourceSet names it: joined to the importer's directory
   ast::Module module;
   bool resolved = false;
-  std::vector<DeclRef> offers;
+  std::vector<Offer> offers;
 };
 
 // The names a declaration refers to: names in its expressions, fired(RULE), flagged(FLAG).
@@ -64,10 +72,17 @@ class Loader {
 
   void resolve(std::size_t u, std::vector<std::size_t>& stack) {
     stack.push_back(u);
-    std::vector<DeclRef> offers;
-    std::set<DeclRef> seen;
-    const auto offer = [&](DeclRef ref) {
-      if (seen.insert(ref).second) offers.push_back(ref);
+    std::vector<Offer> offers;
+    std::map<DeclRef, std::size_t> seen;  // where in `offers`
+    const auto offer = [&](const Offer& o) {
+      auto [it, inserted] = seen.emplace(o.ref, offers.size());
+      if (inserted) {
+        offers.push_back(o);
+        return;
+      }
+      auto& fields = offers[it->second].fields;  // reached twice: what either import takes
+      if (!o.fields) fields.reset();
+      else if (fields) fields->insert(o.fields->begin(), o.fields->end());
     };
     for (std::size_t i = 0; i < units_[u].module.imports.size(); ++i) {
       const ast::ImportDecl im = copy_import(units_[u].module.imports[i]);
@@ -77,17 +92,13 @@ class Loader {
         units_[u].module.broken.push_back({"import", "", {}});
         continue;
       }
-      if (im.names.empty()) {
-        for (const DeclRef& ref : units_[*target].offers) offer(ref);
-      } else {
-        for (const DeclRef& ref : select(*target, im)) offer(ref);
-      }
+      for (const Offer& o : im.names.empty() ? units_[*target].offers : select(*target, im)) offer(o);
     }
     const ast::Module& m = units_[u].module;
-    for (std::size_t i = 0; i < m.schemas.size(); ++i) offer({u, DeclKind::schema, i});
-    for (std::size_t i = 0; i < m.params.size(); ++i) offer({u, DeclKind::param, i});
-    for (std::size_t i = 0; i < m.lets.size(); ++i) offer({u, DeclKind::let, i});
-    for (std::size_t i = 0; i < m.rules.size(); ++i) offer({u, DeclKind::rule, i});
+    for (std::size_t i = 0; i < m.schemas.size(); ++i) offer({{u, DeclKind::schema, i}, std::nullopt});
+    for (std::size_t i = 0; i < m.params.size(); ++i) offer({{u, DeclKind::param, i}, std::nullopt});
+    for (std::size_t i = 0; i < m.lets.size(); ++i) offer({{u, DeclKind::let, i}, std::nullopt});
+    for (std::size_t i = 0; i < m.rules.size(); ++i) offer({{u, DeclKind::rule, i}, std::nullopt});
     units_[u].offers = std::move(offers);
     units_[u].resolved = true;
     stack.pop_back();
@@ -125,13 +136,14 @@ class Loader {
     return unit;
   }
 
-  // The named declarations of `target`'s offer and all they depend on, in the offer's order;
-  // the schema always comes along (it is the record type every rule reads).
-  std::vector<DeclRef> select(std::size_t target, const ast::ImportDecl& im) {
+  // The named declarations of `target`'s offer and all they depend on, in the offer's order,
+  // and the schema with the fields they read (and the key): a record is checked against the
+  // fields a policy uses, not against every field of the library.
+  std::vector<Offer> select(std::size_t target, const ast::ImportDecl& im) {
     std::map<std::string, DeclRef> by_name;
     std::map<std::string, std::vector<DeclRef>> setters;  // flag -> the rules that set it
     std::vector<std::string> candidates;
-    for (const DeclRef& ref : units_[target].offers) {
+    for (const auto& [ref, fields] : units_[target].offers) {
       const std::string* name = nullptr;
       switch (ref.kind) {
         case DeclKind::schema: break;
@@ -150,6 +162,7 @@ class Loader {
       }
     }
     std::set<DeclRef> chosen;
+    std::set<std::string> read;  // every name the chosen declarations read: the fields among them are kept
     std::vector<DeclRef> work;
     const auto want = [&](DeclRef ref) {
       if (chosen.insert(ref).second) work.push_back(ref);
@@ -178,15 +191,23 @@ class Loader {
           for (const auto& part : r.because->parts)
             if (part.expr) collect_names(*part.expr, names, flags);
       }
-      for (const auto& name : names)
+      for (const auto& name : names) {
+        read.insert(name);
         if (auto it = by_name.find(name); it != by_name.end()) want(it->second);
+      }
       for (const auto& flag : flags)
         if (auto it = setters.find(flag); it != setters.end())
           for (const DeclRef& setter : it->second) want(setter);
     }
-    std::vector<DeclRef> out;
-    for (const DeclRef& ref : units_[target].offers)
-      if (ref.kind == DeclKind::schema || chosen.count(ref)) out.push_back(ref);
+    std::vector<Offer> out;
+    for (const auto& [ref, fields] : units_[target].offers) {
+      if (chosen.count(ref)) out.push_back({ref, std::nullopt});
+      if (ref.kind != DeclKind::schema) continue;
+      std::set<std::string> kept;
+      for (const auto& name : read)
+        if (!fields || fields->count(name)) kept.insert(name);
+      out.push_back({ref, std::move(kept)});
+    }
     return out;
   }
 
@@ -196,11 +217,14 @@ class Loader {
     ast::Module& root = units_[0].module;
     out.policies = std::move(root.policies);
     out.decisions = std::move(root.decisions);
-    for (const DeclRef& ref : units_[0].offers) {
+    for (const auto& [ref, fields] : units_[0].offers) {
       ast::Module& m = units_[ref.unit].module;
       switch (ref.kind) {
         case DeclKind::schema: {
           ast::SchemaDecl& schema = m.schemas[ref.index];
+          if (fields) {
+            std::erase_if(schema.fields, [&](const ast::FieldDecl& f) { return !f.is_key && !fields->count(f.name.text); });
+          }
           auto same = std::find_if(out.schemas.begin(), out.schemas.end(),
                                    [&](const ast::SchemaDecl& s) { return s.name.text == schema.name.text; });
           if (same == out.schemas.end()) {

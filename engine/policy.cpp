@@ -77,8 +77,11 @@ std::string literal_text(const Value& v, Type type) {
 
 std::string relative_to_root(const SourceSet& sources, const SourceFile& file) {
   if (&file == &sources.root()) return {};
+  // An absolute import, or one that climbs out of a relative root's directory past what the
+  // path says, has no relative form: it is named as written.
   const auto dir = std::filesystem::path(sources.root().path()).parent_path();
-  return std::filesystem::path(file.path()).lexically_relative(dir.empty() ? "." : dir).generic_string();
+  const std::string relative = std::filesystem::path(file.path()).lexically_relative(dir.empty() ? "." : dir).generic_string();
+  return relative.empty() ? file.path() : relative;
 }
 
 std::optional<Value> parse_param_value(Type type, std::string_view text, std::string& error) {
@@ -225,19 +228,24 @@ Policy::CompileResult Policy::compile(SourceFile source, const std::vector<std::
     }
     values[name] = std::move(*value);
   }
-  // A param without a default (`today`) must be set: a run never reads the clock.
-  for (const auto& p : checked.policy->module.params) {
-    if (p.implicit && !values.count(p.name.text)) {
-      result.param_errors.push_back(fmt::format(
-          "the policy reads '{}', the date of the run: set it with --param {}=YYYY-MM-DD (it is recorded with every decision)",
-          p.name.text, p.name.text));
-    }
-  }
   // The params set, as their policy text, in declaration order: part of every output's provenance.
   std::vector<std::pair<std::string, std::string>> set_params;
   for (const auto& p : checked.policy->module.params) {
     auto it = values.find(p.name.text);
     if (it != values.end()) set_params.emplace_back(p.name.text, literal_text(it->second, p.type));
+  }
+  // A param without a default (`today`) that no one set: the policy compiles (check and graph
+  // need no date), its value is unknown, and CompileResult::unset_params names it so that
+  // whoever evaluates refuses to: a run never reads the clock.
+  for (const auto& p : checked.policy->module.params) {
+    const bool given = std::any_of(params.begin(), params.end(), [&](const auto& q) { return q.first == p.name.text; });
+    if (p.implicit && !given) {
+      static const std::string kNotSet = "today is not set";
+      result.unset_params.push_back(fmt::format(
+          "the policy reads '{}', the date of the run: set it as a param, as in --param {}=2026-11-28 (it is recorded with every decision)",
+          p.name.text, p.name.text));
+      values[p.name.text] = Value::unknown(kNotSet);
+    }
   }
   if (!result.param_errors.empty()) return result;
 

@@ -297,9 +297,11 @@ std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error,
                             render(*result.sources, result.diagnostics));
         return {};
       }
-      if (!result.param_errors.empty()) {  // this test's params (or the file's): the test fails, the others run
+      if (!result.param_errors.empty() || !result.unset_params.empty()) {  // this test's params (or the file's): it fails, the others run
         compiled.erase(params);
-        for (std::string e : result.param_errors) {  // worded for --param; here the test's "params" set it
+        auto errors = result.param_errors;
+        errors.insert(errors.end(), result.unset_params.begin(), result.unset_params.end());
+        for (std::string e : errors) {  // worded for --param; here the test's "params" set it
           if (e.starts_with("--param ")) e.erase(0, 8);
           outcome.differences.push_back("params: " + e);
         }

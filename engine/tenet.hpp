@@ -105,6 +105,9 @@ class Policy {
     std::shared_ptr<const Policy> policy;  // set when there are no errors
     Diagnostics diagnostics;               // errors and warnings, for render()
     std::vector<std::string> param_errors; // bad --param overrides (no source location)
+    // Params without a default (`today`) that were not set, worded for --param: the policy is
+    // compiled (for check, graph), but evaluating it would read them as unknown, so a run refuses.
+    std::vector<std::string> unset_params;
     std::shared_ptr<const SourceSet> sources;  // the policy file and the files it imports
     const SourceFile& source() const { return sources->root(); }
   };
