@@ -19,7 +19,6 @@
 
 #include "dsl/formatter.hpp"
 #include "dsl/parser.hpp"
-#include "engine/output/atomic_file.hpp"
 #include "engine/output/graph_writer.hpp"
 #include "engine/policy_tests.hpp"
 #include "engine/batch/batch.hpp"
@@ -28,6 +27,7 @@
 #include "engine/output/atomic_file.hpp"
 #include "engine/output/json_writer.hpp"
 #include "engine/output/text_writer.hpp"
+#include "engine/analysis/lint.hpp"
 #include "engine/tenet.hpp"
 
 namespace {
@@ -206,6 +206,21 @@ int run_fmt(const std::vector<std::string>& paths, bool check) {
   }
   if (failed) return kExitUsage;
   return unformatted ? kExitPolicyError : kExitOk;
+}
+
+// `tenet lint`: findings in check's format, `FILE:LINE:COL: warning: ... [CODE]`; exit 1 with any.
+int run_lint(const std::string& path, const tenet::LintOptions& options) {
+  Loaded loaded = load_policy(path, {}, false);
+  if (loaded.exit_code != kExitOk) return loaded.exit_code;
+  const tenet::LintResult result = tenet::lint(*loaded.result.policy, options);
+  std::cerr << tenet::render(loaded.result.policy->sources(), result.findings);
+  const std::size_t found = result.findings.sorted().size();
+  std::string line = fmt::format("{}: {} finding{}", path, found, found == 1 ? "" : "s");
+  if (result.allowed) line += fmt::format(", {} allowed by '# lint: allow'", result.allowed);
+  line += fmt::format("; {} solver question{}", result.questions, result.questions == 1 ? "" : "s");
+  if (result.undecided) line += fmt::format(", {} undecided within {} ms each (no finding made of them)", result.undecided, options.timeout_ms);
+  std::cerr << line << "\n";
+  return found ? kExitPolicyError : kExitOk;
 }
 
 // `tenet graph`: the rule graph of a policy that checks, as DOT (default) or Mermaid.
@@ -560,6 +575,13 @@ int main(int argc, char** argv) {
   graph->add_option("POLICY", graph_path, "the .tenet policy file")->required();
   graph->add_option("--format", graph_format, "dot (Graphviz, the default) or mermaid")->check(CLI::IsMember({"dot", "mermaid"}));
 
+  std::string lint_path;
+  tenet::LintOptions lint_options;
+  auto* lint = app.add_subcommand("lint", "Find conditions that can never be true, rules that can never be chosen, ties, and unused declarations");
+  lint->add_option("POLICY", lint_path, "the .tenet policy file")->required();
+  lint->add_flag("--any-params", lint_options.any_params, "let params take any value of their type, not the policy's");
+  lint->add_option("--timeout-ms", lint_options.timeout_ms, "bound on each solver question (default 2000)")->check(CLI::Range(1u, 600000u));
+
   std::vector<std::string> merge_inputs;
   std::string merge_output = "-";
   auto* merge = app.add_subcommand("merge-summaries", "Merge the summaries of shards into the summary of the whole");
@@ -577,6 +599,7 @@ int main(int argc, char** argv) {
   if (*batch) return run_batch_command(batch_options);
   if (*merge) return run_merge(merge_inputs, merge_output);
   if (*graph) return run_graph(graph_path, graph_format);
+  if (*lint) return run_lint(lint_path, lint_options);
   if (*test) return run_tests(test_paths, test_coverage, test_junit);
   if (*format) return run_fmt(fmt_paths, fmt_check);
   return kExitUsage;

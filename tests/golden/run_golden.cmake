@@ -1,8 +1,8 @@
 # Runs one golden case and compares stdout, stderr and the exit status with CASE.golden.
 get_filename_component(dir ${CASE} DIRECTORY)
 get_filename_component(name ${CASE} NAME)
-if(KIND STREQUAL "check")
-  set(args check ${name})
+if(KIND STREQUAL "check" OR KIND STREQUAL "lint")
+  set(args ${KIND} ${name})
 else()
   file(READ ${CASE} text)
   string(STRIP "${text}" text)

@@ -1,0 +1,67 @@
+// A checked policy's conditions as SMT formulas (Z3), for `tenet lint`.
+//
+// Every value is a pair: `defined` (a Bool: the value is known) and `value` (Real for numbers,
+// Int for dates as day counts, String, Bool), so the three-valued logic of the language is
+// modelled, not ignored: an optional field has a `present` Bool of its own, `and`/`or`/`not`
+// follow Kleene's tables, strict operators are defined only when their operands are, `x / 0` is
+// unknown, `fired(R)` is R's condition, `flagged(F)` the Kleene `or` of its setters'.
+//
+// Numbers are exact rationals, as Tenet's decimals are (but for the rounding of a quotient or
+// product past 18 digits). What has no exact encoding here (round, mod, lower, upper, trim,
+// length, collection fields and set operations) becomes a fresh, unconstrained value whose
+// `defined` is free as well: an over-approximation, so "no record can do X" is never claimed
+// wrongly, and a record the solver proposes is checked by the evaluator before it is shown.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <z3++.h>
+
+#include "dsl/checker.hpp"
+#include "engine/value.hpp"
+
+namespace tenet {
+
+class ConditionEncoder {
+ public:
+  // A value: known or not, and what it is when known. A collection whose items are known
+  // (a literal, a param) has `items`; any other collection has neither `value` nor `items`.
+  struct Term {
+    z3::expr defined;
+    std::optional<z3::expr> value;
+    std::optional<std::vector<z3::expr>> items;
+  };
+
+  // `params`: each param's value (the policy's default or a run's); none: free within its type.
+  ConditionEncoder(z3::context& ctx, const CheckedPolicy& policy, const std::vector<std::optional<Value>>& params);
+
+  // A rule's condition as a term (Bool value).
+  const Term& condition(std::uint32_t rule);
+  // The rule fires: its condition is known and true.
+  z3::expr fires(std::uint32_t rule);
+  // What every model must satisfy: dates between 0001-01-01 and 9999-12-31.
+  const z3::expr_vector& axioms() const { return axioms_; }
+  // A record, as a JSON line, that the model describes (absent optional fields left out).
+  std::string witness(const z3::model& model) const;
+
+ private:
+  Term encode(const ast::Expr& e);
+  Term encode_call(const ast::Expr& e);
+  Term constant(const Value& v, Type type);
+  Term opaque(const ast::Expr& e, const std::vector<Term>& args);
+  z3::expr fresh(Type type);
+  z3::expr all_defined(const std::vector<Term>& args) const;
+
+  z3::context& ctx_;
+  const CheckedPolicy& policy_;
+  std::vector<Term> fields_, params_;
+  std::map<std::uint32_t, Term> lets_, rules_;
+  std::vector<std::optional<z3::expr>> present_, field_value_;
+  z3::expr_vector axioms_;
+  unsigned fresh_count_ = 0;
+};
+
+}  // namespace tenet
