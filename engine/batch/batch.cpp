@@ -1,9 +1,6 @@
 #include "engine/batch/batch.hpp"
 
-#include <oneapi/tbb/concurrent_queue.h>
 #include <oneapi/tbb/enumerable_thread_specific.h>
-#include <oneapi/tbb/parallel_pipeline.h>
-#include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
 #include <memory>
@@ -11,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/batch/block_reader.hpp"
+#include "engine/batch/block_pipeline.hpp"
 #include "engine/output/json_writer.hpp"
 #include "engine/sha256.hpp"
 
@@ -33,15 +30,8 @@ struct BlockResult {
 // pass over the portfolio.
 constexpr std::size_t kIdentityBytes = 4096;
 
-// A token of the pipeline: one block and what deciding it produced. Tokens go round (the
-// writer gives them back to the reader), keeping their buffers' capacity: a run reads and
-// writes into the same few megabytes however long it is.
-struct Work {
-  Block block;
-  std::size_t lines = 0;        // line ends in the block
-  std::string read_failure;     // reading the block failed: the run stops before it
-  BlockResult result;
-};
+using Pipeline = BlockPipeline<BlockResult>;
+using Work = Pipeline::Work;
 
 void append_reject(std::string& out, const RecordError& e) {
   out += fmt::format("{{\"line\":{},\"offset\":{}", e.line, e.offset);
@@ -58,24 +48,13 @@ void append_reject(std::string& out, const RecordError& e) {
   out += "}\n";
 }
 
-// The run as a oneTBB pipeline, one token a block:
-//
-//   cut (serial, in order)  the next block: its offsets (a regular file of JSON lines) or its bytes
-//   read (parallel)         an unread block's bytes (pread), and its line ends counted
-//   number (serial)         the block's first line: the line ends of every block before it
-//   decide (parallel)       its records decided and written to text, its summary
-//   write (serial, in order) output, rejects, summary merged, --max-errors, progress
-//
-// Reading and counting run on the workers, so that no one thread touches every byte; at most
-// `tokens` blocks are in flight, so memory is flat; the output is in input order and
-// byte-identical whatever the thread count, as blocks are cut by the first stage alone.
-// --threads N is a task arena of N threads, the caller's included: 1 is one thread in all.
+// The run: block_pipeline.hpp's stages, with a block's records decided on the workers and
+// written, in input order, by the last stage.
 class Runner {
  public:
   Runner(const Policy& policy, const BatchOptions& options, BatchIO& io)
-      : policy_(policy), options_(options), io_(io), reader_(io.input, options.input, options.block_bytes) {
-    threads_ = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  }
+      : policy_(policy), options_(options), io_(io), reader_(io.input, options.input, options.block_bytes),
+        pipeline_(reader_, options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency())) {}
 
   BatchResult run() {
     BatchResult result;
@@ -87,24 +66,10 @@ class Runner {
         return result;
       }
     }
-    next_line_ = reader_.first_line();
-    // Enough tokens that every thread has a block to decide while others wait on the in-order
-    // stages: 2 a thread measured 10% slower at 2 threads than 4 (bench/RESULTS.md, "Core v2").
-    const std::size_t tokens = 4 * threads_ + 2;
-    tbb::task_arena arena(static_cast<int>(threads_));
-    arena.execute([&] {
-      tbb::parallel_pipeline(tokens,
-                             tbb::make_filter<void, Work*>(tbb::filter_mode::serial_in_order,
-                                                           [&](tbb::flow_control& flow) { return cut(flow); }) &
-                                 tbb::make_filter<Work*, Work*>(tbb::filter_mode::parallel, [&](Work* w) { return read(w); }) &
-                                 tbb::make_filter<Work*, Work*>(tbb::filter_mode::serial_in_order,
-                                                                [&](Work* w) { return number(w); }) &
-                                 tbb::make_filter<Work*, Work*>(tbb::filter_mode::parallel, [&](Work* w) { return decide(w); }) &
-                                 tbb::make_filter<Work*, void>(tbb::filter_mode::serial_in_order,
-                                                               [&](Work* w) { write(w, result); }));
-      // In the arena too: the repeated keys are found with its threads, and no more.
-      result.summary.duplicate_keys = keys_.finish(result.summary.duplicate_lines, Summary::kDuplicateLinesShown);
-    });
+    pipeline_.run([&](Work& w) { decide(w); }, [&](Work& w) { write_block(w, result); },
+                  [&] {  // in the arena: the repeated keys are found with its threads, and no more
+                    result.summary.duplicate_keys = keys_.finish(result.summary.duplicate_lines, Summary::kDuplicateLinesShown);
+                  });
     if (result.failure.empty() && !result.output_failed && !result.stopped_at_max_errors) result.failure = reader_.failure();
     result.summary.inputs = {fmt::format("{}:{}", input_bytes_, sha256_hex(input_head_ + input_tail_).substr(0, 32))};
     result.summary.keys_checked = options_.check_keys;
@@ -112,45 +77,8 @@ class Runner {
   }
 
  private:
-  Work* cut(tbb::flow_control& flow) {
-    Work* w = nullptr;
-    if (!free_.try_pop(w)) w = all_.emplace_back(std::make_unique<Work>()).get();
-    if (stopped_before(reader_.blocks_cut()) || !reader_.next(w->block)) {
-      free_.push(w);
-      flow.stop();
-      return nullptr;
-    }
-    return w;
-  }
-
-  // Whether a block need not be read or decided: the run stops at a block before it.
-  bool stopped_before(std::uint64_t sequence) const { return stop_ || sequence > failed_from_; }
-
-  Work* read(Work* w) {
-    w->read_failure.clear();
-    w->lines = 0;
-    if (stopped_before(w->block.sequence)) return w;
-    if (w->block.unread) {
-      if (auto failure = reader_.read_block(w->block)) {
-        w->read_failure = std::move(*failure);
-        // The first block that cannot be read ends the run; those before it are still written.
-        for (std::uint64_t from = failed_from_; w->block.sequence < from;) failed_from_.compare_exchange_weak(from, w->block.sequence);
-        return w;
-      }
-    }
-    w->lines = w->block.line_ends();
-    return w;
-  }
-
-  Work* number(Work* w) {
-    w->block.start.line = next_line_;
-    if (w->block.oversized) w->block.oversized->line = next_line_;
-    next_line_ += w->lines;
-    return w;
-  }
-
-  Work* decide(Work* w) {
-    BlockResult& r = w->result;
+  void decide(Work& w) {
+    BlockResult& r = w.result;
     r.output.clear();
     r.rejects.clear();
     r.error_ordinals.clear();
@@ -158,12 +86,11 @@ class Runner {
     r.tail.clear();
     r.keys.clear();
     r.summary = Summary::of(policy_);
-    if (w->read_failure.empty() && !stopped_before(w->block.sequence)) {
+    if (pipeline_.readable(w)) {
       auto& decider = deciders_.local();
       if (!decider) decider = std::make_unique<Decider>(policy_, options_);
-      process(w->block, *decider, r);
+      process(w.block, *decider, r);
     }
-    return w;
   }
 
   // What deciding a block needs, reused block after block: a thread owns one, and so does the
@@ -225,16 +152,12 @@ class Runner {
     builder.report(r.summary);
   }
 
-  void write(Work* w, BatchResult& result) {
-    write_block(*w, result);
-    free_.push(w);
-  }
-
   void write_block(Work& w, BatchResult& result) {
     if (finished_) return;  // stopped at a block before: nothing after it is written
     if (!w.read_failure.empty()) {
       result.failure = w.read_failure;
-      finished_ = stop_ = true;
+      finished_ = true;
+      pipeline_.stop();
       return;
     }
     BlockResult& r = w.result;
@@ -248,11 +171,13 @@ class Runner {
       r.summary = Summary::of(policy_);
       process(w.block, decider, r, limit);
       result.stopped_at_max_errors = true;
-      finished_ = stop_ = true;
+      finished_ = true;
+      pipeline_.stop();
     }
     if (!io_.write_output(r.output) || (io_.write_rejects && !r.rejects.empty() && !io_.write_rejects(r.rejects))) {
       result.output_failed = true;  // the writer knows why (errno) and reports it
-      finished_ = stop_ = true;
+      finished_ = true;
+      pipeline_.stop();
       return;
     }
     // Keys in input order, for the repeated keys found at the end (KeyTracker::finish()).
@@ -269,15 +194,9 @@ class Runner {
   const BatchOptions& options_;
   BatchIO& io_;
   const std::string csv_provenance_ = csv_provenance_cells(policy_.info());
-  unsigned threads_ = 1;
   CsvLayout layout_;
-  std::atomic<bool> stop_{false};  // the write stage ended the run: nothing more is cut or decided
-  std::atomic<std::uint64_t> failed_from_{UINT64_MAX};  // the first block that could not be read
-
-  BlockReader reader_;                          // the cut stage's
-  std::vector<std::unique_ptr<Work>> all_;      // every token, made by the cut stage as needed
-  tbb::concurrent_queue<Work*> free_;           // tokens the write stage gave back
-  std::size_t next_line_ = 1;                   // the number stage's
+  BlockReader reader_;  // the cut stage's
+  Pipeline pipeline_;
   tbb::enumerable_thread_specific<std::unique_ptr<Decider>> deciders_;
 
   // The write stage's.
