@@ -27,6 +27,7 @@
 #include "engine/output/atomic_file.hpp"
 #include "engine/output/json_writer.hpp"
 #include "engine/output/text_writer.hpp"
+#include "engine/analysis/diff.hpp"
 #include "engine/analysis/lint.hpp"
 #include "engine/tenet.hpp"
 
@@ -44,8 +45,9 @@ struct Loaded {
   int exit_code = kExitOk;
 };
 
+// `side`: which policy of two (tenet diff), named in the param errors.
 Loaded load_policy(const std::string& path, const std::vector<std::pair<std::string, std::string>>& params, bool show_warnings,
-                   bool evaluates = false) {
+                   bool evaluates = false, const std::string& side = "") {
   Loaded loaded;
   std::string text, error;
   if (!tenet::read_input(path, text, error)) {
@@ -64,7 +66,7 @@ Loaded load_policy(const std::string& path, const std::vector<std::pair<std::str
   }
   auto errors = loaded.result.param_errors;
   if (evaluates) errors.insert(errors.end(), loaded.result.unset_params.begin(), loaded.result.unset_params.end());
-  for (const auto& e : errors) print_error(e);
+  for (const auto& e : errors) print_error(side.empty() ? e : fmt::format("{} ({}): {}", side, path, e));
   if (!errors.empty()) loaded.exit_code = kExitUsage;
   return loaded;
 }
@@ -472,6 +474,68 @@ int run_batch_command(const BatchCliOptions& o) {
   return s.errors > 0 ? kExitRecordErrors : kExitOk;
 }
 
+struct DiffCliOptions {
+  std::string old_policy, new_policy, portfolio, output = "-", summary, input_format;
+  std::vector<std::string> old_params, new_params;
+  unsigned threads = 0;
+  bool quiet = false;
+};
+
+// `tenet diff`: exit 0 when no decision changed, 1 when some did (as diff(1)), 2 on trouble.
+int run_diff_command(const DiffCliOptions& o) {
+  std::vector<std::pair<std::string, std::string>> old_params, new_params;
+  if (!collect_params(o.old_params, "", old_params) || !collect_params(o.new_params, "", new_params)) return kExitUsage;
+  Loaded old_loaded = load_policy(o.old_policy, old_params, false, true, "OLD");
+  if (old_loaded.exit_code != kExitOk) return old_loaded.exit_code;
+  Loaded new_loaded = load_policy(o.new_policy, new_params, false, true, "NEW");
+  if (new_loaded.exit_code != kExitOk) return new_loaded.exit_code;
+  tenet::DiffOptions options;
+  options.threads = o.threads;
+  std::optional<tenet::FactsFormat> format;
+  if (o.input_format == "jsonl") format = tenet::FactsFormat::jsonl;
+  else if (o.input_format == "csv") format = tenet::FactsFormat::csv;
+  else format = tenet::format_from_extension(o.portfolio);
+  if (!format && o.portfolio == "-") format = tenet::FactsFormat::jsonl;
+  if (!format || *format == tenet::FactsFormat::json_array) {
+    print_error(fmt::format("{}: diff reads JSON lines (.jsonl) or CSV (.csv); use --input-format for other names", o.portfolio));
+    return kExitUsage;
+  }
+  options.input = *format;
+  std::FILE* input = o.portfolio == "-" ? stdin : std::fopen(o.portfolio.c_str(), "rb");
+  if (!input) {
+    print_error(fmt::format("cannot open {}: {}", o.portfolio, std::strerror(errno)));
+    return kExitUsage;
+  }
+  std::string error;
+  tenet::AtomicFile out;
+  if (!out.open(o.output, error)) {
+    print_error(error);
+    return kExitUsage;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  const tenet::DiffResult result = tenet::run_diff(*old_loaded.result.policy, *new_loaded.result.policy, options, input,
+                                                   [&](const std::string& text) { out.write(text); return !out.failed(); });
+  if (input != stdin) std::fclose(input);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!result.failure.empty()) {
+    print_error(fmt::format("{}: {}", o.portfolio, result.failure));
+    out.discard();
+    return kExitUsage;
+  }
+  if (!out.commit(error) ||
+      (!o.summary.empty() && !tenet::write_file_atomically(o.summary, result.summary.to_json(old_loaded.result.policy->info(),
+                                                                                              new_loaded.result.policy->info()), error))) {
+    print_error(error);
+    return kExitUsage;
+  }
+  const auto& s = result.summary;
+  if (!o.quiet)
+    std::cerr << fmt::format("tenet: {} records: {} decisions changed ({:.2f}%) in {:.2f} s ({:.0f} records/s)\n", s.records, s.changed,
+                             s.records ? 100.0 * static_cast<double>(s.changed) / static_cast<double>(s.records) : 0.0, seconds,
+                             seconds > 0 ? s.records / seconds : 0.0);
+  return s.changed ? kExitPolicyError : kExitOk;
+}
+
 int run_merge(const std::vector<std::string>& paths, const std::string& output) {
   std::optional<tenet::Summary> merged;
   for (const auto& path : paths) {
@@ -575,6 +639,19 @@ int main(int argc, char** argv) {
   graph->add_option("POLICY", graph_path, "the .tenet policy file")->required();
   graph->add_option("--format", graph_format, "dot (Graphviz, the default) or mermaid")->check(CLI::IsMember({"dot", "mermaid"}));
 
+  DiffCliOptions diff_options;
+  auto* diff = app.add_subcommand("diff", "Decide a portfolio with two policies (or two sets of params) and list the records whose decision changed");
+  diff->add_option("OLD", diff_options.old_policy, "the policy before")->required();
+  diff->add_option("NEW", diff_options.new_policy, "the policy after (the same file, with --old-param/--new-param, compares params)")->required();
+  diff->add_option("PORTFOLIO", diff_options.portfolio, "records: .jsonl or .csv; - for standard input")->required();
+  diff->add_option("-o,--output", diff_options.output, "one JSON line per changed record (default: standard output)");
+  diff->add_option("--summary", diff_options.summary, "write the transition counts and their causes here (JSON)");
+  diff->add_option("--old-param", diff_options.old_params, "a param of OLD: NAME=VALUE");
+  diff->add_option("--new-param", diff_options.new_params, "a param of NEW: NAME=VALUE");
+  diff->add_option("--threads", diff_options.threads, "threads (default: one per core)");
+  diff->add_option("--input-format", diff_options.input_format, "jsonl or csv (default: by extension)")->check(CLI::IsMember({"jsonl", "csv"}));
+  diff->add_flag("--quiet", diff_options.quiet, "no line of counts on standard error");
+
   std::string lint_path;
   tenet::LintOptions lint_options;
   auto* lint = app.add_subcommand("lint", "Find conditions that can never be true, rules that can never be chosen, ties, and unused declarations");
@@ -600,6 +677,7 @@ int main(int argc, char** argv) {
   if (*merge) return run_merge(merge_inputs, merge_output);
   if (*graph) return run_graph(graph_path, graph_format);
   if (*lint) return run_lint(lint_path, lint_options);
+  if (*diff) return run_diff_command(diff_options);
   if (*test) return run_tests(test_paths, test_coverage, test_junit);
   if (*format) return run_fmt(fmt_paths, fmt_check);
   return kExitUsage;

@@ -111,7 +111,7 @@ std::size_t BlockReader::complete(std::string_view text) const {
   return newline == std::string_view::npos ? 0 : newline + 1;
 }
 
-bool BlockReader::read_csv_header(RecordBuilder& builder, CsvLayout& layout) {
+bool BlockReader::read_csv_header(RecordBuilder& builder, CsvLayout& layout, RecordBuilder* also, CsvLayout* also_layout) {
   while (fill(pending_.size + 1)) {
     if (complete(pending_.view()) > 0 || eof_) break;
   }
@@ -119,6 +119,7 @@ bool BlockReader::read_csv_header(RecordBuilder& builder, CsvLayout& layout) {
   const std::string_view text = pending_.view();
   const std::size_t used = tenet::read_csv_header(text, builder, layout, failure_);
   if (used == 0 && !failure_.empty()) return false;
+  if (also && tenet::read_csv_header(text, *also, *also_layout, failure_) == 0 && !failure_.empty()) return false;
   failure_.clear();
   first_line_ = 1 + count_lines(text.substr(0, used));
   next_offset_ = used;

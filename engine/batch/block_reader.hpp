@@ -53,7 +53,8 @@ class BlockReader {
   BlockReader(std::FILE* input, FactsFormat format, std::size_t block_bytes);
 
   // CSV: reads the header into `layout` (before the first block); false with failure() set.
-  bool read_csv_header(RecordBuilder& builder, CsvLayout& layout);
+  // `also`: the same header read for a second policy's builder (tenet diff).
+  bool read_csv_header(RecordBuilder& builder, CsvLayout& layout, RecordBuilder* also = nullptr, CsvLayout* also_layout = nullptr);
   // The next block into `block`, whose buffer it reuses; false at the end of the input or on a
   // read failure (failure()).
   bool next(Block& block);
