@@ -16,13 +16,16 @@ namespace tenet {
 
 namespace {
 
-// One side's outcome for one record.
+// One side's outcome for one record, kept as indices: the texts are made only for the records
+// whose decision changed (and the transition names once a block).
 struct Outcome {
-  std::string key;       // the decision as a transition names it: "release", "a+b" (collect), "error"
-  std::string json;      // {"decision":…,"chosen":…} or {"error":…,"kind":…}
+  bool error = false;
   std::string id;
-  std::string chosen;    // the chosen rules, "+"-joined; "none" for the default or an error
+  std::vector<std::uint32_t> actions;  // Policy::action_name()
+  std::vector<std::uint32_t> chosen;   // rule indices
   std::vector<RuleStatus> statuses;
+  std::string message;                 // a record error's
+  ErrorKind kind = ErrorKind::malformed;
 };
 
 struct BlockDiff {
@@ -38,62 +41,36 @@ struct Side {
   Evaluator evaluator;
   RecordBuilder builder;
   Decision decision;
+  std::vector<Outcome> outcomes;  // the block's, reused block after block
+  std::size_t count = 0;
   Side(const Policy& p, const DiffOptions& options) : policy(p), evaluator(p), builder(p, options.input_options) {
     builder.write_into(evaluator.field_slots());
   }
 
-  Outcome outcome(Record* record, RecordError* error) {
-    Outcome o;
+  void record(Record* record, RecordError* error, Outcome& o) {
+    o.error = record == nullptr;
     if (!record) {
-      o.key = "error";
-      o.chosen = "none";
       o.id = error->id.value_or("");
-      o.json = "{\"error\":";
-      append_json_string(o.json, error->message);
-      o.json += ",\"kind\":\"";
-      o.json += kind_name(error->kind);
-      o.json += "\"}";
-      return o;
+      o.message = error->message;
+      o.kind = error->kind;
+      o.statuses.clear();
+      return;
     }
     evaluator.evaluate_in_place(*record, decision);
-    const Decision& d = decision;
-    o.id = d.id;
-    o.statuses = d.statuses;
-    const bool collect = policy.hit() == Hit::collect;
-    o.json = "{\"decision\":";
-    if (collect) o.json += '[';
-    for (std::size_t i = 0; i < d.actions.size(); ++i) {
-      if (i) {
-        o.json += ',';
-        o.key += '+';
-      }
-      o.key += policy.action_name(d.actions[i]);
-      append_json_string(o.json, policy.action_name(d.actions[i]));
-    }
-    if (collect) o.json += ']';
-    o.json += ",\"chosen\":";
-    std::vector<const std::string*> chosen;
-    for (const auto& r : d.recommendations)
-      if (r.chosen) chosen.push_back(&policy.checked().module.rules[r.rule].name.text);
-    if (collect) o.json += '[';
-    for (std::size_t i = 0; i < chosen.size(); ++i) {
-      if (i) o.json += ',';
-      append_json_string(o.json, *chosen[i]);
-      o.chosen += (i ? "+" : "") + *chosen[i];
-    }
-    if (chosen.empty()) o.chosen = "none";
-    if (collect) o.json += ']';
-    else if (chosen.empty()) o.json += "null";
-    o.json += '}';
-    return o;
+    o.id = decision.id;
+    o.actions = decision.actions;
+    o.statuses = decision.statuses;
+    o.chosen.clear();
+    for (const auto& r : decision.recommendations)
+      if (r.chosen) o.chosen.push_back(r.rule);
   }
 
-  // Every record of the block, in order.
-  void decide(const Block& block, const CsvLayout& layout, const DiffOptions& options, std::vector<Outcome>& out,
-              std::vector<std::size_t>* lines) {
-    out.clear();
-    const RecordSink sink = [&](std::size_t line, Record* record, RecordError* error) {
-      out.push_back(outcome(record, error));
+  // Every record of the block, in order, into outcomes[0, count).
+  void decide(const Block& block, const CsvLayout& layout, const DiffOptions& options, std::vector<std::size_t>* lines) {
+    count = 0;
+    const RecordSink sink = [&](std::size_t line, Record* r, RecordError* error) {
+      if (count == outcomes.size()) outcomes.emplace_back();
+      record(r, error, outcomes[count++]);
       if (lines) lines->push_back(line);
     };
     if (block.oversized) {
@@ -105,6 +82,46 @@ struct Side {
       read_jsonl(std::string_view(block.data(), block.length), block.capacity(), builder, sink, block.start);
     }
   }
+
+  // The decision as a transition names it: "release", "a+b" (collect), "error".
+  std::string key(const Outcome& o) const {
+    if (o.error) return "error";
+    std::string out;
+    for (std::size_t i = 0; i < o.actions.size(); ++i) out += (i ? "+" : "") + policy.action_name(o.actions[i]);
+    return out;
+  }
+  std::string chosen_key(const Outcome& o) const {
+    std::string out;
+    for (std::size_t i = 0; i < o.chosen.size(); ++i) out += (i ? "+" : "") + policy.checked().module.rules[o.chosen[i]].name.text;
+    return out.empty() ? "none" : out;
+  }
+  // {"decision":…,"chosen":…} (arrays under collect), or {"error":…,"kind":…}.
+  std::string json(const Outcome& o) const {
+    std::string out;
+    if (o.error) {
+      out = "{\"error\":";
+      append_json_string(out, o.message);
+      out += ",\"kind\":\"";
+      out += kind_name(o.kind);
+      return out + "\"}";
+    }
+    const bool collect = policy.hit() == Hit::collect;
+    out = collect ? "{\"decision\":[" : "{\"decision\":";
+    for (std::size_t i = 0; i < o.actions.size(); ++i) {
+      if (i) out += ',';
+      append_json_string(out, policy.action_name(o.actions[i]));
+    }
+    out += collect ? "],\"chosen\":[" : ",\"chosen\":";
+    for (std::size_t i = 0; i < o.chosen.size(); ++i) {
+      if (i) out += ',';
+      append_json_string(out, policy.checked().module.rules[o.chosen[i]].name.text);
+    }
+    if (!collect && o.chosen.empty()) out += "null";
+    return out + (collect ? "]}" : "}");
+  }
+  // A transition's number under `priority` and `first`: the action, or -1 for an error.
+  std::int64_t code(const Outcome& o) const { return o.error ? -1 : static_cast<std::int64_t>(o.actions.front()); }
+  std::string name_of(std::int64_t code) const { return code < 0 ? "error" : policy.action_name(static_cast<std::uint32_t>(code)); }
 };
 
 class DiffRunner {
@@ -149,7 +166,6 @@ class DiffRunner {
   struct Deciders {
     Deciders(const Policy& a, const Policy& b, const DiffOptions& options) : old_side(a, options), new_side(b, options) {}
     Side old_side, new_side;
-    std::vector<Outcome> old_outcomes, new_outcomes;
     std::vector<std::size_t> lines;
   };
 
@@ -160,34 +176,53 @@ class DiffRunner {
     if (!pipeline_.readable(w)) return;
     auto& local = deciders_.local();
     if (!local) local = std::make_unique<Deciders>(old_, new_, options_);
+    Side& a = local->old_side;
+    Side& b = local->new_side;
     local->lines.clear();
-    local->old_side.decide(w.block, old_layout_, options_, local->old_outcomes, &local->lines);
-    local->new_side.decide(w.block, new_layout_, options_, local->new_outcomes, nullptr);
-    const std::size_t n = std::min(local->old_outcomes.size(), local->new_outcomes.size());
-    for (std::size_t i = 0; i < n; ++i) compare(local->old_outcomes[i], local->new_outcomes[i], local->lines[i], r);
+    a.decide(w.block, old_layout_, options_, &local->lines);
+    b.decide(w.block, new_layout_, options_, nullptr);
+    // Transitions counted by action index where each side has one decision, named once a block.
+    const bool numbered = old_.hit() != Hit::collect && new_.hit() != Hit::collect;
+    std::map<std::pair<std::int64_t, std::int64_t>, std::uint64_t> counted;
+    const std::size_t n = std::min(a.count, b.count);
+    for (std::size_t i = 0; i < n; ++i) {
+      const Outcome& x = a.outcomes[i];
+      const Outcome& y = b.outcomes[i];
+      ++r.summary.records;
+      if (numbered) ++counted[{a.code(x), b.code(y)}];
+      else ++r.summary.transitions[{a.key(x), b.key(y)}];
+      if (changed(x, y)) record_change(a, b, x, y, local->lines[i], r);
+    }
+    for (const auto& [codes, count] : counted) r.summary.transitions[{a.name_of(codes.first), b.name_of(codes.second)}] += count;
   }
 
-  void compare(const Outcome& a, const Outcome& b, std::size_t line, BlockDiff& r) const {
-    ++r.summary.records;
-    const auto transition = std::make_pair(a.key, b.key);
-    ++r.summary.transitions[transition];
-    if (a.key == b.key && (a.key != "error" || a.json == b.json)) return;
+  bool changed(const Outcome& x, const Outcome& y) const {
+    if (x.error || y.error) return x.error != y.error || x.message != y.message || x.kind != y.kind;
+    if (x.actions.size() != y.actions.size()) return true;
+    for (std::size_t i = 0; i < x.actions.size(); ++i)
+      if (old_.action_name(x.actions[i]) != new_.action_name(y.actions[i])) return true;
+    return false;
+  }
+
+  void record_change(const Side& a, const Side& b, const Outcome& x, const Outcome& y, std::size_t line, BlockDiff& r) const {
     ++r.summary.changed;
+    const auto transition = std::make_pair(a.key(x), b.key(y));
     auto& causes = r.summary.causes[transition];
     for (const RuleMatch& m : rules_) {
       // A rule one side lacks, or a side that is a record error, is "absent" there.
-      const std::string_view before = m.old_index && !a.statuses.empty() ? status_name(a.statuses[*m.old_index]) : "absent";
-      const std::string_view after = m.new_index && !b.statuses.empty() ? status_name(b.statuses[*m.new_index]) : "absent";
+      const std::string_view before = m.old_index && !x.error ? status_name(x.statuses[*m.old_index]) : "absent";
+      const std::string_view after = m.new_index && !y.error ? status_name(y.statuses[*m.new_index]) : "absent";
       if (before == after) continue;
       ++causes[m.name][fmt::format("{} -> {}", before, after)];
     }
-    if (a.chosen != b.chosen) ++r.summary.chosen[transition][a.chosen + " -> " + b.chosen];
+    const std::string chosen_before = a.chosen_key(x), chosen_after = b.chosen_key(y);
+    if (chosen_before != chosen_after) ++r.summary.chosen[transition][chosen_before + " -> " + chosen_after];
     r.output += "{\"id\":";
-    append_json_string(r.output, a.id.empty() ? b.id : a.id);
+    append_json_string(r.output, x.id.empty() ? y.id : x.id);
     r.output += fmt::format(",\"line\":{},\"old\":", line);
-    r.output += a.json;
+    r.output += a.json(x);
     r.output += ",\"new\":";
-    r.output += b.json;
+    r.output += b.json(y);
     r.output += "}\n";
   }
 
