@@ -1,0 +1,178 @@
+#include "engine/analysis/sensitivity.hpp"
+
+#include <oneapi/tbb/enumerable_thread_specific.h>
+
+#include <algorithm>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "engine/batch/block_pipeline.hpp"
+#include "engine/output/json_writer.hpp"
+
+namespace tenet {
+
+namespace {
+
+using Pipeline = BlockPipeline<std::vector<Summary>>;
+
+// A thread's evaluators, one per value, and the record builder they share: the policies differ
+// only in a param, so one record read serves them all.
+struct Deciders {
+  RecordBuilder builder;
+  std::vector<Evaluator> evaluators;
+  Decision decision;
+  Deciders(const std::vector<SensitivityStep>& steps, const SensitivityOptions& options)
+      : builder(*steps.front().policy, options.input_options) {
+    for (const auto& step : steps) evaluators.emplace_back(*step.policy);
+  }
+};
+
+class Runner {
+ public:
+  Runner(std::vector<SensitivityStep>& steps, const SensitivityOptions& options, std::FILE* input)
+      : steps_(steps), options_(options), reader_(input, options.input, options.block_bytes),
+        pipeline_(reader_, options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency())) {}
+
+  std::string run() {
+    for (auto& step : steps_) step.summary = Summary::of(*step.policy);
+    if (options_.input == FactsFormat::csv) {
+      RecordBuilder builder(*steps_.front().policy, options_.input_options);
+      if (!reader_.read_csv_header(builder, layout_)) return reader_.failure();
+    }
+    std::string failure;
+    pipeline_.run([&](Pipeline::Work& w) { process(w); },
+                  [&](Pipeline::Work& w) {
+                    if (!failure.empty()) return;
+                    if (!w.read_failure.empty()) {
+                      failure = w.read_failure;
+                      pipeline_.stop();
+                      return;
+                    }
+                    std::string error;
+                    for (std::size_t i = 0; i < steps_.size(); ++i)
+                      if (!steps_[i].summary.merge(w.result[i], error)) throw std::logic_error("a block's summary does not merge: " + error);
+                  },
+                  [] {});
+    return failure.empty() ? reader_.failure() : failure;
+  }
+
+ private:
+  void process(Pipeline::Work& w) {
+    auto& summaries = w.result;
+    summaries.clear();
+    for (const auto& step : steps_) summaries.push_back(Summary::of(*step.policy));
+    if (!pipeline_.readable(w)) return;
+    auto& local = deciders_.local();
+    if (!local) local = std::make_unique<Deciders>(steps_, options_);
+    std::vector<SummaryTally> tallies;
+    for (const auto& step : steps_) tallies.emplace_back(*step.policy, std::vector<std::uint32_t>{});
+    const std::size_t fields = steps_.front().policy->checked().schema().fields.size();
+    const RecordSink sink = [&](std::size_t, Record* record, RecordError* error) {
+      for (std::size_t i = 0; i < steps_.size(); ++i) {
+        if (!record) {
+          tallies[i].add(*error);
+          continue;
+        }
+        Evaluator& evaluator = local->evaluators[i];
+        std::copy(record->fields.begin(), record->fields.begin() + static_cast<std::ptrdiff_t>(fields), evaluator.field_slots());
+        evaluator.evaluate_in_place(*record, local->decision);
+        tallies[i].add(local->decision, evaluator.frame());
+      }
+    };
+    const Block& block = w.block;
+    if (block.oversized) {
+      RecordError error = *block.oversized;
+      sink(error.line, nullptr, &error);
+    } else if (options_.input == FactsFormat::csv) {
+      read_csv_rows(std::string_view(block.data(), block.length), layout_, local->builder, sink, block.start);
+    } else {
+      read_jsonl(std::string_view(block.data(), block.length), block.capacity(), local->builder, sink, block.start);
+    }
+    for (std::size_t i = 0; i < steps_.size(); ++i) tallies[i].add_to(summaries[i]);
+  }
+
+  std::vector<SensitivityStep>& steps_;
+  const SensitivityOptions& options_;
+  CsvLayout layout_;
+  BlockReader reader_;
+  Pipeline pipeline_;
+  tbb::enumerable_thread_specific<std::unique_ptr<Deciders>> deciders_;
+};
+
+// Every decision any value made, in order.
+std::vector<std::string> all_decisions(const SensitivityResult& result) {
+  std::set<std::string> names;
+  for (const auto& step : result.steps)
+    for (const auto& [name, count] : step.summary.decisions) names.insert(name);
+  return {names.begin(), names.end()};
+}
+
+}  // namespace
+
+SensitivityResult run_sensitivity(std::vector<SensitivityStep> steps, const SensitivityOptions& options, std::FILE* input) {
+  SensitivityResult result;
+  result.failure = Runner(steps, options, input).run();
+  result.steps = std::move(steps);
+  return result;
+}
+
+std::string sensitivity_text(const std::string& param, const SensitivityResult& result) {
+  const auto decisions = all_decisions(result);
+  std::vector<std::string> header{param};
+  header.insert(header.end(), decisions.begin(), decisions.end());
+  header.push_back("provisional");
+  header.push_back("errors");
+  std::vector<std::vector<std::string>> rows{header};
+  for (const auto& step : result.steps) {
+    std::vector<std::string> row{step.value};
+    for (const auto& d : decisions) {
+      auto it = step.summary.decisions.find(d);
+      row.push_back(std::to_string(it == step.summary.decisions.end() ? 0 : it->second));
+    }
+    row.push_back(std::to_string(step.summary.provisional));
+    row.push_back(std::to_string(step.summary.errors));
+    rows.push_back(std::move(row));
+  }
+  std::vector<std::size_t> width(header.size(), 0);
+  for (const auto& row : rows)
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  std::string out;
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      if (c == 0) out += fmt::format("{:<{}}", row[c], width[c]);  // the value, then counts aligned right
+      else out += fmt::format("  {:>{}}", row[c], width[c]);
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+std::string sensitivity_json(const std::string& param, const SensitivityResult& result) {
+  nlohmann::ordered_json j;
+  j["param"] = param;
+  if (!result.steps.empty()) {
+    std::string policy;
+    append_policy_json(policy, result.steps.front().summary.policy);
+    auto object = nlohmann::ordered_json::parse(policy);
+    object.erase("params");  // each step has its own value of the param
+    j["policy"] = object;
+  }
+  j["steps"] = nlohmann::ordered_json::array();
+  for (const auto& step : result.steps) {
+    nlohmann::ordered_json s;
+    s["value"] = step.value;
+    s["decisions"] = step.summary.decisions;
+    s["provisional"] = step.summary.provisional;
+    s["errors"] = step.summary.errors;
+    nlohmann::ordered_json fired = nlohmann::ordered_json::object();
+    for (const auto& [name, counts] : step.summary.rules) fired[name] = counts.fired;
+    s["fired"] = fired;
+    j["steps"].push_back(std::move(s));
+  }
+  return j.dump() + "\n";
+}
+
+}  // namespace tenet
