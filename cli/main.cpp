@@ -28,6 +28,7 @@
 #include "engine/output/json_writer.hpp"
 #include "engine/output/text_writer.hpp"
 #include "engine/analysis/diff.hpp"
+#include "engine/analysis/flip.hpp"
 #include "engine/analysis/lint.hpp"
 #include "engine/analysis/sensitivity.hpp"
 #include "engine/tenet.hpp"
@@ -537,6 +538,67 @@ int run_diff_command(const DiffCliOptions& o) {
   return s.changed ? kExitPolicyError : kExitOk;
 }
 
+struct FlipCliOptions {
+  std::string policy, facts, within, input_format, params_file;
+  std::vector<std::string> params;
+  unsigned timeout_ms = 1000;
+};
+
+// `tenet flip`: one line per record (errors included), the nearest change that flips it.
+int run_flip(const FlipCliOptions& o) {
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!collect_params(o.params, o.params_file, params)) return kExitUsage;
+  Loaded loaded = load_policy(o.policy, params, false, true);
+  if (loaded.exit_code != kExitOk) return loaded.exit_code;
+  const tenet::Policy& policy = *loaded.result.policy;
+  tenet::FlipOptions options;
+  options.timeout_ms = o.timeout_ms;
+  if (!o.within.empty()) {
+    std::string error;
+    auto within = tenet::parse_param_value(tenet::Type::of(tenet::TypeKind::number), o.within, error);
+    if (!within || within->number.compare(tenet::Decimal()) < 0) {
+      print_error(fmt::format("--within {}: expected a relative change as in a policy, as in 5% or 0.05", o.within));
+      return kExitUsage;
+    }
+    options.within = within->number;
+  }
+  std::string facts, error;
+  if (!tenet::read_input(o.facts, facts, error)) {
+    print_error(error);
+    return kExitUsage;
+  }
+  tenet::FactsFormat format = tenet::sniff_format(facts);
+  if (o.input_format == "jsonl") format = tenet::FactsFormat::jsonl;
+  else if (o.input_format == "csv") format = tenet::FactsFormat::csv;
+  else if (auto by_name = tenet::format_from_extension(o.facts)) format = *by_name;
+  tenet::Flipper flipper(policy, options);
+  std::size_t records = 0, shown = 0, errors = 0;
+  const auto sink = [&](std::size_t, tenet::Record* record, tenet::RecordError* record_error) {
+    ++records;
+    std::string line;
+    if (record) {
+      auto flipped = flipper.flip(*record);
+      if (!flipped) return;
+      line = std::move(*flipped) + "\n";
+      ++shown;
+    } else {
+      ++errors;
+      tenet::write_error_json(line, *record_error);
+    }
+    std::cout << line;
+  };
+  if (!tenet::read_facts(std::move(facts), format, policy, sink, error)) {
+    print_error(fmt::format("{}: {}", o.facts, error));
+    return kExitUsage;
+  }
+  if (options.within) std::cerr << fmt::format("tenet: {} of {} records flip with a change of one field within {}\n", shown, records, o.within);
+  const tenet::FlipCounts counts = flipper.counts();
+  if (counts.undecided)
+    std::cerr << fmt::format("tenet: {} of {} solver questions undecided within {} ms each: a flip may be missed there\n",
+                             counts.undecided, counts.questions, o.timeout_ms);
+  return errors ? kExitRecordErrors : kExitOk;
+}
+
 struct SensitivityCliOptions {
   std::string policy, portfolio, param, range, format = "text", input_format, params_file;
   unsigned steps = 10, threads = 0;
@@ -730,6 +792,16 @@ int main(int argc, char** argv) {
   diff->add_option("--input-format", diff_options.input_format, "jsonl or csv (default: by extension)")->check(CLI::IsMember({"jsonl", "csv"}));
   diff->add_flag("--quiet", diff_options.quiet, "no line of counts on standard error");
 
+  FlipCliOptions flip_options;
+  auto* flip = app.add_subcommand("flip", "Per record, the smallest change of one number field that changes its decision");
+  flip->add_option("POLICY", flip_options.policy, "the .tenet policy file")->required();
+  flip->add_option("FACTS", flip_options.facts, "records: .jsonl, .json (an array) or .csv; - for standard input")->required();
+  flip->add_option("--within", flip_options.within, "only the records a change this small flips (relative: 5% or 0.05)");
+  flip->add_option("--param", flip_options.params, "set a param: NAME=VALUE");
+  flip->add_option("--params", flip_options.params_file, "set params from a JSON object of NAME: VALUE");
+  flip->add_option("--timeout-ms", flip_options.timeout_ms, "bound on each solver question (default 1000)")->check(CLI::Range(1u, 600000u));
+  flip->add_option("--input-format", flip_options.input_format, "jsonl or csv (default: by extension, else by content)")->check(CLI::IsMember({"jsonl", "csv"}));
+
   SensitivityCliOptions sensitivity_options;
   auto* sensitivity = app.add_subcommand("sensitivity", "Count a portfolio's decisions as one number param moves over a range");
   sensitivity->add_option("POLICY", sensitivity_options.policy, "the .tenet policy file")->required();
@@ -769,6 +841,7 @@ int main(int argc, char** argv) {
   if (*lint) return run_lint(lint_path, lint_options);
   if (*diff) return run_diff_command(diff_options);
   if (*sensitivity) return run_sensitivity_command(sensitivity_options);
+  if (*flip) return run_flip(flip_options);
   if (*test) return run_tests(test_paths, test_coverage, test_junit);
   if (*format) return run_fmt(fmt_paths, fmt_check);
   return kExitUsage;

@@ -1,5 +1,7 @@
 #include "engine/analysis/condition_encoding.hpp"
 
+#include <fmt/format.h>
+
 #include "dsl/base/civil_date.hpp"
 #include "engine/json_text.hpp"
 #include "engine/program.hpp"
@@ -32,6 +34,18 @@ z3::sort sort_of(z3::context& ctx, TypeKind kind) {
 }
 
 bool scalar(Type t) { return !t.is_collection(); }
+
+// A Tenet string as a Z3 string: its bytes, each one character, so that equality, prefixes and
+// substrings are the engine's byte-wise ones; Z3 reads non-ASCII bytes (and `\`) only escaped.
+z3::expr string_constant(z3::context& ctx, const std::string& text) {
+  std::string escaped;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte >= 0x7f || c == '\\') escaped += fmt::format("\\u{{{:x}}}", byte);
+    else escaped += c;
+  }
+  return ctx.string_val(escaped);
+}
 
 }  // namespace
 
@@ -71,7 +85,7 @@ ConditionEncoder::Term ConditionEncoder::constant(const Value& v, Type type) {
   switch (v.kind) {
     case Value::Kind::number: return {ctx_.bool_val(true), ctx_.real_val(rational_text(v.number).c_str()), std::nullopt};
     case Value::Kind::date: return {ctx_.bool_val(true), ctx_.int_val(*v.number.to_integer()), std::nullopt};
-    case Value::Kind::string: return {ctx_.bool_val(true), ctx_.string_val(v.text), std::nullopt};
+    case Value::Kind::string: return {ctx_.bool_val(true), string_constant(ctx_, v.text), std::nullopt};
     case Value::Kind::boolean: return {ctx_.bool_val(true), ctx_.bool_val(v.boolean), std::nullopt};
     case Value::Kind::list: {
       std::vector<z3::expr> items;
@@ -97,9 +111,25 @@ z3::expr ConditionEncoder::all_defined(const std::vector<Term>& args) const {
 // Known only if its operands are, and then perhaps not (a bad round() place, an overflow):
 // whatever the function does, some value of these fresh constants does it too.
 ConditionEncoder::Term ConditionEncoder::opaque(const Expr& e, const std::vector<Term>& args) {
-  z3::expr defined = all_defined(args) && ctx_.bool_const(("opaque.known." + std::to_string(fresh_count_++)).c_str());
-  if (!scalar(e.type)) return {defined, std::nullopt, std::nullopt};
-  return {defined, fresh(e.type), std::nullopt};
+  const z3::expr known = ctx_.bool_const(("opaque.known." + std::to_string(fresh_count_++)).c_str());
+  std::optional<z3::expr> value;
+  if (scalar(e.type)) value = fresh(e.type);
+  Opaque o{&e, known, value, {}};
+  fields_read(e, o.fields);
+  opaque_.push_back(std::move(o));
+  return {all_defined(args) && known, value, std::nullopt};
+}
+
+void ConditionEncoder::atom(const Expr& e, const z3::expr& lhs, const z3::expr& rhs) {
+  Atom a{lhs, rhs, {}};
+  fields_read(e, a.fields);
+  if (!a.fields.empty()) atoms_.push_back(std::move(a));
+}
+
+void ConditionEncoder::fields_read(const Expr& e, std::vector<std::uint32_t>& out) const {
+  if (e.kind == ExprKind::name && e.ref == ast::RefKind::field) out.push_back(e.ref_index);
+  if (e.kind == ExprKind::name && e.ref == ast::RefKind::let) fields_read(*policy_.module.lets[e.ref_index].value, out);
+  for (const auto& operand : e.operands) fields_read(*operand, out);
 }
 
 const ConditionEncoder::Term& ConditionEncoder::condition(std::uint32_t rule) {
@@ -143,6 +173,10 @@ ConditionEncoder::Term ConditionEncoder::encode(const Expr& e) {
     }
     case ExprKind::between: {
       Term x = encode(*e.operands[0]), lo = encode(*e.operands[1]), hi = encode(*e.operands[2]);
+      if (x.value->is_real()) {
+        atom(e, *lo.value, *x.value);
+        atom(e, *x.value, *hi.value);
+      }
       return {x.defined && lo.defined && hi.defined, *lo.value <= *x.value && *x.value <= *hi.value, std::nullopt};
     }
     case ExprKind::call: return encode_call(e);
@@ -159,6 +193,11 @@ ConditionEncoder::Term ConditionEncoder::encode(const Expr& e) {
     return {defined, value, std::nullopt};
   }
   const z3::expr both = a.defined && b.defined;
+  const bool compares = e.op == Op::eq || e.op == Op::ne || e.op == Op::lt || e.op == Op::le || e.op == Op::gt || e.op == Op::ge;
+  if (a.value && b.value && a.value->is_real() && (compares || e.op == Op::div)) {
+    if (e.op == Op::div) atom(*e.operands[1], *b.value, ctx_.real_val(0));
+    else atom(e, *a.value, *b.value);
+  }
   if (e.op == Op::in || e.op == Op::not_in) {
     if (!b.items || !a.value) return opaque(e, {a, b});
     z3::expr member = ctx_.bool_val(false);
@@ -221,7 +260,9 @@ ConditionEncoder::Term ConditionEncoder::encode_call(const Expr& e) {
       const z3::expr x = *args[0].value;
       const z3::expr down = z3::to_real(z3::expr(ctx_, Z3_mk_real2int(ctx_, x)));
       const z3::expr up = -z3::to_real(z3::expr(ctx_, Z3_mk_real2int(ctx_, -x)));
-      return {defined, e.builtin == Builtin::floor ? down : up, std::nullopt};
+      const z3::expr result = (e.builtin == Builtin::floor ? down : up).simplify();  // floor(1.5): a numeral
+      if (!result.is_numeral()) fields_read(e, stepped_);
+      return {defined, result, std::nullopt};
     }
     case Builtin::coalesce:
       if (!values()) break;

@@ -46,6 +46,35 @@ class ConditionEncoder {
   const z3::expr_vector& axioms() const { return axioms_; }
   // A record, as a JSON line, that the model describes (absent optional fields left out).
   std::string witness(const z3::model& model) const;
+  // A field's `present` Bool and its value (none for a collection field), to pin a record.
+  const z3::expr& present(std::uint32_t field) const { return *present_[field]; }
+  const std::optional<z3::expr>& value(std::uint32_t field) const { return field_value_[field]; }
+  // A value the given Value is, of the given type (a number, date, string or bool).
+  z3::expr constant_of(const Value& v, Type type) { return *constant(v, type).value; }
+  // Whether an opaque value stands in some condition encoded so far: answers are then not exact.
+  bool approximate() const { return !opaque_.empty(); }
+
+  // A value with no exact encoding: the expression it stands for, its fresh `known` Bool and
+  // value, and the fields its expression reads (through lets). Pinning it to what the engine
+  // computed for a record makes it exact again wherever the field that moves is not among them.
+  struct Opaque {
+    const ast::Expr* expr;
+    z3::expr known;
+    std::optional<z3::expr> value;
+    std::vector<std::uint32_t> fields;
+  };
+  const std::vector<Opaque>& opaques() const { return opaque_; }
+  // Fields read under floor() or ceil(): exact formulas, but mixed integer ones, where the
+  // solver's optimizer can stop short of the optimum.
+  const std::vector<std::uint32_t>& stepped_fields() const { return stepped_; }
+
+  // Where a condition can turn: the two sides of every comparison of numbers (and every divisor
+  // against 0), with the fields they read. A decision changes only where one side meets the other.
+  struct Atom {
+    z3::expr lhs, rhs;
+    std::vector<std::uint32_t> fields;
+  };
+  const std::vector<Atom>& atoms() const { return atoms_; }
 
  private:
   Term encode(const ast::Expr& e);
@@ -54,6 +83,7 @@ class ConditionEncoder {
   Term opaque(const ast::Expr& e, const std::vector<Term>& args);
   z3::expr fresh(Type type);
   z3::expr all_defined(const std::vector<Term>& args) const;
+  void fields_read(const ast::Expr& e, std::vector<std::uint32_t>& out) const;
 
   z3::context& ctx_;
   const CheckedPolicy& policy_;
@@ -61,6 +91,10 @@ class ConditionEncoder {
   std::map<std::uint32_t, Term> lets_, rules_;
   std::vector<std::optional<z3::expr>> present_, field_value_;
   z3::expr_vector axioms_;
+  std::vector<Opaque> opaque_;
+  std::vector<std::uint32_t> stepped_;
+  std::vector<Atom> atoms_;
+  void atom(const ast::Expr& e, const z3::expr& lhs, const z3::expr& rhs);
   unsigned fresh_count_ = 0;
 };
 

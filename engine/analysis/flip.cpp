@@ -1,0 +1,250 @@
+#include "engine/analysis/flip.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "engine/analysis/condition_encoding.hpp"
+#include "engine/json_text.hpp"
+#include "engine/program.hpp"
+
+namespace tenet {
+
+namespace {
+
+// The decimal places a value is written with: 2 for 12.50 as read (1.25e1 has 1), 0 for 1200.
+int places(const Decimal& d) { return d.exponent() < 0 ? -d.exponent() : 0; }
+
+// The exponent of one unit in the 18th significant digit of `d` (a decimal holds no finer step).
+int ulp_exponent(const Decimal& d) {
+  if (d.coefficient() == 0) return -300;
+  const int digits = static_cast<int>(std::to_string(d.coefficient() < 0 ? -d.coefficient() : d.coefficient()).size());
+  return digits - 1 + d.exponent() - 17;
+}
+
+// `x` at `p` decimal places, rounded away from the record's value (up: toward +infinity).
+Decimal outward(const Decimal& x, int p, bool up) {
+  const Decimal scale = *Decimal::parse("1e" + std::to_string(p));
+  const auto scaled = x.mul(scale).value;
+  const auto whole = scaled.to_whole(up).value;
+  return whole.div(scale).value;
+}
+
+}  // namespace
+
+struct Flipper::State {
+  const Policy& policy;
+  FlipOptions options;
+  z3::context ctx;
+  ConditionEncoder encoder;
+  z3::solver solver;
+  std::vector<z3::expr> fires;      // per rule
+  std::vector<std::uint32_t> order;  // recommending rules, in the hit policy's ranking
+  std::vector<std::uint32_t> candidates;  // number fields some condition reads
+  Evaluator evaluator;
+  std::size_t questions = 0, undecided = 0;
+  std::vector<bool> reads_opaque;  // per field: an opaque value reads it (its flips are not exact)
+
+  State(const Policy& p, const FlipOptions& o)
+      : policy(p), options(o), encoder(ctx, p.checked(), params(p)), solver(ctx), evaluator(p) {
+    z3::params settings(ctx);
+    settings.set("timeout", o.timeout_ms);
+    solver.set(settings);
+    for (const auto& axiom : encoder.axioms()) solver.add(axiom);
+    const auto& program = p.program();
+    for (std::uint32_t r = 0; r < program.rules.size(); ++r) {
+      fires.push_back(encoder.fires(r));
+      if (program.rules[r].recommends) order.push_back(r);
+    }
+    if (program.hit == Hit::priority)
+      std::stable_sort(order.begin(), order.end(),
+                       [&](auto a, auto b) { return program.rules[a].priority > program.rules[b].priority; });
+    const auto& fields = p.checked().schema().fields;
+    reads_opaque.assign(fields.size(), false);
+    for (const auto& o : encoder.opaques())
+      for (auto f : o.fields) reads_opaque[f] = true;
+    for (auto f : encoder.stepped_fields()) reads_opaque[f] = true;
+    for (std::uint32_t f = 0; f < fields.size(); ++f)
+      if (fields[f].type.kind == TypeKind::number && !fields[f].is_key && program.field_read[f]) candidates.push_back(f);
+  }
+
+  static std::vector<std::optional<Value>> params(const Policy& p) {
+    std::vector<std::optional<Value>> values;
+    for (const auto& param : p.checked().module.params) {
+      (void)param;
+      values.emplace_back();
+    }
+    // The values this policy runs with: the program's param slots hold them.
+    const auto& m = p.checked().module;
+    for (std::size_t i = 0; i < m.params.size(); ++i) {
+      for (const auto& [expr, slot] : p.program().slot_of) {
+        if (expr->kind == ast::ExprKind::name && expr->ref == ast::RefKind::param && expr->ref_index == i) {
+          values[i] = p.program().initial_frame[slot];
+          break;
+        }
+      }
+    }
+    return values;
+  }
+
+  // Every field but `free` pinned to the record's value (absent ones absent), and every opaque
+  // value that does not read `free` pinned to what the engine computed (`computed`).
+  void pin(const Record& record, std::uint32_t free, const std::vector<Value>& computed) {
+    const auto& opaques = encoder.opaques();
+    for (std::size_t i = 0; i < opaques.size(); ++i) {
+      const auto& o = opaques[i];
+      if (std::find(o.fields.begin(), o.fields.end(), free) != o.fields.end()) continue;
+      if (computed[i].is_unknown()) {
+        solver.add(!o.known);
+        continue;
+      }
+      solver.add(o.known);
+      if (o.value && computed[i].kind != Value::Kind::list) solver.add(*o.value == encoder.constant_of(computed[i], o.expr->type));
+    }
+    const auto& fields = policy.checked().schema().fields;
+    for (std::uint32_t f = 0; f < fields.size(); ++f) {
+      if (!policy.program().field_read[f]) continue;  // never converted when a record is read: no value to pin
+      const Value& v = record.fields[f];
+      if (f == free) {
+        solver.add(encoder.present(f));
+        continue;
+      }
+      if (v.is_unknown()) {
+        solver.add(!encoder.present(f));
+        continue;
+      }
+      solver.add(encoder.present(f));
+      if (encoder.value(f) && v.kind != Value::Kind::list) solver.add(*encoder.value(f) == encoder.constant_of(v, fields[f].type));
+    }
+  }
+
+  // Where the conditions can turn as `field` moves, the others pinned: the value at which each
+  // comparison reading it has its two sides equal (one solver question each).
+  std::vector<Decimal> roots(const Record& record, std::uint32_t field, const std::vector<Value>& computed) {
+    std::vector<Decimal> out;
+    const z3::expr v = *encoder.value(field);
+    for (const auto& atom : encoder.atoms()) {
+      if (std::find(atom.fields.begin(), atom.fields.end(), field) == atom.fields.end()) continue;
+      solver.push();
+      pin(record, field, computed);
+      solver.add(atom.lhs == atom.rhs);
+      const z3::check_result answer = solver.check();
+      ++questions;
+      if (answer == z3::unknown) ++undecided;
+      if (answer == z3::sat) {
+        std::string text = solver.get_model().eval(v, true).get_decimal_string(40);
+        if (!text.empty() && text.back() == '?') text.pop_back();  // a quotient that does not terminate: 18 digits
+        if (auto root = Decimal::parse(text)) out.push_back(*root);
+      }
+      solver.pop();
+    }
+    return out;
+  }
+
+  // The record decided with `field` set to `value`: its decision, when it differs from `d`.
+  std::optional<Decision> decide_with(const Record& record, std::uint32_t field, const Decimal& value, const Decision& d) {
+    Record copy = record;
+    copy.fields[field] = Value::of(value);
+    Decision changed;
+    evaluator.evaluate(copy, changed);
+    std::vector<std::string> a, b;
+    for (auto x : changed.actions) a.push_back(policy.action_name(x));
+    for (auto x : d.actions) b.push_back(policy.action_name(x));
+    if (a == b) return std::nullopt;
+    return changed;
+  }
+};
+
+Flipper::Flipper(const Policy& policy, const FlipOptions& options) : state_(std::make_unique<State>(policy, options)) {}
+Flipper::~Flipper() = default;
+
+bool Flipper::exact(std::uint32_t field) const { return !state_->reads_opaque[field]; }
+
+FlipCounts Flipper::counts() const { return {state_->questions, state_->undecided}; }
+
+std::optional<std::string> Flipper::flip(const Record& record) {
+  State& s = *state_;
+  const Policy& policy = s.policy;
+  Record copy = record;
+  Decision d;
+  s.evaluator.evaluate(copy, d);
+  // What the engine computed for the opaque values, before any other evaluation.
+  std::vector<Value> computed;
+  for (const auto& o : s.encoder.opaques()) {
+    auto it = policy.program().slot_of.find(o.expr);
+    computed.push_back(it == policy.program().slot_of.end() ? Value::unknown(reasons::not_a_value()) : s.evaluator.frame().slot(it->second));
+  }
+  struct Best {
+    std::uint32_t field;
+    Decimal value, boundary;
+    long double relative;
+    bool exact;
+    Decision decision;
+  };
+  std::optional<Best> best;
+  for (std::uint32_t f : s.candidates) {
+    const Value& now = record.fields[f];
+    if (now.kind != Value::Kind::number) continue;  // an absent field has no nearer value
+    // Between two roots no condition turns, so the decision holds: the nearest change is at a
+    // root (x >= 10: the root itself) or just past it (x > 10: one unit of the last decimal
+    // place, at the precision of the data: the record's places, or the root's when it has a
+    // few more, 10.5 for an integer field). A root with many more (a quotient of the field
+    // itself, 90909.0909...) is taken rounded outward to the record's places + 2.
+    const int p = places(now.number);
+    std::vector<std::pair<Decimal, Decimal>> tries;  // value, the root it comes from
+    for (const Decimal& root : s.roots(record, f, computed)) {
+      const int c = root.compare(now.number);
+      for (const bool up : {true, false}) {
+        if ((up && c < 0) || (!up && c > 0)) continue;
+        const bool fine = places(root) <= p + 2;
+        const Decimal at = fine ? root : outward(root, p + 2, up);
+        // One unit of the last place kept, never finer than a decimal of 18 digits can step.
+        const int last = fine ? std::max(p, places(root)) : p + 2;
+        const auto unit = *Decimal::parse("1e" + std::to_string(std::max(-last, ulp_exponent(at))));
+        tries.emplace_back(at, root);
+        tries.emplace_back((up ? at.add(unit) : at.sub(unit)).value, root);
+      }
+    }
+    const auto distance = [&](const Decimal& x) { return std::fabs(std::stold(x.sub(now.number).value.to_string())); };
+    std::sort(tries.begin(), tries.end(), [&](const auto& a, const auto& b) { return distance(a.first) < distance(b.first); });
+    for (const auto& [value, root] : tries) {
+      if (value.compare(now.number) == 0) continue;
+      auto changed = s.decide_with(record, f, value, d);
+      if (!changed) continue;
+      const long double base = std::fabs(std::stold(now.number.to_string()));
+      const long double relative = base > 0 ? distance(value) / base : distance(value);
+      if (!best || relative < best->relative) best = Best{f, value, root, relative, !s.reads_opaque[f], std::move(*changed)};
+      break;  // the nearest for this field
+    }
+  }
+  if (s.options.within) {
+    const long double limit = std::stold(s.options.within->to_string());
+    if (!best || best->relative > limit) return std::nullopt;
+  }
+  const auto decision_json = [&](const Decision& x) {
+    std::string out;
+    if (policy.hit() == Hit::collect) {
+      out += '[';
+      for (std::size_t i = 0; i < x.actions.size(); ++i) {
+        if (i) out += ',';
+        append_json_string(out, policy.action_name(x.actions[i]));
+      }
+      return out + ']';
+    }
+    append_json_string(out, policy.action_name(x.actions.front()));
+    return out;
+  };
+  std::string line = "{\"id\":";
+  append_json_string(line, record.id);
+  line += ",\"decision\":" + decision_json(d) + ",\"flip\":";
+  if (!best) return line + "null}";
+  line += "{\"changes\":{";
+  append_json_string(line, policy.checked().schema().fields[best->field].name.text);
+  line += ':' + best->value.to_string() + "},\"decision\":" + decision_json(best->decision);
+  line += ",\"boundary\":" + best->boundary.to_string();
+  line += fmt::format(",\"exact\":{}}}}}", best->exact ? "true" : "false");
+  return line;
+}
+
+}  // namespace tenet

@@ -1,0 +1,122 @@
+// tenet flip against brute force, on the differential test's generated policies and records:
+// the change it reports changes the decision, and no smaller change of one number field does
+// (tried at the precision of the reported value, over a grid and around every number literal).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <random>
+#include <regex>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/analysis/flip.hpp"
+#include "helpers.hpp"
+#include "tests/differential/policy_generator.hpp"
+
+namespace {
+
+std::vector<std::string> decision_of(const tenet::Policy& policy, tenet::Record record) {
+  tenet::Evaluator evaluator(policy);
+  tenet::Decision d;
+  evaluator.evaluate(record, d);
+  std::vector<std::string> out;
+  for (auto a : d.actions) out.push_back(policy.action_name(a));
+  return out;
+}
+
+long double number(const tenet::Decimal& d) { return std::stold(d.to_string()); }
+
+}  // namespace
+
+TEST_CASE("flip: the change reported flips the decision, and no smaller change of one number field does") {
+  std::mt19937 random(11);
+  int flips = 0, nulls = 0, checked_fields = 0;
+  for (int round = 0; round < 300; ++round) {
+    std::vector<std::uint8_t> bytes(64 + random() % 400);
+    for (auto& b : bytes) b = static_cast<std::uint8_t>(random());
+    tenet::testing::ByteSource source(bytes.data(), bytes.size());
+    const auto gen = tenet::testing::PolicyGenerator(source).generate();
+    auto policy = test::compile(gen.policy);
+    // The number literals of the policy: where a decision can turn.
+    std::vector<std::string> literals;
+    const std::regex literal(R"((^|[^\w.])(-?\d+(\.\d+)?(e-?\d+)?)(?![\w.]))");
+    for (auto it = std::sregex_iterator(gen.policy.begin(), gen.policy.end(), literal); it != std::sregex_iterator(); ++it)
+      literals.push_back((*it)[2]);
+    std::vector<tenet::Record> records;
+    std::string error;
+    tenet::read_facts(gen.records, tenet::FactsFormat::jsonl, *policy,
+                      [&](std::size_t, tenet::Record* r, tenet::RecordError*) {
+                        if (r) records.push_back(*r);
+                      },
+                      error);
+    tenet::Flipper flipper(*policy, {});
+    const auto& fields = policy->checked().schema().fields;
+    for (const auto& record : records) {
+      INFO(gen.policy << gen.records);
+      const auto before = flipper.counts();
+      const auto line = flipper.flip(record);
+      REQUIRE(line);
+      INFO(*line);
+      const auto j = nlohmann::json::parse(*line);
+      const auto now = decision_of(*policy, record);
+      long double limit = INFINITY;  // the reported change, relative
+      int precision = 6;
+      if (!j["flip"].is_null()) {
+        ++flips;
+        const auto& [name, value] = *j["flip"]["changes"].items().begin();
+        const auto f = static_cast<std::size_t>(std::find_if(fields.begin(), fields.end(), [&](const auto& x) { return x.name.text == name; }) - fields.begin());
+        tenet::Record changed = record;
+        (void)value;  // as JSON parses it, a double: the exact decimal is read from the line's text
+        std::smatch raw;
+        REQUIRE(std::regex_search(*line, raw, std::regex(R"("changes":\{"[^"]+":([^}]+)\})")));
+        const auto to = tenet::Decimal::parse(raw[1].str());
+        REQUIRE(to);
+        changed.fields[f] = tenet::Value::of(*to);
+        CHECK(decision_of(*policy, changed) != now);  // it flips
+        const long double old = number(record.fields[f].number);
+        limit = std::fabs(number(*to) - old) / (old != 0 ? std::fabs(old) : 1);
+        precision = to->exponent() < 0 ? -to->exponent() : 0;
+        if (!j["flip"]["exact"].get<bool>()) continue;  // an opaque value reads the field: no claim of least
+      } else {
+        ++nulls;
+      }
+      if (flipper.counts().undecided > before.undecided) continue;  // the solver did not answer everything
+      // No smaller change of a number field that nothing opaque reads flips it.
+      for (std::size_t f = 0; f < fields.size(); ++f) {
+        if (fields[f].type.kind != tenet::TypeKind::number || record.fields[f].kind != tenet::Value::Kind::number) continue;
+        if (!flipper.exact(static_cast<std::uint32_t>(f))) continue;  // flips of it make no claim of least
+        const long double old = number(record.fields[f].number);
+        std::vector<long double> tries;
+        for (int k = 1; k < 20; ++k) {
+          const long double step = (std::isinf(limit) ? 10 : limit) * k / 20 * (old != 0 ? std::fabs(old) : 1);
+          tries.push_back(old + step);
+          tries.push_back(old - step);
+        }
+        for (const auto& l : literals) {
+          const long double x = std::stold(l);
+          for (const long double t : {x, x + std::pow(10.0L, -precision), x - std::pow(10.0L, -precision)}) tries.push_back(t);
+        }
+        for (const long double t : tries) {
+          const long double relative = std::fabs(t - old) / (old != 0 ? std::fabs(old) : 1);
+          if (!(relative < limit) || !std::isfinite(t) || std::fabs(t) > 1e300L) continue;
+          char text[64];
+          std::snprintf(text, sizeof text, "%.*Lf", precision, t);
+          const auto value = tenet::Decimal::parse(text);
+          if (!value) continue;
+          const long double rounded = std::fabs(number(*value) - old) / (old != 0 ? std::fabs(old) : 1);
+          if (!(rounded < limit)) continue;
+          tenet::Record changed = record;
+          changed.fields[f] = tenet::Value::of(*value);
+          INFO("field " << fields[f].name.text << " = " << text);
+          CHECK(decision_of(*policy, changed) == now);
+        }
+        ++checked_fields;
+      }
+    }
+  }
+  INFO(flips << " flips, " << nulls << " records with none, " << checked_fields << " fields tried by brute force");
+  CHECK(flips > 20);
+  CHECK(nulls > 20);
+  CHECK(checked_fields > 200);
+  WARN(flips << " flips, " << nulls << " records with none, " << checked_fields << " fields tried by brute force");
+}
