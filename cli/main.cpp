@@ -287,6 +287,21 @@ bool collect_params(const std::vector<std::string>& flags, const std::string& pa
   return true;
 }
 
+// FACTS of eval and flip, read whole: the format by --input-format, else by extension, else by content.
+bool read_facts_file(const std::string& path, const std::string& input_format, std::string& facts, tenet::FactsFormat& format) {
+  std::string error;
+  if (!tenet::read_input(path, facts, error)) {
+    print_error(error);
+    return false;
+  }
+  format = tenet::sniff_format(facts);
+  if (input_format == "jsonl") format = tenet::FactsFormat::jsonl;
+  else if (input_format == "json") format = tenet::FactsFormat::json_array;
+  else if (input_format == "csv") format = tenet::FactsFormat::csv;
+  else if (auto by_name = tenet::format_from_extension(path)) format = *by_name;
+  return true;
+}
+
 int run_eval(const EvalOptions& o) {
   std::vector<std::pair<std::string, std::string>> params;
   if (!collect_params(o.params, o.params_file, params)) return kExitUsage;
@@ -295,15 +310,8 @@ int run_eval(const EvalOptions& o) {
   const tenet::Policy& policy = *loaded.result.policy;
 
   std::string facts, error;
-  if (!tenet::read_input(o.facts, facts, error)) {
-    print_error(error);
-    return kExitUsage;
-  }
-  tenet::FactsFormat format = tenet::sniff_format(facts);
-  if (o.input_format == "jsonl") format = tenet::FactsFormat::jsonl;
-  else if (o.input_format == "json") format = tenet::FactsFormat::json_array;
-  else if (o.input_format == "csv") format = tenet::FactsFormat::csv;
-  else if (auto by_name = tenet::format_from_extension(o.facts)) format = *by_name;
+  tenet::FactsFormat format;
+  if (!read_facts_file(o.facts, o.input_format, facts, format)) return kExitUsage;
 
   const bool to_terminal = (o.output.empty() || o.output == "-") && ::isatty(STDOUT_FILENO);
   const bool text = o.format == "text" || (o.format.empty() && to_terminal);
@@ -353,6 +361,24 @@ int run_eval(const EvalOptions& o) {
   return errors > 0 ? kExitRecordErrors : kExitOk;
 }
 
+// A portfolio streamed by batch, diff and sensitivity: JSON lines or CSV (by --input-format, else
+// by extension; standard input is JSON lines), opened; nullptr after saying why.
+std::FILE* open_portfolio(const std::string& path, const std::string& input_format, const char* command, tenet::FactsFormat& format) {
+  std::optional<tenet::FactsFormat> chosen;
+  if (input_format == "jsonl") chosen = tenet::FactsFormat::jsonl;
+  else if (input_format == "csv") chosen = tenet::FactsFormat::csv;
+  else chosen = tenet::format_from_extension(path);
+  if (!chosen && path == "-") chosen = tenet::FactsFormat::jsonl;
+  if (!chosen || *chosen == tenet::FactsFormat::json_array) {
+    print_error(fmt::format("{}: {} reads JSON lines (.jsonl) or CSV (.csv); use --input-format for other names", path, command));
+    return nullptr;
+  }
+  format = *chosen;
+  std::FILE* input = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (!input) print_error(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+  return input;
+}
+
 struct BatchCliOptions {
   std::string policy, portfolio, output, summary, rejects, format = "jsonl", input_format;
   unsigned threads = 0;
@@ -394,22 +420,9 @@ int run_batch_command(const BatchCliOptions& o) {
     }
     options.sum_fields.push_back(static_cast<std::uint32_t>(it - fields.begin()));
   }
-  std::optional<tenet::FactsFormat> format;
-  if (o.input_format == "jsonl") format = tenet::FactsFormat::jsonl;
-  else if (o.input_format == "csv") format = tenet::FactsFormat::csv;
-  else format = tenet::format_from_extension(o.portfolio);
-  if (!format && o.portfolio == "-") format = tenet::FactsFormat::jsonl;
-  if (!format || *format == tenet::FactsFormat::json_array) {
-    print_error(fmt::format("{}: batch reads JSON lines (.jsonl) or CSV (.csv); use --input-format for other names", o.portfolio));
-    return kExitUsage;
-  }
-  options.input = *format;
+  std::FILE* input = open_portfolio(o.portfolio, o.input_format, "batch", options.input);
+  if (!input) return kExitUsage;
 
-  std::FILE* input = o.portfolio == "-" ? stdin : std::fopen(o.portfolio.c_str(), "rb");
-  if (!input) {
-    print_error(fmt::format("cannot open {}: {}", o.portfolio, std::strerror(errno)));
-    return kExitUsage;
-  }
   struct stat info {};
   const std::uint64_t size = (input != stdin && ::fstat(fileno(input), &info) == 0) ? static_cast<std::uint64_t>(info.st_size) : 0;
 
@@ -493,21 +506,8 @@ int run_diff_command(const DiffCliOptions& o) {
   if (new_loaded.exit_code != kExitOk) return new_loaded.exit_code;
   tenet::DiffOptions options;
   options.threads = o.threads;
-  std::optional<tenet::FactsFormat> format;
-  if (o.input_format == "jsonl") format = tenet::FactsFormat::jsonl;
-  else if (o.input_format == "csv") format = tenet::FactsFormat::csv;
-  else format = tenet::format_from_extension(o.portfolio);
-  if (!format && o.portfolio == "-") format = tenet::FactsFormat::jsonl;
-  if (!format || *format == tenet::FactsFormat::json_array) {
-    print_error(fmt::format("{}: diff reads JSON lines (.jsonl) or CSV (.csv); use --input-format for other names", o.portfolio));
-    return kExitUsage;
-  }
-  options.input = *format;
-  std::FILE* input = o.portfolio == "-" ? stdin : std::fopen(o.portfolio.c_str(), "rb");
-  if (!input) {
-    print_error(fmt::format("cannot open {}: {}", o.portfolio, std::strerror(errno)));
-    return kExitUsage;
-  }
+  std::FILE* input = open_portfolio(o.portfolio, o.input_format, "diff", options.input);
+  if (!input) return kExitUsage;
   std::string error;
   tenet::AtomicFile out;
   if (!out.open(o.output, error)) {
@@ -563,14 +563,8 @@ int run_flip(const FlipCliOptions& o) {
     options.within = within->number;
   }
   std::string facts, error;
-  if (!tenet::read_input(o.facts, facts, error)) {
-    print_error(error);
-    return kExitUsage;
-  }
-  tenet::FactsFormat format = tenet::sniff_format(facts);
-  if (o.input_format == "jsonl") format = tenet::FactsFormat::jsonl;
-  else if (o.input_format == "csv") format = tenet::FactsFormat::csv;
-  else if (auto by_name = tenet::format_from_extension(o.facts)) format = *by_name;
+  tenet::FactsFormat format;
+  if (!read_facts_file(o.facts, o.input_format, facts, format)) return kExitUsage;
   tenet::Flipper flipper(policy, options);
   std::size_t records = 0, shown = 0, errors = 0;
   const auto sink = [&](std::size_t, tenet::Record* record, tenet::RecordError* record_error) {
@@ -651,21 +645,8 @@ int run_sensitivity_command(const SensitivityCliOptions& o) {
   }
   tenet::SensitivityOptions options;
   options.threads = o.threads;
-  std::optional<tenet::FactsFormat> format;
-  if (o.input_format == "jsonl") format = tenet::FactsFormat::jsonl;
-  else if (o.input_format == "csv") format = tenet::FactsFormat::csv;
-  else format = tenet::format_from_extension(o.portfolio);
-  if (!format && o.portfolio == "-") format = tenet::FactsFormat::jsonl;
-  if (!format || *format == tenet::FactsFormat::json_array) {
-    print_error(fmt::format("{}: sensitivity reads JSON lines (.jsonl) or CSV (.csv); use --input-format for other names", o.portfolio));
-    return kExitUsage;
-  }
-  options.input = *format;
-  std::FILE* input = o.portfolio == "-" ? stdin : std::fopen(o.portfolio.c_str(), "rb");
-  if (!input) {
-    print_error(fmt::format("cannot open {}: {}", o.portfolio, std::strerror(errno)));
-    return kExitUsage;
-  }
+  std::FILE* input = open_portfolio(o.portfolio, o.input_format, "sensitivity", options.input);
+  if (!input) return kExitUsage;
   const tenet::SensitivityResult result = tenet::run_sensitivity(std::move(steps), options, input);
   if (input != stdin) std::fclose(input);
   if (!result.failure.empty()) {

@@ -16,17 +16,13 @@
 #include <string>
 #include <utility>
 
+#include "engine/batch/block_pipeline.hpp"
 #include "engine/ingest/facts_reader.hpp"
 #include "engine/tenet.hpp"
 
 namespace tenet {
 
-struct DiffOptions {
-  FactsFormat input = FactsFormat::jsonl;  // jsonl or csv
-  unsigned threads = 0;                    // 0: one per core
-  std::size_t block_bytes = 1 << 20;
-  InputOptions input_options;
-};
+using DiffOptions = StreamOptions;
 
 struct DiffSummary {
   std::uint64_t records = 0, changed = 0;

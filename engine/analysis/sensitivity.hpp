@@ -9,17 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "engine/batch/block_pipeline.hpp"
 #include "engine/batch/summary.hpp"
 #include "engine/ingest/facts_reader.hpp"
 
 namespace tenet {
 
-struct SensitivityOptions {
-  FactsFormat input = FactsFormat::jsonl;  // jsonl or csv
-  unsigned threads = 0;                    // 0: one per core
-  std::size_t block_bytes = 1 << 20;
-  InputOptions input_options;
-};
+using SensitivityOptions = StreamOptions;
 
 // One value of the param and what the portfolio decided under it.
 struct SensitivityStep {

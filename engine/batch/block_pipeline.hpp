@@ -26,6 +26,14 @@
 
 namespace tenet {
 
+// How a portfolio is streamed by a command that is not `batch` (diff, sensitivity).
+struct StreamOptions {
+  FactsFormat input = FactsFormat::jsonl;  // jsonl or csv
+  unsigned threads = 0;                    // 0: one per core
+  std::size_t block_bytes = 1 << 20;
+  InputOptions input_options;
+};
+
 template <typename Result>
 class BlockPipeline {
  public:
