@@ -346,6 +346,11 @@ int run_eval(const EvalOptions& o) {
   tenet::InputOptions input_options;
   input_options.strict_fields = o.strict_fields;
   input_options.na_values = !o.no_na_values;
+  std::optional<tenet::PortfolioStats> portfolio;  // percentile(): a first pass over the facts
+  if (policy.needs_portfolio()) {
+    portfolio.emplace(tenet::portfolio_of(facts, format, policy, input_options));
+    evaluator.set_portfolio(&*portfolio);
+  }
   if (!tenet::read_facts(std::move(facts), format, policy, sink, error, input_options, &observed)) {
     // The input cannot be read at all: an existing output file keeps its content.
     print_error(fmt::format("{}: {}", o.facts, error));
@@ -422,6 +427,18 @@ int run_batch_command(const BatchCliOptions& o) {
   }
   std::FILE* input = open_portfolio(o.portfolio, o.input_format, "batch", options.input);
   if (!input) return kExitUsage;
+  if (input == stdin && policy.needs_portfolio()) {  // percentile(): two passes, so standard input is spooled to a file
+    std::FILE* spool = std::tmpfile();
+    char chunk[1 << 16];
+    std::size_t n = 0;
+    while (spool && (n = std::fread(chunk, 1, sizeof chunk, stdin)) > 0)
+      if (std::fwrite(chunk, 1, n, spool) != n) spool = nullptr;
+    if (!spool || std::ferror(stdin) || std::fflush(spool) != 0 || std::fseek(spool, 0, SEEK_SET) != 0) {
+      print_error(fmt::format("cannot spool standard input for the two passes percentile() needs: {}", std::strerror(errno)));
+      return kExitUsage;
+    }
+    input = spool;
+  }
 
   struct stat info {};
   const std::uint64_t size = (input != stdin && ::fstat(fileno(input), &info) == 0) ? static_cast<std::uint64_t>(info.st_size) : 0;
@@ -504,6 +521,10 @@ int run_diff_command(const DiffCliOptions& o) {
   if (old_loaded.exit_code != kExitOk) return old_loaded.exit_code;
   Loaded new_loaded = load_policy(o.new_policy, new_params, false, true, "NEW");
   if (new_loaded.exit_code != kExitOk) return new_loaded.exit_code;
+  if (old_loaded.result.policy->needs_portfolio() || new_loaded.result.policy->needs_portfolio()) {
+    print_error("diff does not run the first pass percentile() needs");
+    return kExitUsage;
+  }
   tenet::DiffOptions options;
   options.threads = o.threads;
   std::FILE* input = open_portfolio(o.portfolio, o.input_format, "diff", options.input);
@@ -565,6 +586,10 @@ int run_flip(const FlipCliOptions& o) {
   std::string facts, error;
   tenet::FactsFormat format;
   if (!read_facts_file(o.facts, o.input_format, facts, format)) return kExitUsage;
+  if (policy.needs_portfolio()) {
+    print_error(fmt::format("{}: flip does not run the first pass percentile() needs", o.policy));
+    return kExitUsage;
+  }
   tenet::Flipper flipper(policy, options);
   std::size_t records = 0, shown = 0, errors = 0;
   const auto sink = [&](std::size_t, tenet::Record* record, tenet::RecordError* record_error) {
@@ -608,6 +633,10 @@ int run_sensitivity_command(const SensitivityCliOptions& o) {
   }
   Loaded loaded = load_policy(o.policy, fixed, false, true);
   if (loaded.exit_code != kExitOk) return loaded.exit_code;
+  if (loaded.result.policy->needs_portfolio()) {
+    print_error(fmt::format("{}: sensitivity does not run the first pass percentile() needs", o.policy));
+    return kExitUsage;
+  }
   const auto& declared = loaded.result.policy->checked().module.params;
   auto param = std::find_if(declared.begin(), declared.end(), [&](const tenet::ast::ParamDecl& p) { return p.name.text == o.param; });
   if (param == declared.end() || param->type.kind != tenet::TypeKind::number) {

@@ -10,7 +10,7 @@ namespace tenet {
 
 enum class Builtin : std::uint8_t {
   count, any, min, max, abs, round, floor, ceil, mod, coalesce, lower, upper, trim, length, contains, starts_with, ends_with,
-  date, days_between,
+  date, days_between, percentile,
   fired, flagged,
 };
 
@@ -33,6 +33,7 @@ inline constexpr BuiltinInfo kBuiltins[] = {
     {Builtin::length, "length", 1},       {Builtin::contains, "contains", 2},
     {Builtin::starts_with, "starts_with", 2}, {Builtin::ends_with, "ends_with", 2},
     {Builtin::date, "date", 1},           {Builtin::days_between, "days_between", 2},
+    {Builtin::percentile, "percentile", 1, true},
     {Builtin::fired, "fired", 1},         {Builtin::flagged, "flagged", 1},
 };
 static_assert([] {

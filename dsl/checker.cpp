@@ -484,6 +484,24 @@ class Checker {
       case Builtin::coalesce: return want(same_type(args[0], args[1]), "two values of the same type") ? args[0] : kError;
       case Builtin::days_between:
         return want(is(args[0], TypeKind::date) && is(args[1], TypeKind::date), "two dates") ? kNumber : kError;
+      case Builtin::percentile: {
+        // Of fields only (the grammar gives names): a distribution over the run's records.
+        for (std::size_t i = 0; i < e.operands.size(); ++i) {
+          const Expr& arg = *e.operands[i];
+          if (arg.ref != RefKind::field) {
+            return fail(e, fmt::format("'percentile' reads fields of the records; '{}' is a {}", arg.name, kind_word(arg.ref)));
+          }
+        }
+        if (!is(args[0], TypeKind::number) && !is(args[0], TypeKind::date)) {
+          return fail(*e.operands[0], fmt::format("'percentile' ranks a number or date field, but '{}' is {}", e.operands[0]->name,
+                                                  type_phrase(args[0])));
+        }
+        if (args.size() == 2 && args[1].is_collection()) {
+          return fail(*e.operands[1], fmt::format("'percentile' groups by a field of one value, but '{}' is {}", e.operands[1]->name,
+                                                  type_phrase(args[1])));
+        }
+        return kNumber;
+      }
       case Builtin::date: {
         // Of a literal only, checked here: a policy never holds a date that is not one.
         Expr& arg = *e.operands[0];

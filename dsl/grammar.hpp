@@ -110,7 +110,19 @@ struct call_body : p::seq<function_name, ws, p::one<'('>, ws, p::opt<call_args>,
 struct call : p::seq<p::at<name, ws, p::one<'('>>, call_body> {};
 struct name_ref : name {};
 
-struct primary : p::sor<paren, number_lit, string_lit, true_lit, false_lit, set_lit, list_lit, call, name_ref> {};
+// percentile(FIELD) or percentile(FIELD by GROUP): fields, not expressions (a portfolio-wide
+// distribution is of a field's values).
+struct kw_percentile : TAO_PEGTL_KEYWORD("percentile") {};
+struct kw_by : TAO_PEGTL_KEYWORD("by") {};
+struct percentile_name : kw_percentile {};
+struct percentile_field : name {};
+struct percentile_group : name {};
+struct percentile_close : p::one<')'> {};
+struct percentile_body : p::seq<percentile_name, ws, p::one<'('>, ws, p::must<percentile_field>,
+                                p::opt<ws, kw_by, ws, p::must<percentile_group>>, ws, p::must<percentile_close>> {};
+struct percentile_call : p::seq<p::at<kw_percentile, ws, p::one<'('>>, percentile_body> {};
+
+struct primary : p::sor<paren, number_lit, string_lit, true_lit, false_lit, set_lit, list_lit, percentile_call, call, name_ref> {};
 
 struct unary;
 struct negate_operand : p::seq<unary> {};

@@ -75,6 +75,9 @@ template <> inline constexpr auto error_message<import_path> = "expected the imp
 template <> inline constexpr auto error_message<import_name> = "expected the name of a rule, let or param to import";
 template <> inline constexpr auto error_message<import_names_close> = "expected ',' or '}' in the list of imported names";
 template <> inline constexpr auto error_message<import_from> = "expected 'from' and the imported file after the imported names";
+template <> inline constexpr auto error_message<percentile_field> = "expected a field name: percentile takes a field, as in percentile(revenue) or percentile(revenue by segment)";
+template <> inline constexpr auto error_message<percentile_group> = "expected the field to group by after 'by', as in percentile(revenue by segment)";
+template <> inline constexpr auto error_message<percentile_close> = "expected 'by GROUP' or ')': percentile takes a field, as in percentile(revenue) or percentile(revenue by segment)";
 // clang-format on
 
 struct errors {

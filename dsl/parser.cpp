@@ -302,6 +302,12 @@ struct action<g::name_ref> {
     b.push(in, std::move(e), 1);
   }
 };
+template <> struct action<g::percentile_field> : action<g::name_ref> {};
+template <> struct action<g::percentile_group> : action<g::name_ref> {};
+
+// percentile(FIELD [by GROUP]): a call whose arguments are names.
+template <> struct action<g::percentile_name> : action<g::function_name> {};
+template <> struct action<g::percentile_call> : action<g::call> {};
 
 // A parenthesized expression: its node keeps its own range, and the parentheses go to the
 // range of the operator node that takes it as an operand (see Pending).

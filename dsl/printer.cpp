@@ -112,7 +112,7 @@ void append_expr(std::string& out, const Expr& e) {
       out += e.name;
       out += '(';
       for (std::size_t i = 0; i < e.operands.size(); ++i) {
-        if (i) out += ", ";
+        if (i) out += e.name == "percentile" ? " by " : ", ";  // percentile(FIELD by GROUP)
         append_expr(out, *e.operands[i]);
       }
       out += ')';

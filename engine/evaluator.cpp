@@ -5,6 +5,8 @@
 // per node, unlike a tree of polymorphic nodes.
 #include "engine/evaluator.hpp"
 
+#include "engine/portfolio_stats.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -71,7 +73,7 @@ void set_operation(Value& out, OpCode op, const Value& a, const Value& b) {
 
 }  // namespace
 
-void run(const std::vector<Instruction>& code, std::vector<Value>& s, const Program& program) {
+void run(const std::vector<Instruction>& code, std::vector<Value>& s, const Program& program, const PortfolioStats* portfolio) {
   for (const Instruction& in : code) {
     const Value& a = s[in.a];
     const Value& b = s[in.b];
@@ -163,6 +165,11 @@ void run(const std::vector<Instruction>& code, std::vector<Value>& s, const Prog
       }
       case OpCode::starts_with: out.set_bool(a.text.starts_with(b.text)); break;
       case OpCode::ends_with: out.set_bool(a.text.ends_with(b.text)); break;
+      case OpCode::percentile:
+      case OpCode::percentile_by:
+        if (!portfolio) out.set_unknown(&reasons::no_portfolio());
+        else out.set_number(portfolio->percentile(in.c, a, in.code == OpCode::percentile_by ? &b : nullptr));
+        break;
       // Day counts (dates hold days since 1970 as whole numbers): exact, far from any overflow.
       case OpCode::days_between: out.set_number(Decimal::from_int(*b.number.to_integer() - *a.number.to_integer())); break;
       case OpCode::contains_text: out.set_bool(a.text.find(b.text) != std::string::npos); break;
@@ -196,10 +203,10 @@ void run(const std::vector<Instruction>& code, std::vector<Value>& s, const Prog
 void Frame::evaluate(std::vector<Value>& fields) {
   // Swap, not move: the record gets the previous values back, with their capacity to reuse.
   for (std::uint32_t i = 0; i < program_->field_count && i < fields.size(); ++i) std::swap(slots_[i], fields[i]);
-  run(program_->code, slots_, *program_);
+  run(program_->code, slots_, *program_, portfolio_);
 }
 
-void Frame::evaluate_in_place() { run(program_->code, slots_, *program_); }
+void Frame::evaluate_in_place() { run(program_->code, slots_, *program_, portfolio_); }
 
 void Frame::append_missing_fields(std::uint32_t slot, std::vector<std::uint32_t>& out) {
   if (++epoch_ == 0) {  // wrapped: forget every old mark
@@ -237,6 +244,6 @@ void Frame::append_missing_fields(std::uint32_t slot, std::vector<std::uint32_t>
   if (out.size() - first > 1) std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
 }
 
-void Frame::explain(std::uint32_t rule) { run(program_->rules[rule].explain, slots_, *program_); }
+void Frame::explain(std::uint32_t rule) { run(program_->rules[rule].explain, slots_, *program_, portfolio_); }
 
 }  // namespace tenet

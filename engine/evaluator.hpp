@@ -7,7 +7,10 @@
 
 namespace tenet {
 
-void run(const std::vector<Instruction>& code, std::vector<Value>& slots, const Program& program);
+class PortfolioStats;
+
+// `portfolio`: what percentile() reads (null: percentile is unknown, "no portfolio").
+void run(const std::vector<Instruction>& code, std::vector<Value>& slots, const Program& program, const PortfolioStats* portfolio);
 
 // A frame of slots for one thread; reuse it for record after record.
 class Frame {
@@ -24,6 +27,8 @@ class Frame {
   void explain(std::uint32_t rule);
 
   const Value& slot(std::uint32_t i) const { return slots_[i]; }
+  // The distributions percentile() reads: the run's first pass (engine/portfolio_stats.hpp).
+  void set_portfolio(const PortfolioStats* portfolio) { portfolio_ = portfolio; }
   const Program& program() const { return *program_; }
 
   // Appends the absent fields (schema indices, ascending) that made the unknown value in
@@ -32,6 +37,7 @@ class Frame {
 
  private:
   const Program* program_;
+  const PortfolioStats* portfolio_ = nullptr;
   std::vector<Value> slots_;
   // For append_missing_fields(): a slot is visited when visited_[slot] == epoch_, so the
   // marks need no clearing; the stack keeps its capacity from record to record.

@@ -223,6 +223,15 @@ class Compiler {
       p_.slot_of[&arg] = dst;
       return dst;
     }
+    if (e.builtin == Builtin::percentile) {  // reads the run's distribution of the field (PortfolioStats)
+      const PercentileSpec spec{e.operands[0]->ref_index, e.operands.size() == 2 ? static_cast<std::int64_t>(e.operands[1]->ref_index) : -1};
+      auto it = std::find(p_.percentiles.begin(), p_.percentiles.end(), spec);
+      const auto index = static_cast<std::uint32_t>(it - p_.percentiles.begin());
+      if (it == p_.percentiles.end()) p_.percentiles.push_back(spec);
+      const std::uint32_t field = emit(*e.operands[0], code);
+      const std::uint32_t group = spec.group >= 0 ? emit(*e.operands[1], code) : 0;
+      return instruction(spec.group >= 0 ? OpCode::percentile_by : OpCode::percentile, e, code, field, group, index);
+    }
     if (e.builtin == Builtin::date) {  // of a literal: folded into a constant
       p_.slot_of[e.operands[0].get()] = constant(literal_value(*e.operands[0]));
       return constant(literal_value(e));
@@ -260,6 +269,7 @@ class Compiler {
       case Builtin::ends_with: return OpCode::ends_with;
       case Builtin::days_between: return OpCode::days_between;
       case Builtin::date: return OpCode::count;  // unreachable: folded into a constant by emit_call
+      case Builtin::percentile: return OpCode::percentile;  // unreachable: emitted by emit_call
       case Builtin::contains: return e.operands[0]->type.is_collection() ? OpCode::contains_item : OpCode::contains_text;
       case Builtin::fired: return OpCode::fired;
       case Builtin::flagged: return OpCode::flagged;

@@ -26,6 +26,7 @@ enum class OpCode : std::uint8_t {
   is_missing, is_present,
   count, any, min, max, abs, round, floor, ceil, mod, coalesce, lower, upper, trim, length, contains_text, contains_item,
   starts_with, ends_with, days_between,
+  percentile, percentile_by,  // c: the spec (Program::percentiles)
   fired, flagged,
 };
 
@@ -51,6 +52,7 @@ constexpr int strict_arity(OpCode op) {
     case OpCode::upper:
     case OpCode::trim:
     case OpCode::length: return 1;
+    case OpCode::percentile: return 1;
     case OpCode::between: return 3;
     default: return 2;
   }
@@ -97,6 +99,13 @@ struct CompiledRule {
   std::vector<TemplatePiece> because;
 };
 
+// A percentile(FIELD [by GROUP]) of the policy: what the first pass over a portfolio collects.
+struct PercentileSpec {
+  std::uint32_t field = 0;
+  std::int64_t group = -1;  // a field, or -1
+  bool operator==(const PercentileSpec&) const = default;
+};
+
 // How the decision picks among fired recommendations (the `hit` of the decision block).
 enum class Hit : std::uint8_t { priority, first, collect };
 
@@ -111,6 +120,8 @@ struct Program {
   std::vector<std::vector<std::uint32_t>> flag_setters;  // per flag: its rules, in declaration order
   std::vector<std::string> actions;         // action names; rules and the default refer to them by index
   std::uint32_t default_action = 0;
+  // Distinct percentile(...) of the policy: a run collects them over the portfolio first.
+  std::vector<PercentileSpec> percentiles;
   // Why fired(R) is unknown: "rule R is unknown", per rule (an unknown value points at its reason).
   std::vector<std::string> unknown_rule_reasons;
   // Per slot, the instruction of `code` that writes it, or -1 (fields, constants): the way

@@ -128,6 +128,9 @@ class Policy {
   const SourceFile& source() const { return sources_->root(); }
   const SourceSet& sources() const { return *sources_; }
   Hit hit() const { return program_.hit; }
+  // The policy reads percentile(): a run collects the portfolio's distributions first
+  // (engine/portfolio_stats.hpp) and gives them to its evaluators.
+  bool needs_portfolio() const { return !program_.percentiles.empty(); }
   const TracePlan& trace_plan() const { return trace_plan_; }
   // JSON pieces quoted once, that output lines copy: a field's name ("name"), and the start
   // of a rule's entry in "unknown" ({"rule":"name","missing":[).
@@ -163,6 +166,8 @@ class Evaluator {
   // Whether decisions carry their `because` texts (on by default). A batch that writes
   // reasons only turns them off: rendering them is a good part of a record's cost.
   void set_explain(bool explain) { explain_ = explain; }
+  // The run's distributions, for percentile(): see Policy::needs_portfolio().
+  void set_portfolio(const PortfolioStats* portfolio) { frame_.set_portfolio(portfolio); }
   // The slots of the last evaluation, for traces.
   const Frame& frame() const { return frame_; }
   const Policy& policy() const { return *policy_; }

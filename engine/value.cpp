@@ -11,6 +11,10 @@ const std::string& division_by_zero() {
   static const std::string text = "division by zero";
   return text;
 }
+const std::string& no_portfolio() {
+  static const std::string text = "percentile needs the run's portfolio (a first pass over it)";
+  return text;
+}
 const std::string& overflow() {
   static const std::string text = "overflow";
   return text;

@@ -82,6 +82,7 @@ struct Value {
 // Stable texts for the reasons a value can be unknown.
 namespace reasons {
 const std::string& division_by_zero();
+const std::string& no_portfolio();
 const std::string& overflow();
 const std::string& bad_round_places();
 const std::string& not_a_value();

@@ -10,6 +10,7 @@
 
 #include "engine/batch/block_pipeline.hpp"
 #include "engine/output/json_writer.hpp"
+#include "engine/portfolio_stats.hpp"
 #include "engine/sha256.hpp"
 
 namespace tenet {
@@ -31,6 +32,48 @@ struct BlockResult {
 constexpr std::size_t kIdentityBytes = 4096;
 
 using Pipeline = BlockPipeline<BlockResult>;
+
+// The first pass of a policy that reads percentile(): every record's values, collected by each
+// thread, merged and sorted. The same blocks, records and errors as the second pass will see.
+std::string collect_portfolio(const Policy& policy, const BatchOptions& options, unsigned threads, std::FILE* input,
+                              PortfolioStats& stats) {
+  BlockReader reader(input, options.input, options.block_bytes);
+  CsvLayout layout;
+  if (options.input == FactsFormat::csv) {
+    RecordBuilder builder(policy, options.input_options);
+    if (!reader.read_csv_header(builder, layout)) return reader.failure();
+  }
+  struct Local {
+    RecordBuilder builder;
+    PortfolioStats stats;
+  };
+  tbb::enumerable_thread_specific<std::unique_ptr<Local>> locals;
+  BlockPipeline<int> pipeline(reader, threads);
+  std::string failure;
+  pipeline.run(
+      [&](BlockPipeline<int>::Work& w) {
+        if (!pipeline.readable(w) || w.block.oversized) return;
+        auto& local = locals.local();
+        if (!local) local = std::make_unique<Local>(Local{RecordBuilder(policy, options.input_options), PortfolioStats(policy.program())});
+        const RecordSink sink = [&](std::size_t, Record* record, RecordError*) {
+          if (record) local->stats.add(record->fields.data());
+        };
+        const std::string_view text(w.block.data(), w.block.length);
+        if (options.input == FactsFormat::csv) read_csv_rows(text, layout, local->builder, sink, w.block.start);
+        else read_jsonl(text, w.block.capacity(), local->builder, sink, w.block.start);
+      },
+      [&](BlockPipeline<int>::Work& w) {
+        if (!w.read_failure.empty() && failure.empty()) {
+          failure = w.read_failure;
+          pipeline.stop();
+        }
+      },
+      [] {});
+  for (auto& local : locals)
+    if (local) stats.merge(local->stats);
+  stats.finish();
+  return failure.empty() ? reader.failure() : failure;
+}
 using Work = Pipeline::Work;
 
 void append_reject(std::string& out, const RecordError& e) {
@@ -52,8 +95,8 @@ void append_reject(std::string& out, const RecordError& e) {
 // written, in input order, by the last stage.
 class Runner {
  public:
-  Runner(const Policy& policy, const BatchOptions& options, BatchIO& io)
-      : policy_(policy), options_(options), io_(io), reader_(io.input, options.input, options.block_bytes),
+  Runner(const Policy& policy, const BatchOptions& options, BatchIO& io, const PortfolioStats* portfolio)
+      : policy_(policy), options_(options), io_(io), portfolio_(portfolio), reader_(io.input, options.input, options.block_bytes),
         pipeline_(reader_, options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency())) {}
 
   BatchResult run() {
@@ -88,7 +131,7 @@ class Runner {
     r.summary = Summary::of(policy_);
     if (pipeline_.readable(w)) {
       auto& decider = deciders_.local();
-      if (!decider) decider = std::make_unique<Decider>(policy_, options_);
+      if (!decider) decider = std::make_unique<Decider>(policy_, options_, portfolio_);
       process(w.block, *decider, r);
     }
   }
@@ -99,8 +142,10 @@ class Runner {
     Evaluator evaluator;
     RecordBuilder builder;
     Decision decision;
-    Decider(const Policy& policy, const BatchOptions& options) : evaluator(policy), builder(policy, options.input_options) {
+    Decider(const Policy& policy, const BatchOptions& options, const PortfolioStats* portfolio)
+        : evaluator(policy), builder(policy, options.input_options) {
       evaluator.set_explain(options.explain);  // `because` texts are written only with --explain
+      evaluator.set_portfolio(portfolio);
       builder.write_into(evaluator.field_slots());
       for (const std::uint32_t field : options.sum_fields) builder.also_read(field);  // totalled by SummaryTally
     }
@@ -166,7 +211,7 @@ class Runner {
       // output stops exactly there and the summary counts exactly what was written.
       const std::uint64_t allowed = *options_.max_errors - result.summary.errors;
       const std::uint64_t limit = r.error_ordinals[allowed] + 1;
-      Decider decider(policy_, options_);
+      Decider decider(policy_, options_, portfolio_);
       r = BlockResult{};
       r.summary = Summary::of(policy_);
       process(w.block, decider, r, limit);
@@ -193,6 +238,7 @@ class Runner {
   const Policy& policy_;
   const BatchOptions& options_;
   BatchIO& io_;
+  const PortfolioStats* portfolio_;  // the first pass's, for percentile(); or null
   const std::string csv_provenance_ = csv_provenance_cells(policy_.info());
   CsvLayout layout_;
   BlockReader reader_;  // the cut stage's
@@ -209,7 +255,23 @@ class Runner {
 }  // namespace
 
 BatchResult run_batch(const Policy& policy, const BatchOptions& options, BatchIO& io) {
-  return Runner(policy, options, io).run();
+  if (!policy.needs_portfolio()) return Runner(policy, options, io, nullptr).run();
+  // Two passes: the distributions percentile() reads, then the decisions (the input is a file:
+  // the command line spools standard input into one).
+  PortfolioStats stats(policy.program());
+  const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  BatchResult result;
+  if (std::string failure = collect_portfolio(policy, options, threads, io.input, stats); !failure.empty()) {
+    result.summary = Summary::of(policy);
+    result.failure = std::move(failure);
+    return result;
+  }
+  if (std::fseek(io.input, 0, SEEK_SET) != 0) {
+    result.summary = Summary::of(policy);
+    result.failure = "cannot read the portfolio twice (percentile() needs a first pass): it is not a regular file";
+    return result;
+  }
+  return Runner(policy, options, io, &stats).run();
 }
 
 }  // namespace tenet

@@ -89,4 +89,14 @@ bool read_facts(std::string text, FactsFormat format, const Policy& policy, cons
   return true;
 }
 
+PortfolioStats portfolio_of(const std::string& text, FactsFormat format, const Policy& policy, const InputOptions& options) {
+  PortfolioStats stats(policy.program());
+  std::string error;
+  read_facts(text, format, policy, [&](std::size_t, Record* record, RecordError*) {
+    if (record) stats.add(record->fields.data());
+  }, error, options);
+  stats.finish();
+  return stats;
+}
+
 }  // namespace tenet

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "engine/ingest/jsonl_reader.hpp"
+#include "engine/portfolio_stats.hpp"
 
 namespace tenet {
 
@@ -24,5 +25,9 @@ bool read_input(const std::string& path, std::string& out, std::string& error);
 // fields, optional fields given (RecordBuilder::report()), repeated keys (KeyTracker).
 bool read_facts(std::string text, FactsFormat format, const Policy& policy, const RecordSink& sink, std::string& error,
                 const InputOptions& options = {}, Summary* observed = nullptr);
+
+// The first pass of a policy that reads percentile(), over facts held in memory: the
+// distributions of its fields, sorted (the records that are errors count for none).
+PortfolioStats portfolio_of(const std::string& text, FactsFormat format, const Policy& policy, const InputOptions& options = {});
 
 }  // namespace tenet

@@ -63,10 +63,10 @@ TEST_CASE("flip: the change reported flips the decision, and no smaller change o
       int precision = 6;
       if (!j["flip"].is_null()) {
         ++flips;
-        const auto& [name, value] = *j["flip"]["changes"].items().begin();
+        const std::string name = j["flip"]["changes"].begin().key();
         const auto f = static_cast<std::size_t>(std::find_if(fields.begin(), fields.end(), [&](const auto& x) { return x.name.text == name; }) - fields.begin());
         tenet::Record changed = record;
-        (void)value;  // as JSON parses it, a double: the exact decimal is read from the line's text
+        // As JSON parses it the value is a double: the exact decimal is read from the line's text.
         std::smatch raw;
         REQUIRE(std::regex_search(*line, raw, std::regex(R"("changes":\{"[^"]+":([^}]+)\})")));
         const auto to = tenet::Decimal::parse(raw[1].str());

@@ -1,0 +1,42 @@
+// What `percentile(FIELD [by GROUP])` reads: the distribution of a field's known values over the
+// run's records, per group. Filled by a first pass over the portfolio (every record read once,
+// each thread its own, then merged), sorted once, then read by every evaluator of the second
+// pass. A percentile is the share of the group's records whose field is known and at most this
+// record's value: count / total, exact to 18 digits, whatever the order or cut of the input.
+//
+// Memory: one Decimal (16 bytes) per known value per distinct percentile of the policy, plus a
+// key per group (docs/language.md, bench/RESULTS.md).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/program.hpp"
+
+namespace tenet {
+
+class PortfolioStats {
+ public:
+  explicit PortfolioStats(const Program& program) : program_(&program), distributions_(program.percentiles.size()) {}
+
+  // One record's field values (schema order; unknown values are left out).
+  void add(const Value* fields);
+  // Another thread's values (before finish()).
+  void merge(PortfolioStats& other);
+  // Sorts every distribution: after it, percentile() may be called from any thread.
+  void finish();
+  // percentile(spec) of `value` in `group`'s distribution (group null for an ungrouped one).
+  Decimal percentile(std::uint32_t spec, const Value& value, const Value* group) const;
+  // The values held: for the memory figures.
+  std::size_t values() const;
+
+  // How a group's value is keyed: its kind and text (a number by its canonical digits).
+  static std::string group_key(const Value& v);
+
+ private:
+  const Program* program_;
+  std::vector<std::map<std::string, std::vector<Decimal>>> distributions_;  // per spec: group -> values
+};
+
+}  // namespace tenet
