@@ -269,6 +269,7 @@ void describe_coverage(const Policy& policy, Coverage& coverage) {
 struct Compiled {
   std::shared_ptr<const Policy> policy;
   std::vector<std::uint32_t> operand_slots;  // for coverage
+  std::optional<PortfolioStats> portfolio;   // for percentile(): the file's test records are the portfolio
 };
 
 }  // namespace
@@ -309,6 +310,11 @@ std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error,
         continue;
       }
       variant.policy = result.policy;
+      if (variant.policy->needs_portfolio()) {
+        std::string records;
+        for (const PolicyTest& each : file.tests) records += each.record + "\n";
+        variant.portfolio.emplace(portfolio_of(records, FactsFormat::jsonl, *variant.policy));
+      }
       if (coverage) {
         variant.operand_slots = operand_slots(variant.policy->program());
         if (coverage->rules.empty()) describe_coverage(*variant.policy, *coverage);
@@ -318,6 +324,7 @@ std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error,
     std::optional<Decision> decided;
     std::string record_error, read_error;
     Evaluator evaluator(policy);
+    if (variant.portfolio) evaluator.set_portfolio(&*variant.portfolio);
     read_facts(t.record + "\n", FactsFormat::jsonl, policy,
                [&](std::size_t, Record* r, RecordError* e) {
                  if (r) decided = evaluator.evaluate(std::move(*r));
