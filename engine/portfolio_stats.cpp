@@ -4,13 +4,13 @@
 
 namespace tenet {
 
-std::string PortfolioStats::group_key(const Value& v) {
+void PortfolioStats::group_key(const Value& v, std::string& out) {
   switch (v.kind) {
-    case Value::Kind::string: return "s" + v.text;
-    case Value::Kind::boolean: return v.boolean ? "btrue" : "bfalse";
-    case Value::Kind::number: return "n" + v.number.to_string();
-    case Value::Kind::date: return "d" + v.number.to_string();
-    default: return "?";
+    case Value::Kind::string: out.assign("s").append(v.text); return;
+    case Value::Kind::boolean: out.assign(v.boolean ? "btrue" : "bfalse"); return;
+    case Value::Kind::number: out.assign("n").append(v.number.to_string()); return;
+    case Value::Kind::date: out.assign("d").append(v.number.to_string()); return;
+    default: out.assign("?"); return;
   }
 }
 
@@ -19,13 +19,16 @@ void PortfolioStats::add(const Value* fields) {
     const PercentileSpec& spec = program_->percentiles[i];
     const Value& v = fields[spec.field];
     if (v.is_unknown()) continue;
-    std::string key;
+    key_.clear();
     if (spec.group >= 0) {
       const Value& g = fields[spec.group];
       if (g.is_unknown()) continue;
-      key = group_key(g);
+      group_key(g, key_);
     }
-    distributions_[i][key].push_back(v.number);
+    auto& groups = distributions_[i];
+    auto it = groups.find(key_);
+    if (it == groups.end()) it = groups.emplace(key_, std::vector<Decimal>()).first;
+    it->second.push_back(v.number);
   }
 }
 
@@ -33,8 +36,13 @@ void PortfolioStats::merge(PortfolioStats& other) {
   for (std::size_t i = 0; i < distributions_.size(); ++i) {
     for (auto& [key, values] : other.distributions_[i]) {
       auto& into = distributions_[i][key];
+      if (into.empty()) {
+        into.swap(values);  // the first: no copy
+        continue;
+      }
+      into.reserve(into.size() + values.size());
       into.insert(into.end(), values.begin(), values.end());
-      values = {};
+      values = {};  // freed as soon as it is merged
     }
   }
 }
@@ -42,12 +50,15 @@ void PortfolioStats::merge(PortfolioStats& other) {
 void PortfolioStats::finish() {
   for (auto& groups : distributions_)
     for (auto& [key, values] : groups)
-      std::sort(values.begin(), values.end(), [](const Decimal& a, const Decimal& b) { return a.compare(b) < 0; });
+      std::sort(values.begin(), values.end(), [](const Decimal& a, const Decimal& b) { return a.compare(b) < 0; }),
+          values.shrink_to_fit();
 }
 
 Decimal PortfolioStats::percentile(std::uint32_t spec, const Value& value, const Value* group) const {
   const auto& groups = distributions_[spec];
-  auto it = groups.find(group ? group_key(*group) : std::string());
+  std::string key;
+  if (group) group_key(*group, key);
+  auto it = groups.find(key);
   if (it == groups.end() || it->second.empty()) return Decimal();
   const auto& values = it->second;
   const auto at_most = std::upper_bound(values.begin(), values.end(), value.number,

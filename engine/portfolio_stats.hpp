@@ -8,7 +8,7 @@
 // key per group (docs/language.md, bench/RESULTS.md).
 #pragma once
 
-#include <map>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -31,12 +31,14 @@ class PortfolioStats {
   // The values held: for the memory figures.
   std::size_t values() const;
 
-  // How a group's value is keyed: its kind and text (a number by its canonical digits).
-  static std::string group_key(const Value& v);
+  // How a group's value is keyed: its kind and text (a number by its canonical digits), into
+  // `out` (whose capacity is kept: no allocation per record).
+  static void group_key(const Value& v, std::string& out);
 
  private:
   const Program* program_;
-  std::vector<std::map<std::string, std::vector<Decimal>>> distributions_;  // per spec: group -> values
+  std::vector<std::unordered_map<std::string, std::vector<Decimal>>> distributions_;  // per spec: group -> values
+  std::string key_;  // add()'s scratch key
 };
 
 }  // namespace tenet
