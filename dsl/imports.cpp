@@ -217,7 +217,9 @@ class Loader {
     ast::Module& root = units_[0].module;
     out.policies = std::move(root.policies);
     out.decisions = std::move(root.decisions);
-    for (const auto& [ref, fields] : units_[0].offers) {
+    for (const Offer& offer : units_[0].offers) {
+      const DeclRef& ref = offer.ref;
+      const auto& fields = offer.fields;  // a name, not a structured binding: lambdas capture it
       ast::Module& m = units_[ref.unit].module;
       switch (ref.kind) {
         case DeclKind::schema: {
