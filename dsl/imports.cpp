@@ -85,7 +85,7 @@ class Loader {
       else if (fields) fields->insert(o.fields->begin(), o.fields->end());
     };
     for (std::size_t i = 0; i < units_[u].module.imports.size(); ++i) {
-      const ast::ImportDecl im = copy_import(units_[u].module.imports[i]);
+      const ast::ImportDecl im = units_[u].module.imports[i];  // a copy: open() may grow units_
       const auto target = open(u, im, stack);
       if (!target) {  // what it would have brought is unknown: the checker stays quiet about it
         units_[u].module.incomplete = true;
@@ -103,8 +103,6 @@ class Loader {
     units_[u].resolved = true;
     stack.pop_back();
   }
-
-  static ast::ImportDecl copy_import(const ast::ImportDecl& im) { return im; }
 
   // The unit an import names, parsed and resolved; nullopt (and a diagnostic) when it cannot be.
   std::optional<std::size_t> open(std::size_t from, const ast::ImportDecl& im, std::vector<std::size_t>& stack) {

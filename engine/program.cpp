@@ -46,7 +46,7 @@ class Compiler {
     for (const auto& param : m.params) {
       auto given = params_.find(param.name.text);
       // A param without a default (today) is always given: Policy::compile refuses a run without it.
-      param_slots_.push_back(constant(given != params_.end() ? given->second : literal_value(*param.value)));
+      p_.param_slots.push_back(constant(given != params_.end() ? given->second : literal_value(*param.value)));
     }
     let_slots_.assign(m.lets.size(), 0);
     p_.rules.resize(m.rules.size());
@@ -162,7 +162,7 @@ class Compiler {
       case ExprKind::name:
         switch (e.ref) {
           case ast::RefKind::field: return e.ref_index;
-          case ast::RefKind::param: return param_slots_[e.ref_index];
+          case ast::RefKind::param: return p_.param_slots[e.ref_index];
           case ast::RefKind::let: return let_slots_[e.ref_index];
           default: return constant(Value::unknown(reasons::not_a_value()));
         }
@@ -280,7 +280,6 @@ class Compiler {
   const CheckedPolicy& policy_;
   const ParamValues& params_;
   Program& p_;
-  std::vector<std::uint32_t> param_slots_;
   std::vector<std::uint32_t> let_slots_;
 };
 

@@ -120,6 +120,8 @@ struct Program {
   std::vector<std::vector<std::uint32_t>> flag_setters;  // per flag: its rules, in declaration order
   std::vector<std::string> actions;         // action names; rules and the default refer to them by index
   std::uint32_t default_action = 0;
+  // Per param (declaration order), the slot holding the value this program runs with.
+  std::vector<std::uint32_t> param_slots;
   // Distinct percentile(...) of the policy: a run collects them over the portfolio first.
   std::vector<PercentileSpec> percentiles;
   // Why fired(R) is unknown: "rule R is unknown", per rule (an unknown value points at its reason).

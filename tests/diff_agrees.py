@@ -16,14 +16,10 @@ import os
 import subprocess
 import sys
 
+from script_checks import expect, generated_portfolio
+
 tenet, generate, policy, work = sys.argv[1:5]
 os.makedirs(work, exist_ok=True)
-
-
-def expect(name, ok, detail=""):
-    if not ok:
-        sys.exit(f"FAILED: {name}\n{detail}")
-    print(f"ok: {name}")
 
 
 def run(*args, ok=(0,)):
@@ -90,12 +86,8 @@ def check(name, old_policy, new_policy, portfolio, old_params=(), new_params=(),
     return len(expected)
 
 
-portfolio = os.path.join(work, "portfolio.jsonl")
-with open(portfolio, "w") as f:
-    subprocess.run([generate, "-n", "20000", "--seed", "11"], stdout=f, check=True)
-csv_portfolio = os.path.join(work, "portfolio.csv")
-with open(csv_portfolio, "w") as f:
-    subprocess.run([generate, "-n", "5000", "--seed", "12", "--format", "csv"], stdout=f, check=True)
+portfolio = generated_portfolio(generate, os.path.join(work, "portfolio.jsonl"), 20000, 11)
+csv_portfolio = generated_portfolio(generate, os.path.join(work, "portfolio.csv"), 5000, 12, "--format", "csv")
 
 text = open(policy).read()
 edited = text.replace("then recommend release priority 90", "then recommend release priority 52")

@@ -17,14 +17,10 @@ import os
 import subprocess
 import sys
 
+from script_checks import expect, generated_portfolio
+
 tenet, generate, work = sys.argv[1:4]
 os.makedirs(work, exist_ok=True)
-
-
-def expect(name, ok, detail=""):
-    if not ok:
-        sys.exit(f"FAILED: {name}\n{detail}")
-    print(f"ok: {name}")
 
 
 policy = os.path.join(work, "percentile.tenet")
@@ -41,9 +37,7 @@ rule ranked {
 }
 decision d { hit priority default keep }
 ''')
-portfolio = os.path.join(work, "portfolio.jsonl")
-with open(portfolio, "w") as f:
-    subprocess.run([generate, "-n", "20000", "--seed", "31"], stdout=f, check=True)
+portfolio = generated_portfolio(generate, os.path.join(work, "portfolio.jsonl"), 20000, 31)
 with open(portfolio, "a") as f:  # records that leave the rule unknown: no revenue, no segment
     f.write('{"id":"X1","segment":"smb"}\n{"id":"X2","annual_revenue":1500}\n{"id":"X3","segment":null,"annual_revenue":null}\n')
 records = [json.loads(line) for line in open(portfolio)]

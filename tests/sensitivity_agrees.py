@@ -13,19 +13,13 @@ import os
 import subprocess
 import sys
 
+from script_checks import expect, generated_portfolio
+
 tenet, generate, policy, work = sys.argv[1:5]
 os.makedirs(work, exist_ok=True)
 
 
-def expect(name, ok, detail=""):
-    if not ok:
-        sys.exit(f"FAILED: {name}\n{detail}")
-    print(f"ok: {name}")
-
-
-portfolio = os.path.join(work, "portfolio.jsonl")
-with open(portfolio, "w") as f:
-    subprocess.run([generate, "-n", "5000", "--seed", "21"], stdout=f, check=True)
+portfolio = generated_portfolio(generate, os.path.join(work, "portfolio.jsonl"), 5000, 21)
 
 
 def check(name, param, value_range, steps, expected_values):

@@ -49,6 +49,12 @@ z3::expr string_constant(z3::context& ctx, const std::string& text) {
 
 }  // namespace
 
+std::vector<std::optional<Value>> param_values(const Program& program) {
+  std::vector<std::optional<Value>> values;
+  for (const auto slot : program.param_slots) values.emplace_back(program.initial_frame[slot]);
+  return values;
+}
+
 ConditionEncoder::ConditionEncoder(z3::context& ctx, const CheckedPolicy& policy, const std::vector<std::optional<Value>>& params)
     : ctx_(ctx), policy_(policy), axioms_(ctx) {
   const auto& fields = policy.schema().fields;

@@ -21,9 +21,14 @@
 #include <z3++.h>
 
 #include "dsl/checker.hpp"
+#include "engine/program.hpp"
 #include "engine/value.hpp"
 
 namespace tenet {
+
+// The params' values a compiled program runs with (defaults, or a run's), for the encoder; an
+// unset one (`today`) is unknown there, which the encoder leaves free.
+std::vector<std::optional<Value>> param_values(const Program& program);
 
 class ConditionEncoder {
  public:
@@ -51,9 +56,6 @@ class ConditionEncoder {
   const std::optional<z3::expr>& value(std::uint32_t field) const { return field_value_[field]; }
   // A value the given Value is, of the given type (a number, date, string or bool).
   z3::expr constant_of(const Value& v, Type type) { return *constant(v, type).value; }
-  // Whether an opaque value stands in some condition encoded so far: answers are then not exact.
-  bool approximate() const { return !opaque_.empty(); }
-
   // A value with no exact encoding: the expression it stands for, its fresh `known` Bool and
   // value, and the fields its expression reads (through lets). Pinning it to what the engine
   // computed for a record makes it exact again wherever the field that moves is not among them.

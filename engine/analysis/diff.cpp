@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/batch/block_pipeline.hpp"
+#include "engine/batch/summary.hpp"
 #include "engine/json_text.hpp"
 #include "engine/output/json_writer.hpp"
 
@@ -83,13 +84,8 @@ struct Side {
     }
   }
 
-  // The decision as a transition names it: "release", "a+b" (collect), "error".
-  std::string key(const Outcome& o) const {
-    if (o.error) return "error";
-    std::string out;
-    for (std::size_t i = 0; i < o.actions.size(); ++i) out += (i ? "+" : "") + policy.action_name(o.actions[i]);
-    return out;
-  }
+  // The decision as a transition names it (as summaries do): "release", "a+b" (collect), "error".
+  std::string key(const Outcome& o) const { return o.error ? "error" : decision_text(policy, o.actions); }
   std::string chosen_key(const Outcome& o) const {
     std::string out;
     for (std::size_t i = 0; i < o.chosen.size(); ++i) out += (i ? "+" : "") + policy.checked().module.rules[o.chosen[i]].name.text;
@@ -106,12 +102,9 @@ struct Side {
       return out + "\"}";
     }
     const bool collect = policy.hit() == Hit::collect;
-    out = collect ? "{\"decision\":[" : "{\"decision\":";
-    for (std::size_t i = 0; i < o.actions.size(); ++i) {
-      if (i) out += ',';
-      append_json_string(out, policy.action_name(o.actions[i]));
-    }
-    out += collect ? "],\"chosen\":[" : ",\"chosen\":";
+    out = "{\"decision\":";
+    append_decision_json(out, policy, o.actions);
+    out += collect ? ",\"chosen\":[" : ",\"chosen\":";
     for (std::size_t i = 0; i < o.chosen.size(); ++i) {
       if (i) out += ',';
       append_json_string(out, policy.checked().module.rules[o.chosen[i]].name.text);

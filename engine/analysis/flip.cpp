@@ -7,6 +7,7 @@
 
 #include "engine/analysis/condition_encoding.hpp"
 #include "engine/json_text.hpp"
+#include "engine/output/json_writer.hpp"
 #include "engine/program.hpp"
 
 namespace tenet {
@@ -47,7 +48,7 @@ struct Flipper::State {
   std::vector<bool> reads_opaque;  // per field: an opaque value reads it (its flips are not exact)
 
   State(const Policy& p, const FlipOptions& o)
-      : policy(p), options(o), encoder(ctx, p.checked(), params(p)), solver(ctx), evaluator(p) {
+      : policy(p), options(o), encoder(ctx, p.checked(), param_values(p.program())), solver(ctx), evaluator(p) {
     z3::params settings(ctx);
     settings.set("timeout", o.timeout_ms);
     solver.set(settings);
@@ -67,25 +68,6 @@ struct Flipper::State {
     for (auto f : encoder.stepped_fields()) reads_opaque[f] = true;
     for (std::uint32_t f = 0; f < fields.size(); ++f)
       if (fields[f].type.kind == TypeKind::number && !fields[f].is_key && program.field_read[f]) candidates.push_back(f);
-  }
-
-  static std::vector<std::optional<Value>> params(const Policy& p) {
-    std::vector<std::optional<Value>> values;
-    for (const auto& param : p.checked().module.params) {
-      (void)param;
-      values.emplace_back();
-    }
-    // The values this policy runs with: the program's param slots hold them.
-    const auto& m = p.checked().module;
-    for (std::size_t i = 0; i < m.params.size(); ++i) {
-      for (const auto& [expr, slot] : p.program().slot_of) {
-        if (expr->kind == ast::ExprKind::name && expr->ref == ast::RefKind::param && expr->ref_index == i) {
-          values[i] = p.program().initial_frame[slot];
-          break;
-        }
-      }
-    }
-    return values;
   }
 
   // Every field but `free` pinned to the record's value (absent ones absent), and every opaque
@@ -148,10 +130,7 @@ struct Flipper::State {
     copy.fields[field] = Value::of(value);
     Decision changed;
     evaluator.evaluate(copy, changed);
-    std::vector<std::string> a, b;
-    for (auto x : changed.actions) a.push_back(policy.action_name(x));
-    for (auto x : d.actions) b.push_back(policy.action_name(x));
-    if (a == b) return std::nullopt;
+    if (changed.actions == d.actions) return std::nullopt;  // one policy: the same action indices
     return changed;
   }
 };
@@ -224,15 +203,7 @@ std::optional<std::string> Flipper::flip(const Record& record) {
   }
   const auto decision_json = [&](const Decision& x) {
     std::string out;
-    if (policy.hit() == Hit::collect) {
-      out += '[';
-      for (std::size_t i = 0; i < x.actions.size(); ++i) {
-        if (i) out += ',';
-        append_json_string(out, policy.action_name(x.actions[i]));
-      }
-      return out + ']';
-    }
-    append_json_string(out, policy.action_name(x.actions.front()));
+    append_decision_json(out, policy, x.actions);
     return out;
   };
   std::string line = "{\"id\":";

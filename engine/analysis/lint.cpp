@@ -7,7 +7,6 @@
 #include "dsl/formatter.hpp"
 #include "engine/analysis/condition_encoding.hpp"
 #include "engine/ingest/facts_reader.hpp"
-#include "engine/program.hpp"
 
 namespace tenet {
 
@@ -32,7 +31,7 @@ class Linter {
  public:
   Linter(const Policy& policy, const LintOptions& options)
       : policy_(policy), checked_(policy.checked()), m_(checked_.module), options_(options), solver_(ctx_),
-        encoder_(ctx_, checked_, param_values()) {
+        encoder_(ctx_, checked_, options.any_params ? std::vector<std::optional<Value>>{} : param_values(policy.program())) {
     z3::params p(ctx_);
     p.set("timeout", options.timeout_ms);
     solver_.set(p);
@@ -58,14 +57,6 @@ class Linter {
   }
 
  private:
-  std::vector<std::optional<Value>> param_values() const {
-    std::vector<std::optional<Value>> values;
-    if (options_.any_params) return values;
-    // The program's param slots hold the values this policy runs with (defaults, or --param).
-    for (const auto& p : m_.params) values.push_back(p.value ? std::optional<Value>(literal_value(*p.value)) : std::nullopt);
-    return values;
-  }
-
   bool recommends(std::uint32_t r) const { return m_.rules[r].then && m_.rules[r].then->kind == ActionClause::Kind::recommend; }
   std::int64_t priority(std::uint32_t r) const { return m_.rules[r].then->priority; }
   SourceRange rule_range(std::uint32_t r) const { return m_.rules[r].range; }

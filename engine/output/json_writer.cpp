@@ -151,21 +151,25 @@ void append_rule_provenance_json(std::string& out, const ast::RuleDecl& rule) {
   }
 }
 
+void append_decision_json(std::string& out, const Policy& policy, const std::vector<std::uint32_t>& actions) {
+  if (policy.hit() != Hit::collect) {
+    append_json_string(out, policy.action_name(actions.front()));
+    return;
+  }
+  out.push_back('[');
+  for (std::size_t i = 0; i < actions.size(); ++i) {
+    if (i) out.push_back(',');
+    append_json_string(out, policy.action_name(actions[i]));
+  }
+  out.push_back(']');
+}
+
 void write_decision_json(std::string& out, const Policy& policy, const Decision& d, const Frame* trace, bool explain) {
   const auto& rules = policy.checked().module.rules;
   append_literal(out, "{\"id\":");
   append_json_string(out, d.id);
   append_literal(out, ",\"decision\":");
-  if (policy.hit() == Hit::collect) {
-    out.push_back('[');
-    for (std::size_t i = 0; i < d.actions.size(); ++i) {
-      if (i) out.push_back(',');
-      append_json_string(out, policy.action_name(d.actions[i]));
-    }
-    out.push_back(']');
-  } else {
-    append_json_string(out, policy.action_name(d.actions.front()));
-  }
+  append_decision_json(out, policy, d.actions);
   append_literal(out, ",\"recommendations\":[");
   for (std::size_t i = 0; i < d.recommendations.size(); ++i) {
     const Recommendation& r = d.recommendations[i];

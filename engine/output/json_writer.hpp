@@ -27,6 +27,9 @@ void append_trace_json(std::string& out, const Policy& policy, const Decision& d
 
 // One line (with '\n'): the output contract of docs/language.md. `trace` adds the rule trace.
 // `explain` adds each fired rule's title and source (recommendations, and "raised" for flags).
+// A decision's "decision" value: the action, or the array of actions under `collect`.
+void append_decision_json(std::string& out, const Policy& policy, const std::vector<std::uint32_t>& actions);
+
 void write_decision_json(std::string& out, const Policy& policy, const Decision& decision, const Frame* trace,
                          bool explain = false);
 // ,"title":...,"source":... of a rule, each when declared.
