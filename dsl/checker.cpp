@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -253,6 +254,18 @@ class Checker {
     return kError;
   }
 
+  // What makes a value depend on more than its record (percentile, or a rule's status, which
+  // may): the built-in's name, found through lets; none when the record alone decides it.
+  std::optional<std::string_view> portfolio_dependent(const Expr& e, std::set<std::uint32_t>& seen) const {
+    if (e.kind == ExprKind::call && (e.builtin == Builtin::percentile || is_graph_reference(e.builtin))) return builtin_info(e.builtin).name;
+    if (e.kind == ExprKind::name && e.ref == RefKind::let && seen.insert(e.ref_index).second && m_.lets[e.ref_index].value) {
+      if (auto reads = portfolio_dependent(*m_.lets[e.ref_index].value, seen)) return reads;
+    }
+    for (const auto& operand : e.operands)
+      if (auto reads = portfolio_dependent(*operand, seen)) return reads;
+    return std::nullopt;
+  }
+
   Type fail(Expr& e, std::string message) {
     d_.error(e.range, std::move(message));
     e.type = kError;
@@ -485,19 +498,26 @@ class Checker {
       case Builtin::days_between:
         return want(is(args[0], TypeKind::date) && is(args[1], TypeKind::date), "two dates") ? kNumber : kError;
       case Builtin::percentile: {
-        // Of fields only (the grammar gives names): a distribution over the run's records.
+        // Of fields, or of lets each record computes alone (the grammar gives names): a
+        // distribution over the run's records, collected by a first pass that runs those lets.
         for (std::size_t i = 0; i < e.operands.size(); ++i) {
-          const Expr& arg = *e.operands[i];
-          if (arg.ref != RefKind::field) {
-            return fail(e, fmt::format("'percentile' reads fields of the records; '{}' is a {}", arg.name, kind_word(arg.ref)));
+          Expr& arg = *e.operands[i];
+          if (arg.ref != RefKind::field && arg.ref != RefKind::let) {
+            return fail(e, fmt::format("'percentile' reads fields of the records, or lets of them; '{}' is a {}", arg.name, kind_word(arg.ref)));
+          }
+          if (arg.ref == RefKind::let) {
+            std::set<std::uint32_t> seen;
+            if (auto reads = portfolio_dependent(arg, seen)) {
+              return fail(arg, fmt::format("'percentile' ranks a value each record has alone, but let '{}' reads {}(...)", arg.name, *reads));
+            }
           }
         }
         if (!is(args[0], TypeKind::number) && !is(args[0], TypeKind::date)) {
-          return fail(*e.operands[0], fmt::format("'percentile' ranks a number or date field, but '{}' is {}", e.operands[0]->name,
+          return fail(*e.operands[0], fmt::format("'percentile' ranks a number or date, but '{}' is {}", e.operands[0]->name,
                                                   type_phrase(args[0])));
         }
         if (args.size() == 2 && args[1].is_collection()) {
-          return fail(*e.operands[1], fmt::format("'percentile' groups by a field of one value, but '{}' is {}", e.operands[1]->name,
+          return fail(*e.operands[1], fmt::format("'percentile' groups by one value, but '{}' is {}", e.operands[1]->name,
                                                   type_phrase(args[1])));
         }
         return kNumber;

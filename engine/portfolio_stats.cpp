@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/evaluator.hpp"
+
 namespace tenet {
 
 void PortfolioStats::group_key(const Value& v, std::string& out) {
@@ -14,14 +16,24 @@ void PortfolioStats::group_key(const Value& v, std::string& out) {
   }
 }
 
+PortfolioStats::PortfolioStats(const Program& program) : program_(&program), distributions_(program.percentiles.size()) {
+  if (!program.percentile_code.empty()) frame_ = program.initial_frame;
+}
+
 void PortfolioStats::add(const Value* fields) {
+  const Value* slots = fields;
+  if (!program_->percentile_code.empty()) {  // a let is ranked: run its steps over a copy of the fields it reads
+    for (const std::uint32_t field : program_->percentile_fields) frame_[field] = fields[field];
+    run(program_->percentile_code, frame_, *program_, nullptr);
+    slots = frame_.data();
+  }
   for (std::size_t i = 0; i < program_->percentiles.size(); ++i) {
     const PercentileSpec& spec = program_->percentiles[i];
-    const Value& v = fields[spec.field];
+    const Value& v = slots[spec.value];
     if (v.is_unknown()) continue;
     key_.clear();
     if (spec.group >= 0) {
-      const Value& g = fields[spec.group];
+      const Value& g = slots[spec.group];
       if (g.is_unknown()) continue;
       group_key(g, key_);
     }

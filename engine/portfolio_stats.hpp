@@ -18,9 +18,10 @@ namespace tenet {
 
 class PortfolioStats {
  public:
-  explicit PortfolioStats(const Program& program) : program_(&program), distributions_(program.percentiles.size()) {}
+  explicit PortfolioStats(const Program& program);
 
-  // One record's field values (schema order; unknown values are left out).
+  // One record's field values (schema order); the lets ranked are computed from them, and
+  // unknown values are left out.
   void add(const Value* fields);
   // Another thread's values (before finish()).
   void merge(PortfolioStats& other);
@@ -39,6 +40,7 @@ class PortfolioStats {
   const Program* program_;
   std::vector<std::unordered_map<std::string, std::vector<Decimal>>> distributions_;  // per spec: group -> values
   std::string key_;  // add()'s scratch key
+  std::vector<Value> frame_;  // add()'s slots, when a let is ranked (Program::percentile_code)
 };
 
 }  // namespace tenet

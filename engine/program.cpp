@@ -74,9 +74,41 @@ class Compiler {
       }
     }
     mark_fields_read();
+    compile_percentile_pass();
   }
 
  private:
+  // The steps of `code` that compute the specs' slots (the checker allows only lets each record
+  // computes alone: no percentile, no rule status), found back from the slots through producers.
+  void compile_percentile_pass() {
+    std::vector<bool> needed(p_.code.size(), false), field(p_.field_count, false);
+    std::vector<std::uint32_t> stack;
+    for (const PercentileSpec& spec : p_.percentiles) {
+      stack.push_back(spec.value);
+      if (spec.group >= 0) stack.push_back(static_cast<std::uint32_t>(spec.group));
+    }
+    while (!stack.empty()) {
+      const std::uint32_t slot = stack.back();
+      stack.pop_back();
+      if (slot < p_.field_count) {
+        field[slot] = true;
+        continue;
+      }
+      const std::int32_t producer = p_.producer[slot];
+      if (producer < 0 || needed[static_cast<std::size_t>(producer)]) continue;
+      needed[static_cast<std::size_t>(producer)] = true;
+      const Instruction& in = p_.code[static_cast<std::size_t>(producer)];
+      const int operands = operand_count(in.code);
+      if (operands > 0) stack.push_back(in.a);
+      if (operands > 1) stack.push_back(in.b);
+      if (operands > 2) stack.push_back(in.c);
+    }
+    for (std::size_t i = 0; i < p_.code.size(); ++i)
+      if (needed[i]) p_.percentile_code.push_back(p_.code[i]);
+    for (std::uint32_t i = 0; i < p_.field_count; ++i)
+      if (field[i]) p_.percentile_fields.push_back(i);
+  }
+
   void mark_fields_read() {
     p_.field_read.assign(p_.field_count, false);
     const auto read = [&](std::int64_t slot) {
@@ -224,13 +256,14 @@ class Compiler {
       return dst;
     }
     if (e.builtin == Builtin::percentile) {  // reads the run's distribution of the field (PortfolioStats)
-      const PercentileSpec spec{e.operands[0]->ref_index, e.operands.size() == 2 ? static_cast<std::int64_t>(e.operands[1]->ref_index) : -1};
+      const std::uint32_t value = emit(*e.operands[0], code);
+      const bool grouped = e.operands.size() == 2;
+      const std::uint32_t group = grouped ? emit(*e.operands[1], code) : 0;
+      const PercentileSpec spec{value, grouped ? static_cast<std::int64_t>(group) : -1};
       auto it = std::find(p_.percentiles.begin(), p_.percentiles.end(), spec);
       const auto index = static_cast<std::uint32_t>(it - p_.percentiles.begin());
       if (it == p_.percentiles.end()) p_.percentiles.push_back(spec);
-      const std::uint32_t field = emit(*e.operands[0], code);
-      const std::uint32_t group = spec.group >= 0 ? emit(*e.operands[1], code) : 0;
-      return instruction(spec.group >= 0 ? OpCode::percentile_by : OpCode::percentile, e, code, field, group, index);
+      return instruction(grouped ? OpCode::percentile_by : OpCode::percentile, e, code, value, group, index);
     }
     if (e.builtin == Builtin::date) {  // of a literal: folded into a constant
       p_.slot_of[e.operands[0].get()] = constant(literal_value(*e.operands[0]));

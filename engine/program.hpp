@@ -99,10 +99,11 @@ struct CompiledRule {
   std::vector<TemplatePiece> because;
 };
 
-// A percentile(FIELD [by GROUP]) of the policy: what the first pass over a portfolio collects.
+// A percentile(VALUE [by GROUP]) of the policy: what the first pass over a portfolio collects.
+// VALUE and GROUP are fields or lets: their slots, computed by Program::percentile_code.
 struct PercentileSpec {
-  std::uint32_t field = 0;
-  std::int64_t group = -1;  // a field, or -1
+  std::uint32_t value = 0;
+  std::int64_t group = -1;  // a slot, or -1
   bool operator==(const PercentileSpec&) const = default;
 };
 
@@ -124,6 +125,11 @@ struct Program {
   std::vector<std::uint32_t> param_slots;
   // Distinct percentile(...) of the policy: a run collects them over the portfolio first.
   std::vector<PercentileSpec> percentiles;
+  // What the first pass runs over a record's fields to have every spec's slots: the lets they
+  // rank or group by (copies of `code`'s steps, in its order; empty when all are fields), and
+  // the fields those read.
+  std::vector<Instruction> percentile_code;
+  std::vector<std::uint32_t> percentile_fields;
   // Why fired(R) is unknown: "rule R is unknown", per rule (an unknown value points at its reason).
   std::vector<std::string> unknown_rule_reasons;
   // Per slot, the instruction of `code` that writes it, or -1 (fields, constants): the way

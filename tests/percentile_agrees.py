@@ -5,6 +5,8 @@ Over a generated portfolio, every record's percentile(annual_revenue) and
 percentile(annual_revenue by segment), written by a `because` text, equal the share of records
 (of its segment) whose revenue is known and at most its own, computed here with exact decimals
 rounded to 18 digits as Tenet rounds; a record without revenue (or segment) has the rule unknown.
+So does percentile(margin by segment) of a let, margin = annual_revenue - cost_to_serve, which
+the first pass computes for every record.
 The batch output is byte-identical at 1 and 2 threads and when read from standard input.
 
 Usage: percentile_agrees.py TENET GENERATE_PORTFOLIO WORKDIR
@@ -29,6 +31,13 @@ schema customer {
   id: string key
   segment: string optional
   annual_revenue: number optional
+  cost_to_serve: number optional
+}
+let margin = annual_revenue - cost_to_serve
+rule margin_ranked {
+  when percentile(margin by segment) >= 0
+  then recommend rank
+  because "{percentile(margin by segment)}"
 }
 rule ranked {
   when percentile(annual_revenue) >= 0 and percentile(annual_revenue by segment) >= 0
@@ -51,7 +60,11 @@ by_segment = collections.defaultdict(list)
 for r in records:
     if r.get("annual_revenue") is not None and r.get("segment") is not None:
         by_segment[r["segment"]].append(D(str(r["annual_revenue"])))
-for values in by_segment.values():
+margin_by_segment = collections.defaultdict(list)
+for r in records:
+    if None not in (r.get("annual_revenue"), r.get("cost_to_serve"), r.get("segment")):
+        margin_by_segment[r["segment"]].append(D(str(r["annual_revenue"])) - D(str(r["cost_to_serve"])))
+for values in (*by_segment.values(), *margin_by_segment.values()):
     values.sort()
 
 
@@ -70,9 +83,16 @@ for args, stdin in ((["--threads", "1"], None), (["--threads", "2"], None), (["-
     outputs.append(open(out).read())
 expect("the output is the same at 1 and 2 threads and from standard input", outputs[0] == outputs[1] == outputs[2])
 
-checked = unknown = 0
+checked = unknown = margins = 0
 for record, line in zip(records, outputs[0].splitlines()):
     j = json.loads(line)
+    if None not in (record.get("annual_revenue"), record.get("cost_to_serve"), record.get("segment")):
+        m = D(str(record["annual_revenue"])) - D(str(record["cost_to_serve"]))
+        if D(j["because"]["margin_ranked"]) != share(margin_by_segment[record["segment"]], m):
+            expect(f"{record['id']}: percentile of margin", False, f"{line}\nexpected {share(margin_by_segment[record['segment']], m)}")
+        margins += 1
+    elif not any(u["rule"] == "margin_ranked" for u in j.get("unknown", [])):
+        expect(f"{record['id']}: margin's percentile unknown without revenue, cost or segment", False, line)
     revenue, segment = record.get("annual_revenue"), record.get("segment")
     if revenue is None or segment is None:
         expect_unknown = any(u["rule"] == "ranked" for u in j.get("unknown", []))
@@ -86,3 +106,4 @@ for record, line in zip(records, outputs[0].splitlines()):
         expect(f"{record['id']}: percentiles", False, f"{line}\nexpected {share(known, v)} {share(by_segment[segment], v)}")
     checked += 1
 expect(f"every percentile equals the reference's ({checked} records, {unknown} unknown)", checked > 10000 and unknown > 0)
+expect(f"every percentile of the margin equals the reference's ({margins} records)", margins > 10000)
