@@ -367,8 +367,10 @@ int run_eval(const EvalOptions& o) {
 }
 
 // A portfolio streamed by batch, diff and sensitivity: JSON lines or CSV (by --input-format, else
-// by extension; standard input is JSON lines), opened; nullptr after saying why.
-std::FILE* open_portfolio(const std::string& path, const std::string& input_format, const char* command, tenet::FactsFormat& format) {
+// by extension; standard input is JSON lines), opened; nullptr after saying why. `two_passes`
+// (a policy reads percentile()): standard input is spooled to a file, as the run reads it twice.
+std::FILE* open_portfolio(const std::string& path, const std::string& input_format, const char* command, tenet::FactsFormat& format,
+                          bool two_passes) {
   std::optional<tenet::FactsFormat> chosen;
   if (input_format == "jsonl") chosen = tenet::FactsFormat::jsonl;
   else if (input_format == "csv") chosen = tenet::FactsFormat::csv;
@@ -381,7 +383,17 @@ std::FILE* open_portfolio(const std::string& path, const std::string& input_form
   format = *chosen;
   std::FILE* input = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
   if (!input) print_error(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
-  return input;
+  if (input != stdin || !two_passes) return input;
+  std::FILE* spool = std::tmpfile();
+  char chunk[1 << 16];
+  std::size_t n = 0;
+  while (spool && (n = std::fread(chunk, 1, sizeof chunk, stdin)) > 0)
+    if (std::fwrite(chunk, 1, n, spool) != n) spool = nullptr;
+  if (!spool || std::ferror(stdin) || std::fflush(spool) != 0 || std::fseek(spool, 0, SEEK_SET) != 0) {
+    print_error(fmt::format("cannot spool standard input for the two passes percentile() needs: {}", std::strerror(errno)));
+    return nullptr;
+  }
+  return spool;
 }
 
 struct BatchCliOptions {
@@ -425,20 +437,8 @@ int run_batch_command(const BatchCliOptions& o) {
     }
     options.sum_fields.push_back(static_cast<std::uint32_t>(it - fields.begin()));
   }
-  std::FILE* input = open_portfolio(o.portfolio, o.input_format, "batch", options.input);
+  std::FILE* input = open_portfolio(o.portfolio, o.input_format, "batch", options.input, policy.needs_portfolio());
   if (!input) return kExitUsage;
-  if (input == stdin && policy.needs_portfolio()) {  // percentile(): two passes, so standard input is spooled to a file
-    std::FILE* spool = std::tmpfile();
-    char chunk[1 << 16];
-    std::size_t n = 0;
-    while (spool && (n = std::fread(chunk, 1, sizeof chunk, stdin)) > 0)
-      if (std::fwrite(chunk, 1, n, spool) != n) spool = nullptr;
-    if (!spool || std::ferror(stdin) || std::fflush(spool) != 0 || std::fseek(spool, 0, SEEK_SET) != 0) {
-      print_error(fmt::format("cannot spool standard input for the two passes percentile() needs: {}", std::strerror(errno)));
-      return kExitUsage;
-    }
-    input = spool;
-  }
 
   struct stat info {};
   const std::uint64_t size = (input != stdin && ::fstat(fileno(input), &info) == 0) ? static_cast<std::uint64_t>(info.st_size) : 0;
@@ -521,13 +521,10 @@ int run_diff_command(const DiffCliOptions& o) {
   if (old_loaded.exit_code != kExitOk) return old_loaded.exit_code;
   Loaded new_loaded = load_policy(o.new_policy, new_params, false, true, "NEW");
   if (new_loaded.exit_code != kExitOk) return new_loaded.exit_code;
-  if (old_loaded.result.policy->needs_portfolio() || new_loaded.result.policy->needs_portfolio()) {
-    print_error("diff does not run the first pass percentile() needs");
-    return kExitUsage;
-  }
   tenet::DiffOptions options;
   options.threads = o.threads;
-  std::FILE* input = open_portfolio(o.portfolio, o.input_format, "diff", options.input);
+  std::FILE* input = open_portfolio(o.portfolio, o.input_format, "diff", options.input,
+                                    old_loaded.result.policy->needs_portfolio() || new_loaded.result.policy->needs_portfolio());
   if (!input) return kExitUsage;
   std::string error;
   tenet::AtomicFile out;
@@ -586,9 +583,10 @@ int run_flip(const FlipCliOptions& o) {
   std::string facts, error;
   tenet::FactsFormat format;
   if (!read_facts_file(o.facts, o.input_format, facts, format)) return kExitUsage;
+  std::optional<tenet::PortfolioStats> portfolio;  // percentile(): the facts are the portfolio it ranks against
   if (policy.needs_portfolio()) {
-    print_error(fmt::format("{}: flip does not run the first pass percentile() needs", o.policy));
-    return kExitUsage;
+    portfolio.emplace(tenet::portfolio_of(facts, format, policy));
+    options.portfolio = &*portfolio;
   }
   tenet::Flipper flipper(policy, options);
   std::size_t records = 0, shown = 0, errors = 0;
@@ -633,10 +631,6 @@ int run_sensitivity_command(const SensitivityCliOptions& o) {
   }
   Loaded loaded = load_policy(o.policy, fixed, false, true);
   if (loaded.exit_code != kExitOk) return loaded.exit_code;
-  if (loaded.result.policy->needs_portfolio()) {
-    print_error(fmt::format("{}: sensitivity does not run the first pass percentile() needs", o.policy));
-    return kExitUsage;
-  }
   const auto& declared = loaded.result.policy->checked().module.params;
   auto param = std::find_if(declared.begin(), declared.end(), [&](const tenet::ast::ParamDecl& p) { return p.name.text == o.param; });
   if (param == declared.end() || param->type.kind != tenet::TypeKind::number) {
@@ -674,7 +668,8 @@ int run_sensitivity_command(const SensitivityCliOptions& o) {
   }
   tenet::SensitivityOptions options;
   options.threads = o.threads;
-  std::FILE* input = open_portfolio(o.portfolio, o.input_format, "sensitivity", options.input);
+  std::FILE* input = open_portfolio(o.portfolio, o.input_format, "sensitivity", options.input,
+                                    loaded.result.policy->needs_portfolio());
   if (!input) return kExitUsage;
   const tenet::SensitivityResult result = tenet::run_sensitivity(std::move(steps), options, input);
   if (input != stdin) std::fclose(input);

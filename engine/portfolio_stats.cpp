@@ -66,13 +66,18 @@ void PortfolioStats::finish() {
           values.shrink_to_fit();
 }
 
-Decimal PortfolioStats::percentile(std::uint32_t spec, const Value& value, const Value* group) const {
+const std::vector<Decimal>* PortfolioStats::distribution(std::uint32_t spec, const Value* group) const {
   const auto& groups = distributions_[spec];
   std::string key;
   if (group) group_key(*group, key);
   auto it = groups.find(key);
-  if (it == groups.end() || it->second.empty()) return Decimal();
-  const auto& values = it->second;
+  return it == groups.end() || it->second.empty() ? nullptr : &it->second;
+}
+
+Decimal PortfolioStats::percentile(std::uint32_t spec, const Value& value, const Value* group) const {
+  const std::vector<Decimal>* distribution = this->distribution(spec, group);
+  if (!distribution) return Decimal();
+  const auto& values = *distribution;
   const auto at_most = std::upper_bound(values.begin(), values.end(), value.number,
                                         [](const Decimal& a, const Decimal& b) { return a.compare(b) < 0; });
   const auto count = static_cast<std::int64_t>(at_most - values.begin());

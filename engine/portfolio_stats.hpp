@@ -1,4 +1,4 @@
-// What `percentile(FIELD [by GROUP])` reads: the distribution of a field's known values over the
+// What `percentile(VALUE [by GROUP])` reads: the distribution of a value's known values over the
 // run's records, per group. Filled by a first pass over the portfolio (every record read once,
 // each thread its own, then merged), sorted once, then read by every evaluator of the second
 // pass. A percentile is the share of the group's records whose field is known and at most this
@@ -29,6 +29,8 @@ class PortfolioStats {
   void finish();
   // percentile(spec) of `value` in `group`'s distribution (group null for an ungrouped one).
   Decimal percentile(std::uint32_t spec, const Value& value, const Value* group) const;
+  // The sorted values percentile(spec) ranks against in `group` (null: none there).
+  const std::vector<Decimal>* distribution(std::uint32_t spec, const Value* group) const;
   // The values held: for the memory figures.
   std::size_t values() const;
 

@@ -120,8 +120,9 @@ ConditionEncoder::Term ConditionEncoder::opaque(const Expr& e, const std::vector
   const z3::expr known = ctx_.bool_const(("opaque.known." + std::to_string(fresh_count_++)).c_str());
   std::optional<z3::expr> value;
   if (scalar(e.type)) value = fresh(e.type);
-  Opaque o{&e, known, value, {}};
+  Opaque o{&e, known, value, {}, {}};
   fields_read(e, o.fields);
+  for (const auto& a : args) o.args.push_back(a.value);
   opaque_.push_back(std::move(o));
   return {all_defined(args) && known, value, std::nullopt};
 }

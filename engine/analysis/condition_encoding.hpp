@@ -64,8 +64,15 @@ class ConditionEncoder {
     z3::expr known;
     std::optional<z3::expr> value;
     std::vector<std::uint32_t> fields;
+    std::vector<std::optional<z3::expr>> args;  // its operands' values, where they have one
   };
   const std::vector<Opaque>& opaques() const { return opaque_; }
+  // The fields an expression reads, through lets (repeats possible).
+  std::vector<std::uint32_t> fields_of(const ast::Expr& e) const {
+    std::vector<std::uint32_t> out;
+    fields_read(e, out);
+    return out;
+  }
   // Fields read under floor() or ceil(): exact formulas, but mixed integer ones, where the
   // solver's optimizer can stop short of the optimum.
   const std::vector<std::uint32_t>& stepped_fields() const { return stepped_; }

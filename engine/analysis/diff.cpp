@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/batch/block_pipeline.hpp"
+#include "engine/batch/portfolio_pass.hpp"
 #include "engine/batch/summary.hpp"
 #include "engine/json_text.hpp"
 #include "engine/output/json_writer.hpp"
@@ -44,8 +45,10 @@ struct Side {
   Decision decision;
   std::vector<Outcome> outcomes;  // the block's, reused block after block
   std::size_t count = 0;
-  Side(const Policy& p, const DiffOptions& options) : policy(p), evaluator(p), builder(p, options.input_options) {
+  Side(const Policy& p, const DiffOptions& options, const PortfolioStats* portfolio)
+      : policy(p), evaluator(p), builder(p, options.input_options) {
     builder.write_into(evaluator.field_slots());
+    evaluator.set_portfolio(portfolio);
   }
 
   void record(Record* record, RecordError* error, Outcome& o) {
@@ -120,8 +123,9 @@ struct Side {
 class DiffRunner {
  public:
   DiffRunner(const Policy& old_policy, const Policy& new_policy, const DiffOptions& options, std::FILE* input,
-             const std::function<bool(const std::string&)>& write_output)
-      : old_(old_policy), new_(new_policy), options_(options), write_output_(write_output),
+             const std::function<bool(const std::string&)>& write_output, const PortfolioStats* old_stats,
+             const PortfolioStats* new_stats)
+      : old_(old_policy), new_(new_policy), options_(options), write_output_(write_output), old_stats_(old_stats), new_stats_(new_stats),
         reader_(input, options.input, options.block_bytes),
         pipeline_(reader_, options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency())) {
     // Rules matched by name: each name of either policy, with its index on each side.
@@ -157,7 +161,8 @@ class DiffRunner {
     std::optional<std::uint32_t> old_index, new_index;
   };
   struct Deciders {
-    Deciders(const Policy& a, const Policy& b, const DiffOptions& options) : old_side(a, options), new_side(b, options) {}
+    Deciders(const Policy& a, const Policy& b, const DiffOptions& options, const PortfolioStats* a_stats, const PortfolioStats* b_stats)
+        : old_side(a, options, a_stats), new_side(b, options, b_stats) {}
     Side old_side, new_side;
     std::vector<std::size_t> lines;
   };
@@ -168,7 +173,7 @@ class DiffRunner {
     r.summary = DiffSummary{};
     if (!pipeline_.readable(w)) return;
     auto& local = deciders_.local();
-    if (!local) local = std::make_unique<Deciders>(old_, new_, options_);
+    if (!local) local = std::make_unique<Deciders>(old_, new_, options_, old_stats_, new_stats_);
     Side& a = local->old_side;
     Side& b = local->new_side;
     local->lines.clear();
@@ -240,6 +245,8 @@ class DiffRunner {
   const Policy& new_;
   const DiffOptions& options_;
   const std::function<bool(const std::string&)>& write_output_;
+  const PortfolioStats* old_stats_;  // each side's first pass, for percentile(); or null
+  const PortfolioStats* new_stats_;
   std::vector<RuleMatch> rules_;
   CsvLayout old_layout_, new_layout_;
   BlockReader reader_;
@@ -285,7 +292,21 @@ std::string DiffSummary::to_json(const PolicyInfo& old_policy, const PolicyInfo&
 
 DiffResult run_diff(const Policy& old_policy, const Policy& new_policy, const DiffOptions& options, std::FILE* input,
                     const std::function<bool(const std::string&)>& write_output) {
-  return DiffRunner(old_policy, new_policy, options, input, write_output).run();
+  // A side that reads percentile() has its own first pass (its own lets and schema): the
+  // portfolio is then read two or three times, each pass on all cores.
+  std::optional<PortfolioStats> stats[2];
+  const Policy* policies[2] = {&old_policy, &new_policy};
+  for (int i = 0; i < 2; ++i) {
+    if (!policies[i]->needs_portfolio()) continue;
+    stats[i].emplace(policies[i]->program());
+    if (std::string failure = collect_portfolio(*policies[i], options, input, *stats[i]); !failure.empty()) {
+      DiffResult result;
+      result.failure = std::move(failure);
+      return result;
+    }
+  }
+  return DiffRunner(old_policy, new_policy, options, input, write_output, stats[0] ? &*stats[0] : nullptr, stats[1] ? &*stats[1] : nullptr)
+      .run();
 }
 
 }  // namespace tenet

@@ -8,6 +8,7 @@
 #include "engine/analysis/condition_encoding.hpp"
 #include "engine/json_text.hpp"
 #include "engine/output/json_writer.hpp"
+#include "engine/portfolio_stats.hpp"
 #include "engine/program.hpp"
 
 namespace tenet {
@@ -46,12 +47,18 @@ struct Flipper::State {
   Evaluator evaluator;
   std::size_t questions = 0, undecided = 0;
   std::vector<bool> reads_opaque;  // per field: an opaque value reads it (its flips are not exact)
+  // Per opaque value: whether it is a percentile() of a number whose flips are solved through the
+  // distribution (percentile_roots()), and the fields its group reads (which must stay pinned).
+  std::vector<bool> ranks_exactly;
+  std::vector<std::vector<std::uint32_t>> group_fields;
+  static constexpr std::uint32_t kNoField = UINT32_MAX;
 
   State(const Policy& p, const FlipOptions& o)
       : policy(p), options(o), encoder(ctx, p.checked(), param_values(p.program())), solver(ctx), evaluator(p) {
     z3::params settings(ctx);
     settings.set("timeout", o.timeout_ms);
     solver.set(settings);
+    evaluator.set_portfolio(o.portfolio);
     for (const auto& axiom : encoder.axioms()) solver.add(axiom);
     const auto& program = p.program();
     for (std::uint32_t r = 0; r < program.rules.size(); ++r) {
@@ -63,20 +70,27 @@ struct Flipper::State {
                        [&](auto a, auto b) { return program.rules[a].priority > program.rules[b].priority; });
     const auto& fields = p.checked().schema().fields;
     reads_opaque.assign(fields.size(), false);
-    for (const auto& o : encoder.opaques())
-      for (auto f : o.fields) reads_opaque[f] = true;
+    for (const auto& o : encoder.opaques()) {
+      const bool percentile = o.expr->kind == ast::ExprKind::call && o.expr->builtin == Builtin::percentile && o.args.size() >= 1 &&
+                              o.args[0] && o.expr->operands[0]->type.kind == TypeKind::number && options.portfolio;
+      ranks_exactly.push_back(percentile);
+      group_fields.push_back(percentile && o.expr->operands.size() == 2 ? encoder.fields_of(*o.expr->operands[1]) : std::vector<std::uint32_t>{});
+      for (auto f : o.fields)
+        if (!percentile || std::find(group_fields.back().begin(), group_fields.back().end(), f) != group_fields.back().end()) reads_opaque[f] = true;
+    }
     for (auto f : encoder.stepped_fields()) reads_opaque[f] = true;
     for (std::uint32_t f = 0; f < fields.size(); ++f)
       if (fields[f].type.kind == TypeKind::number && !fields[f].is_key && program.field_read[f]) candidates.push_back(f);
   }
 
   // Every field but `free` pinned to the record's value (absent ones absent), and every opaque
-  // value that does not read `free` pinned to what the engine computed (`computed`).
-  void pin(const Record& record, std::uint32_t free, const std::vector<Value>& computed) {
+  // value that does not read `free` pinned to what the engine computed (`computed`), but
+  // `free_opaque`.
+  void pin(const Record& record, std::uint32_t free, const std::vector<Value>& computed, std::size_t free_opaque = SIZE_MAX) {
     const auto& opaques = encoder.opaques();
     for (std::size_t i = 0; i < opaques.size(); ++i) {
       const auto& o = opaques[i];
-      if (std::find(o.fields.begin(), o.fields.end(), free) != o.fields.end()) continue;
+      if (i == free_opaque || std::find(o.fields.begin(), o.fields.end(), free) != o.fields.end()) continue;
       if (computed[i].is_unknown()) {
         solver.add(!o.known);
         continue;
@@ -111,17 +125,70 @@ struct Flipper::State {
       solver.push();
       pin(record, field, computed);
       solver.add(atom.lhs == atom.rhs);
-      const z3::check_result answer = solver.check();
-      ++questions;
-      if (answer == z3::unknown) ++undecided;
-      if (answer == z3::sat) {
-        std::string text = solver.get_model().eval(v, true).get_decimal_string(40);
-        if (!text.empty() && text.back() == '?') text.pop_back();  // a quotient that does not terminate: 18 digits
-        if (auto root = Decimal::parse(text)) out.push_back(*root);
-      }
+      if (auto root = solve_for(v)) out.push_back(*root);
       solver.pop();
     }
     return out;
+  }
+
+  // What `v` is in a model of the solver's assertions, if it has one.
+  std::optional<Decimal> solve_for(const z3::expr& v) {
+    const z3::check_result answer = solver.check();
+    ++questions;
+    if (answer == z3::unknown) ++undecided;
+    if (answer != z3::sat) return std::nullopt;
+    std::string text = solver.get_model().eval(v, true).get_decimal_string(40);
+    if (!text.empty() && text.back() == '?') text.pop_back();  // a quotient that does not terminate: 18 digits
+    return Decimal::parse(text);
+  }
+
+  static bool mentions(const z3::expr& e, const z3::expr& x) {
+    if (z3::eq(e, x)) return true;
+    for (unsigned i = 0; i < e.num_args(); ++i)
+      if (mentions(e.arg(i), x)) return true;
+    return false;
+  }
+
+  // Where a percentile() reading `field` turns, as `field` moves: a percentile is a step function
+  // of the value it ranks, so first the levels its comparisons turn at (solved with that
+  // percentile free and everything else pinned), then, for each level, the values of the
+  // record's distribution at which the percentile reaches it (>= level and > level), then the
+  // values of `field` at which the ranked value is one of those (solved). `distributions`: per
+  // opaque value, the record's (null but for percentiles).
+  void percentile_roots(const Record& record, std::uint32_t field, const std::vector<Value>& computed,
+                        const std::vector<const std::vector<Decimal>*>& distributions, std::vector<Decimal>& out) {
+    const auto& opaques = encoder.opaques();
+    for (std::size_t i = 0; i < opaques.size(); ++i) {
+      const auto& o = opaques[i];
+      const auto& group = group_fields[i];
+      if (!ranks_exactly[i] || !distributions[i] || std::find(o.fields.begin(), o.fields.end(), field) == o.fields.end() ||
+          std::find(group.begin(), group.end(), field) != group.end())
+        continue;
+      std::vector<Decimal> levels;
+      for (const auto& atom : encoder.atoms()) {
+        if (!mentions(atom.lhs, *o.value) && !mentions(atom.rhs, *o.value)) continue;
+        solver.push();
+        pin(record, kNoField, computed, i);
+        solver.add(atom.lhs == atom.rhs);
+        if (auto level = solve_for(*o.value)) levels.push_back(*level);
+        solver.pop();
+      }
+      const auto& values = *distributions[i];
+      const auto n = static_cast<std::int64_t>(values.size());
+      for (const Decimal& level : levels) {
+        const Decimal share = level.mul(Decimal::from_int(n)).value;  // records at most the value, for this level
+        const std::int64_t at_least = share.to_whole(true).value.to_integer().value_or(0);   // percentile >= level
+        const std::int64_t more = share.to_whole(false).value.to_integer().value_or(0) + 1;  // percentile > level
+        for (const std::int64_t k : {at_least, more}) {
+          if (k < 1 || k > n) continue;
+          solver.push();
+          pin(record, field, computed);
+          solver.add(*o.args[0] == encoder.constant_of(Value::of(values[static_cast<std::size_t>(k - 1)]), o.expr->operands[0]->type));
+          if (auto root = solve_for(*encoder.value(field))) out.push_back(*root);
+          solver.pop();
+        }
+      }
+    }
   }
 
   // The record decided with `field` set to `value`: its decision, when it differs from `d`.
@@ -150,9 +217,18 @@ std::optional<std::string> Flipper::flip(const Record& record) {
   s.evaluator.evaluate(copy, d);
   // What the engine computed for the opaque values, before any other evaluation.
   std::vector<Value> computed;
+  std::vector<const std::vector<Decimal>*> distributions;  // of the percentiles: the record's group's
+  const Program& program = policy.program();
   for (const auto& o : s.encoder.opaques()) {
-    auto it = policy.program().slot_of.find(o.expr);
-    computed.push_back(it == policy.program().slot_of.end() ? Value::unknown(reasons::not_a_value()) : s.evaluator.frame().slot(it->second));
+    auto it = program.slot_of.find(o.expr);
+    computed.push_back(it == program.slot_of.end() ? Value::unknown(reasons::not_a_value()) : s.evaluator.frame().slot(it->second));
+    const std::int32_t producer = it == program.slot_of.end() ? -1 : program.producer[it->second];
+    const Instruction* in = producer < 0 ? nullptr : &program.code[static_cast<std::size_t>(producer)];
+    const bool grouped = in && in->code == OpCode::percentile_by;
+    distributions.push_back(in && s.options.portfolio && (in->code == OpCode::percentile || grouped) &&
+                                    (!grouped || !s.evaluator.frame().slot(in->b).is_unknown())
+                                ? s.options.portfolio->distribution(in->c, grouped ? &s.evaluator.frame().slot(in->b) : nullptr)
+                                : nullptr);
   }
   struct Best {
     std::uint32_t field;
@@ -172,7 +248,9 @@ std::optional<std::string> Flipper::flip(const Record& record) {
     // itself, 90909.0909...) is taken rounded outward to the record's places + 2.
     const int p = places(now.number);
     std::vector<std::pair<Decimal, Decimal>> tries;  // value, the root it comes from
-    for (const Decimal& root : s.roots(record, f, computed)) {
+    std::vector<Decimal> roots = s.roots(record, f, computed);
+    s.percentile_roots(record, f, computed, distributions, roots);
+    for (const Decimal& root : roots) {
       const int c = root.compare(now.number);
       for (const bool up : {true, false}) {
         if ((up && c < 0) || (!up && c > 0)) continue;

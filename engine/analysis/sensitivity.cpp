@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/batch/block_pipeline.hpp"
+#include "engine/batch/portfolio_pass.hpp"
 #include "engine/output/json_writer.hpp"
 
 namespace tenet {
@@ -24,16 +25,20 @@ struct Deciders {
   RecordBuilder builder;
   std::vector<Evaluator> evaluators;
   Decision decision;
-  Deciders(const std::vector<SensitivityStep>& steps, const SensitivityOptions& options)
+  Deciders(const std::vector<SensitivityStep>& steps, const SensitivityOptions& options, const std::vector<const PortfolioStats*>& portfolios)
       : builder(*steps.front().policy, options.input_options) {
-    for (const auto& step : steps) evaluators.emplace_back(*step.policy);
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      evaluators.emplace_back(*steps[i].policy);
+      evaluators.back().set_portfolio(portfolios[i]);
+    }
   }
 };
 
 class Runner {
  public:
-  Runner(std::vector<SensitivityStep>& steps, const SensitivityOptions& options, std::FILE* input)
-      : steps_(steps), options_(options), reader_(input, options.input, options.block_bytes),
+  Runner(std::vector<SensitivityStep>& steps, const SensitivityOptions& options, std::FILE* input,
+         const std::vector<const PortfolioStats*>& portfolios)
+      : steps_(steps), options_(options), portfolios_(portfolios), reader_(input, options.input, options.block_bytes),
         pipeline_(reader_, options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency())) {}
 
   std::string run() {
@@ -66,7 +71,7 @@ class Runner {
     for (const auto& step : steps_) summaries.push_back(Summary::of(*step.policy));
     if (!pipeline_.readable(w)) return;
     auto& local = deciders_.local();
-    if (!local) local = std::make_unique<Deciders>(steps_, options_);
+    if (!local) local = std::make_unique<Deciders>(steps_, options_, portfolios_);
     std::vector<SummaryTally> tallies;
     for (const auto& step : steps_) tallies.emplace_back(*step.policy, std::vector<std::uint32_t>{});
     const std::size_t fields = steps_.front().policy->checked().schema().fields.size();
@@ -96,6 +101,7 @@ class Runner {
 
   std::vector<SensitivityStep>& steps_;
   const SensitivityOptions& options_;
+  const std::vector<const PortfolioStats*>& portfolios_;  // per step, for percentile(); or null
   CsvLayout layout_;
   BlockReader reader_;
   Pipeline pipeline_;
@@ -110,11 +116,42 @@ std::vector<std::string> all_decisions(const SensitivityResult& result) {
   return {names.begin(), names.end()};
 }
 
+// Whether two steps' first passes are the same: every constant their percentile code reads (the
+// moved param among them, if it is read) has the same value.
+bool same_first_pass(const Program& a, const Program& b) {
+  const auto constant = [&](std::uint32_t slot) { return slot >= a.field_count && a.producer[slot] < 0; };
+  for (const Instruction& in : a.percentile_code) {
+    const int operands = operand_count(in.code);
+    const std::uint32_t slots[3] = {in.a, in.b, in.c};
+    for (int i = 0; i < operands; ++i)
+      if (constant(slots[i]) && !equal(a.initial_frame[slots[i]], b.initial_frame[slots[i]])) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 SensitivityResult run_sensitivity(std::vector<SensitivityStep> steps, const SensitivityOptions& options, std::FILE* input) {
   SensitivityResult result;
-  result.failure = Runner(steps, options, input).run();
+  // percentile(): a first pass per distinct distribution; one for all steps unless the ranked
+  // lets read the moved param.
+  std::vector<std::unique_ptr<PortfolioStats>> passes;
+  std::vector<const PortfolioStats*> portfolios(steps.size(), nullptr);
+  for (std::size_t i = 0; i < steps.size() && steps[i].policy->needs_portfolio(); ++i) {
+    const Program& program = steps[i].policy->program();
+    if (i > 0 && same_first_pass(steps[i - 1].policy->program(), program)) {
+      portfolios[i] = portfolios[i - 1];
+      continue;
+    }
+    passes.push_back(std::make_unique<PortfolioStats>(program));
+    result.failure = collect_portfolio(*steps[i].policy, options, input, *passes.back());
+    if (!result.failure.empty()) {
+      result.steps = std::move(steps);
+      return result;
+    }
+    portfolios[i] = passes.back().get();
+  }
+  result.failure = Runner(steps, options, input, portfolios).run();
   result.steps = std::move(steps);
   return result;
 }

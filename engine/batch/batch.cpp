@@ -10,7 +10,7 @@
 
 #include "engine/batch/block_pipeline.hpp"
 #include "engine/output/json_writer.hpp"
-#include "engine/portfolio_stats.hpp"
+#include "engine/batch/portfolio_pass.hpp"
 #include "engine/sha256.hpp"
 
 namespace tenet {
@@ -33,47 +33,6 @@ constexpr std::size_t kIdentityBytes = 4096;
 
 using Pipeline = BlockPipeline<BlockResult>;
 
-// The first pass of a policy that reads percentile(): every record's values, collected by each
-// thread, merged and sorted. The same blocks, records and errors as the second pass will see.
-std::string collect_portfolio(const Policy& policy, const BatchOptions& options, unsigned threads, std::FILE* input,
-                              PortfolioStats& stats) {
-  BlockReader reader(input, options.input, options.block_bytes);
-  CsvLayout layout;
-  if (options.input == FactsFormat::csv) {
-    RecordBuilder builder(policy, options.input_options);
-    if (!reader.read_csv_header(builder, layout)) return reader.failure();
-  }
-  struct Local {
-    RecordBuilder builder;
-    PortfolioStats stats;
-  };
-  tbb::enumerable_thread_specific<std::unique_ptr<Local>> locals;
-  BlockPipeline<int> pipeline(reader, threads);
-  std::string failure;
-  pipeline.run(
-      [&](BlockPipeline<int>::Work& w) {
-        if (!pipeline.readable(w) || w.block.oversized) return;
-        auto& local = locals.local();
-        if (!local) local = std::make_unique<Local>(Local{RecordBuilder(policy, options.input_options), PortfolioStats(policy.program())});
-        const RecordSink sink = [&](std::size_t, Record* record, RecordError*) {
-          if (record) local->stats.add(record->fields.data());
-        };
-        const std::string_view text(w.block.data(), w.block.length);
-        if (options.input == FactsFormat::csv) read_csv_rows(text, layout, local->builder, sink, w.block.start);
-        else read_jsonl(text, w.block.capacity(), local->builder, sink, w.block.start);
-      },
-      [&](BlockPipeline<int>::Work& w) {
-        if (!w.read_failure.empty() && failure.empty()) {
-          failure = w.read_failure;
-          pipeline.stop();
-        }
-      },
-      [] {});
-  for (auto& local : locals)
-    if (local) stats.merge(local->stats);
-  stats.finish();
-  return failure.empty() ? reader.failure() : failure;
-}
 using Work = Pipeline::Work;
 
 void append_reject(std::string& out, const RecordError& e) {
@@ -259,16 +218,11 @@ BatchResult run_batch(const Policy& policy, const BatchOptions& options, BatchIO
   // Two passes: the distributions percentile() reads, then the decisions (the input is a file:
   // the command line spools standard input into one).
   PortfolioStats stats(policy.program());
-  const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  BatchResult result;
-  if (std::string failure = collect_portfolio(policy, options, threads, io.input, stats); !failure.empty()) {
+  const StreamOptions stream{options.input, options.threads, options.block_bytes, options.input_options};
+  if (std::string failure = collect_portfolio(policy, stream, io.input, stats); !failure.empty()) {
+    BatchResult result;
     result.summary = Summary::of(policy);
     result.failure = std::move(failure);
-    return result;
-  }
-  if (std::fseek(io.input, 0, SEEK_SET) != 0) {
-    result.summary = Summary::of(policy);
-    result.failure = "cannot read the portfolio twice (percentile() needs a first pass): it is not a regular file";
     return result;
   }
   return Runner(policy, options, io, &stats).run();
