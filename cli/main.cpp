@@ -22,6 +22,8 @@
 #include "engine/output/graph_writer.hpp"
 #include "engine/policy_tests.hpp"
 #include "engine/batch/batch.hpp"
+#include "engine/batch/portfolio_pass.hpp"
+#include "engine/batch/ranks_file.hpp"
 #include "engine/ingest/facts_reader.hpp"
 #include "engine/ingest/input_checks.hpp"
 #include "engine/output/atomic_file.hpp"
@@ -402,10 +404,34 @@ struct BatchCliOptions {
   bool explain = false, trace = false, quiet = false;
   std::uint64_t trace_sample = 0;
   std::optional<std::uint64_t> max_errors;
-  std::vector<std::string> sums, params;
+  std::vector<std::string> sums, params, ranks;
   std::string params_file;
   bool strict_fields = false, no_na_values = false, no_key_check = false;
 };
+
+// percentile(): the distributions of ranks files (tenet ranks, one a shard), merged; false after
+// saying why.
+bool read_ranks_files(const std::vector<std::string>& paths, const tenet::Policy& policy, const std::string& policy_path,
+                      std::optional<tenet::PortfolioStats>& stats) {
+  if (!policy.needs_portfolio()) {
+    print_error(fmt::format("--ranks: {} reads no percentile(), so it ranks against nothing", policy_path));
+    return false;
+  }
+  stats.emplace(policy.program());
+  for (const auto& path : paths) {
+    std::string text, error;
+    if (!tenet::read_input(path, text, error)) {
+      print_error(error);
+      return false;
+    }
+    if (error = tenet::read_ranks(text, policy, *stats); !error.empty()) {
+      print_error(fmt::format("{}: {}", path, error));
+      return false;
+    }
+  }
+  stats->finish();
+  return true;
+}
 
 int run_batch_command(const BatchCliOptions& o) {
   std::vector<std::pair<std::string, std::string>> params;
@@ -428,6 +454,11 @@ int run_batch_command(const BatchCliOptions& o) {
   options.input_options.strict_fields = o.strict_fields;
   options.input_options.na_values = !o.no_na_values;
   options.check_keys = !o.no_key_check;
+  std::optional<tenet::PortfolioStats> ranks;
+  if (!o.ranks.empty()) {
+    if (!read_ranks_files(o.ranks, policy, o.policy, ranks)) return kExitUsage;
+    options.ranks = &*ranks;
+  }
   const auto& fields = policy.checked().schema().fields;
   for (const auto& name : o.sums) {
     auto it = std::find_if(fields.begin(), fields.end(), [&](const tenet::ast::FieldDecl& f) { return f.name.text == name; });
@@ -437,7 +468,7 @@ int run_batch_command(const BatchCliOptions& o) {
     }
     options.sum_fields.push_back(static_cast<std::uint32_t>(it - fields.begin()));
   }
-  std::FILE* input = open_portfolio(o.portfolio, o.input_format, "batch", options.input, policy.needs_portfolio());
+  std::FILE* input = open_portfolio(o.portfolio, o.input_format, "batch", options.input, policy.needs_portfolio() && !options.ranks);
   if (!input) return kExitUsage;
 
   struct stat info {};
@@ -681,6 +712,45 @@ int run_sensitivity_command(const SensitivityCliOptions& o) {
   return kExitOk;
 }
 
+struct RanksCliOptions {
+  std::string policy, portfolio, output, input_format, params_file;
+  std::vector<std::string> params;
+  unsigned threads = 0;
+  bool strict_fields = false, no_na_values = false;
+};
+
+// `tenet ranks`: the first pass of a percentile() policy over one shard, for `batch --ranks`.
+int run_ranks(const RanksCliOptions& o) {
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!collect_params(o.params, o.params_file, params)) return kExitUsage;
+  Loaded loaded = load_policy(o.policy, params, false, true);
+  if (loaded.exit_code != kExitOk) return loaded.exit_code;
+  const tenet::Policy& policy = *loaded.result.policy;
+  if (!policy.needs_portfolio()) {
+    print_error(fmt::format("{}: reads no percentile(), so it has no ranks to collect", o.policy));
+    return kExitUsage;
+  }
+  tenet::StreamOptions options;
+  options.threads = o.threads;
+  options.input_options.strict_fields = o.strict_fields;
+  options.input_options.na_values = !o.no_na_values;
+  std::FILE* input = open_portfolio(o.portfolio, o.input_format, "ranks", options.input, false);
+  if (!input) return kExitUsage;
+  tenet::PortfolioStats stats(policy.program());
+  const std::string failure = tenet::collect_portfolio(policy, options, input, stats, false);
+  if (input != stdin) std::fclose(input);
+  std::string error;
+  if (!failure.empty()) {
+    print_error(fmt::format("{}: {}", o.portfolio, failure));
+    return kExitUsage;
+  }
+  if (!tenet::write_file_atomically(o.output, tenet::write_ranks(policy, stats), error)) {
+    print_error(error);
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
 int run_merge(const std::vector<std::string>& paths, const std::string& output) {
   std::optional<tenet::Summary> merged;
   for (const auto& path : paths) {
@@ -760,6 +830,7 @@ int main(int argc, char** argv) {
   batch->add_flag("--quiet", batch_options.quiet, "no result line on standard error at the end");
   batch->add_option("--param", batch_options.params, "set a param: NAME=VALUE, VALUE as in a policy (50%, {\"a\",\"b\"}) or a,b,c");
   batch->add_option("--params", batch_options.params_file, "set params from a JSON object of NAME: VALUE");
+  batch->add_option("--ranks", batch_options.ranks, "rank percentile() against these ranks files (tenet ranks, one a shard), not this input");
   batch->add_flag("--strict-fields", batch_options.strict_fields, "a field or column the schema does not declare is a record error");
   batch->add_flag("--no-na-values", batch_options.no_na_values, "read CSV cells such as n/a, NA, - as values, not as absent");
   batch->add_flag("--no-key-check", batch_options.no_key_check,
@@ -826,6 +897,18 @@ int main(int argc, char** argv) {
   lint->add_flag("--any-params", lint_options.any_params, "let params take any value of their type, not the policy's");
   lint->add_option("--timeout-ms", lint_options.timeout_ms, "bound on each solver question (default 2000)")->check(CLI::Range(1u, 600000u));
 
+  RanksCliOptions ranks_options;
+  auto* ranks = app.add_subcommand("ranks", "Collect what percentile() ranks against in one shard, for tenet batch --ranks");
+  ranks->add_option("POLICY", ranks_options.policy, "the .tenet policy file")->required();
+  ranks->add_option("PORTFOLIO", ranks_options.portfolio, "records: .jsonl or .csv; - for standard input")->required();
+  ranks->add_option("-o,--output", ranks_options.output, "the ranks file (written atomically); - for standard output")->required();
+  ranks->add_option("--threads", ranks_options.threads, "threads (default: one per core)")->check(CLI::Range(1u, 1024u));
+  ranks->add_option("--input-format", ranks_options.input_format, "jsonl or csv (default: by extension)")->check(CLI::IsMember({"jsonl", "csv"}));
+  ranks->add_option("--param", ranks_options.params, "set a param: NAME=VALUE (as tenet batch will)");
+  ranks->add_option("--params", ranks_options.params_file, "set params from a JSON object of NAME: VALUE");
+  ranks->add_flag("--strict-fields", ranks_options.strict_fields, "as tenet batch --strict-fields (the same records are ranked)");
+  ranks->add_flag("--no-na-values", ranks_options.no_na_values, "as tenet batch --no-na-values");
+
   std::vector<std::string> merge_inputs;
   std::string merge_output = "-";
   auto* merge = app.add_subcommand("merge-summaries", "Merge the summaries of shards into the summary of the whole");
@@ -842,6 +925,7 @@ int main(int argc, char** argv) {
   if (*eval) return run_eval(eval_options);
   if (*batch) return run_batch_command(batch_options);
   if (*merge) return run_merge(merge_inputs, merge_output);
+  if (*ranks) return run_ranks(ranks_options);
   if (*graph) return run_graph(graph_path, graph_format);
   if (*lint) return run_lint(lint_path, lint_options);
   if (*diff) return run_diff_command(diff_options);

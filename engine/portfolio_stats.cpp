@@ -84,6 +84,11 @@ Decimal PortfolioStats::percentile(std::uint32_t spec, const Value& value, const
   return Decimal::from_int(count).div(Decimal::from_int(static_cast<std::int64_t>(values.size()))).value;
 }
 
+void PortfolioStats::add_values(std::uint32_t spec, const std::string& group_key, const std::vector<Decimal>& values) {
+  auto& into = distributions_.at(spec)[group_key];
+  into.insert(into.end(), values.begin(), values.end());
+}
+
 std::size_t PortfolioStats::values() const {
   std::size_t n = 0;
   for (const auto& groups : distributions_)

@@ -34,6 +34,11 @@ class PortfolioStats {
   // The values held: for the memory figures.
   std::size_t values() const;
 
+  // Per spec, group key -> values: what a ranks file holds (engine/batch/ranks_file.hpp).
+  const std::vector<std::unordered_map<std::string, std::vector<Decimal>>>& distributions() const { return distributions_; }
+  // Values of another run (a ranks file), before finish().
+  void add_values(std::uint32_t spec, const std::string& group_key, const std::vector<Decimal>& values);
+
   // How a group's value is keyed: its kind and text (a number by its canonical digits), into
   // `out` (whose capacity is kept: no allocation per record).
   static void group_key(const Value& v, std::string& out);

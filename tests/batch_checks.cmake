@@ -42,14 +42,33 @@ if(NOT records EQUAL 40002 OR NOT reconciled EQUAL records OR NOT errors EQUAL 2
   message(FATAL_ERROR "summary does not reconcile: records ${records}, decided ${decided}, errors ${errors}")
 endif()
 
-# Shards: three parts of the same portfolio, batched apart and merged.
+# Shards: three parts of the same portfolio, batched apart and merged. The policy ranks profits
+# with percentile(), so each shard's ranks are collected first and every shard ranks against all.
 run(split -l 15000 -d ${WORK}/batch.jsonl ${WORK}/shard.)
+set(ranks)
+foreach(shard 00 01 02)
+  run(${TENET} ranks ${policy} ${WORK}/shard.${shard} --input-format jsonl -o ${WORK}/shard.${shard}.ranks)
+  list(APPEND ranks --ranks ${WORK}/shard.${shard}.ranks)
+endforeach()
 set(summaries)
 foreach(shard 00 01 02)
   run(${TENET} batch ${policy} ${WORK}/shard.${shard} --input-format jsonl -o ${WORK}/shard.${shard}.out
-      --summary ${WORK}/shard.${shard}.summary --sum annual_revenue --quiet)
+      --summary ${WORK}/shard.${shard}.summary --sum annual_revenue --quiet ${ranks})
   list(APPEND summaries ${WORK}/shard.${shard}.summary)
 endforeach()
+# Ranked against itself alone, a shard decides otherwise: the ranks are what makes shards agree.
+run(${TENET} batch ${policy} ${WORK}/shard.00 --input-format jsonl -o ${WORK}/shard.00.alone.out --quiet)
+file(READ ${WORK}/shard.00.out ranked)
+file(READ ${WORK}/shard.00.alone.out alone)
+if(ranked STREQUAL alone)
+  message(FATAL_ERROR "shard 00 decided the same ranked alone as ranked against the whole portfolio: the test shows nothing")
+endif()
+# Ranks collected under other params are refused.
+execute_process(COMMAND ${TENET} batch ${policy} ${WORK}/shard.00 --input-format jsonl -o - --param most_profitable_share=80% ${ranks}
+                RESULT_VARIABLE status ERROR_VARIABLE err OUTPUT_QUIET)
+if(NOT status EQUAL 2 OR NOT err MATCHES "shard.00.ranks: line 1: the ranks of another policy or other params: ")
+  message(FATAL_ERROR "ranks of other params: exit ${status}, ${err}")
+endif()
 run(${TENET} merge-summaries ${summaries} -o ${WORK}/merged.summary)
 file(READ ${WORK}/merged.summary merged)
 # Every count is the same; the inputs differ (three shards against one file).

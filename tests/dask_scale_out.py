@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Scale-out on a local Dask cluster (scheduler and two workers on loopback).
 
-Splits a generated portfolio into shards, runs `tenet batch` on each shard in a Dask worker,
-merges the shard summaries with `tenet merge-summaries`, and checks the merged summary is
+Splits a generated portfolio into shards; as the policy reads percentile(), first collects each
+shard's ranks with `tenet ranks` in a Dask worker; then runs `tenet batch --ranks` (all shards'
+ranks) on each shard in a worker, merges the shard summaries with `tenet merge-summaries`, and
+checks the merged summary is
 identical (but for the inputs) to the summary of one process over the whole portfolio, and that every record
 came out as a line. This is docs/scale-out.md, run for real.
 
@@ -16,11 +18,22 @@ import sys
 from dask.distributed import Client, LocalCluster
 
 
-def run_shard(tenet, policy, shard):
+def rank_shard(tenet, policy, shard):
+    """Runs on a Dask worker: what percentile() ranks against in one shard; returns the ranks file."""
+    ranks = shard + ".ranks"
+    p = subprocess.run([tenet, "ranks", policy, shard, "--input-format", "jsonl", "-o", ranks, "--threads", "1"],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError(f"tenet ranks failed on {shard}: {p.stderr}")
+    return ranks
+
+
+def run_shard(tenet, policy, shard, ranks):
     """Runs on a Dask worker: one shard through tenet batch; returns its summary path and line count."""
     out, summary = shard + ".out", shard + ".summary"
+    ranked = [arg for r in ranks for arg in ("--ranks", r)]
     p = subprocess.run([tenet, "batch", policy, shard, "--input-format", "jsonl", "-o", out, "--summary", summary,
-                        "--sum", "annual_revenue", "--threads", "1", "--quiet"], capture_output=True, text=True)
+                        "--sum", "annual_revenue", "--threads", "1", "--quiet", *ranked], capture_output=True, text=True)
     if p.returncode not in (0, 3):
         raise RuntimeError(f"tenet batch failed on {shard}: {p.stderr}")
     with open(out) as f:
@@ -52,7 +65,8 @@ def main():
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster, Client(cluster) as client:
-        futures = [client.submit(run_shard, tenet, policy, shard, pure=False) for shard in shards]
+        ranks = client.gather([client.submit(rank_shard, tenet, policy, shard, pure=False) for shard in shards])
+        futures = [client.submit(run_shard, tenet, policy, shard, ranks, pure=False) for shard in shards]
         results = client.gather(futures)
 
     merged = os.path.join(work, "dask-merged.summary")

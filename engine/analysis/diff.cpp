@@ -292,14 +292,24 @@ std::string DiffSummary::to_json(const PolicyInfo& old_policy, const PolicyInfo&
 
 DiffResult run_diff(const Policy& old_policy, const Policy& new_policy, const DiffOptions& options, std::FILE* input,
                     const std::function<bool(const std::string&)>& write_output) {
-  // A side that reads percentile() has its own first pass (its own lets and schema): the
-  // portfolio is then read two or three times, each pass on all cores.
+  // A side that reads percentile() has a first pass; both sides share one when they read
+  // records alike (the same schema), else each has its own.
   std::optional<PortfolioStats> stats[2];
   const Policy* policies[2] = {&old_policy, &new_policy};
+  std::vector<std::vector<const Policy*>> passes;
+  std::vector<std::vector<PortfolioStats*>> into;
   for (int i = 0; i < 2; ++i) {
     if (!policies[i]->needs_portfolio()) continue;
     stats[i].emplace(policies[i]->program());
-    if (std::string failure = collect_portfolio(*policies[i], options, input, *stats[i]); !failure.empty()) {
+    if (passes.empty() || !same_schema(*passes.back().front(), *policies[i])) {
+      passes.emplace_back();
+      into.emplace_back();
+    }
+    passes.back().push_back(policies[i]);
+    into.back().push_back(&*stats[i]);
+  }
+  for (std::size_t p = 0; p < passes.size(); ++p) {
+    if (std::string failure = collect_portfolio(passes[p], options, input, into[p]); !failure.empty()) {
       DiffResult result;
       result.failure = std::move(failure);
       return result;

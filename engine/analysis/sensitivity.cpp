@@ -133,9 +133,11 @@ bool same_first_pass(const Program& a, const Program& b) {
 
 SensitivityResult run_sensitivity(std::vector<SensitivityStep> steps, const SensitivityOptions& options, std::FILE* input) {
   SensitivityResult result;
-  // percentile(): a first pass per distinct distribution; one for all steps unless the ranked
-  // lets read the moved param.
-  std::vector<std::unique_ptr<PortfolioStats>> passes;
+  // percentile(): the distributions of each distinct first pass (one for all steps unless the
+  // ranked lets read the moved param), all collected in one pass over the portfolio.
+  std::vector<std::unique_ptr<PortfolioStats>> distributions;
+  std::vector<const Policy*> collected;
+  std::vector<PortfolioStats*> into;
   std::vector<const PortfolioStats*> portfolios(steps.size(), nullptr);
   for (std::size_t i = 0; i < steps.size() && steps[i].policy->needs_portfolio(); ++i) {
     const Program& program = steps[i].policy->program();
@@ -143,13 +145,15 @@ SensitivityResult run_sensitivity(std::vector<SensitivityStep> steps, const Sens
       portfolios[i] = portfolios[i - 1];
       continue;
     }
-    passes.push_back(std::make_unique<PortfolioStats>(program));
-    result.failure = collect_portfolio(*steps[i].policy, options, input, *passes.back());
-    if (!result.failure.empty()) {
-      result.steps = std::move(steps);
-      return result;
-    }
-    portfolios[i] = passes.back().get();
+    distributions.push_back(std::make_unique<PortfolioStats>(program));
+    collected.push_back(steps[i].policy.get());
+    into.push_back(distributions.back().get());
+    portfolios[i] = distributions.back().get();
+  }
+  if (!collected.empty()) result.failure = collect_portfolio(collected, options, input, into);
+  if (!result.failure.empty()) {
+    result.steps = std::move(steps);
+    return result;
   }
   result.failure = Runner(steps, options, input, portfolios).run();
   result.steps = std::move(steps);

@@ -214,7 +214,7 @@ class Runner {
 }  // namespace
 
 BatchResult run_batch(const Policy& policy, const BatchOptions& options, BatchIO& io) {
-  if (!policy.needs_portfolio()) return Runner(policy, options, io, nullptr).run();
+  if (!policy.needs_portfolio() || options.ranks) return Runner(policy, options, io, options.ranks).run();
   // Two passes: the distributions percentile() reads, then the decisions (the input is a file:
   // the command line spools standard input into one).
   PortfolioStats stats(policy.program());

@@ -31,6 +31,9 @@ struct BatchOptions {
   std::size_t block_bytes = 1 << 20;
   InputOptions input_options;              // --strict-fields, missing-value markers
   bool check_keys = true;                  // find repeated keys: 16 bytes a record (--no-key-check)
+  // percentile(): the distributions of the whole portfolio, read from ranks files (--ranks),
+  // instead of a first pass over this input. Null: a first pass, when the policy needs one.
+  const PortfolioStats* ranks = nullptr;
 };
 
 struct BatchProgress {

@@ -45,7 +45,10 @@ Run run_portfolio(const tenet::Policy& policy) {
   tenet::Evaluator evaluator(policy);
   std::string fatal;
   const auto& rules = policy.checked().module.rules;
-  tenet::read_facts(test::read_file(source_path("examples/portfolio.jsonl")), tenet::FactsFormat::jsonl, policy,
+  const std::string portfolio = test::read_file(source_path("examples/portfolio.jsonl"));
+  const tenet::PortfolioStats ranks = tenet::portfolio_of(portfolio, tenet::FactsFormat::jsonl, policy);  // percentile()
+  evaluator.set_portfolio(&ranks);
+  tenet::read_facts(portfolio, tenet::FactsFormat::jsonl, policy,
                     [&](std::size_t, tenet::Record* r, tenet::RecordError* e) {
                       if (!r) {
                         run.errors[*e->id] = e->message;

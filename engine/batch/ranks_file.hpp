@@ -1,0 +1,28 @@
+// A ranks file: the first pass of a policy that reads percentile(), written by `tenet ranks` for
+// one shard of a portfolio, and read (those of every shard) by `tenet batch --ranks`, so that
+// shards run anywhere decide as one run over the whole portfolio would (docs/scale-out.md).
+//
+// JSON lines. The first names the policy (as every output does: name, version, SHA-256, imports,
+// params, Tenet version) and its percentiles in the order of the compiled program:
+//   {"tenet_ranks":1,"policy":{...},"percentiles":["percentile(margin by segment)"]}
+// then one line per percentile and group, the group's values as exact decimal strings, sorted:
+//   {"percentile":0,"group":"smid","values":["-5","10","60"]}
+// A group is written as its key: the kind of its value (s string, n number, d date as a day
+// count, b boolean) then the value; "" for an ungrouped percentile.
+#pragma once
+
+#include <string>
+
+#include "engine/portfolio_stats.hpp"
+#include "engine/tenet.hpp"
+
+namespace tenet {
+
+// The whole file (stats finished: sorted).
+std::string write_ranks(const Policy& policy, const PortfolioStats& stats);
+
+// Adds a ranks file's values to `stats` (finish() it after the last file); on a bad file or the
+// ranks of another policy or params, returns why, with its line number ("" when read).
+std::string read_ranks(const std::string& text, const Policy& policy, PortfolioStats& stats);
+
+}  // namespace tenet
