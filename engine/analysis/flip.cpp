@@ -44,6 +44,12 @@ struct Flipper::State {
   std::vector<z3::expr> fires;      // per rule
   std::vector<std::uint32_t> order;  // recommending rules, in the hit policy's ranking
   std::vector<std::uint32_t> candidates;  // number fields some condition reads
+  std::vector<std::uint32_t> categorical;  // string, bool and string collection fields some condition reads
+  // Per field: the strings it is compared with (==, !=, in, set operations, contains), sorted,
+  // and whether it is read otherwise too (a string function, a comparison with another field):
+  // then the values tried are not all that could matter.
+  std::vector<std::vector<std::string>> strings;
+  std::vector<bool> read_otherwise;
   Evaluator evaluator;
   std::size_t questions = 0, undecided = 0;
   std::vector<bool> reads_opaque;  // per field: an opaque value reads it (its flips are not exact)
@@ -81,6 +87,25 @@ struct Flipper::State {
     for (auto f : encoder.stepped_fields()) reads_opaque[f] = true;
     for (std::uint32_t f = 0; f < fields.size(); ++f)
       if (fields[f].type.kind == TypeKind::number && !fields[f].is_key && program.field_read[f]) candidates.push_back(f);
+    for (std::uint32_t f = 0; f < fields.size(); ++f) {
+      const Type& t = fields[f].type;
+      const bool strings_of = t.is_collection() && t.element == TypeKind::string;
+      if ((t.kind == TypeKind::string || t.kind == TypeKind::boolean || strings_of) && !fields[f].is_key && program.field_read[f])
+        categorical.push_back(f);
+    }
+    // Only these strings can make a comparison of the field turn: any other value behaves as
+    // every other value outside them.
+    strings.resize(fields.size());
+    read_otherwise.assign(fields.size(), false);
+    const auto& m = p.checked().module;
+    for (const auto& rule : m.rules)
+      if (rule.when) compared_strings(*rule.when);
+    for (const auto& let : m.lets)
+      if (let.value && !aliased_field(*let.value)) compared_strings(*let.value);
+    for (auto& texts : strings) {
+      std::sort(texts.begin(), texts.end());
+      texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
+    }
   }
 
   // Every field but `free` pinned to the record's value (absent ones absent), and every opaque
@@ -191,10 +216,92 @@ struct Flipper::State {
     }
   }
 
+  // Whether the values tried for a field are all that could matter: a number's roots, where
+  // nothing without an exact encoding reads it; a bool's other value; a string's compared
+  // strings, where nothing else reads it; never a collection's (a member less or more).
+  bool exact(std::uint32_t f) const {
+    const Type& t = policy.checked().schema().fields[f].type;
+    if (t.kind == TypeKind::boolean) return true;
+    if (t.kind == TypeKind::string) return !reads_opaque[f] && !read_otherwise[f];
+    return t.kind != TypeKind::list && t.kind != TypeKind::set && !reads_opaque[f];
+  }
+
+  // The field a name stands for: itself, or a let that is just a field (`let tier = segment`).
+  std::optional<std::uint32_t> aliased_field(const ast::Expr& e) const {
+    if (e.kind != ast::ExprKind::name) return std::nullopt;
+    if (e.ref == ast::RefKind::field) return e.ref_index;
+    const auto& lets = policy.checked().module.lets;
+    if (e.ref == ast::RefKind::let && lets[e.ref_index].value) return aliased_field(*lets[e.ref_index].value);
+    return std::nullopt;
+  }
+
+  // Collects, for each comparison of a field with a constant (a literal or a param), the
+  // constant's strings into the field's `strings`; any other read marks it `read_otherwise`.
+  void compared_strings(const ast::Expr& e) {
+    const Program& program = policy.program();
+    const auto constant_strings = [&](std::uint32_t field, const ast::Expr& other) {
+      auto it = program.slot_of.find(&other);
+      if (it == program.slot_of.end() || it->second < program.field_count || program.producer[it->second] >= 0) return false;
+      const Value& v = program.initial_frame[it->second];
+      if (v.kind == Value::Kind::string) strings[field].push_back(v.text);
+      for (const Value& item : v.items)
+        if (item.kind == Value::Kind::string) strings[field].push_back(item.text);
+      return true;
+    };
+    const bool compares = (e.kind == ast::ExprKind::binary &&
+                           (e.op == ast::Op::eq || e.op == ast::Op::ne || e.op == ast::Op::in || e.op == ast::Op::not_in ||
+                            e.op == ast::Op::sub || e.op == ast::Op::intersect || e.op == ast::Op::unite)) ||
+                          (e.kind == ast::ExprKind::call && e.builtin == Builtin::contains);
+    for (std::size_t i = 0; i < e.operands.size(); ++i) {
+      const ast::Expr& operand = *e.operands[i];
+      const auto field = aliased_field(operand);
+      if (!field) {
+        compared_strings(operand);
+        continue;
+      }
+      const bool logical = e.kind == ast::ExprKind::binary && (e.op == ast::Op::logical_and || e.op == ast::Op::logical_or);
+      const bool presence = e.kind == ast::ExprKind::presence || (e.kind == ast::ExprKind::unary && e.op == ast::Op::logical_not);
+      if (logical || presence) continue;  // a bool read as such, or a presence test: any value is alike
+      if (!(compares && e.operands.size() == 2 && constant_strings(*field, *e.operands[1 - i]))) read_otherwise[*field] = true;
+    }
+  }
+
+  // The other values of a categorical field that can change a decision, in order: a bool's other
+  // value; for a string, each string it is compared with, then "" for any value those do not
+  // name; for a collection of strings, each member left out, then each of those strings added,
+  // then "" (any other).
+  std::vector<Value> alternatives(std::uint32_t field, const Value& now, const Type& type) const {
+    const auto& strings = this->strings[field];
+    std::vector<Value> out;
+    if (type.kind == TypeKind::boolean) {
+      out.push_back(Value::of(!now.boolean));
+    } else if (type.kind == TypeKind::string) {
+      for (const auto& text : strings)
+        if (text != now.text) out.push_back(Value::of(text));
+      if (!std::binary_search(strings.begin(), strings.end(), std::string()) && !now.text.empty()) out.push_back(Value::of(std::string()));
+    } else {
+      for (std::size_t i = 0; i < now.items.size(); ++i) {
+        Value fewer = now;
+        fewer.items.erase(fewer.items.begin() + static_cast<std::ptrdiff_t>(i));
+        out.push_back(std::move(fewer));
+      }
+      std::vector<std::string> added = strings;
+      if (!std::binary_search(strings.begin(), strings.end(), std::string())) added.emplace_back();
+      for (const auto& text : added) {
+        if (contains(now, Value::of(text))) continue;
+        Value more = now;
+        more.items.push_back(Value::of(text));
+        if (type.kind == TypeKind::set) make_set(more);
+        out.push_back(std::move(more));
+      }
+    }
+    return out;
+  }
+
   // The record decided with `field` set to `value`: its decision, when it differs from `d`.
-  std::optional<Decision> decide_with(const Record& record, std::uint32_t field, const Decimal& value, const Decision& d) {
+  std::optional<Decision> decide_with(const Record& record, std::uint32_t field, const Value& value, const Decision& d) {
     Record copy = record;
-    copy.fields[field] = Value::of(value);
+    copy.fields[field] = value;
     Decision changed;
     evaluator.evaluate(copy, changed);
     if (changed.actions == d.actions) return std::nullopt;  // one policy: the same action indices
@@ -205,7 +312,7 @@ struct Flipper::State {
 Flipper::Flipper(const Policy& policy, const FlipOptions& options) : state_(std::make_unique<State>(policy, options)) {}
 Flipper::~Flipper() = default;
 
-bool Flipper::exact(std::uint32_t field) const { return !state_->reads_opaque[field]; }
+bool Flipper::exact(std::uint32_t field) const { return state_->exact(field); }
 
 FlipCounts Flipper::counts() const { return {state_->questions, state_->undecided}; }
 
@@ -232,7 +339,8 @@ std::optional<std::string> Flipper::flip(const Record& record) {
   }
   struct Best {
     std::uint32_t field;
-    Decimal value, boundary;
+    Value value;
+    std::optional<Decimal> boundary;  // of a number: the root it comes from
     long double relative;
     bool exact;
     Decision decision;
@@ -267,12 +375,25 @@ std::optional<std::string> Flipper::flip(const Record& record) {
     std::sort(tries.begin(), tries.end(), [&](const auto& a, const auto& b) { return distance(a.first) < distance(b.first); });
     for (const auto& [value, root] : tries) {
       if (value.compare(now.number) == 0) continue;
-      auto changed = s.decide_with(record, f, value, d);
+      auto changed = s.decide_with(record, f, Value::of(value), d);
       if (!changed) continue;
       const long double base = std::fabs(std::stold(now.number.to_string()));
       const long double relative = base > 0 ? distance(value) / base : distance(value);
-      if (!best || relative < best->relative) best = Best{f, value, root, relative, !s.reads_opaque[f], std::move(*changed)};
+      if (!best || relative < best->relative) best = Best{f, Value::of(value), root, relative, !s.reads_opaque[f], std::move(*changed)};
       break;  // the nearest for this field
+    }
+  }
+  // A categorical field changes whole: its relative change is 1 (100%), so a number that must
+  // more than double to flip the decision is a larger change than a category's.
+  const auto& fields = policy.checked().schema().fields;
+  for (std::uint32_t f : s.categorical) {
+    if (best && best->relative <= 1) break;
+    if (record.fields[f].is_unknown()) continue;  // an absent field has no other value
+    for (Value& value : s.alternatives(f, record.fields[f], fields[f].type)) {
+      auto changed = s.decide_with(record, f, value, d);
+      if (!changed) continue;
+      best = Best{f, std::move(value), std::nullopt, 1, s.exact(f), std::move(*changed)};
+      break;
     }
   }
   if (s.options.within) {
@@ -290,8 +411,10 @@ std::optional<std::string> Flipper::flip(const Record& record) {
   if (!best) return line + "null}";
   line += "{\"changes\":{";
   append_json_string(line, policy.checked().schema().fields[best->field].name.text);
-  line += ':' + best->value.to_string() + "},\"decision\":" + decision_json(best->decision);
-  line += ",\"boundary\":" + best->boundary.to_string();
+  line += ':';
+  append_json_value(line, best->value);
+  line += "},\"decision\":" + decision_json(best->decision);
+  if (best->boundary) line += ",\"boundary\":" + best->boundary->to_string();
   line += fmt::format(",\"exact\":{}}}}}", best->exact ? "true" : "false");
   return line;
 }

@@ -1,6 +1,9 @@
 // tenet flip against brute force, on the differential test's generated policies and records:
 // the change it reports changes the decision, and no smaller change of one number field does
-// (tried at the precision of the reported value, over a grid and around every number literal).
+// (tried at the precision of the reported value, over a grid and around every number literal);
+// a change of a string or bool field counts 100%, and when the reported change is larger (or
+// there is none), no other value of a string (every string literal of the policy, "", another)
+// or bool field flips the decision.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -28,9 +31,9 @@ long double number(const tenet::Decimal& d) { return std::stold(d.to_string()); 
 
 }  // namespace
 
-TEST_CASE("flip: the change reported flips the decision, and no smaller change of one number field does") {
+TEST_CASE("flip: the change reported flips the decision, and no smaller change of one field does") {
   std::mt19937 random(11);
-  int flips = 0, nulls = 0, checked_fields = 0;
+  int flips = 0, nulls = 0, checked_fields = 0, categorical = 0, checked_categories = 0;
   for (int round = 0; round < 300; ++round) {
     std::vector<std::uint8_t> bytes(64 + random() % 400);
     for (auto& b : bytes) b = static_cast<std::uint8_t>(random());
@@ -42,6 +45,10 @@ TEST_CASE("flip: the change reported flips the decision, and no smaller change o
     const std::regex literal(R"((^|[^\w.])(-?\d+(\.\d+)?(e-?\d+)?)(?![\w.]))");
     for (auto it = std::sregex_iterator(gen.policy.begin(), gen.policy.end(), literal); it != std::sregex_iterator(); ++it)
       literals.push_back((*it)[2]);
+    std::vector<std::string> strings{"", "some other value"};  // the policy's string literals, and two more
+    const std::regex string_literal(R"re("([^"\\]*)")re");
+    for (auto it = std::sregex_iterator(gen.policy.begin(), gen.policy.end(), string_literal); it != std::sregex_iterator(); ++it)
+      strings.push_back((*it)[1]);
     std::vector<tenet::Record> records;
     std::string error;
     tenet::read_facts(gen.records, tenet::FactsFormat::jsonl, *policy,
@@ -66,6 +73,22 @@ TEST_CASE("flip: the change reported flips the decision, and no smaller change o
         const std::string name = j["flip"]["changes"].begin().key();
         const auto f = static_cast<std::size_t>(std::find_if(fields.begin(), fields.end(), [&](const auto& x) { return x.name.text == name; }) - fields.begin());
         tenet::Record changed = record;
+        const auto& to_json = j["flip"]["changes"].begin().value();
+        if (!to_json.is_number()) {  // a category: a string, a bool, or a collection of strings
+          ++categorical;
+          if (to_json.is_string()) changed.fields[f] = tenet::Value::of(to_json.get<std::string>());
+          else if (to_json.is_boolean()) changed.fields[f] = tenet::Value::of(to_json.get<bool>());
+          else {
+            std::vector<tenet::Value> items;
+            for (const auto& item : to_json) items.push_back(tenet::Value::of(item.get<std::string>()));
+            changed.fields[f] = tenet::Value::list(items);
+            if (fields[f].type.kind == tenet::TypeKind::set) tenet::make_set(changed.fields[f]);
+          }
+          CHECK(decision_of(*policy, changed) != now);  // it flips
+          CHECK_FALSE(j["flip"].contains("boundary"));
+          limit = 1;
+          if (!j["flip"]["exact"].get<bool>()) continue;
+        } else {
         // As JSON parses it the value is a double: the exact decimal is read from the line's text.
         std::smatch raw;
         REQUIRE(std::regex_search(*line, raw, std::regex(R"("changes":\{"[^"]+":([^}]+)\})")));
@@ -77,10 +100,31 @@ TEST_CASE("flip: the change reported flips the decision, and no smaller change o
         limit = std::fabs(number(*to) - old) / (old != 0 ? std::fabs(old) : 1);
         precision = to->exponent() < 0 ? -to->exponent() : 0;
         if (!j["flip"]["exact"].get<bool>()) continue;  // an opaque value reads the field: no claim of least
+        }
       } else {
         ++nulls;
       }
       if (flipper.counts().undecided > before.undecided) continue;  // the solver did not answer everything
+      // A change of a category (100%) larger than the reported one, or none: no other value of
+      // a string or bool field flips the decision.
+      for (std::size_t f = 0; f < fields.size() && limit > 1; ++f) {
+        const auto kind = fields[f].type.kind;
+        if ((kind != tenet::TypeKind::string && kind != tenet::TypeKind::boolean) || fields[f].is_key ||
+            record.fields[f].is_unknown() || !flipper.exact(static_cast<std::uint32_t>(f)))
+          continue;
+        std::vector<tenet::Value> others;
+        if (kind == tenet::TypeKind::boolean) others.push_back(tenet::Value::of(!record.fields[f].boolean));
+        else
+          for (const auto& text : strings) others.push_back(tenet::Value::of(text));
+        for (const auto& other : others) {
+          if (tenet::equal(other, record.fields[f])) continue;
+          tenet::Record changed = record;
+          changed.fields[f] = other;
+          INFO("field " << fields[f].name.text << " = " << (other.kind == tenet::Value::Kind::string ? other.text : "a bool"));
+          CHECK(decision_of(*policy, changed) == now);
+        }
+        ++checked_categories;
+      }
       // No smaller change of a number field that nothing opaque reads flips it.
       for (std::size_t f = 0; f < fields.size(); ++f) {
         if (fields[f].type.kind != tenet::TypeKind::number || record.fields[f].kind != tenet::Value::Kind::number) continue;
@@ -114,9 +158,13 @@ TEST_CASE("flip: the change reported flips the decision, and no smaller change o
       }
     }
   }
-  INFO(flips << " flips, " << nulls << " records with none, " << checked_fields << " fields tried by brute force");
+  INFO(flips << " flips (" << categorical << " of a category), " << nulls << " records with none, " << checked_fields
+              << " number fields and " << checked_categories << " categories tried by brute force");
   CHECK(flips > 20);
   CHECK(nulls > 20);
   CHECK(checked_fields > 200);
-  WARN(flips << " flips, " << nulls << " records with none, " << checked_fields << " fields tried by brute force");
+  CHECK(categorical > 5);
+  CHECK(checked_categories > 50);
+  WARN(flips << " flips (" << categorical << " of a category), " << nulls << " records with none, " << checked_fields
+              << " number fields and " << checked_categories << " categories tried by brute force");
 }
