@@ -6,7 +6,8 @@ priority moved (the kind of edit a consultant makes between two versions). Over 
 portfolio, the records whose decision differs between the two batch outputs must be exactly the
 lines diff writes, with the same old and new decisions and chosen rules; the summary's
 transition counts must add up to those of the two runs. Then the same for one policy under two
-params (--old-param, --new-param), for CSV input, and for 1 thread against 2.
+params (--old-param, --new-param; one of them the level of its percentile()), for CSV input, and
+for 1 thread against 2. The library reads percentile(), so every run here has its first pass.
 
 Usage: diff_agrees.py TENET GENERATE_PORTFOLIO POLICY WORKDIR
 """
@@ -100,5 +101,14 @@ n = check("two versions", policy, v2, portfolio)
 expect("the edit changes some decisions", n > 0)
 check("two versions, one thread", policy, v2, portfolio, threads=1)
 check("one policy, two params", policy, policy, portfolio, ["thin_margin_rate=10%"], ["thin_margin_rate=25%"])
+# The rule that ranks profit with percentile() outranking the others, at two levels: decisions
+# then hang on the first pass.
+ranked = text.replace("then recommend elevate_experience priority 54\n  because \"a profit of",
+                      "then recommend elevate_experience priority 95\n  because \"a profit of")
+expect("the ranked copy moves profitable_not_loyal's priority", ranked != text)
+v3 = os.path.join(work, "customer_focus_ranked.tenet")
+open(v3, "w").write(ranked)
+n = check("one policy ranking profit, two percentile levels", v3, v3, portfolio, [], ["most_profitable_share=70%"])
+expect("moving the percentile level changes some decisions", n > 0)
 check("CSV input", policy, v2, csv_portfolio)
 check("the same policy twice", policy, policy, portfolio)
