@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/output/trace_tree.hpp"
+
 namespace tenet {
 
 namespace {
@@ -24,45 +26,15 @@ void write_text_header(std::string& out, const Policy& policy) {
 
 namespace {
 
-// A value for people: 120000, "vip", [a, b], unknown (nps is missing).
-void append_value_text(std::string& out, const Value& v) {
-  if (v.is_unknown()) {
-    out += "unknown (";
-    out += v.why();
-    out += ")";
-  } else if (v.kind == Value::Kind::list) {
-    out += "[";
-    for (std::size_t i = 0; i < v.items.size(); ++i) {
-      if (i) out += ", ";
-      append_readable(out, v.items[i]);
-    }
-    out += "]";
-  } else {
-    append_readable(out, v);
-  }
-}
-
-std::size_t append_trace_node_text(std::string& out, const std::vector<TraceStep>& steps, std::size_t i, int depth,
-                                   const Policy& policy, const Decision& d, const Frame& frame) {
-  const TraceStep& step = steps[i++];
-  out.append(static_cast<std::size_t>(6 + 2 * depth), ' ');
-  out += step.text;
-  out += " = ";
-  if (step.slot >= 0) {
-    const Value& value = frame.slot(static_cast<std::uint32_t>(step.slot));
-    append_value_text(out, value);
-  }
-  fmt::format_to(std::back_inserter(out), "  [{}{}line {}, column {}]\n", step.file, step.file.empty() ? "" : " ", step.line, step.column);
-  for (std::uint32_t k = 0; k < step.operands; ++k) i = append_trace_node_text(out, steps, i, depth + 1, policy, d, frame);
-  return i;
-}
-
 void append_trace_text(std::string& out, const Policy& policy, const Decision& d, const Frame& frame) {
   const auto& rules = policy.checked().module.rules;
   out += "  trace:\n";
-  for (std::size_t i = 0; i < rules.size(); ++i) {
-    fmt::format_to(std::back_inserter(out), "    rule {}: {}\n", rules[i].name.text, status_name(d.statuses[i]));
-    append_trace_node_text(out, policy.trace_plan()[i], 0, 0, policy, d, frame);
+  for (const RuleTrace& rule : trace_tree(policy, d, frame)) {
+    fmt::format_to(std::back_inserter(out), "    rule {}: {}\n", rules[rule.rule].name.text, status_name(rule.status));
+    for (const TraceTreeNode& node : rule.nodes) {
+      out.append(static_cast<std::size_t>(6 + 2 * node.depth), ' ');
+      fmt::format_to(std::back_inserter(out), "{} = {}  [{}]\n", node.text, node.value, node.where);
+    }
   }
 }
 

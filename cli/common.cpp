@@ -1,0 +1,140 @@
+#include "cli/common.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "dsl/parser.hpp"
+#include "engine/ingest/facts_reader.hpp"
+#include "engine/ingest/input_checks.hpp"
+#include "engine/output/atomic_file.hpp"
+#include "engine/tenet.hpp"
+
+namespace tenet_cli {
+
+void print_error(const std::string& message) { std::cerr << "tenet: " << message << "\n"; }
+
+// `side`: which policy of two (tenet diff), named in the param errors.
+Loaded load_policy(const std::string& path, const std::vector<std::pair<std::string, std::string>>& params, bool show_warnings,
+                   bool evaluates, const std::string& side) {
+  Loaded loaded;
+  std::string text, error;
+  if (!tenet::read_input(path, text, error)) {
+    print_error(error);
+    loaded.exit_code = kExitUsage;
+    return loaded;
+  }
+  loaded.result = tenet::Policy::compile(tenet::SourceFile(path, std::move(text)), params);
+  const auto& diagnostics = loaded.result.diagnostics;
+  if (diagnostics.has_errors() || show_warnings) std::cerr << tenet::render(*loaded.result.sources, diagnostics);
+  if (diagnostics.has_errors()) {
+    const std::size_t errors = diagnostics.error_count();
+    std::cerr << fmt::format("{} error{} in {}\n", errors, errors == 1 ? "" : "s", path);
+    loaded.exit_code = kExitPolicyError;
+    return loaded;
+  }
+  auto errors = loaded.result.param_errors;
+  if (evaluates) errors.insert(errors.end(), loaded.result.unset_params.begin(), loaded.result.unset_params.end());
+  for (const auto& e : errors) print_error(side.empty() ? e : fmt::format("{} ({}): {}", side, path, e));
+  if (!errors.empty()) loaded.exit_code = kExitUsage;
+  return loaded;
+}
+
+void print_warnings(const tenet::Summary& summary, const tenet::Policy& policy, bool csv) {
+  for (const auto& w : tenet::input_warnings(summary, policy, csv)) std::cerr << "tenet: warning: " << w << "\n";
+}
+
+// --param NAME=VALUE (repeatable) and --params FILE (a JSON object NAME: VALUE), as NAME,
+// VALUE pairs in the order given; a param set twice is a usage error, never "last wins".
+bool collect_params(const std::vector<std::string>& flags, const std::string& params_file,
+                    std::vector<std::pair<std::string, std::string>>& params) {
+  const auto add = [&](std::string name, std::string value, const std::string& where) {
+    for (const auto& [seen, _] : params) {
+      if (seen == name) {
+        print_error(fmt::format("{}: param '{}' is set more than once; set each param once", where, name));
+        return false;
+      }
+    }
+    params.emplace_back(std::move(name), std::move(value));
+    return true;
+  };
+  if (!params_file.empty()) {
+    std::string text, error;
+    if (!tenet::read_input(params_file, text, error)) {
+      print_error(error);
+      return false;
+    }
+    auto values = tenet::read_params_json(text, error);
+    if (!values) {
+      print_error(fmt::format("--params {}: {}", params_file, error));
+      return false;
+    }
+    for (auto& [name, value] : *values)
+      if (!add(name, value, "--params " + params_file)) return false;
+  }
+  for (const auto& p : flags) {
+    const auto eq = p.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      print_error(fmt::format("--param {}: expected NAME=VALUE", p));
+      return false;
+    }
+    if (!add(p.substr(0, eq), p.substr(eq + 1), "--param " + p)) return false;
+  }
+  return true;
+}
+
+// FACTS of eval and flip, read whole: the format by --input-format, else by extension, else by content.
+bool read_facts_file(const std::string& path, const std::string& input_format, std::string& facts, tenet::FactsFormat& format) {
+  std::string error;
+  if (!tenet::read_input(path, facts, error)) {
+    print_error(error);
+    return false;
+  }
+  format = tenet::sniff_format(facts);
+  if (input_format == "jsonl") format = tenet::FactsFormat::jsonl;
+  else if (input_format == "json") format = tenet::FactsFormat::json_array;
+  else if (input_format == "csv") format = tenet::FactsFormat::csv;
+  else if (auto by_name = tenet::format_from_extension(path)) format = *by_name;
+  return true;
+}
+
+// A portfolio streamed by batch, diff and sensitivity: JSON lines or CSV (by --input-format, else
+// by extension; standard input is JSON lines), opened; nullptr after saying why. `two_passes`
+// (a policy reads percentile()): standard input is spooled to a file, as the run reads it twice.
+std::FILE* open_portfolio(const std::string& path, const std::string& input_format, const char* command, tenet::FactsFormat& format,
+                          bool two_passes) {
+  std::optional<tenet::FactsFormat> chosen;
+  if (input_format == "jsonl") chosen = tenet::FactsFormat::jsonl;
+  else if (input_format == "csv") chosen = tenet::FactsFormat::csv;
+  else chosen = tenet::format_from_extension(path);
+  if (!chosen && path == "-") chosen = tenet::FactsFormat::jsonl;
+  if (!chosen || *chosen == tenet::FactsFormat::json_array) {
+    print_error(fmt::format("{}: {} reads JSON lines (.jsonl) or CSV (.csv); use --input-format for other names", path, command));
+    return nullptr;
+  }
+  format = *chosen;
+  std::FILE* input = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (!input) print_error(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+  if (input != stdin || !two_passes) return input;
+  std::FILE* spool = std::tmpfile();
+  char chunk[1 << 16];
+  std::size_t n = 0;
+  while (spool && (n = std::fread(chunk, 1, sizeof chunk, stdin)) > 0)
+    if (std::fwrite(chunk, 1, n, spool) != n) spool = nullptr;
+  if (!spool || std::ferror(stdin) || std::fflush(spool) != 0 || std::fseek(spool, 0, SEEK_SET) != 0) {
+    print_error(fmt::format("cannot spool standard input for the two passes percentile() needs: {}", std::strerror(errno)));
+    return nullptr;
+  }
+  return spool;
+}
+
+}  // namespace tenet_cli

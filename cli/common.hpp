@@ -1,0 +1,50 @@
+// What every subcommand shares: exit codes, error messages, loading a policy with its params,
+// and opening facts and portfolios (docs/cli.md).
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/batch/summary.hpp"
+#include "engine/ingest/facts_reader.hpp"
+#include "engine/tenet.hpp"
+
+namespace tenet_cli {
+
+constexpr int kExitOk = 0;
+constexpr int kExitPolicyError = 1;   // the policy has errors; diff: decisions changed; lint: findings
+constexpr int kExitUsage = 2;         // usage and I/O errors
+constexpr int kExitRecordErrors = 3;  // some records were errors (each is a line of the output too)
+
+// Every message on standard error starts "tenet: ".
+void print_error(const std::string& message);
+
+struct Loaded {
+  tenet::Policy::CompileResult result;
+  int exit_code = kExitOk;
+};
+
+// `side`: which policy of two (tenet diff), named in the param errors.
+Loaded load_policy(const std::string& path, const std::vector<std::pair<std::string, std::string>>& params, bool show_warnings,
+                   bool evaluates = false, const std::string& side = "");
+
+// The schema checks of a run (input_checks.hpp), as warnings on standard error.
+void print_warnings(const tenet::Summary& summary, const tenet::Policy& policy, bool csv);
+
+// --param NAME=VALUE (repeatable) and --params FILE (a JSON object NAME: VALUE), as NAME,
+// VALUE pairs in the order given; a param set twice is a usage error, never "last wins".
+bool collect_params(const std::vector<std::string>& flags, const std::string& params_file,
+                    std::vector<std::pair<std::string, std::string>>& params);
+
+// FACTS of eval and flip, read whole: the format by --input-format, else by extension, else by content.
+bool read_facts_file(const std::string& path, const std::string& input_format, std::string& facts, tenet::FactsFormat& format);
+
+// A portfolio streamed by batch, diff and sensitivity: JSON lines or CSV (by --input-format, else
+// by extension; standard input is JSON lines), opened; nullptr after saying why. `two_passes`
+// (a policy reads percentile()): standard input is spooled to a file, as the run reads it twice.
+std::FILE* open_portfolio(const std::string& path, const std::string& input_format, const char* command, tenet::FactsFormat& format,
+                          bool two_passes);
+
+}  // namespace tenet_cli

@@ -1,0 +1,282 @@
+// Running policies over facts: eval (in memory), batch (streamed), ranks and merge-summaries
+// (for shards), report (HTML).
+#include "cli/commands.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "engine/batch/batch.hpp"
+#include "engine/batch/portfolio_pass.hpp"
+#include "engine/batch/ranks_file.hpp"
+#include "engine/ingest/facts_reader.hpp"
+#include "engine/output/atomic_file.hpp"
+#include "engine/output/json_writer.hpp"
+#include "engine/output/text_writer.hpp"
+#include "engine/tenet.hpp"
+#include "cli/common.hpp"
+
+namespace tenet_cli {
+
+int run_eval(const EvalOptions& o) {
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!collect_params(o.params, o.params_file, params)) return kExitUsage;
+  Loaded loaded = load_policy(o.policy, params, false, true);
+  if (loaded.exit_code != kExitOk) return loaded.exit_code;
+  const tenet::Policy& policy = *loaded.result.policy;
+
+  std::string facts, error;
+  tenet::FactsFormat format;
+  if (!read_facts_file(o.facts, o.input_format, facts, format)) return kExitUsage;
+
+  const bool to_terminal = (o.output.empty() || o.output == "-") && ::isatty(STDOUT_FILENO);
+  const bool text = o.format == "text" || (o.format.empty() && to_terminal);
+  tenet::AtomicFile out;
+  if (!out.open(o.output, error)) {
+    print_error(error);
+    return kExitUsage;
+  }
+  tenet::Evaluator evaluator(policy);
+  std::size_t decided = 0, errors = 0;
+  std::string buffer;
+  if (text) tenet::write_text_header(buffer, policy);
+  tenet::Summary observed = tenet::Summary::of(policy);  // for the schema checks' warnings
+  tenet::Decision d;
+  const auto sink = [&](std::size_t, tenet::Record* record, tenet::RecordError* record_error) {
+    if (record) {
+      evaluator.evaluate(*record, d);  // into the same Decision: its storage is reused record after record
+      ++decided;
+      const tenet::Frame* trace = o.trace ? &evaluator.frame() : nullptr;
+      if (text) tenet::write_decision_text(buffer, policy, d, trace, o.explain);
+      else tenet::write_decision_json(buffer, policy, d, trace, o.explain);
+    } else {
+      ++errors;
+      if (text) tenet::write_error_text(buffer, *record_error);
+      else tenet::write_error_json(buffer, *record_error);
+    }
+    if (buffer.size() > (1u << 16)) {
+      out.write(buffer);
+      buffer.clear();
+    }
+  };
+  tenet::InputOptions input_options;
+  input_options.strict_fields = o.strict_fields;
+  input_options.na_values = !o.no_na_values;
+  std::optional<tenet::PortfolioStats> portfolio;  // percentile(): a first pass over the facts
+  if (policy.needs_portfolio()) {
+    portfolio.emplace(tenet::portfolio_of(facts, format, policy, input_options));
+    evaluator.set_portfolio(&*portfolio);
+  }
+  if (!tenet::read_facts(std::move(facts), format, policy, sink, error, input_options, &observed)) {
+    // The input cannot be read at all: an existing output file keeps its content.
+    print_error(fmt::format("{}: {}", o.facts, error));
+    return kExitUsage;
+  }
+  print_warnings(observed, policy, format == tenet::FactsFormat::csv);
+  if (text) tenet::write_text_footer(buffer, decided, errors);
+  out.write(buffer);
+  if (!out.commit(error)) {
+    print_error(error);
+    return kExitUsage;
+  }
+  return errors > 0 ? kExitRecordErrors : kExitOk;
+}
+
+// percentile(): the distributions of ranks files (tenet ranks, one a shard), merged; false after
+// saying why.
+bool read_ranks_files(const std::vector<std::string>& paths, const tenet::Policy& policy, const std::string& policy_path,
+                      std::optional<tenet::PortfolioStats>& stats) {
+  if (!policy.needs_portfolio()) {
+    print_error(fmt::format("--ranks: {} reads no percentile(), so it ranks against nothing", policy_path));
+    return false;
+  }
+  stats.emplace(policy.program());
+  for (const auto& path : paths) {
+    std::string text, error;
+    if (!tenet::read_input(path, text, error)) {
+      print_error(error);
+      return false;
+    }
+    if (error = tenet::read_ranks(text, policy, *stats); !error.empty()) {
+      print_error(fmt::format("{}: {}", path, error));
+      return false;
+    }
+  }
+  stats->finish();
+  return true;
+}
+
+int run_batch_command(const BatchCliOptions& o) {
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!collect_params(o.params, o.params_file, params)) return kExitUsage;
+  Loaded loaded = load_policy(o.policy, params, false, true);
+  if (loaded.exit_code != kExitOk) return loaded.exit_code;
+  const tenet::Policy& policy = *loaded.result.policy;
+
+  if (o.format == "csv" && (o.trace || o.trace_sample)) {
+    print_error("--trace and --trace-sample write a tree per record, which CSV cannot hold: use --format jsonl");
+    return kExitUsage;
+  }
+  tenet::BatchOptions options;
+  options.threads = o.threads;
+  options.explain = o.explain;
+  options.trace = o.trace;
+  options.trace_sample = o.trace_sample;
+  options.max_errors = o.max_errors;
+  options.output = o.format == "csv" ? tenet::BatchFormat::csv : tenet::BatchFormat::jsonl;
+  options.input_options.strict_fields = o.strict_fields;
+  options.input_options.na_values = !o.no_na_values;
+  options.check_keys = !o.no_key_check;
+  std::optional<tenet::PortfolioStats> ranks;
+  if (!o.ranks.empty()) {
+    if (!read_ranks_files(o.ranks, policy, o.policy, ranks)) return kExitUsage;
+    options.ranks = &*ranks;
+  }
+  const auto& fields = policy.checked().schema().fields;
+  for (const auto& name : o.sums) {
+    auto it = std::find_if(fields.begin(), fields.end(), [&](const tenet::ast::FieldDecl& f) { return f.name.text == name; });
+    if (it == fields.end() || it->type.kind != tenet::TypeKind::number) {
+      print_error(fmt::format("--sum {}: the schema has no number field '{}'", name, name));
+      return kExitUsage;
+    }
+    options.sum_fields.push_back(static_cast<std::uint32_t>(it - fields.begin()));
+  }
+  std::FILE* input = open_portfolio(o.portfolio, o.input_format, "batch", options.input, policy.needs_portfolio() && !options.ranks);
+  if (!input) return kExitUsage;
+
+  struct stat info {};
+  const std::uint64_t size = (input != stdin && ::fstat(fileno(input), &info) == 0) ? static_cast<std::uint64_t>(info.st_size) : 0;
+
+  std::string error;
+  tenet::AtomicFile out, rejects;
+  if (!out.open(o.output, error) || (!o.rejects.empty() && !rejects.open(o.rejects, error))) {
+    print_error(error);
+    return kExitUsage;
+  }
+  std::string header;
+  tenet::write_batch_header(header, options.output, options.explain);
+  out.write(header);
+
+  const bool show_progress = !o.quiet && ::isatty(STDERR_FILENO);
+  const auto started = std::chrono::steady_clock::now();
+  auto last_shown = started;
+  tenet::BatchIO io;
+  io.input = input;
+  io.write_output = [&](const std::string& text) { out.write(text); return !out.failed(); };
+  if (!o.rejects.empty()) io.write_rejects = [&](const std::string& text) { rejects.write(text); return !rejects.failed(); };
+  if (show_progress) {
+    io.progress = [&](const tenet::BatchProgress& p) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_shown < std::chrono::milliseconds(500)) return;
+      last_shown = now;
+      const double seconds = std::chrono::duration<double>(now - started).count();
+      std::string line = fmt::format("\r{} records, {:.0f} records/s", p.records, p.records / seconds);
+      if (size) line += fmt::format(", {:.0f}%", 100.0 * static_cast<double>(p.bytes) / static_cast<double>(size));
+      std::cerr << line << std::flush;
+    };
+  }
+  tenet::BatchResult result = tenet::run_batch(policy, options, io);
+  if (input != stdin) std::fclose(input);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (show_progress) std::cerr << "\r\033[K";
+
+  bool io_ok = result.failure.empty() && !result.output_failed;
+  if (!result.failure.empty()) {
+    // The input could not be read to its end: no output file is replaced by a part of a run.
+    print_error(fmt::format("{}: {}", o.portfolio, result.failure));
+    out.discard();
+    if (!o.rejects.empty()) rejects.discard();
+  } else {
+    if (!out.commit(error)) {
+      print_error(error);
+      io_ok = false;
+    }
+    if (!o.rejects.empty() && !rejects.commit(error)) {
+      print_error(error);
+      io_ok = false;
+    }
+  }
+  if (result.failure.empty() && !o.summary.empty() && !tenet::write_file_atomically(o.summary, result.summary.to_json(), error)) {
+    print_error(error);
+    io_ok = false;
+  }
+  const auto& s = result.summary;
+  if (result.failure.empty()) print_warnings(s, policy, options.input == tenet::FactsFormat::csv);
+  if (!o.quiet) std::cerr << fmt::format("tenet: {} records: {} decided, {} errors in {:.2f} s ({:.0f} records/s){}\n", s.records, s.decided,
+                           s.errors, seconds, seconds > 0 ? s.records / seconds : 0.0,
+                           result.stopped_at_max_errors ? fmt::format("; stopped: more than {} errors", *o.max_errors)
+                           : !io_ok ? "; stopped: the output is incomplete" : "");
+  if (!io_ok) return kExitUsage;
+  return s.errors > 0 ? kExitRecordErrors : kExitOk;
+}
+
+// `tenet ranks`: the first pass of a percentile() policy over one shard, for `batch --ranks`.
+int run_ranks(const RanksCliOptions& o) {
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!collect_params(o.params, o.params_file, params)) return kExitUsage;
+  Loaded loaded = load_policy(o.policy, params, false, true);
+  if (loaded.exit_code != kExitOk) return loaded.exit_code;
+  const tenet::Policy& policy = *loaded.result.policy;
+  if (!policy.needs_portfolio()) {
+    print_error(fmt::format("{}: reads no percentile(), so it has no ranks to collect", o.policy));
+    return kExitUsage;
+  }
+  tenet::StreamOptions options;
+  options.threads = o.threads;
+  options.input_options.strict_fields = o.strict_fields;
+  options.input_options.na_values = !o.no_na_values;
+  std::FILE* input = open_portfolio(o.portfolio, o.input_format, "ranks", options.input, false);
+  if (!input) return kExitUsage;
+  tenet::PortfolioStats stats(policy.program());
+  const std::string failure = tenet::collect_portfolio(policy, options, input, stats, false);
+  if (input != stdin) std::fclose(input);
+  std::string error;
+  if (!failure.empty()) {
+    print_error(fmt::format("{}: {}", o.portfolio, failure));
+    return kExitUsage;
+  }
+  if (!tenet::write_file_atomically(o.output, tenet::write_ranks(policy, stats), error)) {
+    print_error(error);
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
+int run_merge(const std::vector<std::string>& paths, const std::string& output) {
+  std::optional<tenet::Summary> merged;
+  for (const auto& path : paths) {
+    std::string text, error;
+    if (!tenet::read_input(path, text, error)) {
+      print_error(error);
+      return kExitUsage;
+    }
+    auto summary = tenet::Summary::from_json(text, error);
+    if (!summary) {
+      print_error(fmt::format("{}: {}", path, error));
+      return kExitUsage;
+    }
+    if (!merged) {
+      merged = std::move(*summary);
+    } else if (!merged->merge(*summary, error)) {
+      print_error(fmt::format("{}: {}", path, error));
+      return kExitUsage;
+    }
+  }
+  std::string error;
+  if (!tenet::write_file_atomically(output, merged->to_json(), error)) {
+    print_error(error);
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
+}  // namespace tenet_cli

@@ -1,0 +1,188 @@
+#include "engine/report/report_run.hpp"
+
+#include <oneapi/tbb/enumerable_thread_specific.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+
+#include "engine/output/text_writer.hpp"
+
+namespace tenet {
+
+namespace {
+
+// What one block adds to the report.
+struct BlockReport {
+  Summary summary;
+  std::map<std::string, std::map<std::string, std::uint64_t>> by_value;
+  std::vector<std::string> value_order;
+  std::map<double, std::uint64_t> histogram;
+  std::optional<Decimal> low, high;
+  std::uint64_t absent = 0;
+  std::vector<std::vector<ReportSample>> samples;
+};
+
+using Pipeline = BlockPipeline<BlockReport>;
+
+// A number at 3 significant digits: the histogram's bins, fine enough to be redrawn in any
+// coarser bins, and as many as the decades the values span, whatever the count of records.
+double bin_of(const Decimal& d) {
+  const double v = std::stod(d.to_string());
+  if (v == 0 || !std::isfinite(v)) return 0;
+  const double scale = std::pow(10.0, std::floor(std::log10(std::fabs(v))) - 2);
+  return std::round(v / scale) * scale;
+}
+
+// The value of the --by field, as text.
+std::string value_key(const Value& v) {
+  if (v.is_unknown()) return ReportData::kAbsent;
+  std::string out;
+  append_value_text(out, v);
+  return out;
+}
+
+class Runner {
+ public:
+  Runner(const Policy& policy, const ReportOptions& options, std::FILE* input)
+      : policy_(policy), options_(options), reader_(input, options.stream.input, options.stream.block_bytes),
+        pipeline_(reader_, options.stream.threads ? options.stream.threads : std::max(1u, std::thread::hardware_concurrency())) {}
+
+  std::string run(ReportData& out) {
+    out.summary = Summary::of(policy_);
+    out.samples.assign(policy_.checked().module.rules.size() + 1, {});
+    if (options_.stream.input == FactsFormat::csv) {
+      RecordBuilder builder(policy_, options_.stream.input_options);
+      if (!reader_.read_csv_header(builder, layout_)) return reader_.failure();
+    }
+    std::string failure;
+    pipeline_.run([&](Pipeline::Work& w) { process(w); },
+                  [&](Pipeline::Work& w) {
+                    if (!failure.empty()) return;
+                    if (!w.read_failure.empty()) {
+                      failure = w.read_failure;
+                      pipeline_.stop();
+                      return;
+                    }
+                    merge(w.result, out);
+                  },
+                  [] {});
+    return failure.empty() ? reader_.failure() : failure;
+  }
+
+ private:
+  struct Decider {
+    Evaluator evaluator;
+    RecordBuilder builder;
+    Decision decision;
+    Decider(const Policy& policy, const ReportOptions& options) : evaluator(policy), builder(policy, options.stream.input_options) {
+      builder.write_into(evaluator.field_slots());
+      evaluator.set_portfolio(options.portfolio);
+      evaluator.set_explain(false);  // because texts only for the samples, evaluated again with them
+    }
+  };
+
+  void process(Pipeline::Work& w) {
+    BlockReport& r = w.result;
+    r = BlockReport{};
+    r.summary = Summary::of(policy_);
+    const std::size_t rules = policy_.checked().module.rules.size();
+    r.samples.assign(rules + 1, {});
+    if (!pipeline_.readable(w)) return;
+    auto& local = deciders_.local();
+    if (!local) local = std::make_unique<Decider>(policy_, options_);
+    Decider& d = *local;
+    SummaryTally tally(policy_, {});
+    const RecordSink sink = [&](std::size_t line, Record* record, RecordError* error) {
+      if (!record) {
+        tally.add(*error);
+        return;
+      }
+      d.evaluator.evaluate_in_place(*record, d.decision);
+      tally.add(d.decision, d.evaluator.frame());
+      if (options_.by) {
+        std::string key = value_key(d.evaluator.frame().slot(*options_.by));
+        auto it = r.by_value.find(key);
+        if (it == r.by_value.end()) {
+          r.value_order.push_back(key);
+          it = r.by_value.emplace(std::move(key), std::map<std::string, std::uint64_t>{}).first;
+        }
+        ++it->second[decision_text(policy_, d.decision.actions)];
+      }
+      if (options_.histogram) {
+        const Value& v = d.evaluator.frame().slot(*options_.histogram);
+        if (v.kind != Value::Kind::number) {
+          ++r.absent;
+        } else {
+          ++r.histogram[bin_of(v.number)];
+          if (!r.low || v.number.compare(*r.low) < 0) r.low = v.number;
+          if (!r.high || v.number.compare(*r.high) > 0) r.high = v.number;
+        }
+      }
+      std::size_t bucket = rules;  // the default
+      for (const auto& rec : d.decision.recommendations)
+        if (rec.chosen) {
+          bucket = rec.rule;
+          break;
+        }
+      if (r.samples[bucket].size() < options_.samples) {
+        d.evaluator.set_explain(true);  // the same slots again, with the because texts
+        d.evaluator.evaluate_in_place(*record, d.decision);
+        d.evaluator.set_explain(false);
+        ReportSample sample;
+        sample.line = line;
+        sample.id = d.decision.id;
+        write_decision_text(sample.explanation, policy_, d.decision);
+        sample.trace = trace_tree(policy_, d.decision, d.evaluator.frame());
+        r.samples[bucket].push_back(std::move(sample));
+      }
+    };
+    const Block& block = w.block;
+    if (block.oversized) {
+      RecordError error = *block.oversized;
+      sink(error.line, nullptr, &error);
+    } else if (options_.stream.input == FactsFormat::csv) {
+      read_csv_rows(std::string_view(block.data(), block.length), layout_, d.builder, sink, block.start);
+    } else {
+      read_jsonl(std::string_view(block.data(), block.length), block.capacity(), d.builder, sink, block.start);
+    }
+    tally.add_to(r.summary);
+  }
+
+  // In input order: what makes the report deterministic whatever the threads.
+  void merge(BlockReport& r, ReportData& out) const {
+    std::string error;
+    if (!out.summary.merge(r.summary, error)) throw std::logic_error("a block's summary does not merge: " + error);
+    for (const auto& value : r.value_order) {
+      const bool known = out.by_value.count(value) > 0;
+      const bool room = out.value_order.size() < ReportData::kMaxValues;
+      const std::string& into = known || room ? value : std::string(ReportData::kOther);
+      if (!out.by_value.count(into)) out.value_order.push_back(into);
+      for (const auto& [decision, n] : r.by_value[value]) out.by_value[into][decision] += n;
+    }
+    for (const auto& [bin, n] : r.histogram) out.histogram[bin] += n;
+    if (r.low && (!out.histogram_min || r.low->compare(*out.histogram_min) < 0)) out.histogram_min = r.low;
+    if (r.high && (!out.histogram_max || r.high->compare(*out.histogram_max) > 0)) out.histogram_max = r.high;
+    out.histogram_absent += r.absent;
+    for (std::size_t b = 0; b < r.samples.size(); ++b)
+      for (auto& sample : r.samples[b])
+        if (out.samples[b].size() < options_.samples) out.samples[b].push_back(std::move(sample));
+  }
+
+  const Policy& policy_;
+  const ReportOptions& options_;
+  CsvLayout layout_;
+  BlockReader reader_;
+  Pipeline pipeline_;
+  tbb::enumerable_thread_specific<std::unique_ptr<Decider>> deciders_;
+};
+
+}  // namespace
+
+std::string run_report(const Policy& policy, const ReportOptions& options, std::FILE* input, ReportData& out) {
+  return Runner(policy, options, input).run(out);
+}
+
+}  // namespace tenet
