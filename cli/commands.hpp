@@ -61,7 +61,7 @@ struct ReportCliOptions {
   std::vector<std::string> params, ranks;
   std::size_t samples = 3;
   unsigned threads = 0;
-  bool strict_fields = false, no_na_values = false;
+  bool strict_fields = false, no_na_values = false, quiet = false;
 };
 
 // `tenet check`: errors and warnings of a policy, exit 1 with any error.

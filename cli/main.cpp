@@ -126,6 +126,24 @@ int main(int argc, char** argv) {
   lint->add_flag("--any-params", lint_options.any_params, "let params take any value of their type, not the policy's");
   lint->add_option("--timeout-ms", lint_options.timeout_ms, "bound on each solver question (default 2000)")->check(CLI::Range(1u, 600000u));
 
+  ReportCliOptions report_options;
+  auto* report = app.add_subcommand("report", "Write one self-contained HTML report of a portfolio's decisions");
+  report->add_option("POLICY", report_options.policy, "the .tenet policy file")->required();
+  report->add_option("PORTFOLIO", report_options.portfolio, "records: .jsonl or .csv; - for standard input")->required();
+  report->add_option("-o,--output", report_options.output, "the HTML file (written atomically)")->required();
+  report->add_option("--by", report_options.by, "break the decisions down by the values of this field");
+  report->add_option("--histogram", report_options.histogram, "draw the distribution of this number field, with the policy's thresholds");
+  report->add_option("--sample", report_options.samples, "records explained per chosen rule (default 3)")->check(CLI::Range(0, 100));
+  report->add_option("--run-date", report_options.run_date, "the date of the run, shown as given (default: the today param, if set)");
+  report->add_option("--threads", report_options.threads, "threads (default: one per core)")->check(CLI::Range(1u, 1024u));
+  report->add_option("--input-format", report_options.input_format, "jsonl or csv (default: by extension)")->check(CLI::IsMember({"jsonl", "csv"}));
+  report->add_option("--param", report_options.params, "set a param: NAME=VALUE, VALUE as in a policy");
+  report->add_option("--params", report_options.params_file, "set params from a JSON object of NAME: VALUE");
+  report->add_option("--ranks", report_options.ranks, "rank percentile() against these ranks files (tenet ranks), not this input");
+  report->add_flag("--strict-fields", report_options.strict_fields, "a field or column the schema does not declare is a record error");
+  report->add_flag("--quiet", report_options.quiet, "no result line on standard error at the end");
+  report->add_flag("--no-na-values", report_options.no_na_values, "read CSV cells such as n/a, NA, - as values, not as absent");
+
   RanksCliOptions ranks_options;
   auto* ranks = app.add_subcommand("ranks", "Collect what percentile() ranks against in one shard, for tenet batch --ranks");
   ranks->add_option("POLICY", ranks_options.policy, "the .tenet policy file")->required();
@@ -155,6 +173,7 @@ int main(int argc, char** argv) {
   if (*batch) return run_batch_command(batch_options);
   if (*merge) return run_merge(merge_inputs, merge_output);
   if (*ranks) return run_ranks(ranks_options);
+  if (*report) return run_report(report_options);
   if (*graph) return run_graph(graph_path, graph_format);
   if (*lint) return run_lint(lint_path, lint_options);
   if (*diff) return run_diff_command(diff_options);

@@ -22,6 +22,9 @@
 #include "engine/output/atomic_file.hpp"
 #include "engine/output/json_writer.hpp"
 #include "engine/output/text_writer.hpp"
+#include "engine/report/report_html.hpp"
+#include "engine/sha256.hpp"
+#include "dsl/base/civil_date.hpp"
 #include "engine/tenet.hpp"
 #include "cli/common.hpp"
 
@@ -276,6 +279,88 @@ int run_merge(const std::vector<std::string>& paths, const std::string& output) 
     print_error(error);
     return kExitUsage;
   }
+  return kExitOk;
+}
+
+// A field of the schema by name, for --by and --histogram; nullopt after saying why.
+std::optional<std::uint32_t> report_field(const tenet::Policy& policy, const std::string& option, const std::string& name, bool number) {
+  const auto& fields = policy.checked().schema().fields;
+  auto it = std::find_if(fields.begin(), fields.end(), [&](const tenet::ast::FieldDecl& f) { return f.name.text == name; });
+  if (it == fields.end()) {
+    print_error(fmt::format("{} {}: the schema has no field '{}'", option, name, name));
+    return std::nullopt;
+  }
+  if (number && it->type.kind != tenet::TypeKind::number) {
+    print_error(fmt::format("{} {}: '{}' is {}; {} draws a number field", option, name, name, tenet::type_phrase(it->type), option));
+    return std::nullopt;
+  }
+  return static_cast<std::uint32_t>(it - fields.begin());
+}
+
+int run_report(const ReportCliOptions& o) {
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!collect_params(o.params, o.params_file, params)) return kExitUsage;
+  Loaded loaded = load_policy(o.policy, params, false, true);
+  if (loaded.exit_code != kExitOk) return loaded.exit_code;
+  const tenet::Policy& policy = *loaded.result.policy;
+  tenet::ReportOptions options;
+  options.stream.threads = o.threads;
+  options.stream.input_options.strict_fields = o.strict_fields;
+  options.stream.input_options.na_values = !o.no_na_values;
+  options.samples = o.samples;
+  if (!o.by.empty() && !(options.by = report_field(policy, "--by", o.by, false))) return kExitUsage;
+  if (!o.histogram.empty() && !(options.histogram = report_field(policy, "--histogram", o.histogram, true))) return kExitUsage;
+  // The run date is a param of the report, never the clock: the same run gives the same file.
+  std::string run_date = o.run_date;
+  if (run_date.empty())
+    for (const auto& [name, value] : params)
+      if (name == "today") run_date = value;
+  if (!run_date.empty() && !tenet::parse_iso_date(run_date)) {
+    print_error(fmt::format("--run-date {}: expected a date as YYYY-MM-DD", run_date));
+    return kExitUsage;
+  }
+  std::optional<tenet::PortfolioStats> ranks;
+  if (!o.ranks.empty() && !read_ranks_files(o.ranks, policy, o.policy, ranks)) return kExitUsage;
+  // Read twice at least (its SHA-256, then the decisions): standard input is spooled.
+  std::FILE* input = open_portfolio(o.portfolio, o.input_format, "report", options.stream.input, true);
+  if (!input) return kExitUsage;
+  const auto started = std::chrono::steady_clock::now();
+  tenet::ReportInput about{o.portfolio, 0, ""};
+  struct stat info {};
+  if (::fstat(fileno(input), &info) == 0) about.bytes = static_cast<std::uint64_t>(info.st_size);
+  auto sha256 = tenet::sha256_of_stream(input);
+  if (!sha256 || std::fseek(input, 0, SEEK_SET) != 0) {
+    print_error(fmt::format("{}: cannot read it: {}", o.portfolio, std::strerror(errno)));
+    return kExitUsage;
+  }
+  about.sha256 = *sha256;
+  std::optional<tenet::PortfolioStats> first_pass;
+  std::string failure;
+  if (ranks) {
+    options.portfolio = &*ranks;
+  } else if (policy.needs_portfolio()) {
+    first_pass.emplace(policy.program());
+    failure = tenet::collect_portfolio(policy, options.stream, input, *first_pass);
+    options.portfolio = &*first_pass;
+  }
+  tenet::ReportData data;
+  if (failure.empty()) failure = tenet::run_report(policy, options, input, data);
+  if (input != stdin) std::fclose(input);
+  if (!failure.empty()) {
+    print_error(fmt::format("{}: {}", o.portfolio, failure));
+    return kExitUsage;
+  }
+  const std::string html = tenet::render_report({policy, data, about, run_date, options.by, options.histogram, o.samples});
+  std::string error;
+  if (!tenet::write_file_atomically(o.output, html, error)) {
+    print_error(error);
+    return kExitUsage;
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const auto& s = data.summary;
+  if (!o.quiet)
+    std::cerr << fmt::format("tenet: {} records: {} decided, {} errors; report of {} bytes written to {} in {:.2f} s\n", s.records, s.decided,
+                           s.errors, html.size(), o.output, seconds);
   return kExitOk;
 }
 

@@ -14,10 +14,10 @@ namespace {
 
 // Inline and small: the page must open from disk, print, and read without colour.
 constexpr const char* kStyle = R"(
-body{font-family:"DejaVu Sans",Verdana,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#111;line-height:1.4}
+body{font-family:"DejaVu Sans",Verdana,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#111;line-height:1.4}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:2px solid #333}h3{margin-top:1.4rem}
 table{border-collapse:collapse;margin:.6rem 0;width:100%}th,td{border:1px solid #999;padding:.25rem .45rem;text-align:left;vertical-align:top}
-th{background:#eee}th[aria-sort]{cursor:pointer}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#eee}table#rules{font-size:.85rem}.source{font-style:italic;color:#333;font-size:.8rem}ul.params{columns:2;margin:0;padding-left:1.2rem}th[aria-sort]{cursor:pointer}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 tr.never td:first-child{border-left:6px double #D55E00}.badge{font-weight:bold;border:1px solid #333;padding:0 .3rem;font-size:.8rem}
 code,pre{font-family:"DejaVu Sans Mono",monospace;font-size:.85rem}pre{background:#f6f6f6;padding:.5rem;white-space:pre-wrap}
 svg text{font-family:"DejaVu Sans",Verdana,sans-serif;font-size:12px}svg .threshold{font-size:11px;font-weight:bold}
@@ -121,7 +121,7 @@ class Page {
       append_value_text(value, program.initial_frame[program.param_slots[i]]);
       params += fmt::format("<li><code>{}</code> = {}{}</li>", h(declared[i].name.text), h(value), set ? " <strong>(set for this run)</strong>" : "");
     }
-    row("Params", params.empty() ? "none" : "<ul>" + params + "</ul>");
+    row("Params", params.empty() ? "none" : "<ul class=\"params\">" + params + "</ul>");
     row("Tenet version", h(tenet_version()));
     row("Input", fmt::format("<code>{}</code>, {} bytes, SHA-256 <code id=\"input-sha256\">{}</code>", h(p_.input.name), p_.input.bytes,
                              h(p_.input.sha256)));
@@ -166,8 +166,8 @@ class Page {
                           "Per rule, the records where it was chosen, fired but was overridden, raised a flag, or was unknown",
                           {"chosen", "overridden", "flag raised", "unknown"}, rows);
     out_ += "\n<p>Rules that never fired are marked <span class=\"badge\">never fired</span>.</p>\n";
-    out_ += "<table id=\"rules\" class=\"sortable\">\n<thead><tr><th scope=\"col\">Rule</th><th scope=\"col\">Source</th><th scope=\"col\">Condition</th>"
-            "<th scope=\"col\">Then</th><th scope=\"col\" class=\"num\">Fired</th><th scope=\"col\" class=\"num\">Chosen</th>"
+    out_ += "<table id=\"rules\" class=\"sortable\">\n<thead><tr><th scope=\"col\">Rule, its title and source</th><th scope=\"col\">When, then</th>"
+            "<th scope=\"col\" class=\"num\">Fired</th><th scope=\"col\" class=\"num\">Chosen</th>"
             "<th scope=\"col\" class=\"num\">Overridden</th><th scope=\"col\" class=\"num\">Unknown</th><th scope=\"col\">Samples</th></tr></thead>\n<tbody>\n";
     for (std::size_t i = 0; i < rules_.size(); ++i) {
       const auto& rule = rules_[i];
@@ -180,11 +180,12 @@ class Page {
       }
       const bool sampled = !p_.data.samples[i].empty();
       out_ += fmt::format(
-          "<tr data-rule=\"{}\"{}><td><code>{}</code>{}{}</td><td>{}</td><td><code>{}</code></td><td>{}</td>"
+          "<tr data-rule=\"{}\"{}><td><code>{}</code>{}{}{}</td><td><code>{}</code><br>{}</td>"
           "<td class=\"num\" data-fired=\"{}\">{}</td><td class=\"num\" data-chosen=\"{}\">{}</td><td class=\"num\" data-overridden=\"{}\">{}</td>"
           "<td class=\"num\" data-unknown=\"{}\">{}</td><td>{}</td></tr>\n",
           h(rule.name.text), c.fired ? "" : " class=\"never\"", h(rule.name.text), rule.title ? "<br>" + h(*rule.title) : "",
-          c.fired ? "" : " <span class=\"badge\">never fired</span>", rule.source ? h(*rule.source) : "", rule.when ? h(print_expr(*rule.when)) : "",
+          c.fired ? "" : " <span class=\"badge\">never fired</span>", rule.source ? "<br><span class=\"source\">" + h(*rule.source) + "</span>" : "",
+          rule.when ? h(print_expr(*rule.when)) : "",
           then, c.fired, c.fired, c.chosen, c.chosen, c.overridden, c.overridden, c.unknown, c.unknown,
           sampled ? fmt::format("<a href=\"#samples-{}\">{} chosen</a>", h(rule.name.text), p_.data.samples[i].size()) : "");
     }
@@ -224,17 +225,19 @@ class Page {
     }
     out_ += fmt::format("<section id=\"breakdown-section\" aria-labelledby=\"breakdown-h\"><h2 id=\"breakdown-h\">Decisions by <code>{}</code></h2>\n", h(name));
     out_ += stacked_chart("Decisions by " + name, fmt::format("Records per value of {} and decision", name), keys, rows);
-    out_ += "\n<table id=\"breakdown\" class=\"sortable\">\n<thead><tr><th scope=\"col\">" + h(name) + "</th>";
-    for (const auto& k : keys) out_ += fmt::format("<th scope=\"col\" class=\"num\">{}</th>", h(k));
-    out_ += "<th scope=\"col\" class=\"num\">All</th></tr></thead>\n<tbody>\n";
+    out_ += "\n<table id=\"breakdown\" class=\"sortable\">\n<thead><tr><th scope=\"col\">" + h(name) +
+            "</th><th scope=\"col\" class=\"num\">Records</th><th scope=\"col\">Decisions, most frequent first</th></tr></thead>\n<tbody>\n";
     for (const auto& row : rows) {
       std::uint64_t total = 0;
-      out_ += fmt::format("<tr><td>{}</td>", h(row.label));
-      for (auto v : row.values) {
-        total += v;
-        out_ += fmt::format("<td class=\"num\">{}</td>", v);
+      std::vector<std::pair<std::uint64_t, std::string>> counts;
+      for (std::size_t k = 0; k < keys.size(); ++k) {
+        total += row.values[k];
+        if (row.values[k]) counts.emplace_back(row.values[k], keys[k]);
       }
-      out_ += fmt::format("<td class=\"num\">{}</td></tr>\n", total);
+      std::stable_sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+      std::string cell;
+      for (const auto& [n, decision] : counts) cell += fmt::format("{}{} {}", cell.empty() ? "" : " · ", h(decision), n);
+      out_ += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n", h(row.label), total, cell);
     }
     out_ += "</tbody>\n</table>\n</section>\n";
   }
@@ -290,9 +293,16 @@ class Page {
     out_ += "</tbody>\n</table>\n</section>\n";
   }
 
+  // The trees of the rules that fired or were unknown; the others by name only (their trees
+  // say "false" all the way down and would bury the ones that matter).
   void trace(const std::vector<RuleTrace>& rules) {
     out_ += "<details><summary>Rule trace</summary>\n";
+    std::string quiet;
+    for (const auto& rule : rules)
+      if (rule.status == RuleStatus::not_fired) quiet += (quiet.empty() ? "" : ", ") + fmt::format("<code>{}</code>", h(rules_[rule.rule].name.text));
+    if (!quiet.empty()) out_ += "<p>Did not fire: " + quiet + ".</p>\n";
     for (const auto& rule : rules) {
+      if (rule.status == RuleStatus::not_fired) continue;
       out_ += fmt::format("<details><summary><code>{}</code>: <span class=\"status\">{}</span></summary>\n", h(rules_[rule.rule].name.text),
                           status_name(rule.status));
       int depth = -1;

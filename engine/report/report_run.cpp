@@ -129,6 +129,7 @@ class Runner {
         }
       if (r.samples[bucket].size() < options_.samples) {
         d.evaluator.set_explain(true);  // the same slots again, with the because texts
+        std::swap(record->id, d.decision.id);  // the first evaluation took the id
         d.evaluator.evaluate_in_place(*record, d.decision);
         d.evaluator.set_explain(false);
         ReportSample sample;

@@ -48,9 +48,10 @@ std::string escape_html(const std::string& text) {
 }
 
 const char* series_colour(std::size_t i) {
-  // Okabe and Ito's palette, then darker tones: told apart with the common colour blindnesses.
-  static constexpr const char* palette[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
-                                            "#F0E442", "#000000", "#7F7F7F", "#8C564B", "#1F4E79", "#6A3D9A"};
+  // Okabe and Ito's palette, then Tol's muted one: told apart with the common colour
+  // blindnesses; 16 before a colour repeats (tables beside the charts carry every number).
+  static constexpr const char* palette[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+                                            "#882255", "#44AA99", "#999933", "#AA4499", "#332288", "#DDCC77", "#117733", "#7F7F7F"};
   return palette[i % std::size(palette)];
 }
 
