@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <sstream>
 
@@ -321,19 +322,16 @@ int run_report(const ReportCliOptions& o) {
   }
   std::optional<tenet::PortfolioStats> ranks;
   if (!o.ranks.empty() && !read_ranks_files(o.ranks, policy, o.policy, ranks)) return kExitUsage;
-  // Read twice at least (its SHA-256, then the decisions): standard input is spooled.
+  // Read twice (its SHA-256 beside the decisions, and the first pass of percentile()): standard
+  // input is spooled.
   std::FILE* input = open_portfolio(o.portfolio, o.input_format, "report", options.stream.input, true);
   if (!input) return kExitUsage;
   const auto started = std::chrono::steady_clock::now();
   tenet::ReportInput about{o.portfolio, 0, ""};
   struct stat info {};
   if (::fstat(fileno(input), &info) == 0) about.bytes = static_cast<std::uint64_t>(info.st_size);
-  auto sha256 = tenet::sha256_of_stream(input);
-  if (!sha256 || std::fseek(input, 0, SEEK_SET) != 0) {
-    print_error(fmt::format("{}: cannot read it: {}", o.portfolio, std::strerror(errno)));
-    return kExitUsage;
-  }
-  about.sha256 = *sha256;
+  // The input's SHA-256, on a thread of its own while the passes run (it reads with pread).
+  auto hashing = std::async(std::launch::async, [fd = fileno(input)] { return tenet::sha256_of_file(fd); });
   std::optional<tenet::PortfolioStats> first_pass;
   std::string failure;
   if (ranks) {
@@ -345,7 +343,10 @@ int run_report(const ReportCliOptions& o) {
   }
   tenet::ReportData data;
   if (failure.empty()) failure = tenet::run_report(policy, options, input, data);
+  const auto sha256 = hashing.get();
   if (input != stdin) std::fclose(input);
+  if (failure.empty() && !sha256) failure = fmt::format("cannot read it to hash it: {}", std::strerror(errno));
+  if (sha256) about.sha256 = *sha256;
   if (!failure.empty()) {
     print_error(fmt::format("{}: {}", o.portfolio, failure));
     return kExitUsage;

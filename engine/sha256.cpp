@@ -3,6 +3,8 @@
 #include <memory>
 #include <vector>
 
+#include <unistd.h>
+
 #include <openssl/evp.h>
 
 namespace tenet {
@@ -28,13 +30,18 @@ std::string sha256_hex(std::string_view bytes) {
   return hex_of(digest, length);
 }
 
-std::optional<std::string> sha256_of_stream(std::FILE* input) {
+std::optional<std::string> sha256_of_file(int fd) {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1) return std::nullopt;
   std::vector<char> chunk(1 << 20);
-  std::size_t n = 0;
-  while ((n = std::fread(chunk.data(), 1, chunk.size(), input)) > 0) EVP_DigestUpdate(context.get(), chunk.data(), n);
-  if (std::ferror(input)) return std::nullopt;
+  off_t offset = 0;
+  while (true) {
+    const ssize_t n = ::pread(fd, chunk.data(), chunk.size(), offset);
+    if (n < 0) return std::nullopt;
+    if (n == 0) break;
+    EVP_DigestUpdate(context.get(), chunk.data(), static_cast<std::size_t>(n));
+    offset += n;
+  }
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_DigestFinal_ex(context.get(), digest, &length);

@@ -2,13 +2,13 @@
 // input file (the report's provenance).
 #pragma once
 
-#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace tenet {
 std::string sha256_hex(std::string_view bytes);
-// Of everything from the stream's position to its end; nullopt when reading fails.
-std::optional<std::string> sha256_of_stream(std::FILE* input);
+// Of a whole file, read with pread (the descriptor's position is left alone, so the file can be
+// read by another thread meanwhile); nullopt when reading fails.
+std::optional<std::string> sha256_of_file(int fd);
 }

@@ -20,6 +20,7 @@ std::string collect_portfolio(const std::vector<const Policy*>& policies, const 
   struct Local {
     RecordBuilder builder;
     std::vector<PortfolioStats> stats;
+    std::vector<Value> fields;  // the builder writes each record's values here: no allocation per record
   };
   tbb::enumerable_thread_specific<std::unique_ptr<Local>> locals;
   const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -30,12 +31,14 @@ std::string collect_portfolio(const std::vector<const Policy*>& policies, const 
         if (!pipeline.readable(w) || w.block.oversized) return;
         auto& local = locals.local();
         if (!local) {
-          local = std::make_unique<Local>(Local{RecordBuilder(reader_policy, options.input_options), {}});
+          local = std::make_unique<Local>(Local{RecordBuilder(reader_policy, options.input_options), {}, {}});
           for (const Policy* policy : policies) local->stats.emplace_back(policy->program());
+          local->fields.resize(reader_policy.checked().schema().fields.size());
+          local->builder.write_into(local->fields.data());
         }
         const RecordSink sink = [&](std::size_t, Record* record, RecordError*) {
           if (!record) return;
-          for (auto& s : local->stats) s.add(record->fields.data());
+          for (auto& s : local->stats) s.add(local->fields.data());
         };
         const std::string_view text(w.block.data(), w.block.length);
         if (options.input == FactsFormat::csv) read_csv_rows(text, layout, local->builder, sink, w.block.start);

@@ -30,7 +30,7 @@ using Pipeline = BlockPipeline<BlockReport>;
 // A number at 3 significant digits: the histogram's bins, fine enough to be redrawn in any
 // coarser bins, and as many as the decades the values span, whatever the count of records.
 double bin_of(const Decimal& d) {
-  const double v = std::stod(d.to_string());
+  const double v = static_cast<double>(d.coefficient()) * std::pow(10.0, d.exponent());
   if (v == 0 || !std::isfinite(v)) return 0;
   const double scale = std::pow(10.0, std::floor(std::log10(std::fabs(v))) - 2);
   return std::round(v / scale) * scale;
