@@ -10,6 +10,22 @@
 
 using namespace tenet_cli;
 
+namespace {
+
+// The options of every command that streams a portfolio under params (batch, ranks, report):
+// the same names and meanings everywhere, so the ranks of a shard are collected as its batch reads it.
+template <typename Options>
+void add_portfolio_options(CLI::App* command, Options& o) {
+  command->add_option("--threads", o.threads, "threads, this one included (default: one per core)")->check(CLI::Range(1u, 1024u));
+  command->add_option("--input-format", o.input_format, "jsonl or csv (default: by extension)")->check(CLI::IsMember({"jsonl", "csv"}));
+  command->add_option("--param", o.params, "set a param: NAME=VALUE, VALUE as in a policy (50%, {\"a\",\"b\"}) or a,b,c");
+  command->add_option("--params", o.params_file, "set params from a JSON object of NAME: VALUE");
+  command->add_flag("--strict-fields", o.strict_fields, "a field or column the schema does not declare is a record error");
+  command->add_flag("--no-na-values", o.no_na_values, "read CSV cells such as n/a, NA, - as values, not as absent");
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   // A reader that goes away (`tenet batch ... | head`) must not kill us silently with
   // SIGPIPE: the failed write is reported ("Broken pipe") with exit status 2, so a partial
@@ -42,13 +58,11 @@ int main(int argc, char** argv) {
   BatchCliOptions batch_options;
   auto* batch = app.add_subcommand("batch", "Evaluate a whole portfolio: streaming, on all cores, with a summary");
   batch->add_option("POLICY", batch_options.policy, "the .tenet policy file")->required();
+  add_portfolio_options(batch, batch_options);
   batch->add_option("PORTFOLIO", batch_options.portfolio, "records: .jsonl or .csv; - for standard input")->required();
   batch->add_option("-o,--output", batch_options.output, "output file (written atomically); - for standard output")->required();
-  batch->add_option("--threads", batch_options.threads, "threads, this one included (default: one per core)")->check(CLI::Range(1u, 1024u));
   batch->add_option("--summary", batch_options.summary, "write the summary (JSON) to this file");
   batch->add_option("--format", batch_options.format, "output: jsonl or csv")->check(CLI::IsMember({"jsonl", "csv"}));
-  batch->add_option("--input-format", batch_options.input_format, "jsonl or csv (default: by extension)")
-      ->check(CLI::IsMember({"jsonl", "csv"}));
   batch->add_flag("--explain", batch_options.explain, "add the because texts, titles and sources of the fired rules");
   batch->add_flag("--trace", batch_options.trace, "add the full trace of every record");
   batch->add_option("--trace-sample", batch_options.trace_sample, "trace records whose line number is a multiple of N")
@@ -57,11 +71,7 @@ int main(int argc, char** argv) {
   batch->add_option("--max-errors", batch_options.max_errors, "stop (exit 3) once more than N records are errors");
   batch->add_option("--sum", batch_options.sums, "total this number field per decision in the summary (repeatable)");
   batch->add_flag("--quiet", batch_options.quiet, "no result line on standard error at the end");
-  batch->add_option("--param", batch_options.params, "set a param: NAME=VALUE, VALUE as in a policy (50%, {\"a\",\"b\"}) or a,b,c");
-  batch->add_option("--params", batch_options.params_file, "set params from a JSON object of NAME: VALUE");
   batch->add_option("--ranks", batch_options.ranks, "rank percentile() against these ranks files (tenet ranks, one a shard), not this input");
-  batch->add_flag("--strict-fields", batch_options.strict_fields, "a field or column the schema does not declare is a record error");
-  batch->add_flag("--no-na-values", batch_options.no_na_values, "read CSV cells such as n/a, NA, - as values, not as absent");
   batch->add_flag("--no-key-check", batch_options.no_key_check,
                   "do not look for repeated keys (the check keeps 16 bytes a record; memory then stays flat)");
 
@@ -129,32 +139,22 @@ int main(int argc, char** argv) {
   ReportCliOptions report_options;
   auto* report = app.add_subcommand("report", "Write one self-contained HTML report of a portfolio's decisions");
   report->add_option("POLICY", report_options.policy, "the .tenet policy file")->required();
+  add_portfolio_options(report, report_options);
   report->add_option("PORTFOLIO", report_options.portfolio, "records: .jsonl or .csv; - for standard input")->required();
   report->add_option("-o,--output", report_options.output, "the HTML file (written atomically)")->required();
   report->add_option("--by", report_options.by, "break the decisions down by the values of this field");
   report->add_option("--histogram", report_options.histogram, "draw the distribution of this number field, with the policy's thresholds");
   report->add_option("--sample", report_options.samples, "records explained per chosen rule (default 3)")->check(CLI::Range(0, 100));
   report->add_option("--run-date", report_options.run_date, "the date of the run, shown as given (default: the today param, if set)");
-  report->add_option("--threads", report_options.threads, "threads (default: one per core)")->check(CLI::Range(1u, 1024u));
-  report->add_option("--input-format", report_options.input_format, "jsonl or csv (default: by extension)")->check(CLI::IsMember({"jsonl", "csv"}));
-  report->add_option("--param", report_options.params, "set a param: NAME=VALUE, VALUE as in a policy");
-  report->add_option("--params", report_options.params_file, "set params from a JSON object of NAME: VALUE");
   report->add_option("--ranks", report_options.ranks, "rank percentile() against these ranks files (tenet ranks), not this input");
-  report->add_flag("--strict-fields", report_options.strict_fields, "a field or column the schema does not declare is a record error");
   report->add_flag("--quiet", report_options.quiet, "no result line on standard error at the end");
-  report->add_flag("--no-na-values", report_options.no_na_values, "read CSV cells such as n/a, NA, - as values, not as absent");
 
   RanksCliOptions ranks_options;
   auto* ranks = app.add_subcommand("ranks", "Collect what percentile() ranks against in one shard, for tenet batch --ranks");
   ranks->add_option("POLICY", ranks_options.policy, "the .tenet policy file")->required();
+  add_portfolio_options(ranks, ranks_options);
   ranks->add_option("PORTFOLIO", ranks_options.portfolio, "records: .jsonl or .csv; - for standard input")->required();
   ranks->add_option("-o,--output", ranks_options.output, "the ranks file (written atomically); - for standard output")->required();
-  ranks->add_option("--threads", ranks_options.threads, "threads (default: one per core)")->check(CLI::Range(1u, 1024u));
-  ranks->add_option("--input-format", ranks_options.input_format, "jsonl or csv (default: by extension)")->check(CLI::IsMember({"jsonl", "csv"}));
-  ranks->add_option("--param", ranks_options.params, "set a param: NAME=VALUE (as tenet batch will)");
-  ranks->add_option("--params", ranks_options.params_file, "set params from a JSON object of NAME: VALUE");
-  ranks->add_flag("--strict-fields", ranks_options.strict_fields, "as tenet batch --strict-fields (the same records are ranked)");
-  ranks->add_flag("--no-na-values", ranks_options.no_na_values, "as tenet batch --no-na-values");
 
   std::vector<std::string> merge_inputs;
   std::string merge_output = "-";

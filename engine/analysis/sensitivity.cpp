@@ -47,21 +47,11 @@ class Runner {
       RecordBuilder builder(*steps_.front().policy, options_.input_options);
       if (!reader_.read_csv_header(builder, layout_)) return reader_.failure();
     }
-    std::string failure;
-    pipeline_.run([&](Pipeline::Work& w) { process(w); },
-                  [&](Pipeline::Work& w) {
-                    if (!failure.empty()) return;
-                    if (!w.read_failure.empty()) {
-                      failure = w.read_failure;
-                      pipeline_.stop();
-                      return;
-                    }
-                    std::string error;
-                    for (std::size_t i = 0; i < steps_.size(); ++i)
-                      if (!steps_[i].summary.merge(w.result[i], error)) throw std::logic_error("a block's summary does not merge: " + error);
-                  },
-                  [] {});
-    return failure.empty() ? reader_.failure() : failure;
+    return pipeline_.run_merging([&](Pipeline::Work& w) { process(w); }, [&](Pipeline::Work& w) {
+      std::string error;
+      for (std::size_t i = 0; i < steps_.size(); ++i)
+        if (!steps_[i].summary.merge(w.result[i], error)) throw std::logic_error("a block's summary does not merge: " + error);
+    });
   }
 
  private:

@@ -78,6 +78,26 @@ class BlockPipeline {
 
   // From the write stage: nothing more is cut or processed.
   void stop() { stop_ = true; }
+
+  // run() for a caller whose write stage only merges each block's result, in input order: the
+  // run stops at the first block that could not be read; returns that failure, or the reader's,
+  // or "" when all was read.
+  template <typename Process, typename Merge>
+  std::string run_merging(Process process, Merge merge) {
+    std::string failure;
+    run(process,
+        [&](Work& w) {
+          if (!failure.empty()) return;
+          if (!w.read_failure.empty()) {
+            failure = w.read_failure;
+            stop();
+            return;
+          }
+          merge(w);
+        },
+        [] {});
+    return failure.empty() ? reader_.failure() : failure;
+  }
   // Whether a block is to be processed: it was read, and the run does not stop before it.
   bool readable(const Work& w) const { return w.read_failure.empty() && !stopped_before(w.block.sequence); }
 

@@ -25,8 +25,7 @@ std::string collect_portfolio(const std::vector<const Policy*>& policies, const 
   tbb::enumerable_thread_specific<std::unique_ptr<Local>> locals;
   const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   BlockPipeline<int> pipeline(reader, threads);
-  std::string failure;
-  pipeline.run(
+  std::string failure = pipeline.run_merging(
       [&](BlockPipeline<int>::Work& w) {
         if (!pipeline.readable(w) || w.block.oversized) return;
         auto& local = locals.local();
@@ -44,18 +43,11 @@ std::string collect_portfolio(const std::vector<const Policy*>& policies, const 
         if (options.input == FactsFormat::csv) read_csv_rows(text, layout, local->builder, sink, w.block.start);
         else read_jsonl(text, w.block.capacity(), local->builder, sink, w.block.start);
       },
-      [&](BlockPipeline<int>::Work& w) {
-        if (!w.read_failure.empty() && failure.empty()) {
-          failure = w.read_failure;
-          pipeline.stop();
-        }
-      },
-      [] {});
+      [](BlockPipeline<int>::Work&) {});
   for (auto& local : locals)
     if (local)
       for (std::size_t i = 0; i < stats.size(); ++i) stats[i]->merge(local->stats[i]);
   for (PortfolioStats* s : stats) s->finish();
-  if (failure.empty()) failure = reader.failure();
   if (!failure.empty()) return failure;
   if (rewind && std::fseek(input, 0, SEEK_SET) != 0) return "cannot read the portfolio twice (percentile() needs a first pass): it is not a regular file";
   return "";

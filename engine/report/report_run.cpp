@@ -57,19 +57,7 @@ class Runner {
       RecordBuilder builder(policy_, options_.stream.input_options);
       if (!reader_.read_csv_header(builder, layout_)) return reader_.failure();
     }
-    std::string failure;
-    pipeline_.run([&](Pipeline::Work& w) { process(w); },
-                  [&](Pipeline::Work& w) {
-                    if (!failure.empty()) return;
-                    if (!w.read_failure.empty()) {
-                      failure = w.read_failure;
-                      pipeline_.stop();
-                      return;
-                    }
-                    merge(w.result, out);
-                  },
-                  [] {});
-    return failure.empty() ? reader_.failure() : failure;
+    return pipeline_.run_merging([&](Pipeline::Work& w) { process(w); }, [&](Pipeline::Work& w) { merge(w.result, out); });
   }
 
  private:
