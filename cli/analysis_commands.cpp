@@ -71,9 +71,7 @@ int run_diff_command(const DiffCliOptions& o) {
 
 // `tenet flip`: one line per record (errors included), the nearest change that flips it.
 int run_flip(const FlipCliOptions& o) {
-  std::vector<std::pair<std::string, std::string>> params;
-  if (!collect_params(o.params, o.params_file, params)) return kExitUsage;
-  Loaded loaded = load_policy(o.policy, params, false, true);
+  Loaded loaded = load_policy_to_run(o.policy, o.params, o.params_file);
   if (loaded.exit_code != kExitOk) return loaded.exit_code;
   const tenet::Policy& policy = *loaded.result.policy;
   tenet::FlipOptions options;

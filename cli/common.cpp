@@ -137,4 +137,16 @@ std::FILE* open_portfolio(const std::string& path, const std::string& input_form
   return spool;
 }
 
+Loaded load_policy_to_run(const std::string& path, const std::vector<std::string>& param_flags, const std::string& params_file,
+                          std::vector<std::pair<std::string, std::string>>* params) {
+  std::vector<std::pair<std::string, std::string>> given;
+  if (!collect_params(param_flags, params_file, given)) {
+    Loaded failed;
+    failed.exit_code = kExitUsage;
+    return failed;
+  }
+  if (params) *params = given;
+  return load_policy(path, given, false, true);
+}
+
 }  // namespace tenet_cli

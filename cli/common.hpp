@@ -30,6 +30,11 @@ struct Loaded {
 Loaded load_policy(const std::string& path, const std::vector<std::pair<std::string, std::string>>& params, bool show_warnings,
                    bool evaluates = false, const std::string& side = "");
 
+// A policy to run: its params from --param and --params (into `params`, when the caller needs
+// them too), compiled, every param it needs set; exit_code says why not.
+Loaded load_policy_to_run(const std::string& path, const std::vector<std::string>& param_flags, const std::string& params_file,
+                          std::vector<std::pair<std::string, std::string>>* params = nullptr);
+
 // The schema checks of a run (input_checks.hpp), as warnings on standard error.
 void print_warnings(const tenet::Summary& summary, const tenet::Policy& policy, bool csv);
 

@@ -32,9 +32,7 @@
 namespace tenet_cli {
 
 int run_eval(const EvalOptions& o) {
-  std::vector<std::pair<std::string, std::string>> params;
-  if (!collect_params(o.params, o.params_file, params)) return kExitUsage;
-  Loaded loaded = load_policy(o.policy, params, false, true);
+  Loaded loaded = load_policy_to_run(o.policy, o.params, o.params_file);
   if (loaded.exit_code != kExitOk) return loaded.exit_code;
   const tenet::Policy& policy = *loaded.result.policy;
 
@@ -120,9 +118,7 @@ bool read_ranks_files(const std::vector<std::string>& paths, const tenet::Policy
 }
 
 int run_batch_command(const BatchCliOptions& o) {
-  std::vector<std::pair<std::string, std::string>> params;
-  if (!collect_params(o.params, o.params_file, params)) return kExitUsage;
-  Loaded loaded = load_policy(o.policy, params, false, true);
+  Loaded loaded = load_policy_to_run(o.policy, o.params, o.params_file);
   if (loaded.exit_code != kExitOk) return loaded.exit_code;
   const tenet::Policy& policy = *loaded.result.policy;
 
@@ -225,9 +221,7 @@ int run_batch_command(const BatchCliOptions& o) {
 
 // `tenet ranks`: the first pass of a percentile() policy over one shard, for `batch --ranks`.
 int run_ranks(const RanksCliOptions& o) {
-  std::vector<std::pair<std::string, std::string>> params;
-  if (!collect_params(o.params, o.params_file, params)) return kExitUsage;
-  Loaded loaded = load_policy(o.policy, params, false, true);
+  Loaded loaded = load_policy_to_run(o.policy, o.params, o.params_file);
   if (loaded.exit_code != kExitOk) return loaded.exit_code;
   const tenet::Policy& policy = *loaded.result.policy;
   if (!policy.needs_portfolio()) {
@@ -300,8 +294,7 @@ std::optional<std::uint32_t> report_field(const tenet::Policy& policy, const std
 
 int run_report(const ReportCliOptions& o) {
   std::vector<std::pair<std::string, std::string>> params;
-  if (!collect_params(o.params, o.params_file, params)) return kExitUsage;
-  Loaded loaded = load_policy(o.policy, params, false, true);
+  Loaded loaded = load_policy_to_run(o.policy, o.params, o.params_file, &params);
   if (loaded.exit_code != kExitOk) return loaded.exit_code;
   const tenet::Policy& policy = *loaded.result.policy;
   tenet::ReportOptions options;
