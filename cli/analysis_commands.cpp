@@ -34,19 +34,19 @@ int run_diff_command(const DiffCliOptions& o) {
   if (old_loaded.exit_code != kExitOk) return old_loaded.exit_code;
   Loaded new_loaded = load_policy(o.new_policy, new_params, false, true, "NEW");
   if (new_loaded.exit_code != kExitOk) return new_loaded.exit_code;
-  tenet::DiffOptions options;
+  tenet::core::DiffOptions options;
   options.threads = o.threads;
   std::FILE* input = open_portfolio(o.portfolio, o.input_format, "diff", options.input,
                                     old_loaded.result.policy->needs_portfolio() || new_loaded.result.policy->needs_portfolio());
   if (!input) return kExitUsage;
   std::string error;
-  tenet::AtomicFile out;
+  tenet::core::AtomicFile out;
   if (!out.open(o.output, error)) {
     print_error(error);
     return kExitUsage;
   }
   const auto started = std::chrono::steady_clock::now();
-  const tenet::DiffResult result = tenet::run_diff(*old_loaded.result.policy, *new_loaded.result.policy, options, input,
+  const tenet::core::DiffResult result = tenet::core::run_diff(*old_loaded.result.policy, *new_loaded.result.policy, options, input,
                                                    [&](const std::string& text) { out.write(text); return !out.failed(); });
   if (input != stdin) std::fclose(input);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -56,7 +56,7 @@ int run_diff_command(const DiffCliOptions& o) {
     return kExitUsage;
   }
   if (!out.commit(error) ||
-      (!o.summary.empty() && !tenet::write_file_atomically(o.summary, result.summary.to_json(old_loaded.result.policy->info(),
+      (!o.summary.empty() && !tenet::core::write_file_atomically(o.summary, result.summary.to_json(old_loaded.result.policy->info(),
                                                                                               new_loaded.result.policy->info()), error))) {
     print_error(error);
     return kExitUsage;
@@ -73,29 +73,29 @@ int run_diff_command(const DiffCliOptions& o) {
 int run_flip(const FlipCliOptions& o) {
   Loaded loaded = load_policy_to_run(o.policy, o.params, o.params_file);
   if (loaded.exit_code != kExitOk) return loaded.exit_code;
-  const tenet::Policy& policy = *loaded.result.policy;
-  tenet::FlipOptions options;
+  const tenet::core::Policy& policy = *loaded.result.policy;
+  tenet::core::FlipOptions options;
   options.timeout_ms = o.timeout_ms;
   if (!o.within.empty()) {
     std::string error;
-    auto within = tenet::parse_param_value(tenet::Type::of(tenet::TypeKind::number), o.within, error);
-    if (!within || within->number.compare(tenet::Decimal()) < 0) {
+    auto within = tenet::core::parse_param_value(tenet::core::Type::of(tenet::core::TypeKind::number), o.within, error);
+    if (!within || within->number.compare(tenet::core::Decimal()) < 0) {
       print_error(fmt::format("--within {}: expected a relative change as in a policy, as in 5% or 0.05", o.within));
       return kExitUsage;
     }
     options.within = within->number;
   }
   std::string facts, error;
-  tenet::FactsFormat format;
+  tenet::core::FactsFormat format;
   if (!read_facts_file(o.facts, o.input_format, facts, format)) return kExitUsage;
-  std::optional<tenet::PortfolioStats> portfolio;  // percentile(): the facts are the portfolio it ranks against
+  std::optional<tenet::core::PortfolioStats> portfolio;  // percentile(): the facts are the portfolio it ranks against
   if (policy.needs_portfolio()) {
-    portfolio.emplace(tenet::portfolio_of(facts, format, policy));
+    portfolio.emplace(tenet::core::portfolio_of(facts, format, policy));
     options.portfolio = &*portfolio;
   }
-  tenet::Flipper flipper(policy, options);
+  tenet::core::Flipper flipper(policy, options);
   std::size_t records = 0, shown = 0, errors = 0;
-  const auto sink = [&](std::size_t, tenet::Record* record, tenet::RecordError* record_error) {
+  const auto sink = [&](std::size_t, tenet::core::Record* record, tenet::core::RecordError* record_error) {
     ++records;
     std::string line;
     if (record) {
@@ -105,16 +105,16 @@ int run_flip(const FlipCliOptions& o) {
       ++shown;
     } else {
       ++errors;
-      tenet::write_error_json(line, *record_error);
+      tenet::core::write_error_json(line, *record_error);
     }
     std::cout << line;
   };
-  if (!tenet::read_facts(std::move(facts), format, policy, sink, error)) {
+  if (!tenet::core::read_facts(std::move(facts), format, policy, sink, error)) {
     print_error(fmt::format("{}: {}", o.facts, error));
     return kExitUsage;
   }
   if (options.within) std::cerr << fmt::format("tenet: {} of {} records flip with a change of one field within {}\n", shown, records, o.within);
-  const tenet::FlipCounts counts = flipper.counts();
+  const tenet::core::FlipCounts counts = flipper.counts();
   if (counts.undecided)
     std::cerr << fmt::format("tenet: {} of {} solver questions undecided within {} ms each: a flip may be missed there\n",
                              counts.undecided, counts.questions, o.timeout_ms);
@@ -132,52 +132,52 @@ int run_sensitivity_command(const SensitivityCliOptions& o) {
   Loaded loaded = load_policy(o.policy, fixed, false, true);
   if (loaded.exit_code != kExitOk) return loaded.exit_code;
   const auto& declared = loaded.result.policy->checked().module.params;
-  auto param = std::find_if(declared.begin(), declared.end(), [&](const tenet::ast::ParamDecl& p) { return p.name.text == o.param; });
-  if (param == declared.end() || param->type.kind != tenet::TypeKind::number) {
+  auto param = std::find_if(declared.begin(), declared.end(), [&](const tenet::core::ast::ParamDecl& p) { return p.name.text == o.param; });
+  if (param == declared.end() || param->type.kind != tenet::core::TypeKind::number) {
     print_error(param == declared.end() ? fmt::format("--param {}: the policy has no param '{}'", o.param, o.param)
                                         : fmt::format("--param {}: '{}' is {}; sensitivity moves a number param", o.param, o.param,
-                                                      tenet::type_phrase(param->type)));
+                                                      tenet::core::type_phrase(param->type)));
     return kExitUsage;
   }
   // LOW..HIGH, each written as in a policy (5%, 0.05, 1_000).
   const std::size_t dots = o.range.find("..");
-  std::optional<tenet::Value> low, high;
+  std::optional<tenet::core::Value> low, high;
   std::string error;
   if (dots != std::string::npos) {
-    low = tenet::parse_param_value(param->type, o.range.substr(0, dots), error);
-    high = tenet::parse_param_value(param->type, o.range.substr(dots + 2), error);
+    low = tenet::core::parse_param_value(param->type, o.range.substr(0, dots), error);
+    high = tenet::core::parse_param_value(param->type, o.range.substr(dots + 2), error);
   }
   if (!low || !high || low->number.compare(high->number) > 0) {
     print_error(fmt::format("--range {}: expected LOW..HIGH, two numbers as in a policy with LOW <= HIGH, as in 5%..25%", o.range));
     return kExitUsage;
   }
-  std::vector<tenet::SensitivityStep> steps;
-  const tenet::Decimal width = high->number.sub(low->number).value;
+  std::vector<tenet::core::SensitivityStep> steps;
+  const tenet::core::Decimal width = high->number.sub(low->number).value;
   for (unsigned i = 0; i <= o.steps; ++i) {
     // LOW + (HIGH - LOW) * i / N: exact where the step is, rounded to 18 digits where it is not.
-    const tenet::Decimal value = i == o.steps ? high->number
-        : low->number.add(width.mul(tenet::Decimal::from_int(i)).value.div(tenet::Decimal::from_int(o.steps)).value).value;
+    const tenet::core::Decimal value = i == o.steps ? high->number
+        : low->number.add(width.mul(tenet::core::Decimal::from_int(i)).value.div(tenet::core::Decimal::from_int(o.steps)).value).value;
     auto params = fixed;
     params.emplace_back(o.param, value.to_string());
-    auto compiled = tenet::Policy::compile(tenet::SourceFile(o.policy, loaded.result.source().text()), params);
+    auto compiled = tenet::core::Policy::compile(tenet::core::SourceFile(o.policy, loaded.result.source().text()), params);
     if (!compiled.policy) {
       for (const auto& e : compiled.param_errors) print_error(e);
       return kExitUsage;
     }
     steps.push_back({value.to_string(), compiled.policy, {}});
   }
-  tenet::SensitivityOptions options;
+  tenet::core::SensitivityOptions options;
   options.threads = o.threads;
   std::FILE* input = open_portfolio(o.portfolio, o.input_format, "sensitivity", options.input,
                                     loaded.result.policy->needs_portfolio());
   if (!input) return kExitUsage;
-  const tenet::SensitivityResult result = tenet::run_sensitivity(std::move(steps), options, input);
+  const tenet::core::SensitivityResult result = tenet::core::run_sensitivity(std::move(steps), options, input);
   if (input != stdin) std::fclose(input);
   if (!result.failure.empty()) {
     print_error(fmt::format("{}: {}", o.portfolio, result.failure));
     return kExitUsage;
   }
-  std::cout << (o.format == "json" ? tenet::sensitivity_json(o.param, result) : tenet::sensitivity_text(o.param, result));
+  std::cout << (o.format == "json" ? tenet::core::sensitivity_json(o.param, result) : tenet::core::sensitivity_text(o.param, result));
   return kExitOk;
 }
 

@@ -75,7 +75,7 @@ int run_tests(const std::vector<std::string>& paths, bool coverage, const std::s
 int run_fmt(const std::vector<std::string>& paths, bool check);
 
 // `tenet lint`: findings in check's format, `FILE:LINE:COL: warning: ... [CODE]`; exit 1 with any.
-int run_lint(const std::string& path, const tenet::LintOptions& options);
+int run_lint(const std::string& path, const tenet::core::LintOptions& options);
 
 // `tenet graph`: the rule graph of a policy that checks, as DOT (default) or Mermaid.
 int run_graph(const std::string& path, const std::string& format);

@@ -28,14 +28,14 @@ Loaded load_policy(const std::string& path, const std::vector<std::pair<std::str
                    bool evaluates, const std::string& side) {
   Loaded loaded;
   std::string text, error;
-  if (!tenet::read_input(path, text, error)) {
+  if (!tenet::core::read_input(path, text, error)) {
     print_error(error);
     loaded.exit_code = kExitUsage;
     return loaded;
   }
-  loaded.result = tenet::Policy::compile(tenet::SourceFile(path, std::move(text)), params);
+  loaded.result = tenet::core::Policy::compile(tenet::core::SourceFile(path, std::move(text)), params);
   const auto& diagnostics = loaded.result.diagnostics;
-  if (diagnostics.has_errors() || show_warnings) std::cerr << tenet::render(*loaded.result.sources, diagnostics);
+  if (diagnostics.has_errors() || show_warnings) std::cerr << tenet::core::render(*loaded.result.sources, diagnostics);
   if (diagnostics.has_errors()) {
     const std::size_t errors = diagnostics.error_count();
     std::cerr << fmt::format("{} error{} in {}\n", errors, errors == 1 ? "" : "s", path);
@@ -49,8 +49,8 @@ Loaded load_policy(const std::string& path, const std::vector<std::pair<std::str
   return loaded;
 }
 
-void print_warnings(const tenet::Summary& summary, const tenet::Policy& policy, bool csv) {
-  for (const auto& w : tenet::input_warnings(summary, policy, csv)) std::cerr << "tenet: warning: " << w << "\n";
+void print_warnings(const tenet::core::Summary& summary, const tenet::core::Policy& policy, bool csv) {
+  for (const auto& w : tenet::core::input_warnings(summary, policy, csv)) std::cerr << "tenet: warning: " << w << "\n";
 }
 
 // --param NAME=VALUE (repeatable) and --params FILE (a JSON object NAME: VALUE), as NAME,
@@ -69,11 +69,11 @@ bool collect_params(const std::vector<std::string>& flags, const std::string& pa
   };
   if (!params_file.empty()) {
     std::string text, error;
-    if (!tenet::read_input(params_file, text, error)) {
+    if (!tenet::core::read_input(params_file, text, error)) {
       print_error(error);
       return false;
     }
-    auto values = tenet::read_params_json(text, error);
+    auto values = tenet::core::read_params_json(text, error);
     if (!values) {
       print_error(fmt::format("--params {}: {}", params_file, error));
       return false;
@@ -93,31 +93,31 @@ bool collect_params(const std::vector<std::string>& flags, const std::string& pa
 }
 
 // FACTS of eval and flip, read whole: the format by --input-format, else by extension, else by content.
-bool read_facts_file(const std::string& path, const std::string& input_format, std::string& facts, tenet::FactsFormat& format) {
+bool read_facts_file(const std::string& path, const std::string& input_format, std::string& facts, tenet::core::FactsFormat& format) {
   std::string error;
-  if (!tenet::read_input(path, facts, error)) {
+  if (!tenet::core::read_input(path, facts, error)) {
     print_error(error);
     return false;
   }
-  format = tenet::sniff_format(facts);
-  if (input_format == "jsonl") format = tenet::FactsFormat::jsonl;
-  else if (input_format == "json") format = tenet::FactsFormat::json_array;
-  else if (input_format == "csv") format = tenet::FactsFormat::csv;
-  else if (auto by_name = tenet::format_from_extension(path)) format = *by_name;
+  format = tenet::core::sniff_format(facts);
+  if (input_format == "jsonl") format = tenet::core::FactsFormat::jsonl;
+  else if (input_format == "json") format = tenet::core::FactsFormat::json_array;
+  else if (input_format == "csv") format = tenet::core::FactsFormat::csv;
+  else if (auto by_name = tenet::core::format_from_extension(path)) format = *by_name;
   return true;
 }
 
 // A portfolio streamed by batch, diff and sensitivity: JSON lines or CSV (by --input-format, else
 // by extension; standard input is JSON lines), opened; nullptr after saying why. `two_passes`
 // (a policy reads percentile()): standard input is spooled to a file, as the run reads it twice.
-std::FILE* open_portfolio(const std::string& path, const std::string& input_format, const char* command, tenet::FactsFormat& format,
+std::FILE* open_portfolio(const std::string& path, const std::string& input_format, const char* command, tenet::core::FactsFormat& format,
                           bool two_passes) {
-  std::optional<tenet::FactsFormat> chosen;
-  if (input_format == "jsonl") chosen = tenet::FactsFormat::jsonl;
-  else if (input_format == "csv") chosen = tenet::FactsFormat::csv;
-  else chosen = tenet::format_from_extension(path);
-  if (!chosen && path == "-") chosen = tenet::FactsFormat::jsonl;
-  if (!chosen || *chosen == tenet::FactsFormat::json_array) {
+  std::optional<tenet::core::FactsFormat> chosen;
+  if (input_format == "jsonl") chosen = tenet::core::FactsFormat::jsonl;
+  else if (input_format == "csv") chosen = tenet::core::FactsFormat::csv;
+  else chosen = tenet::core::format_from_extension(path);
+  if (!chosen && path == "-") chosen = tenet::core::FactsFormat::jsonl;
+  if (!chosen || *chosen == tenet::core::FactsFormat::json_array) {
     print_error(fmt::format("{}: {} reads JSON lines (.jsonl) or CSV (.csv); use --input-format for other names", path, command));
     return nullptr;
   }

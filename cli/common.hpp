@@ -22,7 +22,7 @@ constexpr int kExitRecordErrors = 3;  // some records were errors (each is a lin
 void print_error(const std::string& message);
 
 struct Loaded {
-  tenet::Policy::CompileResult result;
+  tenet::core::Policy::CompileResult result;
   int exit_code = kExitOk;
 };
 
@@ -36,7 +36,7 @@ Loaded load_policy_to_run(const std::string& path, const std::vector<std::string
                           std::vector<std::pair<std::string, std::string>>* params = nullptr);
 
 // The schema checks of a run (input_checks.hpp), as warnings on standard error.
-void print_warnings(const tenet::Summary& summary, const tenet::Policy& policy, bool csv);
+void print_warnings(const tenet::core::Summary& summary, const tenet::core::Policy& policy, bool csv);
 
 // --param NAME=VALUE (repeatable) and --params FILE (a JSON object NAME: VALUE), as NAME,
 // VALUE pairs in the order given; a param set twice is a usage error, never "last wins".
@@ -44,12 +44,12 @@ bool collect_params(const std::vector<std::string>& flags, const std::string& pa
                     std::vector<std::pair<std::string, std::string>>& params);
 
 // FACTS of eval and flip, read whole: the format by --input-format, else by extension, else by content.
-bool read_facts_file(const std::string& path, const std::string& input_format, std::string& facts, tenet::FactsFormat& format);
+bool read_facts_file(const std::string& path, const std::string& input_format, std::string& facts, tenet::core::FactsFormat& format);
 
 // A portfolio streamed by batch, diff and sensitivity: JSON lines or CSV (by --input-format, else
 // by extension; standard input is JSON lines), opened; nullptr after saying why. `two_passes`
 // (a policy reads percentile()): standard input is spooled to a file, as the run reads it twice.
-std::FILE* open_portfolio(const std::string& path, const std::string& input_format, const char* command, tenet::FactsFormat& format,
+std::FILE* open_portfolio(const std::string& path, const std::string& input_format, const char* command, tenet::core::FactsFormat& format,
                           bool two_passes);
 
 }  // namespace tenet_cli

@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
   sensitivity->add_option("--input-format", sensitivity_options.input_format, "jsonl or csv (default: by extension)")->check(CLI::IsMember({"jsonl", "csv"}));
 
   std::string lint_path;
-  tenet::LintOptions lint_options;
+  tenet::core::LintOptions lint_options;
   auto* lint = app.add_subcommand("lint", "Find conditions that can never be true, rules that can never be chosen, ties, and unused declarations");
   lint->add_option("POLICY", lint_path, "the .tenet policy file")->required();
   lint->add_flag("--any-params", lint_options.any_params, "let params take any value of their type, not the policy's");

@@ -38,7 +38,7 @@ int run_check(const std::string& path) {
 }
 
 // `tenet test PATH...`: every NAME.tests.jsonl file given, or found below a folder given.
-void print_coverage(const std::string& policy, std::size_t tests, const tenet::Coverage& c) {
+void print_coverage(const std::string& policy, std::size_t tests, const tenet::core::Coverage& c) {
   std::cout << fmt::format("coverage of {} over {} test{}:\n", policy, tests, tests == 1 ? "" : "s");
   for (const auto& r : c.rules)
     std::cout << fmt::format("  rule {}: fired {}, not fired {}, unknown {}{}\n", r.name, r.fired, r.not_fired, r.unknown,
@@ -77,18 +77,18 @@ int run_tests(const std::vector<std::string>& paths, bool coverage, const std::s
   }
   std::size_t passed = 0, failed = 0;
   bool broken = false;
-  std::vector<std::pair<std::string, std::vector<tenet::TestOutcome>>> results;
-  std::deque<tenet::TestFile> files_kept;  // stable addresses: the outcomes point into them
+  std::vector<std::pair<std::string, std::vector<tenet::core::TestOutcome>>> results;
+  std::deque<tenet::core::TestFile> files_kept;  // stable addresses: the outcomes point into them
   for (const auto& path : files) {
-    tenet::LoadedTests loaded = tenet::load_test_file(path);
+    tenet::core::LoadedTests loaded = tenet::core::load_test_file(path);
     for (const auto& e : loaded.errors) std::cerr << e << "\n";
     if (!loaded.file) {
       broken = true;
       continue;
     }
     std::string error;
-    tenet::Coverage covered;
-    auto outcomes = tenet::run_test_file(*loaded.file, error, coverage ? &covered : nullptr);
+    tenet::core::Coverage covered;
+    auto outcomes = tenet::core::run_test_file(*loaded.file, error, coverage ? &covered : nullptr);
     if (!error.empty()) {
       print_error(error);
       broken = true;
@@ -110,7 +110,7 @@ int run_tests(const std::vector<std::string>& paths, bool coverage, const std::s
   }
   if (!junit.empty()) {
     std::ofstream out(junit);
-    out << tenet::junit_xml(results);
+    out << tenet::core::junit_xml(results);
     if (!out.flush()) {
       print_error(fmt::format("--junit {}: cannot write", junit));
       return kExitUsage;
@@ -127,20 +127,20 @@ int run_fmt(const std::vector<std::string>& paths, bool check) {
   bool unformatted = false, failed = false;
   for (const auto& path : paths) {
     std::string text, error;
-    if (!tenet::read_input(path, text, error)) {
+    if (!tenet::core::read_input(path, text, error)) {
       print_error(error);
       failed = true;
       continue;
     }
-    const tenet::SourceFile source(path == "-" ? "<stdin>" : path, text);
-    tenet::ParseResult parsed = tenet::parse(source);
+    const tenet::core::SourceFile source(path == "-" ? "<stdin>" : path, text);
+    tenet::core::ParseResult parsed = tenet::core::parse(source);
     if (parsed.diagnostics.has_errors()) {
-      std::cerr << tenet::render(source, parsed.diagnostics);
+      std::cerr << tenet::core::render(source, parsed.diagnostics);
       std::cerr << fmt::format("{}: not formatted: it does not parse\n", path);
       failed = true;
       continue;
     }
-    const std::string formatted = tenet::format_policy(parsed.module, source);
+    const std::string formatted = tenet::core::format_policy(parsed.module, source);
     if (path == "-" && !check) {
       std::cout << formatted;
       continue;
@@ -151,7 +151,7 @@ int run_fmt(const std::vector<std::string>& paths, bool check) {
       unformatted = true;
       continue;
     }
-    tenet::AtomicFile out;
+    tenet::core::AtomicFile out;
     std::string write_error;
     if (out.open(path, write_error)) out.write(formatted);
     if (!out.is_open() || !out.commit(write_error)) {
@@ -166,11 +166,11 @@ int run_fmt(const std::vector<std::string>& paths, bool check) {
 }
 
 // `tenet lint`: findings in check's format, `FILE:LINE:COL: warning: ... [CODE]`; exit 1 with any.
-int run_lint(const std::string& path, const tenet::LintOptions& options) {
+int run_lint(const std::string& path, const tenet::core::LintOptions& options) {
   Loaded loaded = load_policy(path, {}, false);
   if (loaded.exit_code != kExitOk) return loaded.exit_code;
-  const tenet::LintResult result = tenet::lint(*loaded.result.policy, options);
-  std::cerr << tenet::render(loaded.result.policy->sources(), result.findings);
+  const tenet::core::LintResult result = tenet::core::lint(*loaded.result.policy, options);
+  std::cerr << tenet::core::render(loaded.result.policy->sources(), result.findings);
   const std::size_t found = result.findings.sorted().size();
   std::string line = fmt::format("{}: {} finding{}", path, found, found == 1 ? "" : "s");
   if (result.allowed) line += fmt::format(", {} allowed by '# lint: allow'", result.allowed);
@@ -185,8 +185,8 @@ int run_graph(const std::string& path, const std::string& format) {
   Loaded loaded = load_policy(path, {}, false);
   if (loaded.exit_code != kExitOk) return loaded.exit_code;
   const auto& policy = *loaded.result.policy;
-  std::cout << tenet::render_graph(tenet::rule_graph(policy.checked()), policy.info().name,
-                                   format == "mermaid" ? tenet::GraphFormat::mermaid : tenet::GraphFormat::dot);
+  std::cout << tenet::core::render_graph(tenet::core::rule_graph(policy.checked()), policy.info().name,
+                                   format == "mermaid" ? tenet::core::GraphFormat::mermaid : tenet::core::GraphFormat::dot);
   return kExitOk;
 }
 

@@ -34,57 +34,57 @@ namespace tenet_cli {
 int run_eval(const EvalOptions& o) {
   Loaded loaded = load_policy_to_run(o.policy, o.params, o.params_file);
   if (loaded.exit_code != kExitOk) return loaded.exit_code;
-  const tenet::Policy& policy = *loaded.result.policy;
+  const tenet::core::Policy& policy = *loaded.result.policy;
 
   std::string facts, error;
-  tenet::FactsFormat format;
+  tenet::core::FactsFormat format;
   if (!read_facts_file(o.facts, o.input_format, facts, format)) return kExitUsage;
 
   const bool to_terminal = (o.output.empty() || o.output == "-") && ::isatty(STDOUT_FILENO);
   const bool text = o.format == "text" || (o.format.empty() && to_terminal);
-  tenet::AtomicFile out;
+  tenet::core::AtomicFile out;
   if (!out.open(o.output, error)) {
     print_error(error);
     return kExitUsage;
   }
-  tenet::Evaluator evaluator(policy);
+  tenet::core::Evaluator evaluator(policy);
   std::size_t decided = 0, errors = 0;
   std::string buffer;
-  if (text) tenet::write_text_header(buffer, policy);
-  tenet::Summary observed = tenet::Summary::of(policy);  // for the schema checks' warnings
-  tenet::Decision d;
-  const auto sink = [&](std::size_t, tenet::Record* record, tenet::RecordError* record_error) {
+  if (text) tenet::core::write_text_header(buffer, policy);
+  tenet::core::Summary observed = tenet::core::Summary::of(policy);  // for the schema checks' warnings
+  tenet::core::Decision d;
+  const auto sink = [&](std::size_t, tenet::core::Record* record, tenet::core::RecordError* record_error) {
     if (record) {
       evaluator.evaluate(*record, d);  // into the same Decision: its storage is reused record after record
       ++decided;
-      const tenet::Frame* trace = o.trace ? &evaluator.frame() : nullptr;
-      if (text) tenet::write_decision_text(buffer, policy, d, trace, o.explain);
-      else tenet::write_decision_json(buffer, policy, d, trace, o.explain);
+      const tenet::core::Frame* trace = o.trace ? &evaluator.frame() : nullptr;
+      if (text) tenet::core::write_decision_text(buffer, policy, d, trace, o.explain);
+      else tenet::core::write_decision_json(buffer, policy, d, trace, o.explain);
     } else {
       ++errors;
-      if (text) tenet::write_error_text(buffer, *record_error);
-      else tenet::write_error_json(buffer, *record_error);
+      if (text) tenet::core::write_error_text(buffer, *record_error);
+      else tenet::core::write_error_json(buffer, *record_error);
     }
     if (buffer.size() > (1u << 16)) {
       out.write(buffer);
       buffer.clear();
     }
   };
-  tenet::InputOptions input_options;
+  tenet::core::InputOptions input_options;
   input_options.strict_fields = o.strict_fields;
   input_options.na_values = !o.no_na_values;
-  std::optional<tenet::PortfolioStats> portfolio;  // percentile(): a first pass over the facts
+  std::optional<tenet::core::PortfolioStats> portfolio;  // percentile(): a first pass over the facts
   if (policy.needs_portfolio()) {
-    portfolio.emplace(tenet::portfolio_of(facts, format, policy, input_options));
+    portfolio.emplace(tenet::core::portfolio_of(facts, format, policy, input_options));
     evaluator.set_portfolio(&*portfolio);
   }
-  if (!tenet::read_facts(std::move(facts), format, policy, sink, error, input_options, &observed)) {
+  if (!tenet::core::read_facts(std::move(facts), format, policy, sink, error, input_options, &observed)) {
     // The input cannot be read at all: an existing output file keeps its content.
     print_error(fmt::format("{}: {}", o.facts, error));
     return kExitUsage;
   }
-  print_warnings(observed, policy, format == tenet::FactsFormat::csv);
-  if (text) tenet::write_text_footer(buffer, decided, errors);
+  print_warnings(observed, policy, format == tenet::core::FactsFormat::csv);
+  if (text) tenet::core::write_text_footer(buffer, decided, errors);
   out.write(buffer);
   if (!out.commit(error)) {
     print_error(error);
@@ -95,8 +95,8 @@ int run_eval(const EvalOptions& o) {
 
 // percentile(): the distributions of ranks files (tenet ranks, one a shard), merged; false after
 // saying why.
-bool read_ranks_files(const std::vector<std::string>& paths, const tenet::Policy& policy, const std::string& policy_path,
-                      std::optional<tenet::PortfolioStats>& stats) {
+bool read_ranks_files(const std::vector<std::string>& paths, const tenet::core::Policy& policy, const std::string& policy_path,
+                      std::optional<tenet::core::PortfolioStats>& stats) {
   if (!policy.needs_portfolio()) {
     print_error(fmt::format("--ranks: {} reads no percentile(), so it ranks against nothing", policy_path));
     return false;
@@ -104,11 +104,11 @@ bool read_ranks_files(const std::vector<std::string>& paths, const tenet::Policy
   stats.emplace(policy.program());
   for (const auto& path : paths) {
     std::string text, error;
-    if (!tenet::read_input(path, text, error)) {
+    if (!tenet::core::read_input(path, text, error)) {
       print_error(error);
       return false;
     }
-    if (error = tenet::read_ranks(text, policy, *stats); !error.empty()) {
+    if (error = tenet::core::read_ranks(text, policy, *stats); !error.empty()) {
       print_error(fmt::format("{}: {}", path, error));
       return false;
     }
@@ -120,31 +120,31 @@ bool read_ranks_files(const std::vector<std::string>& paths, const tenet::Policy
 int run_batch_command(const BatchCliOptions& o) {
   Loaded loaded = load_policy_to_run(o.policy, o.params, o.params_file);
   if (loaded.exit_code != kExitOk) return loaded.exit_code;
-  const tenet::Policy& policy = *loaded.result.policy;
+  const tenet::core::Policy& policy = *loaded.result.policy;
 
   if (o.format == "csv" && (o.trace || o.trace_sample)) {
     print_error("--trace and --trace-sample write a tree per record, which CSV cannot hold: use --format jsonl");
     return kExitUsage;
   }
-  tenet::BatchOptions options;
+  tenet::core::BatchOptions options;
   options.threads = o.threads;
   options.explain = o.explain;
   options.trace = o.trace;
   options.trace_sample = o.trace_sample;
   options.max_errors = o.max_errors;
-  options.output = o.format == "csv" ? tenet::BatchFormat::csv : tenet::BatchFormat::jsonl;
+  options.output = o.format == "csv" ? tenet::core::BatchFormat::csv : tenet::core::BatchFormat::jsonl;
   options.input_options.strict_fields = o.strict_fields;
   options.input_options.na_values = !o.no_na_values;
   options.check_keys = !o.no_key_check;
-  std::optional<tenet::PortfolioStats> ranks;
+  std::optional<tenet::core::PortfolioStats> ranks;
   if (!o.ranks.empty()) {
     if (!read_ranks_files(o.ranks, policy, o.policy, ranks)) return kExitUsage;
     options.ranks = &*ranks;
   }
   const auto& fields = policy.checked().schema().fields;
   for (const auto& name : o.sums) {
-    auto it = std::find_if(fields.begin(), fields.end(), [&](const tenet::ast::FieldDecl& f) { return f.name.text == name; });
-    if (it == fields.end() || it->type.kind != tenet::TypeKind::number) {
+    auto it = std::find_if(fields.begin(), fields.end(), [&](const tenet::core::ast::FieldDecl& f) { return f.name.text == name; });
+    if (it == fields.end() || it->type.kind != tenet::core::TypeKind::number) {
       print_error(fmt::format("--sum {}: the schema has no number field '{}'", name, name));
       return kExitUsage;
     }
@@ -157,24 +157,24 @@ int run_batch_command(const BatchCliOptions& o) {
   const std::uint64_t size = (input != stdin && ::fstat(fileno(input), &info) == 0) ? static_cast<std::uint64_t>(info.st_size) : 0;
 
   std::string error;
-  tenet::AtomicFile out, rejects;
+  tenet::core::AtomicFile out, rejects;
   if (!out.open(o.output, error) || (!o.rejects.empty() && !rejects.open(o.rejects, error))) {
     print_error(error);
     return kExitUsage;
   }
   std::string header;
-  tenet::write_batch_header(header, options.output, options.explain);
+  tenet::core::write_batch_header(header, options.output, options.explain);
   out.write(header);
 
   const bool show_progress = !o.quiet && ::isatty(STDERR_FILENO);
   const auto started = std::chrono::steady_clock::now();
   auto last_shown = started;
-  tenet::BatchIO io;
+  tenet::core::BatchIO io;
   io.input = input;
   io.write_output = [&](const std::string& text) { out.write(text); return !out.failed(); };
   if (!o.rejects.empty()) io.write_rejects = [&](const std::string& text) { rejects.write(text); return !rejects.failed(); };
   if (show_progress) {
-    io.progress = [&](const tenet::BatchProgress& p) {
+    io.progress = [&](const tenet::core::BatchProgress& p) {
       const auto now = std::chrono::steady_clock::now();
       if (now - last_shown < std::chrono::milliseconds(500)) return;
       last_shown = now;
@@ -184,7 +184,7 @@ int run_batch_command(const BatchCliOptions& o) {
       std::cerr << line << std::flush;
     };
   }
-  tenet::BatchResult result = tenet::run_batch(policy, options, io);
+  tenet::core::BatchResult result = tenet::core::run_batch(policy, options, io);
   if (input != stdin) std::fclose(input);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (show_progress) std::cerr << "\r\033[K";
@@ -205,12 +205,12 @@ int run_batch_command(const BatchCliOptions& o) {
       io_ok = false;
     }
   }
-  if (result.failure.empty() && !o.summary.empty() && !tenet::write_file_atomically(o.summary, result.summary.to_json(), error)) {
+  if (result.failure.empty() && !o.summary.empty() && !tenet::core::write_file_atomically(o.summary, result.summary.to_json(), error)) {
     print_error(error);
     io_ok = false;
   }
   const auto& s = result.summary;
-  if (result.failure.empty()) print_warnings(s, policy, options.input == tenet::FactsFormat::csv);
+  if (result.failure.empty()) print_warnings(s, policy, options.input == tenet::core::FactsFormat::csv);
   if (!o.quiet) std::cerr << fmt::format("tenet: {} records: {} decided, {} errors in {:.2f} s ({:.0f} records/s){}\n", s.records, s.decided,
                            s.errors, seconds, seconds > 0 ? s.records / seconds : 0.0,
                            result.stopped_at_max_errors ? fmt::format("; stopped: more than {} errors", *o.max_errors)
@@ -223,26 +223,26 @@ int run_batch_command(const BatchCliOptions& o) {
 int run_ranks(const RanksCliOptions& o) {
   Loaded loaded = load_policy_to_run(o.policy, o.params, o.params_file);
   if (loaded.exit_code != kExitOk) return loaded.exit_code;
-  const tenet::Policy& policy = *loaded.result.policy;
+  const tenet::core::Policy& policy = *loaded.result.policy;
   if (!policy.needs_portfolio()) {
     print_error(fmt::format("{}: reads no percentile(), so it has no ranks to collect", o.policy));
     return kExitUsage;
   }
-  tenet::StreamOptions options;
+  tenet::core::StreamOptions options;
   options.threads = o.threads;
   options.input_options.strict_fields = o.strict_fields;
   options.input_options.na_values = !o.no_na_values;
   std::FILE* input = open_portfolio(o.portfolio, o.input_format, "ranks", options.input, false);
   if (!input) return kExitUsage;
-  tenet::PortfolioStats stats(policy.program());
-  const std::string failure = tenet::collect_portfolio(policy, options, input, stats, false);
+  tenet::core::PortfolioStats stats(policy.program());
+  const std::string failure = tenet::core::collect_portfolio(policy, options, input, stats, false);
   if (input != stdin) std::fclose(input);
   std::string error;
   if (!failure.empty()) {
     print_error(fmt::format("{}: {}", o.portfolio, failure));
     return kExitUsage;
   }
-  if (!tenet::write_file_atomically(o.output, tenet::write_ranks(policy, stats), error)) {
+  if (!tenet::core::write_file_atomically(o.output, tenet::core::write_ranks(policy, stats), error)) {
     print_error(error);
     return kExitUsage;
   }
@@ -250,14 +250,14 @@ int run_ranks(const RanksCliOptions& o) {
 }
 
 int run_merge(const std::vector<std::string>& paths, const std::string& output) {
-  std::optional<tenet::Summary> merged;
+  std::optional<tenet::core::Summary> merged;
   for (const auto& path : paths) {
     std::string text, error;
-    if (!tenet::read_input(path, text, error)) {
+    if (!tenet::core::read_input(path, text, error)) {
       print_error(error);
       return kExitUsage;
     }
-    auto summary = tenet::Summary::from_json(text, error);
+    auto summary = tenet::core::Summary::from_json(text, error);
     if (!summary) {
       print_error(fmt::format("{}: {}", path, error));
       return kExitUsage;
@@ -270,7 +270,7 @@ int run_merge(const std::vector<std::string>& paths, const std::string& output) 
     }
   }
   std::string error;
-  if (!tenet::write_file_atomically(output, merged->to_json(), error)) {
+  if (!tenet::core::write_file_atomically(output, merged->to_json(), error)) {
     print_error(error);
     return kExitUsage;
   }
@@ -278,15 +278,15 @@ int run_merge(const std::vector<std::string>& paths, const std::string& output) 
 }
 
 // A field of the schema by name, for --by and --histogram; nullopt after saying why.
-std::optional<std::uint32_t> report_field(const tenet::Policy& policy, const std::string& option, const std::string& name, bool number) {
+std::optional<std::uint32_t> report_field(const tenet::core::Policy& policy, const std::string& option, const std::string& name, bool number) {
   const auto& fields = policy.checked().schema().fields;
-  auto it = std::find_if(fields.begin(), fields.end(), [&](const tenet::ast::FieldDecl& f) { return f.name.text == name; });
+  auto it = std::find_if(fields.begin(), fields.end(), [&](const tenet::core::ast::FieldDecl& f) { return f.name.text == name; });
   if (it == fields.end()) {
     print_error(fmt::format("{} {}: the schema has no field '{}'", option, name, name));
     return std::nullopt;
   }
-  if (number && it->type.kind != tenet::TypeKind::number) {
-    print_error(fmt::format("{} {}: '{}' is {}; {} draws a number field", option, name, name, tenet::type_phrase(it->type), option));
+  if (number && it->type.kind != tenet::core::TypeKind::number) {
+    print_error(fmt::format("{} {}: '{}' is {}; {} draws a number field", option, name, name, tenet::core::type_phrase(it->type), option));
     return std::nullopt;
   }
   return static_cast<std::uint32_t>(it - fields.begin());
@@ -296,8 +296,8 @@ int run_report(const ReportCliOptions& o) {
   std::vector<std::pair<std::string, std::string>> params;
   Loaded loaded = load_policy_to_run(o.policy, o.params, o.params_file, &params);
   if (loaded.exit_code != kExitOk) return loaded.exit_code;
-  const tenet::Policy& policy = *loaded.result.policy;
-  tenet::ReportOptions options;
+  const tenet::core::Policy& policy = *loaded.result.policy;
+  tenet::core::ReportOptions options;
   options.stream.threads = o.threads;
   options.stream.input_options.strict_fields = o.strict_fields;
   options.stream.input_options.na_values = !o.no_na_values;
@@ -309,33 +309,33 @@ int run_report(const ReportCliOptions& o) {
   if (run_date.empty())
     for (const auto& [name, value] : params)
       if (name == "today") run_date = value;
-  if (!run_date.empty() && !tenet::parse_iso_date(run_date)) {
+  if (!run_date.empty() && !tenet::core::parse_iso_date(run_date)) {
     print_error(fmt::format("--run-date {}: expected a date as YYYY-MM-DD", run_date));
     return kExitUsage;
   }
-  std::optional<tenet::PortfolioStats> ranks;
+  std::optional<tenet::core::PortfolioStats> ranks;
   if (!o.ranks.empty() && !read_ranks_files(o.ranks, policy, o.policy, ranks)) return kExitUsage;
   // Read twice (its SHA-256 beside the decisions, and the first pass of percentile()): standard
   // input is spooled.
   std::FILE* input = open_portfolio(o.portfolio, o.input_format, "report", options.stream.input, true);
   if (!input) return kExitUsage;
   const auto started = std::chrono::steady_clock::now();
-  tenet::ReportInput about{o.portfolio, 0, ""};
+  tenet::core::ReportInput about{o.portfolio, 0, ""};
   struct stat info {};
   if (::fstat(fileno(input), &info) == 0) about.bytes = static_cast<std::uint64_t>(info.st_size);
   // The input's SHA-256, on a thread of its own while the passes run (it reads with pread).
-  auto hashing = std::async(std::launch::async, [fd = fileno(input)] { return tenet::sha256_of_file(fd); });
-  std::optional<tenet::PortfolioStats> first_pass;
+  auto hashing = std::async(std::launch::async, [fd = fileno(input)] { return tenet::core::sha256_of_file(fd); });
+  std::optional<tenet::core::PortfolioStats> first_pass;
   std::string failure;
   if (ranks) {
     options.portfolio = &*ranks;
   } else if (policy.needs_portfolio()) {
     first_pass.emplace(policy.program());
-    failure = tenet::collect_portfolio(policy, options.stream, input, *first_pass);
+    failure = tenet::core::collect_portfolio(policy, options.stream, input, *first_pass);
     options.portfolio = &*first_pass;
   }
-  tenet::ReportData data;
-  if (failure.empty()) failure = tenet::run_report(policy, options, input, data);
+  tenet::core::ReportData data;
+  if (failure.empty()) failure = tenet::core::run_report(policy, options, input, data);
   const auto sha256 = hashing.get();
   if (input != stdin) std::fclose(input);
   if (failure.empty() && !sha256) failure = fmt::format("cannot read it to hash it: {}", std::strerror(errno));
@@ -344,9 +344,9 @@ int run_report(const ReportCliOptions& o) {
     print_error(fmt::format("{}: {}", o.portfolio, failure));
     return kExitUsage;
   }
-  const std::string html = tenet::render_report({policy, data, about, run_date, options.by, options.histogram, o.samples});
+  const std::string html = tenet::core::render_report({policy, data, about, run_date, options.by, options.histogram, o.samples});
   std::string error;
-  if (!tenet::write_file_atomically(o.output, html, error)) {
+  if (!tenet::core::write_file_atomically(o.output, html, error)) {
     print_error(error);
     return kExitUsage;
   }

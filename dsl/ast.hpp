@@ -14,7 +14,7 @@
 #include "dsl/types.hpp"
 #include "dsl/base/decimal.hpp"
 
-namespace tenet::ast {
+namespace tenet::core::ast {
 
 // The kinds of expression node.
 enum class ExprKind : std::uint8_t {
@@ -207,4 +207,4 @@ struct Module {
   }
 };
 
-}  // namespace tenet::ast
+}  // namespace tenet::core::ast

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string_view>
 
-namespace tenet {
+namespace tenet::core {
 
 enum class Builtin : std::uint8_t {
   count, any, min, max, abs, round, floor, ceil, mod, coalesce, lower, upper, trim, length, contains, starts_with, ends_with,
@@ -53,4 +53,4 @@ inline const BuiltinInfo& builtin_info(Builtin id) { return kBuiltins[static_cas
 // fired(RULE) and flagged(FLAG) take a name in the rule graph, not a value.
 inline bool is_graph_reference(Builtin id) { return id == Builtin::fired || id == Builtin::flagged; }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-namespace tenet {
+namespace tenet::core {
 
 using ast::Expr;
 using ast::ExprKind;
@@ -701,4 +701,4 @@ CheckResult check(ast::Module module) {
   return result;
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -9,7 +9,7 @@
 #include "dsl/ast.hpp"
 #include "dsl/diagnostics.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 // One step of the evaluation order: a let or a rule.
 struct GraphNode {
@@ -47,4 +47,4 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // The closest candidate to `name`, if close enough to be a likely typo.
 std::optional<std::string> closest(std::string_view name, const std::vector<std::string>& candidates);
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-namespace tenet {
+namespace tenet::core {
 
 void Diagnostics::error(SourceRange range, std::string message, std::vector<DiagnosticNote> notes) {
   items_.push_back({Severity::error, range, std::move(message), std::move(notes)});
@@ -127,4 +127,4 @@ std::string render(const SourceSet& sources, const Diagnostics& diagnostics) {
   return out;
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -6,7 +6,7 @@
 
 #include "dsl/source.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 enum class Severity { error, warning, note };
 
@@ -47,4 +47,4 @@ std::string render(const SourceFile& source, const Diagnostic& diagnostic);
 std::string render(const SourceSet& sources, const Diagnostics& diagnostics);
 std::string render(const SourceSet& sources, const Diagnostic& diagnostic);
 
-}  // namespace tenet
+}  // namespace tenet::core

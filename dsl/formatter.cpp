@@ -4,7 +4,7 @@
 
 #include "dsl/printer.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 std::vector<std::pair<std::uint32_t, std::string>> find_comments(std::string_view text) {
   std::vector<std::pair<std::uint32_t, std::string>> out;
@@ -78,4 +78,4 @@ std::string format_policy(const ast::Module& module, const SourceFile& source) {
   return out;
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

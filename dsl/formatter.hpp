@@ -8,7 +8,7 @@
 #include "dsl/ast.hpp"
 #include "dsl/source.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 // `module` is what parse(source) gave, without syntax errors.
 std::string format_policy(const ast::Module& module, const SourceFile& source);
@@ -16,4 +16,4 @@ std::string format_policy(const ast::Module& module, const SourceFile& source);
 // The `#` comments of a policy text, outside strings (each without its line end).
 std::vector<std::pair<std::uint32_t, std::string>> find_comments(std::string_view text);
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -6,7 +6,7 @@
 
 #include <tao/pegtl.hpp>
 
-namespace tenet::grammar {
+namespace tenet::core::grammar {
 
 namespace p = tao::pegtl;
 
@@ -272,4 +272,4 @@ struct declaration : p::sor<import_decl, policy_decl, schema_decl, param_decl, l
 // so that it can recover after a syntax error and report the next one too.
 struct policy_file : p::seq<ws, p::star<declaration, ws>, p::eof> {};
 
-}  // namespace tenet::grammar
+}  // namespace tenet::core::grammar

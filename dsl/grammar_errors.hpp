@@ -4,7 +4,7 @@
 
 #include "dsl/grammar.hpp"
 
-namespace tenet::grammar {
+namespace tenet::core::grammar {
 
 template <typename Rule>
 inline constexpr const char* error_message = nullptr;
@@ -85,4 +85,4 @@ struct errors {
   static constexpr const char* message = error_message<Rule>;
 };
 
-}  // namespace tenet::grammar
+}  // namespace tenet::core::grammar

@@ -12,7 +12,7 @@
 #include "dsl/limits.hpp"
 #include "dsl/parser.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 namespace {
 
@@ -260,4 +260,4 @@ class Loader {
 
 LoadResult load(SourceSet& sources, const ReadFile& read) { return Loader(sources, read).run(); }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -10,7 +10,7 @@
 #include "dsl/diagnostics.hpp"
 #include "dsl/source.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 // Reads an imported file: fills `text`, or `error` (why it cannot be read) and returns false.
 // dsl/ does no I/O of its own: the engine passes a reader of the file system, tests a map.
@@ -28,4 +28,4 @@ struct LoadResult {
 // An import's path is relative to the directory of the file that imports it.
 LoadResult load(SourceSet& sources, const ReadFile& read);
 
-}  // namespace tenet
+}  // namespace tenet::core

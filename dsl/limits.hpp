@@ -5,7 +5,7 @@
 
 #include <cstddef>
 
-namespace tenet::limits {
+namespace tenet::core::limits {
 
 inline constexpr std::size_t kMaxPolicyBytes = 4u << 20;      // a policy file larger than 4 MiB is refused
 inline constexpr int kMaxNesting = 64;                        // ( [ { not - f( nested inside each other
@@ -13,4 +13,4 @@ inline constexpr int kMaxExpressionDepth = 256;               // depth of one ex
 inline constexpr std::size_t kMaxStringBytes = 64u << 10;     // a string literal or `because` template, between its quotes
 inline constexpr std::size_t kMaxImportedFiles = 64;          // files a policy imports, directly or not
 
-}  // namespace tenet::limits
+}  // namespace tenet::core::limits

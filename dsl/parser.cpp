@@ -13,7 +13,7 @@
 #include "dsl/grammar_errors.hpp"
 #include "dsl/limits.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 namespace p = tao::pegtl;
 namespace g = grammar;
@@ -895,4 +895,4 @@ ParseResult parse(const SourceFile& source) {
 
 std::size_t analyze_grammar() { return p::analyze<g::policy_file>(-1); }
 
-}  // namespace tenet
+}  // namespace tenet::core

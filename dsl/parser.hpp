@@ -6,7 +6,7 @@
 #include "dsl/diagnostics.hpp"
 #include "dsl/source.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 struct ParseResult {
   ast::Module module;
@@ -18,4 +18,4 @@ ParseResult parse(const SourceFile& source);
 // Runs pegtl::analyze over the grammar; returns the number of problems (0 is good).
 std::size_t analyze_grammar();
 
-}  // namespace tenet
+}  // namespace tenet::core

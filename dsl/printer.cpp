@@ -1,7 +1,7 @@
 // Canonical printing of the AST; see printer.hpp.
 #include "dsl/printer.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 namespace {
 
@@ -274,4 +274,4 @@ std::string print_policy(const ast::Module& m) {
   return out;
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

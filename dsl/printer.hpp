@@ -11,7 +11,7 @@
 
 #include "dsl/ast.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 // One printed line or block of lines, with the source range it was printed from.
 struct PrintedItem {
@@ -25,4 +25,4 @@ std::vector<PrintedItem> print_items(const ast::Module& module);
 std::string print_policy(const ast::Module& module);
 std::string print_expr(const ast::Expr& expr);
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -6,7 +6,7 @@
 
 #include "dsl/types.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 const char* kind_name(RuleGraph::Kind kind) {
   switch (kind) {
@@ -97,4 +97,4 @@ class Builder {
 
 RuleGraph rule_graph(const CheckedPolicy& policy) { return Builder(policy).build(); }
 
-}  // namespace tenet
+}  // namespace tenet::core

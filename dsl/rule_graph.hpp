@@ -8,7 +8,7 @@
 
 #include "dsl/checker.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 struct RuleGraph {
   // What a node stands for; its name is unique within its kind.
@@ -32,4 +32,4 @@ RuleGraph rule_graph(const CheckedPolicy& policy);
 
 const char* kind_name(RuleGraph::Kind kind);
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace tenet {
+namespace tenet::core {
 
 SourceFile::SourceFile(std::string path, std::string text, std::uint32_t base)
     : path_(std::move(path)), text_(std::move(text)), base_(base) {
@@ -113,4 +113,4 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   return length;
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace tenet {
+namespace tenet::core {
 
 // A half-open byte range [begin, end) of policy text. A policy and the files it imports share
 // one offset space (each file starts at its own base, see SourceSet), so a range names its file.
@@ -69,4 +69,4 @@ std::string one_line(std::string_view source);
 // (bad lead or continuation byte, overlong form, surrogate, beyond U+10FFFF).
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
 
-}  // namespace tenet
+}  // namespace tenet::core

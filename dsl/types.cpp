@@ -2,7 +2,7 @@
 
 #include "dsl/ast.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 namespace {
 const char* base_name(TypeKind k) {
@@ -67,4 +67,4 @@ const char* hit_text(HitPolicy hit) {
 }
 }  // namespace ast
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-namespace tenet {
+namespace tenet::core {
 
 enum class TypeKind : std::uint8_t {
   error,    // the checker already reported a problem here; suppresses follow-on errors
@@ -33,4 +33,4 @@ std::string type_name(Type t);
 // An article for messages: "a number", "a list<string>".
 std::string type_phrase(Type t);
 
-}  // namespace tenet
+}  // namespace tenet::core

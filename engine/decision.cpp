@@ -3,7 +3,7 @@
 
 #include "engine/tenet.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 const char* status_name(RuleStatus s) {
   switch (s) {
@@ -140,4 +140,4 @@ void Evaluator::decide(std::string& id, Decision& d) {
   }
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

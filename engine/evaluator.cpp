@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <cctype>
 
-namespace tenet {
+namespace tenet::core {
 
 namespace {
 
@@ -246,4 +246,4 @@ void Frame::append_missing_fields(std::uint32_t slot, std::vector<std::uint32_t>
 
 void Frame::explain(std::uint32_t rule) { run(program_->rules[rule].explain, slots_, *program_, portfolio_); }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -5,7 +5,7 @@
 
 #include "engine/program.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 class PortfolioStats;
 
@@ -46,4 +46,4 @@ class Frame {
   std::vector<std::uint32_t> stack_;
 };
 
-}  // namespace tenet
+}  // namespace tenet::core

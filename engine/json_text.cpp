@@ -6,7 +6,7 @@
 
 #include "dsl/source.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
@@ -46,4 +46,4 @@ void append_json_text_lossy(std::string& out, std::string_view s) {
   append_json_string(out, clean);
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

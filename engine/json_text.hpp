@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace tenet {
+namespace tenet::core {
 
 // `s` (valid UTF-8) quoted and escaped.
 void append_json_string(std::string& out, std::string_view s);
@@ -21,4 +21,4 @@ inline void append_literal(std::string& out, const char (&text)[N]) {
   out.append(text, N - 1);
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -15,7 +15,7 @@
 #include "engine/sha256.hpp"
 #include "engine/tenet.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 const char* tenet_version() { return TENET_VERSION; }
 
@@ -284,4 +284,4 @@ Policy::CompileResult Policy::compile(SourceFile source, const std::vector<std::
   return result;
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -13,7 +13,7 @@
 #include "engine/ingest/facts_reader.hpp"
 #include "engine/tenet.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 namespace {
 
@@ -440,4 +440,4 @@ std::string junit_xml(const std::vector<std::pair<std::string, std::vector<TestO
   return out + "</testsuites>\n";
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace tenet {
+namespace tenet::core {
 
 // What a test expects; only what is given is checked.
 struct Expectation {
@@ -77,4 +77,4 @@ std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error,
 // JUnit XML of the outcomes, one <testsuite> per file, for CI systems.
 std::string junit_xml(const std::vector<std::pair<std::string, std::vector<TestOutcome>>>& files);
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -4,7 +4,7 @@
 
 #include "engine/evaluator.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 void PortfolioStats::group_key(const Value& v, std::string& out) {
   switch (v.kind) {
@@ -96,4 +96,4 @@ std::size_t PortfolioStats::values() const {
   return n;
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

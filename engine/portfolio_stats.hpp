@@ -14,7 +14,7 @@
 
 #include "engine/program.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 class PortfolioStats {
  public:
@@ -50,4 +50,4 @@ class PortfolioStats {
   std::vector<Value> frame_;  // add()'s slots, when a let is ranked (Program::percentile_code)
 };
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -4,7 +4,7 @@
 
 #include "dsl/base/civil_date.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 using ast::Expr;
 using ast::ExprKind;
@@ -324,4 +324,4 @@ Program compile_program(const CheckedPolicy& policy, const ParamValues& params) 
   return program;
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

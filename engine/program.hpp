@@ -14,7 +14,7 @@
 #include "dsl/checker.hpp"
 #include "engine/value.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 enum class OpCode : std::uint8_t {
   negate, logical_not,
@@ -149,4 +149,4 @@ Program compile_program(const CheckedPolicy& policy, const ParamValues& params);
 // The constant value of a literal expression (params, set literals).
 Value literal_value(const ast::Expr& e);
 
-}  // namespace tenet
+}  // namespace tenet::core

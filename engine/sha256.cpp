@@ -7,7 +7,7 @@
 
 #include <openssl/evp.h>
 
-namespace tenet {
+namespace tenet::core {
 
 namespace {
 
@@ -48,4 +48,4 @@ std::optional<std::string> sha256_of_file(int fd) {
   return hex_of(digest, length);
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace tenet {
+namespace tenet::core {
 std::string sha256_hex(std::string_view bytes);
 // Of a whole file, read with pread (the descriptor's position is left alone, so the file can be
 // read by another thread meanwhile); nullopt when reading fails.

@@ -1,9 +1,9 @@
 // The public API: compile a policy, evaluate records, read decisions.
 //
-//   auto compiled = tenet::Policy::compile(tenet::SourceFile(path, text));
-//   if (!compiled.policy) { print(tenet::render(*compiled.sources, compiled.diagnostics)); }
-//   tenet::Evaluator evaluator(*compiled.policy);          // one per thread
-//   tenet::Decision d = evaluator.evaluate(std::move(record));
+//   auto compiled = tenet::core::Policy::compile(tenet::core::SourceFile(path, text));
+//   if (!compiled.policy) { print(tenet::core::render(*compiled.sources, compiled.diagnostics)); }
+//   tenet::core::Evaluator evaluator(*compiled.policy);          // one per thread
+//   tenet::core::Decision d = evaluator.evaluate(std::move(record));
 //
 // A compiled Policy is immutable and may be shared by any number of threads.
 #pragma once
@@ -22,7 +22,7 @@
 #include "engine/trace.hpp"
 #include "engine/value.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 // Names the policy in every output, so every decision can be traced to its exact source.
 struct PolicyInfo {
@@ -188,4 +188,4 @@ std::optional<Value> parse_param_value(Type type, std::string_view text, std::st
 // it), a number, a boolean, or an array of those (a list or set). NAME, VALUE-text pairs.
 std::optional<std::vector<std::pair<std::string, std::string>>> read_params_json(const std::string& text, std::string& error);
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -3,7 +3,7 @@
 #include "engine/json_text.hpp"
 #include "engine/tenet.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 namespace {
 
@@ -43,4 +43,4 @@ TracePlan plan_trace(const CheckedPolicy& policy, const Program& program, const 
   return plan;
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace tenet {
+namespace tenet::core {
 
 struct CheckedPolicy;
 struct Program;
@@ -31,4 +31,4 @@ using TracePlan = std::vector<std::vector<TraceStep>>;
 
 TracePlan plan_trace(const CheckedPolicy& policy, const Program& program, const SourceSet& sources);
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -4,7 +4,7 @@
 
 #include "dsl/base/civil_date.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 namespace reasons {
 const std::string& division_by_zero() {
@@ -80,4 +80,4 @@ void append_readable(std::string& out, const Value& v) {
   }
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -8,7 +8,7 @@
 
 #include "dsl/base/decimal.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 struct Value {
   enum class Kind : std::uint8_t { unknown, boolean, number, string, list, date };
@@ -99,4 +99,4 @@ bool contains(const Value& list, const Value& item);
 // Readable text for explanations: 120000, vip, a, b; lists joined with ", "; "(none)" when empty.
 void append_readable(std::string& out, const Value& v);
 
-}  // namespace tenet
+}  // namespace tenet::core

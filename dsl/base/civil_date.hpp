@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace tenet {
+namespace tenet::core {
 
 inline constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;
@@ -60,4 +60,4 @@ inline std::string format_iso_date(std::int64_t days) {
   return std::string(out, static_cast<std::size_t>(n));
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
-namespace tenet {
+namespace tenet::core {
 
 namespace {
 
@@ -343,4 +343,4 @@ std::string Decimal::to_string() const {
   return out;
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

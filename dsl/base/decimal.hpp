@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace tenet {
+namespace tenet::core {
 
 enum class DecimalStatus { ok, overflow, division_by_zero };
 
@@ -141,4 +141,4 @@ struct DecimalResult {
   Decimal value;
 };
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -6,7 +6,7 @@
 #include "engine/json_text.hpp"
 #include "engine/program.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 using ast::Expr;
 using ast::ExprKind;
@@ -339,4 +339,4 @@ std::string ConditionEncoder::witness(const z3::model& model) const {
   return out + "}";
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -24,7 +24,7 @@
 #include "engine/program.hpp"
 #include "engine/value.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 // The params' values a compiled program runs with (defaults, or a run's), for the encoder; an
 // unset one (`today`) is unknown there, which the encoder leaves free.
@@ -107,4 +107,4 @@ class ConditionEncoder {
   unsigned fresh_count_ = 0;
 };
 
-}  // namespace tenet
+}  // namespace tenet::core

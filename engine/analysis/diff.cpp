@@ -14,7 +14,7 @@
 #include "engine/json_text.hpp"
 #include "engine/output/json_writer.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 namespace {
 
@@ -319,4 +319,4 @@ DiffResult run_diff(const Policy& old_policy, const Policy& new_policy, const Di
       .run();
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

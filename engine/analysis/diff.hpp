@@ -20,7 +20,7 @@
 #include "engine/ingest/facts_reader.hpp"
 #include "engine/tenet.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 using DiffOptions = StreamOptions;
 
@@ -47,4 +47,4 @@ struct DiffResult {
 DiffResult run_diff(const Policy& old_policy, const Policy& new_policy, const DiffOptions& options, std::FILE* input,
                     const std::function<bool(const std::string&)>& write_output);
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -11,7 +11,7 @@
 #include "engine/portfolio_stats.hpp"
 #include "engine/program.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 namespace {
 
@@ -419,4 +419,4 @@ std::optional<std::string> Flipper::flip(const Record& record) {
   return line;
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -18,7 +18,7 @@
 #include "dsl/base/decimal.hpp"
 #include "engine/tenet.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 class PortfolioStats;
 
@@ -52,4 +52,4 @@ class Flipper {
   std::unique_ptr<State> state_;
 };
 
-}  // namespace tenet
+}  // namespace tenet::core

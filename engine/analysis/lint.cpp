@@ -8,7 +8,7 @@
 #include "engine/analysis/condition_encoding.hpp"
 #include "engine/ingest/facts_reader.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 namespace {
 
@@ -239,4 +239,4 @@ class Linter {
 
 LintResult lint(const Policy& policy, const LintOptions& options) { return Linter(policy, options).run(); }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -17,7 +17,7 @@
 #include "dsl/diagnostics.hpp"
 #include "engine/tenet.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 struct LintOptions {
   bool any_params = false;       // params free within their type, not the policy's values
@@ -33,4 +33,4 @@ struct LintResult {
 
 LintResult lint(const Policy& policy, const LintOptions& options);
 
-}  // namespace tenet
+}  // namespace tenet::core

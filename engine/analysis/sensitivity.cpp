@@ -13,7 +13,7 @@
 #include "engine/batch/portfolio_pass.hpp"
 #include "engine/output/json_writer.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 namespace {
 
@@ -206,4 +206,4 @@ std::string sensitivity_json(const std::string& param, const SensitivityResult& 
   return j.dump() + "\n";
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

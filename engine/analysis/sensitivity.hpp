@@ -13,7 +13,7 @@
 #include "engine/batch/summary.hpp"
 #include "engine/ingest/facts_reader.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 using SensitivityOptions = StreamOptions;
 
@@ -37,4 +37,4 @@ std::string sensitivity_text(const std::string& param, const SensitivityResult& 
 // {"param","policy":{…},"steps":[{"value","decisions":{…},"provisional","errors","rules":{NAME: fired}}]}
 std::string sensitivity_json(const std::string& param, const SensitivityResult& result);
 
-}  // namespace tenet
+}  // namespace tenet::core

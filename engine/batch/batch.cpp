@@ -13,7 +13,7 @@
 #include "engine/batch/portfolio_pass.hpp"
 #include "engine/sha256.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 namespace {
 
@@ -228,4 +228,4 @@ BatchResult run_batch(const Policy& policy, const BatchOptions& options, BatchIO
   return Runner(policy, options, io, &stats).run();
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -17,7 +17,7 @@
 #include "engine/ingest/facts_reader.hpp"
 #include "engine/output/batch_writer.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 struct BatchOptions {
   FactsFormat input = FactsFormat::jsonl;  // jsonl or csv
@@ -57,4 +57,4 @@ struct BatchResult {
 
 BatchResult run_batch(const Policy& policy, const BatchOptions& options, BatchIO& io);
 
-}  // namespace tenet
+}  // namespace tenet::core

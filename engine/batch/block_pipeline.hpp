@@ -24,7 +24,7 @@
 
 #include "engine/batch/block_reader.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 // How a portfolio is streamed by a command that is not `batch` (diff, sensitivity).
 struct StreamOptions {
@@ -147,4 +147,4 @@ class BlockPipeline {
   std::size_t next_line_ = 1;                           // the number stage's
 };
 
-}  // namespace tenet
+}  // namespace tenet::core

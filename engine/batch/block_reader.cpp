@@ -12,7 +12,7 @@
 
 #include "engine/ingest/limits.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 void Bytes::reserve(std::size_t bytes) {
   if (bytes <= capacity) return;
@@ -117,9 +117,9 @@ bool BlockReader::read_csv_header(RecordBuilder& builder, CsvLayout& layout, Rec
   }
   if (!failure_.empty()) return false;
   const std::string_view text = pending_.view();
-  const std::size_t used = tenet::read_csv_header(text, builder, layout, failure_);
+  const std::size_t used = tenet::core::read_csv_header(text, builder, layout, failure_);
   if (used == 0 && !failure_.empty()) return false;
-  if (also && tenet::read_csv_header(text, *also, *also_layout, failure_) == 0 && !failure_.empty()) return false;
+  if (also && tenet::core::read_csv_header(text, *also, *also_layout, failure_) == 0 && !failure_.empty()) return false;
   failure_.clear();
   first_line_ = 1 + count_lines(text.substr(0, used));
   next_offset_ = used;
@@ -260,4 +260,4 @@ std::size_t BlockReader::skip_oversized(Block& block) {
   }
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -18,7 +18,7 @@
 #include "engine/ingest/jsonl_reader.hpp"
 #include "engine/ingest/record_error.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 // Bytes with SIMDJSON_PADDING readable bytes after them. A block's buffer is reused block
 // after block, so a run reads into the same few megabytes however long it is.
@@ -99,4 +99,4 @@ class BlockReader {
   std::string failure_;
 };
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -6,7 +6,7 @@
 #include <memory>
 #include <thread>
 
-namespace tenet {
+namespace tenet::core {
 
 std::string collect_portfolio(const std::vector<const Policy*>& policies, const StreamOptions& options, std::FILE* input,
                               const std::vector<PortfolioStats*>& stats, bool rewind) {
@@ -66,4 +66,4 @@ bool same_schema(const Policy& a, const Policy& b) {
   });
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

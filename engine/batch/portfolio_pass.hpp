@@ -13,7 +13,7 @@
 #include "engine/portfolio_stats.hpp"
 #include "engine/tenet.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 // Fills `stats` (of `policy`'s program) and, with `rewind`, rewinds `input` for the second pass;
 // returns an input failure, or "".
@@ -28,4 +28,4 @@ std::string collect_portfolio(const std::vector<const Policy*>& policies, const 
 // Whether two policies read records alike: the same fields, in the same order, of the same types.
 bool same_schema(const Policy& a, const Policy& b);
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -9,7 +9,7 @@
 #include "dsl/printer.hpp"
 #include "engine/output/json_writer.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 namespace {
 
@@ -98,4 +98,4 @@ std::string read_ranks(const std::string& text, const Policy& policy, PortfolioS
   return "";
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

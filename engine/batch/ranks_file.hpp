@@ -16,7 +16,7 @@
 #include "engine/portfolio_stats.hpp"
 #include "engine/tenet.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 // The whole file (stats finished: sorted).
 std::string write_ranks(const Policy& policy, const PortfolioStats& stats);
@@ -25,4 +25,4 @@ std::string write_ranks(const Policy& policy, const PortfolioStats& stats);
 // ranks of another policy or params, returns why, with its line number ("" when read).
 std::string read_ranks(const std::string& text, const Policy& policy, PortfolioStats& stats);
 
-}  // namespace tenet
+}  // namespace tenet::core

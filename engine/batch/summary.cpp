@@ -6,7 +6,7 @@
 
 #include "engine/output/json_writer.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 std::string decision_text(const Policy& policy, const std::vector<std::uint32_t>& actions) {
   std::string out;
@@ -249,4 +249,4 @@ std::optional<Summary> Summary::from_json(const std::string& text, std::string& 
   }
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -12,7 +12,7 @@
 #include "engine/ingest/record_error.hpp"
 #include "engine/tenet.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 // How often a rule fired, was chosen, was overridden by another rule, or was unknown.
 struct RuleCounts {
@@ -79,4 +79,4 @@ class SummaryTally {
 // The decision as one text: the action, or the actions joined with '+' under `collect`.
 std::string decision_text(const Policy& policy, const std::vector<std::uint32_t>& actions);
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <cstring>
 
-namespace tenet::byte_scan {
+namespace tenet::core::byte_scan {
 
 constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
 
@@ -27,4 +27,4 @@ inline std::uint64_t below_or_high(std::uint64_t word, unsigned char limit) {
 // The offset of the first marked byte; `marks` must not be 0.
 inline unsigned first(std::uint64_t marks) { return static_cast<unsigned>(__builtin_ctzll(marks)) >> 3; }
 
-}  // namespace tenet::byte_scan
+}  // namespace tenet::core::byte_scan

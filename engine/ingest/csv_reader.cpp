@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-namespace tenet {
+namespace tenet::core {
 
 namespace {
 
@@ -380,4 +380,4 @@ std::size_t csv_complete_rows(std::string_view text) {
   return end;
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

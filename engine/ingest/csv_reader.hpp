@@ -6,7 +6,7 @@
 
 #include "engine/ingest/jsonl_reader.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 // The header of a CSV input, mapped onto the schema.
 struct CsvLayout {
@@ -32,4 +32,4 @@ void read_csv_rows(std::string_view text, const CsvLayout& layout, RecordBuilder
 // A block boundary must never fall inside a row.
 std::size_t csv_complete_rows(std::string_view text);
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -12,7 +12,7 @@
 #include "engine/batch/summary.hpp"
 #include "engine/ingest/csv_reader.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 namespace {
 bool ends_with(std::string_view s, std::string_view suffix) {
@@ -99,4 +99,4 @@ PortfolioStats portfolio_of(const std::string& text, FactsFormat format, const P
   return stats;
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

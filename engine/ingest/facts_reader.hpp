@@ -8,7 +8,7 @@
 #include "engine/ingest/jsonl_reader.hpp"
 #include "engine/portfolio_stats.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 enum class FactsFormat { jsonl, json_array, csv };
 
@@ -30,4 +30,4 @@ bool read_facts(std::string text, FactsFormat format, const Policy& policy, cons
 // distributions of its fields, sorted (the records that are errors count for none).
 PortfolioStats portfolio_of(const std::string& text, FactsFormat format, const Policy& policy, const InputOptions& options = {});
 
-}  // namespace tenet
+}  // namespace tenet::core

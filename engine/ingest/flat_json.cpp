@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace tenet {
+namespace tenet::core {
 
 namespace {
 
@@ -252,4 +252,4 @@ bool read_flat_record(const char* json, std::size_t length, RecordBuilder& build
   return FlatReader(json, length, builder).record(out);
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

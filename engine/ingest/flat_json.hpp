@@ -15,10 +15,10 @@
 
 #include "engine/ingest/record_builder.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 // true: `out` holds the record. false: declined; `builder` must be begun again. `json` must be
 // readable 8 bytes past `length` (RecordBuilder::field_index_raw reads keys a word at a time).
 bool read_flat_record(const char* json, std::size_t length, RecordBuilder& builder, Record& out);
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -10,7 +10,7 @@
 #include "dsl/checker.hpp"
 #include "engine/batch/summary.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 namespace {
 
@@ -125,4 +125,4 @@ std::vector<std::string> input_warnings(const Summary& summary, const Policy& po
   return out;
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -14,7 +14,7 @@
 #include "engine/ingest/record_error.hpp"
 #include "engine/tenet.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 struct Summary;
 
@@ -85,4 +85,4 @@ class KeyTracker {
 // keys, a CSV input whose last row has no line end.
 std::vector<std::string> input_warnings(const Summary& summary, const Policy& policy, bool csv);
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-namespace tenet {
+namespace tenet::core {
 
 namespace od = simdjson::ondemand;
 
@@ -358,4 +358,4 @@ void read_json_array(std::string_view text, std::size_t capacity, RecordBuilder&
   if (i < text.size()) structural_error("malformed JSON: unexpected text after the array of records");
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

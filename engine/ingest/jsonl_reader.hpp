@@ -9,7 +9,7 @@
 
 #include "engine/ingest/record_builder.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 // Receives each record, or the reason it is an error, in input order.
 using RecordSink = std::function<void(std::size_t line, Record* record, RecordError* error)>;
@@ -44,4 +44,4 @@ void read_jsonl(std::string_view text, std::size_t capacity, RecordBuilder& buil
 // One JSON array of objects; each element's line is where it starts.
 void read_json_array(std::string_view text, std::size_t capacity, RecordBuilder& builder, const RecordSink& sink);
 
-}  // namespace tenet
+}  // namespace tenet::core

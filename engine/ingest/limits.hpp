@@ -4,7 +4,7 @@
 
 #include <cstddef>
 
-namespace tenet::limits {
+namespace tenet::core::limits {
 
 // The longest record (a JSON line, a CSV row, an element of a JSON array) that is read. A
 // longer one is an error line, skipped without being held in memory by `tenet batch`, so
@@ -12,4 +12,4 @@ namespace tenet::limits {
 // few kilobytes.
 inline constexpr std::size_t kMaxRecordBytes = 16u << 20;
 
-}  // namespace tenet::limits
+}  // namespace tenet::core::limits

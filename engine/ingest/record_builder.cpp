@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-namespace tenet {
+namespace tenet::core {
 
 const char* kind_name(ErrorKind kind) {
   switch (kind) {
@@ -239,4 +239,4 @@ bool RecordBuilder::finish(Record& out, RecordFault& error) {
   return true;
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

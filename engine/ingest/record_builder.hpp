@@ -14,7 +14,7 @@
 #include "engine/ingest/record_error.hpp"
 #include "engine/tenet.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 // The error of a record longer than limits::kMaxRecordBytes, the same from every reader.
 std::string oversized_record_message();
@@ -173,4 +173,4 @@ class RecordBuilder {
 };
 
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-namespace tenet {
+namespace tenet::core {
 
 enum class ErrorKind : std::uint8_t {
   malformed,          // not JSON, or not well-formed CSV
@@ -47,4 +47,4 @@ struct RecordError {
   std::string raw;           // the record's text as read, for a rejects file
 };
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-namespace tenet {
+namespace tenet::core {
 
 bool AtomicFile::open(const std::string& path, std::string& error) {
   discard();
@@ -67,4 +67,4 @@ bool write_file_atomically(const std::string& path, const std::string& text, std
   return out.commit(error);
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <string>
 
-namespace tenet {
+namespace tenet::core {
 
 class AtomicFile {
  public:
@@ -36,4 +36,4 @@ class AtomicFile {
 // The whole text into `path`, atomically.
 bool write_file_atomically(const std::string& path, const std::string& text, std::string& error);
 
-}  // namespace tenet
+}  // namespace tenet::core

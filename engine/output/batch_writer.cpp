@@ -2,7 +2,7 @@
 
 #include "engine/output/json_writer.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 namespace {
 
@@ -206,4 +206,4 @@ void write_batch_error(std::string& out, BatchFormat format, const RecordError& 
   out.push_back('\n');
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

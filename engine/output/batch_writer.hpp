@@ -7,7 +7,7 @@
 #include "engine/ingest/record_error.hpp"
 #include "engine/tenet.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 enum class BatchFormat { jsonl, csv };
 
@@ -30,4 +30,4 @@ void write_batch_decision(std::string& out, BatchFormat format, const Policy& po
 void write_batch_error(std::string& out, BatchFormat format, const RecordError& error, const BatchLine& options,
                        const PolicyInfo* policy = nullptr);
 
-}  // namespace tenet
+}  // namespace tenet::core

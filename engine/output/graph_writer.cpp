@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-namespace tenet {
+namespace tenet::core {
 
 namespace {
 
@@ -97,4 +97,4 @@ std::string render_graph(const RuleGraph& graph, const std::string& title, Graph
   return format == GraphFormat::dot ? dot(graph, title) : mermaid(graph, title);
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -5,11 +5,11 @@
 
 #include "dsl/rule_graph.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 enum class GraphFormat { dot, mermaid };
 
 // `title` names the graph (the policy's name).
 std::string render_graph(const RuleGraph& graph, const std::string& title, GraphFormat format);
 
-}  // namespace tenet
+}  // namespace tenet::core

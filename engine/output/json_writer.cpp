@@ -6,7 +6,7 @@
 #include "dsl/base/civil_date.hpp"
 
 
-namespace tenet {
+namespace tenet::core {
 
 void append_json_value(std::string& out, const Value& v) {
   switch (v.kind) {
@@ -242,4 +242,4 @@ void write_error_json(std::string& out, const RecordError& e, const PolicyInfo* 
   append_literal(out, "}\n");
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

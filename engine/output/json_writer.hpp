@@ -8,7 +8,7 @@
 #include "engine/json_text.hpp"
 #include "engine/tenet.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 // Numbers in their exact decimal form; unknown as null; lists as arrays.
 void append_json_value(std::string& out, const Value& v);
@@ -38,4 +38,4 @@ void append_rule_provenance_json(std::string& out, const ast::RuleDecl& rule);
 // first line of a batch output).
 void write_error_json(std::string& out, const RecordError& error, const PolicyInfo* policy = nullptr);
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -4,7 +4,7 @@
 
 #include "engine/output/trace_tree.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 namespace {
 
@@ -100,4 +100,4 @@ void write_text_footer(std::string& out, std::size_t decided, std::size_t errors
                      decided, errors, errors == 1 ? "" : "s");
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -6,7 +6,7 @@
 #include "engine/ingest/record_error.hpp"
 #include "engine/tenet.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 void write_text_header(std::string& out, const Policy& policy);
 // `trace` adds every rule's status and condition as an indented tree; `explain` adds each
@@ -16,4 +16,4 @@ void write_decision_text(std::string& out, const Policy& policy, const Decision&
 void write_error_text(std::string& out, const RecordError& error);
 void write_text_footer(std::string& out, std::size_t decided, std::size_t errors);
 
-}  // namespace tenet
+}  // namespace tenet::core

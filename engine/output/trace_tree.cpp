@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-namespace tenet {
+namespace tenet::core {
 
 void append_value_text(std::string& out, const Value& v) {
   if (v.is_unknown()) {
@@ -48,4 +48,4 @@ std::vector<RuleTrace> trace_tree(const Policy& policy, const Decision& decision
   return out;
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -10,7 +10,7 @@
 
 #include "engine/tenet.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 struct TraceTreeNode {
   int depth = 0;      // 0: the condition itself
@@ -31,4 +31,4 @@ std::vector<RuleTrace> trace_tree(const Policy& policy, const Decision& decision
 // A value for people: 120000, "vip", [a, b], unknown (nps is missing).
 void append_value_text(std::string& out, const Value& v);
 
-}  // namespace tenet
+}  // namespace tenet::core

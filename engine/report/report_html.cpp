@@ -8,7 +8,7 @@
 #include "dsl/printer.hpp"
 #include "engine/report/svg_chart.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 namespace {
 
@@ -351,4 +351,4 @@ class Page {
 
 std::string render_report(const ReportPage& page) { return Page(page).render(); }
 
-}  // namespace tenet
+}  // namespace tenet::core

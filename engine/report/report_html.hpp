@@ -9,7 +9,7 @@
 
 #include "engine/report/report_run.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 struct ReportInput {
   std::string name;         // as given on the command line
@@ -28,4 +28,4 @@ struct ReportPage {
 
 std::string render_report(const ReportPage& page);
 
-}  // namespace tenet
+}  // namespace tenet::core

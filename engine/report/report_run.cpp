@@ -10,7 +10,7 @@
 
 #include "engine/output/text_writer.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 namespace {
 
@@ -174,4 +174,4 @@ std::string run_report(const Policy& policy, const ReportOptions& options, std::
   return Runner(policy, options, input).run(out);
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -18,7 +18,7 @@
 #include "engine/output/trace_tree.hpp"
 #include "engine/portfolio_stats.hpp"
 
-namespace tenet {
+namespace tenet::core {
 
 struct ReportOptions {
   StreamOptions stream;
@@ -55,4 +55,4 @@ struct ReportData {
 // Returns an input failure, or "".
 std::string run_report(const Policy& policy, const ReportOptions& options, std::FILE* input, ReportData& out);
 
-}  // namespace tenet
+}  // namespace tenet::core

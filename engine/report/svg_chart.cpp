@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-namespace tenet {
+namespace tenet::core {
 
 namespace {
 
@@ -146,4 +146,4 @@ std::string histogram_chart(const std::string& title, const std::string& descrip
   return out + "</svg>";
 }
 
-}  // namespace tenet
+}  // namespace tenet::core

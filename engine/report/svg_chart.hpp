@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace tenet {
+namespace tenet::core {
 
 // A label and its count; `note` is shown after the count ("40.7%").
 struct Bar {
@@ -46,4 +46,4 @@ const char* series_colour(std::size_t i);
 // Text for HTML and SVG: & < > " ' escaped.
 std::string escape_html(const std::string& text);
 
-}  // namespace tenet
+}  // namespace tenet::core

@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace tenet::testing {
+namespace tenet::core::testing {
 
 class ByteSource {
  public:
@@ -28,4 +28,4 @@ class ByteSource {
   std::size_t pos_ = 0;
 };
 
-}  // namespace tenet::testing
+}  // namespace tenet::core::testing

@@ -16,7 +16,7 @@
 #include "tests/differential/policy_generator.hpp"
 #include "tests/differential/reference_interpreter.hpp"
 
-namespace tenet::testing {
+namespace tenet::core::testing {
 
 inline RefValue from_engine(const Value& v) {
   RefValue r;
@@ -126,4 +126,4 @@ inline std::string find_mismatch(const std::uint8_t* data, std::size_t size) {
   return mismatch;
 }
 
-}  // namespace tenet::testing
+}  // namespace tenet::core::testing

@@ -12,7 +12,7 @@
 
 #include "tests/differential/byte_source.hpp"
 
-namespace tenet::testing {
+namespace tenet::core::testing {
 
 // Types the generator tracks: scalars and collections of strings or numbers.
 enum class GenType { number, string, boolean, list_string, set_string, list_number, set_number, date };
@@ -337,4 +337,4 @@ class PolicyGenerator {
   std::string own_flag_;             // the flag the rule being generated sets, if any
 };
 
-}  // namespace tenet::testing
+}  // namespace tenet::core::testing

@@ -17,7 +17,7 @@
 #include "dsl/base/decimal.hpp"
 #include "tests/differential/policy_generator.hpp"
 
-namespace tenet::testing {
+namespace tenet::core::testing {
 
 // Dates, counted the slow way (a year, then a month at a time), not with the engine's
 // closed-form conversions: days since 1970-01-01, and back to YYYY-MM-DD.
@@ -502,4 +502,4 @@ class ReferenceInterpreter {
   std::map<const ast::Expr*, RefValue> memo_;
 };
 
-}  // namespace tenet::testing
+}  // namespace tenet::core::testing

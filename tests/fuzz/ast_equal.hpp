@@ -5,7 +5,7 @@
 
 #include "dsl/ast.hpp"
 
-namespace tenet::testing {
+namespace tenet::core::testing {
 
 inline bool same_expr(const ast::Expr* a, const ast::Expr* b) {
   if (!a || !b) return a == b;
@@ -67,4 +67,4 @@ inline bool same_module(const ast::Module& a, const ast::Module& b) {
          });
 }
 
-}  // namespace tenet::testing
+}  // namespace tenet::core::testing

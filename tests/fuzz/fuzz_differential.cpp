@@ -6,7 +6,7 @@
 #include "tests/differential/differential.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string mismatch = tenet::testing::find_mismatch(data, size);
+  const std::string mismatch = tenet::core::testing::find_mismatch(data, size);
   if (!mismatch.empty()) {
     std::fputs(mismatch.c_str(), stderr);
     __builtin_trap();

@@ -22,9 +22,9 @@ bool read_import(const std::string& path, std::string& text, std::string& error)
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  auto result = tenet::Policy::compile(tenet::SourceFile("fuzz.tenet", std::string(reinterpret_cast<const char*>(data), size)), {},
+  auto result = tenet::core::Policy::compile(tenet::core::SourceFile("fuzz.tenet", std::string(reinterpret_cast<const char*>(data), size)), {},
                                        read_import);
-  const std::string text = tenet::render(*result.sources, result.diagnostics);
+  const std::string text = tenet::core::render(*result.sources, result.diagnostics);
   if (!result.policy && !result.diagnostics.has_errors()) __builtin_trap();  // no policy needs a reason
   return 0;
 }

@@ -23,25 +23,25 @@ rule r3 { when flagged(f) and not fired(r1) then recommend c priority 1 }
 decision d { hit collect default none }
 )";
 
-const tenet::Policy& policy() {
-  static const auto compiled = tenet::Policy::compile(tenet::SourceFile("fuzz.tenet", kPolicy));
+const tenet::core::Policy& policy() {
+  static const auto compiled = tenet::core::Policy::compile(tenet::core::SourceFile("fuzz.tenet", kPolicy));
   return *compiled.policy;
 }
 
 // Records the readers report, checked against an independent count of the input's records.
-void check(const std::string& text, tenet::FactsFormat format) {
-  const tenet::Policy& p = policy();
-  tenet::Evaluator evaluator(p);
+void check(const std::string& text, tenet::core::FactsFormat format) {
+  const tenet::core::Policy& p = policy();
+  tenet::core::Evaluator evaluator(p);
   std::size_t lines = 0;
   std::string out, error;
-  tenet::read_facts(text, format, p, [&](std::size_t, tenet::Record* r, tenet::RecordError* e) {
+  tenet::core::read_facts(text, format, p, [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError* e) {
     ++lines;
     out.clear();
-    if (r) tenet::write_decision_json(out, p, evaluator.evaluate(*r), &evaluator.frame());
-    else tenet::write_error_json(out, *e);
+    if (r) tenet::core::write_decision_json(out, p, evaluator.evaluate(*r), &evaluator.frame());
+    else tenet::core::write_error_json(out, *e);
     if (out.empty() || out.back() != '\n' || out.find('\n') != out.size() - 1) __builtin_trap();
   }, error);
-  if (format == tenet::FactsFormat::jsonl) {
+  if (format == tenet::core::FactsFormat::jsonl) {
     // One output line per non-blank input line.
     std::size_t expected = 0, start = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
     while (start < text.size()) {
@@ -55,29 +55,29 @@ void check(const std::string& text, tenet::FactsFormat format) {
 }
 
 // A record's fields exactly (numbers by coefficient and exponent), or its error.
-void describe(std::string& out, const tenet::Value& v) {
+void describe(std::string& out, const tenet::core::Value& v) {
   out += static_cast<char>('0' + static_cast<int>(v.kind));
-  if (v.kind == tenet::Value::Kind::number) out += std::to_string(v.number.coefficient()) + "e" + std::to_string(v.number.exponent());
-  if (v.kind == tenet::Value::Kind::boolean) out += v.boolean ? "t" : "f";
-  if (v.kind == tenet::Value::Kind::string) out += std::to_string(v.text.size()) + ":" + v.text;
-  if (v.kind == tenet::Value::Kind::unknown) out += v.why();
-  if (v.kind == tenet::Value::Kind::list) {
+  if (v.kind == tenet::core::Value::Kind::number) out += std::to_string(v.number.coefficient()) + "e" + std::to_string(v.number.exponent());
+  if (v.kind == tenet::core::Value::Kind::boolean) out += v.boolean ? "t" : "f";
+  if (v.kind == tenet::core::Value::Kind::string) out += std::to_string(v.text.size()) + ":" + v.text;
+  if (v.kind == tenet::core::Value::Kind::unknown) out += v.why();
+  if (v.kind == tenet::core::Value::Kind::list) {
     out += std::to_string(v.items.size()) + "[";
     for (const auto& item : v.items) describe(out, item);
   }
   out += ';';
 }
 std::string read_line(std::string_view line, bool fast) {
-  tenet::RecordBuilder builder(policy());
-  tenet::JsonRecordParser parser(builder);
+  tenet::core::RecordBuilder builder(policy());
+  tenet::core::JsonRecordParser parser(builder);
   parser.set_fast_path(fast);
   std::string padded(line);
   padded.append(simdjson::SIMDJSON_PADDING, '\0');
-  tenet::Record record;
-  tenet::RecordFault error;
+  tenet::core::Record record;
+  tenet::core::RecordFault error;
   std::string out;
   if (!parser.parse(padded.data(), line.size(), padded.size(), record, error))
-    return "error " + std::string(tenet::kind_name(error.kind)) + " " + error.message;
+    return "error " + std::string(tenet::core::kind_name(error.kind)) + " " + error.message;
   out = "id " + record.id + " ";
   for (const auto& f : record.fields) describe(out, f);
   return out;
@@ -98,8 +98,8 @@ void check_fast_path(const std::string& text) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
-  check(text, tenet::FactsFormat::jsonl);
-  check(text, tenet::FactsFormat::csv);
+  check(text, tenet::core::FactsFormat::jsonl);
+  check(text, tenet::core::FactsFormat::csv);
   check_fast_path(text);
   return 0;
 }

@@ -22,33 +22,33 @@ bool no_imports(const std::string&, std::string&, std::string& error) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  auto first = tenet::Policy::compile(tenet::SourceFile("fuzz.tenet", std::string(reinterpret_cast<const char*>(data), size)), {},
+  auto first = tenet::core::Policy::compile(tenet::core::SourceFile("fuzz.tenet", std::string(reinterpret_cast<const char*>(data), size)), {},
                                       no_imports);
   if (!first.policy) {
-    tenet::testing::ByteSource bytes(data, size);
-    first = tenet::Policy::compile(tenet::SourceFile("generated.tenet", tenet::testing::PolicyGenerator(bytes).generate().policy));
+    tenet::core::testing::ByteSource bytes(data, size);
+    first = tenet::core::Policy::compile(tenet::core::SourceFile("generated.tenet", tenet::core::testing::PolicyGenerator(bytes).generate().policy));
     if (!first.policy) __builtin_trap();  // the generator writes type-correct policies
   }
   const auto& module = first.policy->checked().module;
-  const std::string printed = tenet::print_policy(module);
-  auto second = tenet::Policy::compile(tenet::SourceFile("printed.tenet", printed));
-  if (!second.policy || !tenet::testing::same_module(module, second.policy->checked().module) ||
-      tenet::print_policy(second.policy->checked().module) != printed) {
+  const std::string printed = tenet::core::print_policy(module);
+  auto second = tenet::core::Policy::compile(tenet::core::SourceFile("printed.tenet", printed));
+  if (!second.policy || !tenet::core::testing::same_module(module, second.policy->checked().module) ||
+      tenet::core::print_policy(second.policy->checked().module) != printed) {
     std::fprintf(stderr, "--- source\n%s\n--- printed\n%s\n", first.source().text().c_str(), printed.c_str());
     __builtin_trap();
   }
-  const tenet::SourceFile& source = first.source();
-  const auto parsed = tenet::parse(source);
-  const std::string formatted = tenet::format_policy(parsed.module, source);
-  const tenet::SourceFile formatted_source("formatted.tenet", formatted);
-  const auto reparsed = tenet::parse(formatted_source);
+  const tenet::core::SourceFile& source = first.source();
+  const auto parsed = tenet::core::parse(source);
+  const std::string formatted = tenet::core::format_policy(parsed.module, source);
+  const tenet::core::SourceFile formatted_source("formatted.tenet", formatted);
+  const auto reparsed = tenet::core::parse(formatted_source);
   const auto texts = [](std::string_view text) {
     std::vector<std::string> out;
-    for (auto& [offset, comment] : tenet::find_comments(text)) out.push_back(comment);
+    for (auto& [offset, comment] : tenet::core::find_comments(text)) out.push_back(comment);
     return out;
   };
-  if (reparsed.diagnostics.has_errors() || !tenet::testing::same_module(parsed.module, reparsed.module) ||
-      texts(formatted) != texts(source.text()) || tenet::format_policy(reparsed.module, formatted_source) != formatted) {
+  if (reparsed.diagnostics.has_errors() || !tenet::core::testing::same_module(parsed.module, reparsed.module) ||
+      texts(formatted) != texts(source.text()) || tenet::core::format_policy(reparsed.module, formatted_source) != formatted) {
     std::fprintf(stderr, "--- source\n%s\n--- formatted\n%s\n", source.text().c_str(), formatted.c_str());
     __builtin_trap();
   }

@@ -86,22 +86,22 @@ TEST_CASE("allocation: batch lines, reasons only and --explain, allocate nothing
   REQUIRE(lines.spans.size() == 91);
   for (const bool explain : {false, true}) {
     INFO("explain " << explain);
-    tenet::Evaluator evaluator(*policy);
+    tenet::core::Evaluator evaluator(*policy);
     evaluator.set_explain(explain);
-    tenet::RecordBuilder builder(*policy);
+    tenet::core::RecordBuilder builder(*policy);
     builder.write_into(evaluator.field_slots());
-    tenet::JsonRecordParser parser(builder);
-    tenet::Record record;
-    tenet::Decision d;
+    tenet::core::JsonRecordParser parser(builder);
+    tenet::core::Record record;
+    tenet::core::Decision d;
     std::string out;
-    tenet::RecordFault error;
+    tenet::core::RecordFault error;
     std::size_t decided = 0;
     const auto pass = [&](std::size_t records) {
       for (std::size_t i = 0; i < records; ++i) {
         const auto [begin, length] = lines.spans[i % lines.spans.size()];
         if (!parser.parse(lines.text.data() + begin, length, lines.text.size() - begin, record, error)) continue;
         evaluator.evaluate_in_place(record, d);
-        tenet::write_batch_decision(out, tenet::BatchFormat::jsonl, *policy, d, i + 1, {explain, nullptr, false, nullptr});
+        tenet::core::write_batch_decision(out, tenet::core::BatchFormat::jsonl, *policy, d, i + 1, {explain, nullptr, false, nullptr});
         ++decided;
         if (out.size() > (1u << 20)) out.clear();  // as the batch writer hands buffers on
       }
@@ -116,19 +116,19 @@ TEST_CASE("allocation: batch lines, reasons only and --explain, allocate nothing
 TEST_CASE("allocation: eval's JSON lines allocate nothing per record after warm-up") {
   auto policy = test::compile(test::read_file(std::string(TENET_SOURCE_DIR) + "/rules/customer_focus.tenet"));
   const Lines lines = archetypes();
-  tenet::Evaluator evaluator(*policy);
-  tenet::RecordBuilder builder(*policy);
-  tenet::JsonRecordParser parser(builder);
-  tenet::Record record;
-  tenet::Decision d;
+  tenet::core::Evaluator evaluator(*policy);
+  tenet::core::RecordBuilder builder(*policy);
+  tenet::core::JsonRecordParser parser(builder);
+  tenet::core::Record record;
+  tenet::core::Decision d;
   std::string out;
-  tenet::RecordFault error;
+  tenet::core::RecordFault error;
   const auto pass = [&](std::size_t records) {
     for (std::size_t i = 0; i < records; ++i) {
       const auto [begin, length] = lines.spans[i % lines.spans.size()];
       if (!parser.parse(lines.text.data() + begin, length, lines.text.size() - begin, record, error)) continue;
       evaluator.evaluate(record, d);
-      tenet::write_decision_json(out, *policy, d, nullptr);
+      tenet::core::write_decision_json(out, *policy, d, nullptr);
       if (out.size() > (1u << 20)) out.clear();
     }
   };

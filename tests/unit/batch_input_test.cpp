@@ -41,9 +41,9 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
-void check_same_output_however_read(const std::string& text, tenet::FactsFormat format, std::size_t records) {
+void check_same_output_however_read(const std::string& text, tenet::core::FactsFormat format, std::size_t records) {
   const auto policy = test::compile(kPolicy);
-  tenet::BatchOptions options;
+  tenet::core::BatchOptions options;
   options.input = format;
   options.threads = 1;
   const auto reference = test::batch(*policy, text, test::BatchInput::file, options);
@@ -68,7 +68,7 @@ void check_same_output_however_read(const std::string& text, tenet::FactsFormat 
 
 TEST_CASE("batch input: JSON lines give the same output from a file or a pipe, in blocks of any size") {
   const std::string text = jsonl_portfolio();
-  check_same_output_however_read(text, tenet::FactsFormat::jsonl, 302);
+  check_same_output_however_read(text, tenet::core::FactsFormat::jsonl, 302);
   const auto policy = test::compile(kPolicy);
   const auto run = test::batch(*policy, text, test::BatchInput::file);
   const auto lines = lines_of(run.output);
@@ -79,10 +79,10 @@ TEST_CASE("batch input: JSON lines give the same output from a file or a pipe, i
 
 TEST_CASE("batch input: CSV gives the same output from a file or a pipe, in blocks of any size") {
   const std::string text = csv_portfolio();
-  check_same_output_however_read(text, tenet::FactsFormat::csv, 302);
+  check_same_output_however_read(text, tenet::core::FactsFormat::csv, 302);
   const auto policy = test::compile(kPolicy);
-  tenet::BatchOptions options;
-  options.input = tenet::FactsFormat::csv;
+  tenet::core::BatchOptions options;
+  options.input = tenet::core::FactsFormat::csv;
   const auto run = test::batch(*policy, text, test::BatchInput::pipe, options);
   const auto lines = lines_of(run.output);
   CHECK(lines[1] == R"({"id":"c1","decision":"keep","chosen":null,"fired":[],"flags":[]})");

@@ -20,9 +20,9 @@ decision d { hit priority default keep }
 
 // The messages (without snippets) of a policy made of kHeader plus `body`.
 std::vector<std::string> messages(const std::string& body) {
-  tenet::SourceFile source("t.tenet", kHeader + body);
-  auto parsed = tenet::parse(source);
-  auto checked = tenet::check(std::move(parsed.module));
+  tenet::core::SourceFile source("t.tenet", kHeader + body);
+  auto parsed = tenet::core::parse(source);
+  auto checked = tenet::core::check(std::move(parsed.module));
   parsed.diagnostics.append(checked.diagnostics);
   std::vector<std::string> out;
   for (const auto& d : parsed.diagnostics.sorted()) {
@@ -120,8 +120,8 @@ TEST_CASE("checker: unused lets and params are warnings") {
 }
 
 TEST_CASE("checker: the schema needs exactly one key") {
-  tenet::SourceFile source("t.tenet", "policy p \"P\" version \"1\"\nschema s { a: string b: number }\ndecision d { hit first default k }");
-  auto checked = tenet::check(tenet::parse(source).module);
+  tenet::core::SourceFile source("t.tenet", "policy p \"P\" version \"1\"\nschema s { a: string b: number }\ndecision d { hit first default k }");
+  auto checked = tenet::core::check(tenet::core::parse(source).module);
   REQUIRE(checked.diagnostics.sorted().size() == 1);
   CHECK(checked.diagnostics.sorted()[0].message == "schema 's' needs exactly one field marked 'key' (the record id)");
 }

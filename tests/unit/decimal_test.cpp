@@ -2,7 +2,7 @@
 
 #include "dsl/base/decimal.hpp"
 
-using tenet::Decimal;
+using tenet::core::Decimal;
 
 namespace {
 Decimal d(const char* text) {
@@ -123,7 +123,7 @@ TEST_CASE("decimal: to_integer() for whole numbers only") {
 }
 
 TEST_CASE("decimal: parse_plain() reads plain numbers as parse() does, and declines the rest") {
-  using tenet::Decimal;
+  using tenet::core::Decimal;
   for (const char* text : {"0", "-0", "007", "12.50", "-0.001", "20000", "999999999999999999", "-123456789.123456789"}) {
     INFO(text);
     const auto plain = Decimal::parse_plain(text);

@@ -11,15 +11,15 @@ TEST_CASE("differential: the compiled program agrees with the reference interpre
   for (int i = 0; i < 3000; ++i) {
     std::vector<std::uint8_t> bytes(64 + random() % 512);
     for (auto& b : bytes) b = static_cast<std::uint8_t>(random());
-    const std::string mismatch = tenet::testing::find_mismatch(bytes.data(), bytes.size());
+    const std::string mismatch = tenet::core::testing::find_mismatch(bytes.data(), bytes.size());
     INFO("input " << i);
     REQUIRE(mismatch == "");
   }
 }
 
 TEST_CASE("differential: an empty input is the simplest generated policy, and it agrees") {
-  tenet::testing::ByteSource none(nullptr, 0);
-  const auto gen = tenet::testing::PolicyGenerator(none).generate();
+  tenet::core::testing::ByteSource none(nullptr, 0);
+  const auto gen = tenet::core::testing::PolicyGenerator(none).generate();
   CHECK(gen.records == "{\"id\":\"r0\",\"n1\":0}\n");
-  CHECK(tenet::testing::find_mismatch(nullptr, 0) == "");
+  CHECK(tenet::core::testing::find_mismatch(nullptr, 0) == "");
 }

@@ -17,7 +17,7 @@ rule r { when n > 0 then recommend act because "n={n} half={n / 2} tiny={n / 1e2
 decision d { hit priority default none }
 )";
 
-std::vector<std::string> lines_of(const std::string& facts, tenet::FactsFormat format = tenet::FactsFormat::jsonl) {
+std::vector<std::string> lines_of(const std::string& facts, tenet::core::FactsFormat format = tenet::core::FactsFormat::jsonl) {
   auto policy = test::compile(kPolicy);
   std::vector<std::string> out;
   for (auto line : test::run(*policy, facts, format)) {
@@ -34,7 +34,7 @@ std::vector<std::string> lines_of(const std::string& facts, tenet::FactsFormat f
 }
 
 using V = std::vector<std::string>;
-constexpr auto csv = tenet::FactsFormat::csv;
+constexpr auto csv = tenet::core::FactsFormat::csv;
 
 }  // namespace
 

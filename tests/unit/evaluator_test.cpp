@@ -20,7 +20,7 @@ std::string bool_field(const char* name, int v) {
   return std::string(",\"") + name + "\":" + (v ? "true" : "false");
 }
 
-tenet::RuleStatus status_of(const tenet::Policy& policy, int a, int b, std::size_t rule) {
+tenet::core::RuleStatus status_of(const tenet::core::Policy& policy, int a, int b, std::size_t rule) {
   const std::string record = std::string("{\"id\":\"x\"") + bool_field("a", a) + bool_field("b", b) + "}";
   return test::decide(policy, record).at(0).statuses.at(rule);
 }
@@ -28,7 +28,7 @@ tenet::RuleStatus status_of(const tenet::Policy& policy, int a, int b, std::size
 }  // namespace
 
 TEST_CASE("evaluator: Kleene truth tables (T, F, unknown)") {
-  using S = tenet::RuleStatus;
+  using S = tenet::core::RuleStatus;
   auto policy = test::compile(kLogic);
   const int T = 1, F = 0, U = -1;
   struct Row { int a, b; S and_, or_; };
@@ -108,7 +108,7 @@ schema s { id: string key  a: number  b: number optional }
 rule r { when a / b > 1 or b is missing then flag f }
 decision d { hit priority default none }
 )");
-  const auto lines = test::run(*policy, "{\"id\":\"1\",\"a\":1,\"b\":0}\n{\"id\":\"2\",\"a\":1}", tenet::FactsFormat::jsonl, true);
+  const auto lines = test::run(*policy, "{\"id\":\"1\",\"a\":1,\"b\":0}\n{\"id\":\"2\",\"a\":1}", tenet::core::FactsFormat::jsonl, true);
   CHECK(lines.at(0).substr(lines.at(0).find("\"trace\"")) ==
         R"("trace":{"rules":[{"rule":"r","status":"unknown","condition":{"expr":"a / b > 1 or b is missing","line":3,"column":15,"value":null,"unknown":"division by zero","operands":[{"expr":"a / b > 1","line":3,"column":15,"value":null,"unknown":"division by zero","operands":[{"expr":"a / b","line":3,"column":15,"value":null,"unknown":"division by zero","operands":[{"expr":"a","line":3,"column":15,"value":1},{"expr":"b","line":3,"column":19,"value":0}]},{"expr":"1","line":3,"column":23,"value":1}]},{"expr":"b is missing","line":3,"column":28,"value":false,"operands":[{"expr":"b","line":3,"column":28,"value":0}]}]}}]}})");
   CHECK(lines.at(1).find(R"("status":"fired")") != std::string::npos);
@@ -125,7 +125,7 @@ decision d { hit priority default none }
 )";
   auto policy = test::compile(text, {{"limit", "0.5"}});
   CHECK(policy->action_name(test::decide(*policy, "{\"id\":\"1\",\"a\":1}").at(0).actions.at(0)) == "act");
-  auto bad = tenet::Policy::compile(tenet::SourceFile("t", text), {{"limit", "five"}, {"limt", "1"}, {"names", "a,b"}});
+  auto bad = tenet::core::Policy::compile(tenet::core::SourceFile("t", text), {{"limit", "five"}, {"limt", "1"}, {"names", "a,b"}});
   CHECK_FALSE(bad.policy);
   CHECK(bad.param_errors == std::vector<std::string>{
                                 "--param limit=five: 'five' is not a number; 'limit' is a number",
@@ -137,7 +137,7 @@ TEST_CASE("evaluator: output is deterministic") {
   const std::string facts = test::read_file(test::spec_path("customer_focus.jsonl"));
   CHECK(test::run(*policy, facts) == test::run(*policy, facts));
   auto again = test::compile(test::read_file(test::spec_path("customer_focus.tenet")));
-  CHECK(test::run(*policy, facts, tenet::FactsFormat::jsonl, true) == test::run(*again, facts, tenet::FactsFormat::jsonl, true));
+  CHECK(test::run(*policy, facts, tenet::core::FactsFormat::jsonl, true) == test::run(*again, facts, tenet::core::FactsFormat::jsonl, true));
 }
 
 namespace {
@@ -153,7 +153,7 @@ decision d { hit collect default none }
 }  // namespace
 
 TEST_CASE("evaluator: fired(R) has R's status and flagged(F) is the Kleene or of F's rules; not of unknown is unknown") {
-  using S = tenet::RuleStatus;
+  using S = tenet::core::RuleStatus;
   auto policy = test::compile(kGraph);
   const int T = 1, F = 0, U = -1;
   struct Row { int a, b; S not_fired, not_flagged; };

@@ -29,15 +29,15 @@ const std::string kPolicy =
 const std::string kPolicyReadingN = kSchema + "rule r { when n > 1 then recommend act }\n";
 
 // Every field of a record, exactly: numbers by coefficient and exponent.
-std::string describe(const tenet::Value& v) {
+std::string describe(const tenet::core::Value& v) {
   switch (v.kind) {
-    case tenet::Value::Kind::unknown: return "unknown(" + std::string(v.why()) + ")";
-    case tenet::Value::Kind::boolean: return v.boolean ? "true" : "false";
-    case tenet::Value::Kind::number:
+    case tenet::core::Value::Kind::unknown: return "unknown(" + std::string(v.why()) + ")";
+    case tenet::core::Value::Kind::boolean: return v.boolean ? "true" : "false";
+    case tenet::core::Value::Kind::number:
       return std::to_string(v.number.coefficient()) + "e" + std::to_string(v.number.exponent());
-    case tenet::Value::Kind::string: return "'" + v.text + "'";
-    case tenet::Value::Kind::date: return "day" + std::to_string(*v.number.to_integer());
-    case tenet::Value::Kind::list: {
+    case tenet::core::Value::Kind::string: return "'" + v.text + "'";
+    case tenet::core::Value::Kind::date: return "day" + std::to_string(*v.number.to_integer());
+    case tenet::core::Value::Kind::list: {
       std::string out = "[";
       for (const auto& item : v.items) out += describe(item) + ";";
       return out + "]";
@@ -47,25 +47,25 @@ std::string describe(const tenet::Value& v) {
 }
 
 // The record (or the error) one JSON line makes, read with or without the fast path.
-std::string read(const tenet::Policy& policy, const std::string& line, bool fast) {
-  tenet::RecordBuilder builder(policy);
-  tenet::JsonRecordParser parser(builder);
+std::string read(const tenet::core::Policy& policy, const std::string& line, bool fast) {
+  tenet::core::RecordBuilder builder(policy);
+  tenet::core::JsonRecordParser parser(builder);
   parser.set_fast_path(fast);
   std::string padded = line + std::string(simdjson::SIMDJSON_PADDING, '\0');
-  tenet::Record record;
-  tenet::RecordFault error;
+  tenet::core::Record record;
+  tenet::core::RecordFault error;
   if (!parser.parse(padded.data(), line.size(), padded.size(), record, error)) return "error: " + error.message;
   std::string out = "id " + record.id + ":";
   for (const auto& f : record.fields) out += " " + describe(f);
   return out;
 }
 
-bool flat_reads(const tenet::Policy& policy, const std::string& line) {
-  tenet::RecordBuilder builder(policy);
+bool flat_reads(const tenet::core::Policy& policy, const std::string& line) {
+  tenet::core::RecordBuilder builder(policy);
   builder.begin();
   std::string padded = line + std::string(simdjson::SIMDJSON_PADDING, '\0');
-  tenet::Record record;
-  return tenet::read_flat_record(padded.data(), line.size(), builder, record);
+  tenet::core::Record record;
+  return tenet::core::read_flat_record(padded.data(), line.size(), builder, record);
 }
 
 }  // namespace
@@ -172,16 +172,16 @@ TEST_CASE("flat JSON: a scalar field no rule reads is checked as it would be rea
 
 TEST_CASE("flat JSON: a key seen before is matched within the record, never past its end") {
   auto policy = test::compile(kPolicy);
-  tenet::RecordBuilder builder(*policy);
+  tenet::core::RecordBuilder builder(*policy);
   const std::string whole = R"({"id":"a","n":1,"tags":[]})";
   // The record is cut inside the key `tags`, and what follows it in memory completes the key.
   const std::string memory = whole + std::string(simdjson::SIMDJSON_PADDING, '\0');
   const std::size_t cut = whole.find("tags") + 2;
-  tenet::Record record;
+  tenet::core::Record record;
   builder.begin();
-  REQUIRE(tenet::read_flat_record(memory.data(), whole.size(), builder, record));
+  REQUIRE(tenet::core::read_flat_record(memory.data(), whole.size(), builder, record));
   builder.begin();
-  CHECK_FALSE(tenet::read_flat_record(memory.data(), cut, builder, record));
+  CHECK_FALSE(tenet::core::read_flat_record(memory.data(), cut, builder, record));
 }
 
 TEST_CASE("flat JSON: a date is read alike by both paths, and a bad one is worded by simdjson's") {

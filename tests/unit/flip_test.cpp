@@ -18,16 +18,16 @@
 
 namespace {
 
-std::vector<std::string> decision_of(const tenet::Policy& policy, tenet::Record record) {
-  tenet::Evaluator evaluator(policy);
-  tenet::Decision d;
+std::vector<std::string> decision_of(const tenet::core::Policy& policy, tenet::core::Record record) {
+  tenet::core::Evaluator evaluator(policy);
+  tenet::core::Decision d;
   evaluator.evaluate(record, d);
   std::vector<std::string> out;
   for (auto a : d.actions) out.push_back(policy.action_name(a));
   return out;
 }
 
-long double number(const tenet::Decimal& d) { return std::stold(d.to_string()); }
+long double number(const tenet::core::Decimal& d) { return std::stold(d.to_string()); }
 
 }  // namespace
 
@@ -37,8 +37,8 @@ TEST_CASE("flip: the change reported flips the decision, and no smaller change o
   for (int round = 0; round < 300; ++round) {
     std::vector<std::uint8_t> bytes(64 + random() % 400);
     for (auto& b : bytes) b = static_cast<std::uint8_t>(random());
-    tenet::testing::ByteSource source(bytes.data(), bytes.size());
-    const auto gen = tenet::testing::PolicyGenerator(source).generate();
+    tenet::core::testing::ByteSource source(bytes.data(), bytes.size());
+    const auto gen = tenet::core::testing::PolicyGenerator(source).generate();
     auto policy = test::compile(gen.policy);
     // The number literals of the policy: where a decision can turn.
     std::vector<std::string> literals;
@@ -49,14 +49,14 @@ TEST_CASE("flip: the change reported flips the decision, and no smaller change o
     const std::regex string_literal(R"re("([^"\\]*)")re");
     for (auto it = std::sregex_iterator(gen.policy.begin(), gen.policy.end(), string_literal); it != std::sregex_iterator(); ++it)
       strings.push_back((*it)[1]);
-    std::vector<tenet::Record> records;
+    std::vector<tenet::core::Record> records;
     std::string error;
-    tenet::read_facts(gen.records, tenet::FactsFormat::jsonl, *policy,
-                      [&](std::size_t, tenet::Record* r, tenet::RecordError*) {
+    tenet::core::read_facts(gen.records, tenet::core::FactsFormat::jsonl, *policy,
+                      [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError*) {
                         if (r) records.push_back(*r);
                       },
                       error);
-    tenet::Flipper flipper(*policy, {});
+    tenet::core::Flipper flipper(*policy, {});
     const auto& fields = policy->checked().schema().fields;
     for (const auto& record : records) {
       INFO(gen.policy << gen.records);
@@ -72,17 +72,17 @@ TEST_CASE("flip: the change reported flips the decision, and no smaller change o
         ++flips;
         const std::string name = j["flip"]["changes"].begin().key();
         const auto f = static_cast<std::size_t>(std::find_if(fields.begin(), fields.end(), [&](const auto& x) { return x.name.text == name; }) - fields.begin());
-        tenet::Record changed = record;
+        tenet::core::Record changed = record;
         const auto& to_json = j["flip"]["changes"].begin().value();
         if (!to_json.is_number()) {  // a category: a string, a bool, or a collection of strings
           ++categorical;
-          if (to_json.is_string()) changed.fields[f] = tenet::Value::of(to_json.get<std::string>());
-          else if (to_json.is_boolean()) changed.fields[f] = tenet::Value::of(to_json.get<bool>());
+          if (to_json.is_string()) changed.fields[f] = tenet::core::Value::of(to_json.get<std::string>());
+          else if (to_json.is_boolean()) changed.fields[f] = tenet::core::Value::of(to_json.get<bool>());
           else {
-            std::vector<tenet::Value> items;
-            for (const auto& item : to_json) items.push_back(tenet::Value::of(item.get<std::string>()));
-            changed.fields[f] = tenet::Value::list(items);
-            if (fields[f].type.kind == tenet::TypeKind::set) tenet::make_set(changed.fields[f]);
+            std::vector<tenet::core::Value> items;
+            for (const auto& item : to_json) items.push_back(tenet::core::Value::of(item.get<std::string>()));
+            changed.fields[f] = tenet::core::Value::list(items);
+            if (fields[f].type.kind == tenet::core::TypeKind::set) tenet::core::make_set(changed.fields[f]);
           }
           CHECK(decision_of(*policy, changed) != now);  // it flips
           CHECK_FALSE(j["flip"].contains("boundary"));
@@ -92,9 +92,9 @@ TEST_CASE("flip: the change reported flips the decision, and no smaller change o
         // As JSON parses it the value is a double: the exact decimal is read from the line's text.
         std::smatch raw;
         REQUIRE(std::regex_search(*line, raw, std::regex(R"("changes":\{"[^"]+":([^}]+)\})")));
-        const auto to = tenet::Decimal::parse(raw[1].str());
+        const auto to = tenet::core::Decimal::parse(raw[1].str());
         REQUIRE(to);
-        changed.fields[f] = tenet::Value::of(*to);
+        changed.fields[f] = tenet::core::Value::of(*to);
         CHECK(decision_of(*policy, changed) != now);  // it flips
         const long double old = number(record.fields[f].number);
         limit = std::fabs(number(*to) - old) / (old != 0 ? std::fabs(old) : 1);
@@ -109,25 +109,25 @@ TEST_CASE("flip: the change reported flips the decision, and no smaller change o
       // a string or bool field flips the decision.
       for (std::size_t f = 0; f < fields.size() && limit > 1; ++f) {
         const auto kind = fields[f].type.kind;
-        if ((kind != tenet::TypeKind::string && kind != tenet::TypeKind::boolean) || fields[f].is_key ||
+        if ((kind != tenet::core::TypeKind::string && kind != tenet::core::TypeKind::boolean) || fields[f].is_key ||
             record.fields[f].is_unknown() || !flipper.exact(static_cast<std::uint32_t>(f)))
           continue;
-        std::vector<tenet::Value> others;
-        if (kind == tenet::TypeKind::boolean) others.push_back(tenet::Value::of(!record.fields[f].boolean));
+        std::vector<tenet::core::Value> others;
+        if (kind == tenet::core::TypeKind::boolean) others.push_back(tenet::core::Value::of(!record.fields[f].boolean));
         else
-          for (const auto& text : strings) others.push_back(tenet::Value::of(text));
+          for (const auto& text : strings) others.push_back(tenet::core::Value::of(text));
         for (const auto& other : others) {
-          if (tenet::equal(other, record.fields[f])) continue;
-          tenet::Record changed = record;
+          if (tenet::core::equal(other, record.fields[f])) continue;
+          tenet::core::Record changed = record;
           changed.fields[f] = other;
-          INFO("field " << fields[f].name.text << " = " << (other.kind == tenet::Value::Kind::string ? other.text : "a bool"));
+          INFO("field " << fields[f].name.text << " = " << (other.kind == tenet::core::Value::Kind::string ? other.text : "a bool"));
           CHECK(decision_of(*policy, changed) == now);
         }
         ++checked_categories;
       }
       // No smaller change of a number field that nothing opaque reads flips it.
       for (std::size_t f = 0; f < fields.size(); ++f) {
-        if (fields[f].type.kind != tenet::TypeKind::number || record.fields[f].kind != tenet::Value::Kind::number) continue;
+        if (fields[f].type.kind != tenet::core::TypeKind::number || record.fields[f].kind != tenet::core::Value::Kind::number) continue;
         if (!flipper.exact(static_cast<std::uint32_t>(f))) continue;  // flips of it make no claim of least
         const long double old = number(record.fields[f].number);
         std::vector<long double> tries;
@@ -145,12 +145,12 @@ TEST_CASE("flip: the change reported flips the decision, and no smaller change o
           if (!(relative < limit) || !std::isfinite(t) || std::fabs(t) > 1e300L) continue;
           char text[64];
           std::snprintf(text, sizeof text, "%.*Lf", precision, t);
-          const auto value = tenet::Decimal::parse(text);
+          const auto value = tenet::core::Decimal::parse(text);
           if (!value) continue;
           const long double rounded = std::fabs(number(*value) - old) / (old != 0 ? std::fabs(old) : 1);
           if (!(rounded < limit)) continue;
-          tenet::Record changed = record;
-          changed.fields[f] = tenet::Value::of(*value);
+          tenet::core::Record changed = record;
+          changed.fields[f] = tenet::core::Value::of(*value);
           INFO("field " << fields[f].name.text << " = " << text);
           CHECK(decision_of(*policy, changed) == now);
         }

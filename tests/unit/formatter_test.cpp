@@ -12,15 +12,15 @@
 namespace {
 
 std::string format(const std::string& name, const std::string& text) {
-  const tenet::SourceFile source(name, text);
-  auto parsed = tenet::parse(source);
+  const tenet::core::SourceFile source(name, text);
+  auto parsed = tenet::core::parse(source);
   REQUIRE_FALSE(parsed.diagnostics.has_errors());
-  return tenet::format_policy(parsed.module, source);
+  return tenet::core::format_policy(parsed.module, source);
 }
 
 std::vector<std::string> comment_texts(const std::string& text) {
   std::vector<std::string> out;
-  for (auto& [offset, comment] : tenet::find_comments(text)) out.push_back(comment);
+  for (auto& [offset, comment] : tenet::core::find_comments(text)) out.push_back(comment);
   return out;
 }
 
@@ -92,17 +92,17 @@ TEST_CASE("fmt: every policy in the repository keeps its comments, reparses alik
     for (const auto& entry : fs::directory_iterator(fs::path(TENET_SOURCE_DIR) / dir)) {
       if (entry.path().extension() != ".tenet") continue;
       const std::string name = entry.path().string(), text = test::read_file(name);
-      const tenet::SourceFile source(name, text);
-      auto parsed = tenet::parse(source);
+      const tenet::core::SourceFile source(name, text);
+      auto parsed = tenet::core::parse(source);
       if (parsed.diagnostics.has_errors()) continue;  // a syntax-error case: nothing to format
       INFO(name);
-      const std::string once = tenet::format_policy(parsed.module, source);
+      const std::string once = tenet::core::format_policy(parsed.module, source);
       CHECK(comment_texts(once) == comment_texts(text));
-      const tenet::SourceFile again_source(name, once);
-      auto again = tenet::parse(again_source);
+      const tenet::core::SourceFile again_source(name, once);
+      auto again = tenet::core::parse(again_source);
       REQUIRE_FALSE(again.diagnostics.has_errors());
-      CHECK(tenet::testing::same_module(parsed.module, again.module));
-      CHECK(tenet::format_policy(again.module, again_source) == once);
+      CHECK(tenet::core::testing::same_module(parsed.module, again.module));
+      CHECK(tenet::core::format_policy(again.module, again_source) == once);
       ++formatted;
     }
   }

@@ -29,10 +29,10 @@ inline std::string read_file(const std::string& path) {
 inline std::string spec_path(const std::string& name) { return std::string(TENET_TESTS_DIR) + "/spec/" + name; }
 
 // Compiles and fails the test, showing the diagnostics, when the policy has errors.
-inline std::shared_ptr<const tenet::Policy> compile(const std::string& text,
+inline std::shared_ptr<const tenet::core::Policy> compile(const std::string& text,
                                                     const std::vector<std::pair<std::string, std::string>>& params = {}) {
-  auto result = tenet::Policy::compile(tenet::SourceFile("test.tenet", text), params);
-  INFO(tenet::render(*result.sources, result.diagnostics));
+  auto result = tenet::core::Policy::compile(tenet::core::SourceFile("test.tenet", text), params);
+  INFO(tenet::core::render(*result.sources, result.diagnostics));
   for (const auto& e : result.param_errors) INFO(e);
   REQUIRE(result.policy);
   return result.policy;
@@ -40,30 +40,30 @@ inline std::shared_ptr<const tenet::Policy> compile(const std::string& text,
 
 // All diagnostics of a policy, rendered.
 inline std::string diagnostics(const std::string& text) {
-  auto result = tenet::Policy::compile(tenet::SourceFile("test.tenet", text));
-  return tenet::render(*result.sources, result.diagnostics);
+  auto result = tenet::core::Policy::compile(tenet::core::SourceFile("test.tenet", text));
+  return tenet::core::render(*result.sources, result.diagnostics);
 }
 
 // A policy file compiled from its place, so that its imports are found.
-inline std::shared_ptr<const tenet::Policy> compile_file(const std::string& path) {
-  auto result = tenet::Policy::compile(tenet::SourceFile(path, read_file(path)));
-  INFO(tenet::render(*result.sources, result.diagnostics));
+inline std::shared_ptr<const tenet::core::Policy> compile_file(const std::string& path) {
+  auto result = tenet::core::Policy::compile(tenet::core::SourceFile(path, read_file(path)));
+  INFO(tenet::core::render(*result.sources, result.diagnostics));
   REQUIRE(result.policy);
   return result.policy;
 }
 
 // Evaluates every record of `facts`; returns one JSON line per record (errors included).
-inline std::vector<std::string> run(const tenet::Policy& policy, const std::string& facts,
-                                    tenet::FactsFormat format = tenet::FactsFormat::jsonl, bool trace = false) {
+inline std::vector<std::string> run(const tenet::core::Policy& policy, const std::string& facts,
+                                    tenet::core::FactsFormat format = tenet::core::FactsFormat::jsonl, bool trace = false) {
   std::vector<std::string> lines;
-  tenet::Evaluator evaluator(policy);
+  tenet::core::Evaluator evaluator(policy);
   std::string error;
-  const bool ok = tenet::read_facts(facts, format, policy, [&](std::size_t, tenet::Record* r, tenet::RecordError* e) {
+  const bool ok = tenet::core::read_facts(facts, format, policy, [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError* e) {
     std::string out;
     if (r) {
-      tenet::write_decision_json(out, policy, evaluator.evaluate(std::move(*r)), trace ? &evaluator.frame() : nullptr);
+      tenet::core::write_decision_json(out, policy, evaluator.evaluate(std::move(*r)), trace ? &evaluator.frame() : nullptr);
     } else {
-      tenet::write_error_json(out, *e);
+      tenet::core::write_error_json(out, *e);
     }
     out.pop_back();  // '\n'
     lines.push_back(out);
@@ -73,12 +73,12 @@ inline std::vector<std::string> run(const tenet::Policy& policy, const std::stri
 }
 
 // Decisions only, for records that decide.
-inline std::vector<tenet::Decision> decide(const tenet::Policy& policy, const std::string& facts,
-                                           tenet::FactsFormat format = tenet::FactsFormat::jsonl) {
-  std::vector<tenet::Decision> out;
-  tenet::Evaluator evaluator(policy);
+inline std::vector<tenet::core::Decision> decide(const tenet::core::Policy& policy, const std::string& facts,
+                                           tenet::core::FactsFormat format = tenet::core::FactsFormat::jsonl) {
+  std::vector<tenet::core::Decision> out;
+  tenet::core::Evaluator evaluator(policy);
   std::string error;
-  tenet::read_facts(facts, format, policy, [&](std::size_t, tenet::Record* r, tenet::RecordError* e) {
+  tenet::core::read_facts(facts, format, policy, [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError* e) {
     if (r) out.push_back(evaluator.evaluate(std::move(*r)));
     else FAIL("unexpected record error: " << e->message);
   }, error);
@@ -89,13 +89,13 @@ inline std::vector<tenet::Decision> decide(const tenet::Policy& policy, const st
 enum class BatchInput { file, pipe };
 
 struct BatchRun {
-  tenet::BatchResult result;
+  tenet::core::BatchResult result;
   std::string output;
 };
 
-// Runs tenet::run_batch on `text`, given as a file or through a pipe.
-inline BatchRun batch(const tenet::Policy& policy, const std::string& text, BatchInput input,
-                      tenet::BatchOptions options = {}) {
+// Runs tenet::core::run_batch on `text`, given as a file or through a pipe.
+inline BatchRun batch(const tenet::core::Policy& policy, const std::string& text, BatchInput input,
+                      tenet::core::BatchOptions options = {}) {
   BatchRun run;
   std::FILE* file = nullptr;
   std::thread writer;
@@ -116,13 +116,13 @@ inline BatchRun batch(const tenet::Policy& policy, const std::string& text, Batc
       ::close(fd);
     });
   }
-  tenet::BatchIO io;
+  tenet::core::BatchIO io;
   io.input = file;
   io.write_output = [&](const std::string& s) {
     run.output += s;
     return true;
   };
-  run.result = tenet::run_batch(policy, options, io);
+  run.result = tenet::core::run_batch(policy, options, io);
   if (writer.joinable()) writer.join();
   std::fclose(file);
   return run;

@@ -17,12 +17,12 @@ decision d { hit priority default none }
 )";
 
 // The decision (or the error) of each line, compactly.
-std::vector<std::string> outcomes(const std::string& facts, tenet::FactsFormat format) {
+std::vector<std::string> outcomes(const std::string& facts, tenet::core::FactsFormat format) {
   auto policy = test::compile(kPolicy);
   std::vector<std::string> out;
-  tenet::Evaluator evaluator(*policy);
+  tenet::core::Evaluator evaluator(*policy);
   std::string fatal;
-  const bool ok = tenet::read_facts(facts, format, *policy, [&](std::size_t line, tenet::Record* r, tenet::RecordError* e) {
+  const bool ok = tenet::core::read_facts(facts, format, *policy, [&](std::size_t line, tenet::core::Record* r, tenet::core::RecordError* e) {
     if (r) {
       const auto d = evaluator.evaluate(std::move(*r));
       out.push_back(std::to_string(line) + " " + d.id + " " + policy->action_name(d.actions.at(0)) +
@@ -36,9 +36,9 @@ std::vector<std::string> outcomes(const std::string& facts, tenet::FactsFormat f
 }
 
 using V = std::vector<std::string>;
-constexpr auto jsonl = tenet::FactsFormat::jsonl;
-constexpr auto csv = tenet::FactsFormat::csv;
-constexpr auto array = tenet::FactsFormat::json_array;
+constexpr auto jsonl = tenet::core::FactsFormat::jsonl;
+constexpr auto csv = tenet::core::FactsFormat::csv;
+constexpr auto array = tenet::core::FactsFormat::json_array;
 
 }  // namespace
 
@@ -148,23 +148,23 @@ TEST_CASE("ingest: CSV edge cases") {
 }
 
 TEST_CASE("ingest: formats by extension and by content") {
-  CHECK(tenet::format_from_extension("a.jsonl") == jsonl);
-  CHECK(tenet::format_from_extension("a.ndjson") == jsonl);
-  CHECK(tenet::format_from_extension("a.json") == array);
-  CHECK(tenet::format_from_extension("a.csv") == csv);
-  CHECK_FALSE(tenet::format_from_extension("a.txt"));
-  CHECK(tenet::sniff_format("  [") == array);
-  CHECK(tenet::sniff_format("\xEF\xBB\xBF{") == jsonl);
-  CHECK(tenet::sniff_format("id,n") == csv);
+  CHECK(tenet::core::format_from_extension("a.jsonl") == jsonl);
+  CHECK(tenet::core::format_from_extension("a.ndjson") == jsonl);
+  CHECK(tenet::core::format_from_extension("a.json") == array);
+  CHECK(tenet::core::format_from_extension("a.csv") == csv);
+  CHECK_FALSE(tenet::core::format_from_extension("a.txt"));
+  CHECK(tenet::core::sniff_format("  [") == array);
+  CHECK(tenet::core::sniff_format("\xEF\xBB\xBF{") == jsonl);
+  CHECK(tenet::core::sniff_format("id,n") == csv);
 }
 
 TEST_CASE("ingest: every record error has a kind, set where it is found") {
   auto policy = test::compile(kPolicy);
-  const auto kinds = [&](const std::string& facts, tenet::FactsFormat format) {
+  const auto kinds = [&](const std::string& facts, tenet::core::FactsFormat format) {
     std::vector<std::string> out;
     std::string fatal;
-    tenet::read_facts(facts, format, *policy, [&](std::size_t, tenet::Record*, tenet::RecordError* e) {
-      if (e) out.push_back(tenet::kind_name(e->kind));
+    tenet::core::read_facts(facts, format, *policy, [&](std::size_t, tenet::core::Record*, tenet::core::RecordError* e) {
+      if (e) out.push_back(tenet::core::kind_name(e->kind));
     }, fatal);
     return out;
   };

@@ -30,7 +30,7 @@ std::string record_of(std::size_t bytes, const std::string& id) {
 }  // namespace
 
 TEST_CASE("limits: policy size, exactly at the limit and one byte over") {
-  using tenet::limits::kMaxPolicyBytes;
+  using tenet::core::limits::kMaxPolicyBytes;
   const std::string body = policy_with_let("x");
   const std::string at_limit = body + "#" + std::string(kMaxPolicyBytes - body.size() - 1, 'c');
   REQUIRE(at_limit.size() == kMaxPolicyBytes);
@@ -42,19 +42,19 @@ TEST_CASE("limits: policy size, exactly at the limit and one byte over") {
 
 TEST_CASE("limits: nesting of brackets, exactly at the limit and one over") {
   const auto nested = [](int n) { return policy_with_let(std::string(n, '(') + "x" + std::string(n, ')')); };
-  CHECK(test::diagnostics(nested(tenet::limits::kMaxNesting)) == "");
-  CHECK(test::diagnostics(nested(tenet::limits::kMaxNesting + 1)).starts_with(
+  CHECK(test::diagnostics(nested(tenet::core::limits::kMaxNesting)) == "");
+  CHECK(test::diagnostics(nested(tenet::core::limits::kMaxNesting + 1)).starts_with(
       "test.tenet:3:74: error: nesting too deep (more than 64 levels of brackets, 'not' or '-')\n"));
 }
 
 TEST_CASE("limits: depth of one expression tree, exactly at the limit and one over") {
-  CHECK(test::diagnostics(policy_with_let(chain(tenet::limits::kMaxExpressionDepth))) == "");
-  CHECK(test::diagnostics(policy_with_let(chain(tenet::limits::kMaxExpressionDepth + 1))).starts_with(
+  CHECK(test::diagnostics(policy_with_let(chain(tenet::core::limits::kMaxExpressionDepth))) == "");
+  CHECK(test::diagnostics(policy_with_let(chain(tenet::core::limits::kMaxExpressionDepth + 1))).starts_with(
       "test.tenet:3:1030: error: expression too deep (more than 256 levels); split it with let\n"));
 }
 
 TEST_CASE("limits: string length, for literals, titles and because templates") {
-  using tenet::limits::kMaxStringBytes;
+  using tenet::core::limits::kMaxStringBytes;
   const std::string at_limit(kMaxStringBytes, 's');
   const auto with_title = [](const std::string& title) {
     return kHead + "let a = x\nrule r { title \"" + title + "\" when a > 1 then recommend go }\ndecision d { hit priority default keep }\n";
@@ -76,7 +76,7 @@ TEST_CASE("limits: string length, for literals, titles and because templates") {
 }
 
 TEST_CASE("limits: record size, exactly at the limit and one byte over, in every reader") {
-  using tenet::limits::kMaxRecordBytes;
+  using tenet::core::limits::kMaxRecordBytes;
   auto policy = test::compile(policy_with_let("x"));
   const std::string fits = record_of(kMaxRecordBytes, "fits");
   const std::string over = record_of(kMaxRecordBytes + 1, "over");
@@ -96,7 +96,7 @@ TEST_CASE("limits: record size, exactly at the limit and one byte over, in every
     const std::string head = "id,x,pad\n";
     const auto row = [](std::size_t bytes, const char* id) { return std::string(id) + ",2," + std::string(bytes - std::strlen(id) - 3, 'p'); };
     const auto lines = test::run(*policy, head + row(kMaxRecordBytes, "fits") + "\n" + row(kMaxRecordBytes + 1, "over") + "\nafter,0,\n",
-                                 tenet::FactsFormat::csv);
+                                 tenet::core::FactsFormat::csv);
     REQUIRE(lines.size() == 3);
     CHECK(lines[0].starts_with(decided_prefix));
     CHECK(lines[1] == "{\"line\":3,\"id\":\"over\",\"error\":\"record longer than 16777216 bytes (16 MiB, the limit); not read\",\"kind\":\"too_large\"}");
@@ -104,7 +104,7 @@ TEST_CASE("limits: record size, exactly at the limit and one byte over, in every
   }
   SECTION("tenet batch: the long record is skipped, not held, and the next one is read") {
     const auto input = GENERATE(test::BatchInput::file, test::BatchInput::pipe);
-    tenet::BatchOptions options;
+    tenet::core::BatchOptions options;
     options.threads = 2;
     const auto run = test::batch(*policy, fits + "\n" + over + "\n" + after + "\n", input, options);
     CHECK(run.result.failure == "");
@@ -118,7 +118,7 @@ TEST_CASE("limits: record size, exactly at the limit and one byte over, in every
     // read, and reports it without reading it; a pipe's reader drops it as it reads.
     const std::string far = record_of(kMaxRecordBytes + (3 << 20), "far");
     const auto input = GENERATE(test::BatchInput::file, test::BatchInput::pipe);
-    tenet::BatchOptions options;
+    tenet::core::BatchOptions options;
     options.threads = 2;
     const std::string bad = "{\"id\":\"bad\",\"x\":\"s\"}";  // an error after it shows its line number
     const auto run = test::batch(*policy, fits + "\n" + far + "\n" + after + "\n" + bad + "\n", input, options);

@@ -16,11 +16,11 @@ TEST_CASE("lint: findings on generated policies have their codes, and no unsatis
   for (int round = 0; round < 150; ++round) {
     std::vector<std::uint8_t> bytes(64 + random() % 400);
     for (auto& b : bytes) b = static_cast<std::uint8_t>(random());
-    tenet::testing::ByteSource source(bytes.data(), bytes.size());
-    const auto gen = tenet::testing::PolicyGenerator(source).generate();
+    tenet::core::testing::ByteSource source(bytes.data(), bytes.size());
+    const auto gen = tenet::core::testing::PolicyGenerator(source).generate();
     auto policy = test::compile(gen.policy);
     INFO(gen.policy);
-    const tenet::LintResult result = tenet::lint(*policy, {false, 500});
+    const tenet::core::LintResult result = tenet::core::lint(*policy, {false, 500});
     std::vector<std::string> never;
     for (const auto& d : result.findings.sorted()) {
       ++findings;
@@ -33,15 +33,15 @@ TEST_CASE("lint: findings on generated policies have their codes, and no unsatis
     }
     unsatisfiable += static_cast<int>(never.size());
     const auto& rules = policy->checked().module.rules;
-    tenet::Evaluator evaluator(*policy);
+    tenet::core::Evaluator evaluator(*policy);
     std::string error;
-    tenet::read_facts(gen.records, tenet::FactsFormat::jsonl, *policy, [&](std::size_t, tenet::Record* r, tenet::RecordError*) {
+    tenet::core::read_facts(gen.records, tenet::core::FactsFormat::jsonl, *policy, [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError*) {
       if (!r) return;
-      const tenet::Decision d = evaluator.evaluate(std::move(*r));
+      const tenet::core::Decision d = evaluator.evaluate(std::move(*r));
       for (std::size_t i = 0; i < rules.size(); ++i) {
         if (std::find(never.begin(), never.end(), rules[i].name.text) == never.end()) continue;
         INFO("rule " << rules[i].name.text << " on record " << d.id);
-        CHECK(d.statuses[i] != tenet::RuleStatus::fired);
+        CHECK(d.statuses[i] != tenet::core::RuleStatus::fired);
       }
     }, error);
   }

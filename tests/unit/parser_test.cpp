@@ -3,13 +3,13 @@
 #include "dsl/parser.hpp"
 #include "helpers.hpp"
 
-using tenet::ast::ExprKind;
-using tenet::ast::Op;
+using tenet::core::ast::ExprKind;
+using tenet::core::ast::Op;
 
 namespace {
 
 // Renders an expression tree with explicit grouping, to pin precedence.
-std::string shape(const tenet::ast::Expr& e) {
+std::string shape(const tenet::core::ast::Expr& e) {
   switch (e.kind) {
     case ExprKind::number: return e.number.to_string();
     case ExprKind::string: return "\"" + e.string_value + "\"";
@@ -20,9 +20,9 @@ std::string shape(const tenet::ast::Expr& e) {
       for (std::size_t i = 0; i < e.operands.size(); ++i) s += (i ? "," : "") + shape(*e.operands[i]);
       return s + (e.is_set ? "}" : "]");
     }
-    case ExprKind::unary: return std::string("(") + tenet::ast::op_text(e.op) + " " + shape(*e.operands[0]) + ")";
+    case ExprKind::unary: return std::string("(") + tenet::core::ast::op_text(e.op) + " " + shape(*e.operands[0]) + ")";
     case ExprKind::binary:
-      return "(" + shape(*e.operands[0]) + " " + tenet::ast::op_text(e.op) + " " + shape(*e.operands[1]) + ")";
+      return "(" + shape(*e.operands[0]) + " " + tenet::core::ast::op_text(e.op) + " " + shape(*e.operands[1]) + ")";
     case ExprKind::between:
       return "(" + shape(*e.operands[0]) + " between " + shape(*e.operands[1]) + " and " + shape(*e.operands[2]) + ")";
     case ExprKind::presence: return "(" + shape(*e.operands[0]) + (e.tests_missing ? " is missing)" : " is present)");
@@ -36,9 +36,9 @@ std::string shape(const tenet::ast::Expr& e) {
 }
 
 std::string parse_let(const std::string& expr) {
-  tenet::SourceFile source("t.tenet", "let x = " + expr + "\n");
-  auto result = tenet::parse(source);
-  INFO(tenet::render(source, result.diagnostics));
+  tenet::core::SourceFile source("t.tenet", "let x = " + expr + "\n");
+  auto result = tenet::core::parse(source);
+  INFO(tenet::core::render(source, result.diagnostics));
   REQUIRE_FALSE(result.diagnostics.has_errors());
   REQUIRE(result.module.lets.size() == 1);
   return shape(*result.module.lets[0].value);
@@ -47,7 +47,7 @@ std::string parse_let(const std::string& expr) {
 }  // namespace
 
 TEST_CASE("parser: the grammar has no left recursion or empty loops (pegtl::analyze)") {
-  CHECK(tenet::analyze_grammar() == 0);
+  CHECK(tenet::core::analyze_grammar() == 0);
 }
 
 TEST_CASE("parser: operator precedence, loosest to tightest") {
@@ -84,8 +84,8 @@ TEST_CASE("parser: calls and graph references") {
 }
 
 TEST_CASE("parser: a because template splits into text and expressions") {
-  tenet::SourceFile source("t.tenet", "rule r { when true then recommend a because \"cost {x + 1} of {y}\\{z\\}\" }");
-  auto result = tenet::parse(source);
+  tenet::core::SourceFile source("t.tenet", "rule r { when true then recommend a because \"cost {x + 1} of {y}\\{z\\}\" }");
+  auto result = tenet::core::parse(source);
   REQUIRE_FALSE(result.diagnostics.has_errors());
   const auto& parts = result.module.rules.at(0).because->parts;
   REQUIRE(parts.size() == 5);
@@ -98,8 +98,8 @@ TEST_CASE("parser: a because template splits into text and expressions") {
 }
 
 TEST_CASE("parser: every node carries its source range") {
-  tenet::SourceFile source("t.tenet", "let x = cost_to_serve > annual_revenue");
-  auto result = tenet::parse(source);
+  tenet::core::SourceFile source("t.tenet", "let x = cost_to_serve > annual_revenue");
+  auto result = tenet::core::parse(source);
   const auto& e = *result.module.lets.at(0).value;
   CHECK(source.slice(e.range) == "cost_to_serve > annual_revenue");
   CHECK(source.slice(e.operands[1]->range) == "annual_revenue");
@@ -107,7 +107,7 @@ TEST_CASE("parser: every node carries its source range") {
 }
 
 TEST_CASE("parser: declarations, clauses and modifiers") {
-  tenet::SourceFile source("t.tenet", R"(
+  tenet::core::SourceFile source("t.tenet", R"(
 policy p "Title" version "1.2.3"
 schema s { id: string key
   tags: set<string> optional
@@ -117,8 +117,8 @@ rule r { title "T" source "S" when true then recommend act priority -5 tags a, b
 rule f { when true then flag hot }
 decision d { hit collect default none }
 )");
-  auto result = tenet::parse(source);
-  INFO(tenet::render(source, result.diagnostics));
+  auto result = tenet::core::parse(source);
+  INFO(tenet::core::render(source, result.diagnostics));
   REQUIRE_FALSE(result.diagnostics.has_errors());
   const auto& m = result.module;
   CHECK(m.policies.at(0).title == "Title");
@@ -127,25 +127,25 @@ decision d { hit collect default none }
   REQUIRE(fields.size() == 3);
   CHECK(fields[0].is_key);
   CHECK(fields[1].is_optional);
-  CHECK(tenet::type_name(fields[1].type) == "set<string>");
-  CHECK(tenet::type_name(fields[2].type) == "list<number>");
+  CHECK(tenet::core::type_name(fields[1].type) == "set<string>");
+  CHECK(tenet::core::type_name(fields[2].type) == "list<number>");
   CHECK(m.rules.at(0).then->priority == -5);
   CHECK(m.rules.at(0).tags.size() == 2);
-  CHECK(m.rules.at(1).then->kind == tenet::ast::ActionClause::Kind::flag);
-  CHECK(*m.decisions.at(0).hit == tenet::ast::HitPolicy::collect);
+  CHECK(m.rules.at(1).then->kind == tenet::core::ast::ActionClause::Kind::flag);
+  CHECK(*m.decisions.at(0).hit == tenet::core::ast::HitPolicy::collect);
   CHECK(m.decisions.at(0).default_action->text == "none");
 }
 
 TEST_CASE("parser: CRLF line ends, a BOM and comments are accepted") {
-  tenet::SourceFile source("t.tenet", "\xEF\xBB\xBF# comment\r\nlet x = 1 # trailing\r\nlet y = 2\r\n");
-  auto result = tenet::parse(source);
+  tenet::core::SourceFile source("t.tenet", "\xEF\xBB\xBF# comment\r\nlet x = 1 # trailing\r\nlet y = 2\r\n");
+  auto result = tenet::core::parse(source);
   CHECK_FALSE(result.diagnostics.has_errors());
   CHECK(result.module.lets.size() == 2);
 }
 
 TEST_CASE("parser: one syntax error per broken declaration, then it recovers") {
-  tenet::SourceFile source("t.tenet", "let a = 1 +\nlet b = (2\nlet c = 3\nrule r { when }\nlet d = 4\n");
-  auto result = tenet::parse(source);
+  tenet::core::SourceFile source("t.tenet", "let a = 1 +\nlet b = (2\nlet c = 3\nrule r { when }\nlet d = 4\n");
+  auto result = tenet::core::parse(source);
   CHECK(result.diagnostics.error_count() == 3);
   CHECK(result.module.lets.size() == 2);  // c and d
   CHECK(result.module.incomplete);
@@ -153,23 +153,23 @@ TEST_CASE("parser: one syntax error per broken declaration, then it recovers") {
 
 TEST_CASE("parser: nesting is bounded, never a crash") {
   const std::string deep = "let a = " + std::string(100000, '(') + "x" + std::string(100000, ')');
-  tenet::SourceFile source("t.tenet", deep);
-  auto result = tenet::parse(source);
+  tenet::core::SourceFile source("t.tenet", deep);
+  auto result = tenet::core::parse(source);
   REQUIRE(result.diagnostics.error_count() == 1);
   CHECK(result.diagnostics.sorted()[0].message == "nesting too deep (more than 64 levels of brackets, 'not' or '-')");
   std::string chain = "let a = x";
   for (int i = 0; i < 100000; ++i) chain += " + x";
-  tenet::SourceFile long_source("t.tenet", chain);
-  auto long_result = tenet::parse(long_source);
+  tenet::core::SourceFile long_source("t.tenet", chain);
+  auto long_result = tenet::core::parse(long_source);
   REQUIRE(long_result.diagnostics.error_count() == 1);
   CHECK(long_result.diagnostics.sorted()[0].message == "expression too deep (more than 256 levels); split it with let");
 }
 
 TEST_CASE("parser: exactly at the nesting limit is accepted") {
   const std::string at_limit = "let a = " + std::string(64, '(') + "x" + std::string(64, ')');
-  CHECK_FALSE(tenet::parse(tenet::SourceFile("t.tenet", at_limit)).diagnostics.has_errors());
+  CHECK_FALSE(tenet::core::parse(tenet::core::SourceFile("t.tenet", at_limit)).diagnostics.has_errors());
   const std::string over = "let a = " + std::string(65, '(') + "x" + std::string(65, ')');
-  CHECK(tenet::parse(tenet::SourceFile("t.tenet", over)).diagnostics.has_errors());
+  CHECK(tenet::core::parse(tenet::core::SourceFile("t.tenet", over)).diagnostics.has_errors());
 }
 
 TEST_CASE("parser: invalid UTF-8, NUL bytes and garbage are errors") {
@@ -179,6 +179,6 @@ TEST_CASE("parser: invalid UTF-8, NUL bytes and garbage are errors") {
         "test.tenet:1:6: error: NUL byte in the policy text\n  let a? = 1\n       ^\n");
   std::string garbage;
   for (int i = 0; i < 4096; ++i) garbage.push_back(static_cast<char>((i * 7919) % 251 + 1));
-  const auto result = tenet::parse(tenet::SourceFile("g.tenet", garbage));
+  const auto result = tenet::core::parse(tenet::core::SourceFile("g.tenet", garbage));
   CHECK(result.diagnostics.has_errors());
 }

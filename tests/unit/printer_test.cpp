@@ -19,18 +19,18 @@ decision d { hit priority default keep }
 // The canonical text of `let v = EXPR` in a policy with the fields a, b, c, t, x.
 std::string printed_let(const std::string& expr) {
   auto policy = test::compile(std::string(kHeader) + "let v = " + expr + "\nrule r { when v == v then recommend go }\n");
-  return tenet::print_expr(*policy->checked().module.lets.at(0).value);
+  return tenet::core::print_expr(*policy->checked().module.lets.at(0).value);
 }
 
 void require_round_trip(const std::string& name, const std::string& text) {
   INFO(name);
-  auto first = tenet::Policy::compile(tenet::SourceFile(name, text));
+  auto first = tenet::core::Policy::compile(tenet::core::SourceFile(name, text));
   if (!first.policy) return;  // only policies that compile are printed
-  const std::string printed = tenet::print_policy(first.policy->checked().module);
+  const std::string printed = tenet::core::print_policy(first.policy->checked().module);
   INFO(printed);
   auto second = test::compile(printed);
-  REQUIRE(tenet::testing::same_module(first.policy->checked().module, second->checked().module));
-  REQUIRE(tenet::print_policy(second->checked().module) == printed);
+  REQUIRE(tenet::core::testing::same_module(first.policy->checked().module, second->checked().module));
+  REQUIRE(tenet::core::print_policy(second->checked().module) == printed);
 }
 
 }  // namespace
@@ -71,7 +71,7 @@ let half = a / limit
 rule r { because "half is {half}; braces \{ \} and \\ stay" then recommend go priority 3 when half > 1 tags x, y title "T" source "S" }
 rule q { when "v" in b then flag f }
 decision d { default keep hit first })");
-  CHECK(tenet::print_policy(policy->checked().module) == R"(policy p "The \"P\"" version "1.0"
+  CHECK(tenet::core::print_policy(policy->checked().module) == R"(policy p "The \"P\"" version "1.0"
 
 schema s {
   id: string key
@@ -122,8 +122,8 @@ TEST_CASE("printer: 3000 generated policies survive the round trip") {
   for (int i = 0; i < 3000; ++i) {
     std::vector<std::uint8_t> bytes(64 + random() % 512);
     for (auto& b : bytes) b = static_cast<std::uint8_t>(random());
-    tenet::testing::ByteSource source(bytes.data(), bytes.size());
-    const std::string text = tenet::testing::PolicyGenerator(source).generate().policy;
+    tenet::core::testing::ByteSource source(bytes.data(), bytes.size());
+    const std::string text = tenet::core::testing::PolicyGenerator(source).generate().policy;
     test::compile(text);  // generated policies always compile, so none is skipped below
     require_round_trip("generated " + std::to_string(i), text);
   }

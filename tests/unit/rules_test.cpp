@@ -40,16 +40,16 @@ struct Run {
   std::vector<std::string> order;
 };
 
-Run run_portfolio(const tenet::Policy& policy) {
+Run run_portfolio(const tenet::core::Policy& policy) {
   Run run;
-  tenet::Evaluator evaluator(policy);
+  tenet::core::Evaluator evaluator(policy);
   std::string fatal;
   const auto& rules = policy.checked().module.rules;
   const std::string portfolio = test::read_file(source_path("examples/portfolio.jsonl"));
-  const tenet::PortfolioStats ranks = tenet::portfolio_of(portfolio, tenet::FactsFormat::jsonl, policy);  // percentile()
+  const tenet::core::PortfolioStats ranks = tenet::core::portfolio_of(portfolio, tenet::core::FactsFormat::jsonl, policy);  // percentile()
   evaluator.set_portfolio(&ranks);
-  tenet::read_facts(portfolio, tenet::FactsFormat::jsonl, policy,
-                    [&](std::size_t, tenet::Record* r, tenet::RecordError* e) {
+  tenet::core::read_facts(portfolio, tenet::core::FactsFormat::jsonl, policy,
+                    [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError* e) {
                       if (!r) {
                         run.errors[*e->id] = e->message;
                         run.order.push_back(*e->id);
@@ -58,7 +58,7 @@ Run run_portfolio(const tenet::Policy& policy) {
                       const auto d = evaluator.evaluate(std::move(*r));
                       run.order.push_back(d.id);
                       for (std::size_t i = 0; i < rules.size(); ++i) {
-                        if (d.statuses[i] == tenet::RuleStatus::fired) run.fired[d.id].push_back(rules[i].name.text);
+                        if (d.statuses[i] == tenet::core::RuleStatus::fired) run.fired[d.id].push_back(rules[i].name.text);
                       }
                       for (auto f : d.flags) run.flags[d.id].push_back(policy.checked().flags[f].name);
                       run.decision[d.id] = policy.action_name(d.actions.at(0));
@@ -73,9 +73,9 @@ TEST_CASE("rules: every policy in rules/ checks with no errors and no warnings")
   for (const auto& entry : fs::directory_iterator(source_path("rules"))) {
     if (entry.path().extension() != ".tenet") continue;
     ++policies;
-    auto result = tenet::Policy::compile(tenet::SourceFile(entry.path().string(), test::read_file(entry.path().string())));
+    auto result = tenet::core::Policy::compile(tenet::core::SourceFile(entry.path().string(), test::read_file(entry.path().string())));
     INFO(entry.path().string());
-    CHECK(tenet::render(*result.sources, result.diagnostics) == "");
+    CHECK(tenet::core::render(*result.sources, result.diagnostics) == "");
     REQUIRE(result.policy);
     for (const auto& rule : result.policy->checked().module.rules) {
       INFO(rule.name.text);

@@ -8,24 +8,24 @@ namespace {
 
 struct Outcome {
   std::vector<std::string> lines;
-  std::vector<tenet::Decision> decisions;
-  std::vector<tenet::RecordError> errors;
+  std::vector<tenet::core::Decision> decisions;
+  std::vector<tenet::core::RecordError> errors;
 };
 
 Outcome evaluate(const std::string& name) {
   auto policy = test::compile(test::read_file(test::spec_path(name + ".tenet")));
   Outcome out;
-  tenet::Evaluator evaluator(*policy);
+  tenet::core::Evaluator evaluator(*policy);
   std::string fatal;
-  tenet::read_facts(test::read_file(test::spec_path(name + ".jsonl")), tenet::FactsFormat::jsonl, *policy,
-                    [&](std::size_t, tenet::Record* r, tenet::RecordError* e) {
+  tenet::core::read_facts(test::read_file(test::spec_path(name + ".jsonl")), tenet::core::FactsFormat::jsonl, *policy,
+                    [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError* e) {
                       if (r) out.decisions.push_back(evaluator.evaluate(std::move(*r)));
                       else out.errors.push_back(*e);
                     }, fatal);
   return out;
 }
 
-std::vector<std::string> chosen_rules(const tenet::Decision& d, const tenet::Policy& policy, bool chosen) {
+std::vector<std::string> chosen_rules(const tenet::core::Decision& d, const tenet::core::Policy& policy, bool chosen) {
   std::vector<std::string> out;
   for (const auto& r : d.recommendations) {
     if (r.chosen == chosen) out.push_back(policy.checked().module.rules[r.rule].name.text);
@@ -33,7 +33,7 @@ std::vector<std::string> chosen_rules(const tenet::Decision& d, const tenet::Pol
   return out;
 }
 
-std::vector<std::string> flag_names(const tenet::Decision& d, const tenet::Policy& policy) {
+std::vector<std::string> flag_names(const tenet::core::Decision& d, const tenet::core::Policy& policy) {
   std::vector<std::string> out;
   for (auto f : d.flags) out.push_back(policy.checked().flags[f].name);
   return out;
@@ -74,7 +74,7 @@ TEST_CASE("spec: customer_focus (hit policy priority)") {
 
 TEST_CASE("spec: missing_data (hit policy collect, Kleene logic)") {
   const auto out = evaluate("missing_data");
-  using S = tenet::RuleStatus;
+  using S = tenet::core::RuleStatus;
   struct Row { const char* id; V decision; std::vector<S> statuses; V flags; };
   const Row rows[] = {
       {"A1", {"review_cost", "celebrate"}, {S::fired, S::not_fired, S::fired, S::not_fired}, {}},
