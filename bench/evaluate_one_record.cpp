@@ -8,7 +8,7 @@
 
 #include "engine/ingest/facts_reader.hpp"
 #include "engine/output/batch_writer.hpp"
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 
 namespace {
 

@@ -21,7 +21,7 @@
 #include "engine/ingest/facts_reader.hpp"
 #include "engine/output/atomic_file.hpp"
 #include "engine/output/json_writer.hpp"
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 #include "cli/common.hpp"
 
 namespace tenet_cli {

@@ -17,7 +17,7 @@
 #include "engine/ingest/facts_reader.hpp"
 #include "engine/ingest/input_checks.hpp"
 #include "engine/output/atomic_file.hpp"
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 
 namespace tenet_cli {
 

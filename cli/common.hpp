@@ -9,7 +9,7 @@
 
 #include "engine/batch/summary.hpp"
 #include "engine/ingest/facts_reader.hpp"
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 
 namespace tenet_cli {
 

@@ -21,7 +21,7 @@
 #include "engine/output/atomic_file.hpp"
 #include "engine/output/graph_writer.hpp"
 #include "engine/policy_tests.hpp"
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 #include "cli/common.hpp"
 
 namespace tenet_cli {

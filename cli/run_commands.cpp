@@ -26,7 +26,7 @@
 #include "engine/report/report_html.hpp"
 #include "engine/sha256.hpp"
 #include "dsl/base/civil_date.hpp"
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 #include "cli/common.hpp"
 
 namespace tenet_cli {

@@ -1,7 +1,7 @@
 // Hit policies: how fired recommendations become one decision, and the `because` texts.
 #include <algorithm>
 
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 
 namespace tenet::core {
 

@@ -13,7 +13,7 @@
 #include "dsl/printer.hpp"
 #include "engine/json_text.hpp"
 #include "engine/sha256.hpp"
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 
 namespace tenet::core {
 

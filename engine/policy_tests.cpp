@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/ingest/facts_reader.hpp"
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 
 namespace tenet::core {
 

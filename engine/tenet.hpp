@@ -1,191 +1,230 @@
-// The public API: compile a policy, evaluate records, read decisions.
+// Tenet's embedding surface: compile a policy, evaluate records, read decisions by name.
 //
-//   auto compiled = tenet::core::Policy::compile(tenet::core::SourceFile(path, text));
-//   if (!compiled.policy) { print(tenet::core::render(*compiled.sources, compiled.diagnostics)); }
-//   tenet::core::Evaluator evaluator(*compiled.policy);          // one per thread
-//   tenet::core::Decision d = evaluator.evaluate(std::move(record));
+//   #include <tenet/tenet.hpp>
+//   auto policy = tenet::Policy::from_file("rules/customer_focus.tenet", {{"thin_margin_rate", 0.15}});
+//   tenet::Evaluator evaluator(policy);                 // one per thread; the Policy is shared
+//   tenet::Decision d = evaluator.evaluate_json(R"({"id":"C1","annual_revenue":100})");
+//   d.decision(); d.chosen_rule(); d.fired_rules(); d.flags(); d.provisional(); d.to_json();
 //
-// A compiled Policy is immutable and may be shared by any number of threads.
+// This is the only header an embedding program includes (installed as <tenet/tenet.hpp>, with
+// <tenet/version.hpp>); it includes no other header of Tenet's, and everything it names is
+// stable. The engine behind it (namespace tenet::core) may change freely.
+//
+// Errors (docs/embedding.md): compiling a policy, or a param it cannot take, throws PolicyError
+// with the diagnostics as data; a record that cannot be read throws RecordError with its kind;
+// a file that cannot be read throws std::system_error. Nothing else throws but std::bad_alloc.
+// A Policy is immutable and shared by any number of threads; an Evaluator or RecordBuilder is
+// used by one thread at a time.
 #pragma once
 
+#include <cstdint>
+#include <iosfwd>
+#include <map>
 #include <memory>
+#include <optional>
+#include <stdexcept>
 #include <string>
-#include <utility>
+#include <string_view>
+#include <variant>
 #include <vector>
 
-#include "dsl/checker.hpp"
-#include "dsl/diagnostics.hpp"
-#include "dsl/imports.hpp"
-#include "dsl/source.hpp"
-#include "engine/evaluator.hpp"
-#include "engine/program.hpp"
-#include "engine/trace.hpp"
-#include "engine/value.hpp"
+#include <tenet/version.hpp>
 
-namespace tenet::core {
+namespace tenet {
 
-// Names the policy in every output, so every decision can be traced to its exact source.
-struct PolicyInfo {
-  std::string name;
-  std::string title;
-  std::string version;
-  std::string sha256;  // of the source bytes
-  // Every imported file, as its path relative to the policy's directory and its SHA-256.
-  std::vector<std::pair<std::string, std::string>> imports;
-  std::vector<std::pair<std::string, std::string>> params;  // set at run time: name, policy text
+// One error or warning about a policy, where it is.
+struct Diagnostic {
+  enum class Severity { error, warning };
+  Severity severity = Severity::error;
+  std::string file;          // the policy file, or an imported one
+  std::uint32_t line = 0, column = 0;
+  std::string message;
+  std::string rendered;      // as `tenet check` prints it: the place, the message, the line and a caret
 };
 
-// How outputs name a file of `sources`: its path relative to the policy file's directory
-// (empty for the policy file itself).
-std::string relative_to_root(const SourceSet& sources, const SourceFile& file);
+// A policy that does not compile, or a param it cannot take (then with no diagnostics).
+class PolicyError : public std::runtime_error {
+ public:
+  PolicyError(const std::string& message, std::vector<Diagnostic> diagnostics);
+  const std::vector<Diagnostic>& diagnostics() const noexcept { return diagnostics_; }
 
-// The version of Tenet that decides, named in every output's policy object.
-const char* tenet_version();
-
-// One record's field values, in schema order (absent optional fields are unknown).
-struct Record {
-  std::vector<Value> fields;
-  std::string id;
+ private:
+  std::vector<Diagnostic> diagnostics_;
 };
 
-enum class RuleStatus : std::uint8_t { not_fired, fired, unknown };
-const char* status_name(RuleStatus s);
+// A record that cannot be read: not an object, a value of the wrong type, a required field
+// absent... `kind` is the name `tenet batch` writes ("malformed", "type", "missing_field", ...).
+class RecordError : public std::runtime_error {
+ public:
+  RecordError(const std::string& message, std::string kind, std::optional<std::string> id);
+  const std::string& kind() const noexcept { return kind_; }
+  const std::optional<std::string>& id() const noexcept { return id_; }
 
-// A piece of Decision::texts: [begin, end).
-struct TextSpan {
-  std::uint32_t begin = 0, end = 0;
+ private:
+  std::string kind_;
+  std::optional<std::string> id_;
 };
 
-struct Recommendation {
-  std::uint32_t rule = 0;
-  std::uint32_t action = 0;         // Policy::action_name()
-  std::int64_t priority = 0;
-  bool chosen = false;
-  std::int64_t overridden_by = -1;  // rule index of the winner, when not chosen
-  bool has_because = false;
-  TextSpan because;                 // Decision::text(because)
+// A param's value: typed (a bool, a whole number, a double read as its shortest decimal, the
+// items of a list or set of strings), or as a policy writes it ("15%", "0.15", "{\"a\",\"b\"}").
+class ParamValue {
+ public:
+  struct Literal {
+    std::string text;
+  };
+  ParamValue(bool b) : value_(b) {}
+  ParamValue(int n) : value_(static_cast<long long>(n)) {}
+  ParamValue(long long n) : value_(n) {}
+  ParamValue(double d) : value_(d) {}
+  ParamValue(const char* literal) : value_(Literal{literal}) {}
+  ParamValue(std::string literal) : value_(Literal{std::move(literal)}) {}
+  ParamValue(std::vector<std::string> items) : value_(std::move(items)) {}
+  const std::variant<bool, long long, double, Literal, std::vector<std::string>>& value() const { return value_; }
+
+ private:
+  std::variant<bool, long long, double, Literal, std::vector<std::string>> value_;
+};
+using Params = std::map<std::string, ParamValue>;
+
+class Evaluator;
+class RecordBuilder;
+class Policy;
+
+// `tenet batch` over any streams: JSON lines (or CSV) in, one JSON line per record out (a
+// decision, or the record's error), in input order, on all cores.
+struct BatchOptions {
+  unsigned threads = 0;  // 0: one per core
+  bool csv = false;      // the input is CSV with a header
+  bool explain = false;
+};
+struct BatchSummary {
+  std::uint64_t records = 0, decided = 0, errors = 0;
+  std::string json;  // the summary `tenet batch --summary` writes
 };
 
-// A fired rule whose action is `flag NAME`.
-struct RaisedFlag {
-  std::uint32_t rule = 0;
-  std::uint32_t flag = 0;
-  bool has_because = false;
-  TextSpan because;
-};
-
-// A rule whose status is unknown, with the absent fields that made it so.
-struct UnknownRule {
-  std::uint32_t rule = 0;
-  std::uint32_t missing_begin = 0, missing_end = 0;  // its fields: Decision::missing[begin, end)
-  const std::string* reason = nullptr;               // its condition's reason (stable text)
-};
-
-struct Decision {
-  std::string id;
-  std::vector<std::uint32_t> actions;            // the chosen action (one, or all under `collect`): Policy::action_name()
-  std::vector<Recommendation> recommendations;   // every fired recommendation, in decision order
-  std::vector<std::uint32_t> flags;              // flags raised, in order of first declaration
-  std::vector<RaisedFlag> raised;                // the rules that raised them
-  std::vector<RuleStatus> statuses;              // per rule, in declaration order
-  std::vector<UnknownRule> unknown;              // rules whose status is unknown, in declaration order
-  std::vector<std::uint32_t> missing;            // schema indices of absent fields, for `unknown`
-  // An unknown recommending rule could have changed the decision (docs/language.md, "Provisional").
-  bool provisional = false;
-  // The `because` texts, one after another in one buffer that keeps its capacity from record
-  // to record (a string per text would be an allocation per fired rule).
-  std::string texts;
-  std::string_view text(TextSpan span) const { return std::string_view(texts).substr(span.begin, span.end - span.begin); }
-  bool is_default() const { return recommendations.empty(); }
-};
-
+// A compiled policy: immutable, cheap to copy (shared), safe to share between threads.
 class Policy {
  public:
-  struct CompileResult {
-    std::shared_ptr<const Policy> policy;  // set when there are no errors
-    Diagnostics diagnostics;               // errors and warnings, for render()
-    std::vector<std::string> param_errors; // bad --param overrides (no source location)
-    // Params without a default (`today`) that were not set, worded for --param: the policy is
-    // compiled (for check, graph), but evaluating it would read them as unknown, so a run refuses.
-    std::vector<std::string> unset_params;
-    std::shared_ptr<const SourceSet> sources;  // the policy file and the files it imports
-    const SourceFile& source() const { return sources->root(); }
-  };
+  // Throws PolicyError, or std::system_error when the file (or an import) cannot be read.
+  static Policy from_file(const std::string& path, const Params& params = {});
+  // `name` stands for the file in diagnostics; imports are read relative to the working directory.
+  static Policy from_text(std::string_view text, const std::string& name, const Params& params = {});
 
-  // `params` are NAME=VALUE overrides, checked against each param's type. Imports are read
-  // with `read` (by default from the file system, relative to the importing file).
-  static CompileResult compile(SourceFile source, const std::vector<std::pair<std::string, std::string>>& params = {},
-                               const ReadFile& read = read_policy_file);
-  // Reads a policy file from the file system (the default ReadFile of compile()).
-  static bool read_policy_file(const std::string& path, std::string& text, std::string& error);
-
-  const PolicyInfo& info() const { return info_; }
-  const std::string& action_name(std::uint32_t action) const { return program_.actions[action]; }
-  // The decision's actions by name (one, or all under `collect`).
-  std::vector<std::string> action_names(const Decision& decision) const;
-  const CheckedPolicy& checked() const { return checked_; }
-  const Program& program() const { return program_; }
-  const SourceFile& source() const { return sources_->root(); }
-  const SourceSet& sources() const { return *sources_; }
-  Hit hit() const { return program_.hit; }
-  // The policy reads percentile(): a run collects the portfolio's distributions first
-  // (engine/portfolio_stats.hpp) and gives them to its evaluators.
-  bool needs_portfolio() const { return !program_.percentiles.empty(); }
-  const TracePlan& trace_plan() const { return trace_plan_; }
-  // JSON pieces quoted once, that output lines copy: a field's name ("name"), and the start
-  // of a rule's entry in "unknown" ({"rule":"name","missing":[).
-  const std::string& json_field_name(std::uint32_t field) const { return json_field_names_[field]; }
-  const std::string& json_unknown_entry(std::uint32_t rule) const { return json_unknown_entries_[rule]; }
-  // `{"expr":…,"line":…,"column":…,"value":` of a trace step (trace_plan()[rule][step]).
-  const std::string& json_trace_head(std::size_t rule, std::size_t step) const { return json_trace_heads_[rule][step]; }
+  const std::string& name() const;
+  const std::string& title() const;
+  const std::string& version() const;
+  const std::string& sha256() const;              // of the policy's source bytes
+  std::vector<std::string> rules() const;         // in declaration order
+  std::vector<std::string> fields() const;        // the schema's, in order
+  std::vector<Diagnostic> warnings() const;
+  std::string to_json() const;                    // the policy object every decision names
+  bool reads_portfolio() const;                   // reads percentile(): see Evaluator
 
  private:
-  Policy() = default;
-  std::shared_ptr<const SourceSet> sources_;
-  CheckedPolicy checked_;
-  Program program_;
-  TracePlan trace_plan_;
-  PolicyInfo info_;
-  std::vector<std::string> json_unknown_entries_, json_field_names_;
-  std::vector<std::vector<std::string>> json_trace_heads_;
+  struct Impl;
+  explicit Policy(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+  std::shared_ptr<const Impl> impl_;
+  friend class Evaluator;
+  friend class RecordBuilder;
+  friend BatchSummary run_batch(const Policy&, std::istream&, std::ostream&, const BatchOptions&);
 };
 
-// Evaluates records one after another against one policy; one per thread.
+// A record read and checked against the policy's schema: every invariant holds (types, required
+// fields, the key, sets sorted without repeats, valid UTF-8).
+class Record {
+ public:
+  const std::string& id() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<const Impl> impl_;
+  friend class RecordBuilder;
+  friend class Evaluator;
+};
+
+// Builds a Record field by field (or from a JSON object), checked as `tenet batch` checks one.
+class RecordBuilder {
+ public:
+  explicit RecordBuilder(const Policy& policy);
+  ~RecordBuilder();
+  RecordBuilder(RecordBuilder&&) noexcept;
+  RecordBuilder& operator=(RecordBuilder&&) noexcept;
+
+  RecordBuilder& set(const std::string& field, std::nullptr_t);   // absent
+  RecordBuilder& set(const std::string& field, bool value);
+  RecordBuilder& set(const std::string& field, long long value);
+  RecordBuilder& set(const std::string& field, int value) { return set(field, static_cast<long long>(value)); }
+  RecordBuilder& set(const std::string& field, double value);      // its shortest decimal
+  RecordBuilder& set(const std::string& field, const char* text) { return set(field, std::string(text)); }
+  RecordBuilder& set(const std::string& field, const std::string& text);  // a string, or a date as YYYY-MM-DD
+  RecordBuilder& set_number(const std::string& field, std::string_view decimal);  // exactly, as written: "120000.50"
+  RecordBuilder& set(const std::string& field, const std::vector<std::string>& items);  // a list or set of strings
+  // Throws RecordError; the builder is empty afterwards, ready for the next record.
+  Record build();
+  // A record from one JSON object; throws RecordError.
+  Record from_json(std::string_view json_object);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// One record's decision, by name.
+class Decision {
+ public:
+  struct Unknown {
+    std::string rule;
+    std::vector<std::string> missing;  // the absent fields that made it unknown
+    std::string reason;                // when no field is missing: "division by zero", ...
+  };
+  const std::string& id() const { return id_; }
+  const std::string& decision() const { return decision_; }        // the action; under `hit collect`, joined with '+'
+  const std::vector<std::string>& decisions() const { return decisions_; }  // the action(s)
+  const std::optional<std::string>& chosen_rule() const { return chosen_rule_; }  // none: the default
+  const std::vector<std::string>& fired_rules() const { return fired_rules_; }
+  const std::vector<std::string>& flags() const { return flags_; }
+  bool provisional() const { return provisional_; }
+  const std::vector<std::string>& because() const { return because_; }  // of the chosen rules, then of the flags
+  const std::vector<Unknown>& unknown() const { return unknown_; }
+  // The JSON line `tenet eval` writes (no newline); with the Evaluator's `explain` and `trace`.
+  const std::string& to_json() const { return json_; }
+
+ private:
+  std::string id_, decision_;
+  std::vector<std::string> decisions_;
+  std::optional<std::string> chosen_rule_;
+  std::vector<std::string> fired_rules_, flags_, because_;
+  std::vector<Unknown> unknown_;
+  bool provisional_ = false;
+  std::string json_;
+  friend class Evaluator;
+};
+
+// Decides records with one policy: one per thread.
 class Evaluator {
  public:
-  explicit Evaluator(const Policy& policy) : policy_(&policy), frame_(policy.program()) {}
-  Decision evaluate(Record& record);
-  Decision evaluate(Record&& record) { return evaluate(record); }
-  // The same into `out`, reusing its storage (the hot path of a batch). The record's
-  // values are swapped into the evaluator's slots; the record gets stale values back.
-  void evaluate(Record& record, Decision& out);
-  // The batch path: the record's values were read straight into field_slots() (see
-  // RecordBuilder::write_into); only its id is taken from `record`.
-  void evaluate_in_place(Record& record, Decision& out);
-  Value* field_slots() { return frame_.field_slots(); }
-  // Whether decisions carry their `because` texts (on by default). A batch that writes
-  // reasons only turns them off: rendering them is a good part of a record's cost.
-  void set_explain(bool explain) { explain_ = explain; }
-  // The run's distributions, for percentile(): see Policy::needs_portfolio().
-  void set_portfolio(const PortfolioStats* portfolio) { frame_.set_portfolio(portfolio); }
-  // The slots of the last evaluation, for traces.
-  const Frame& frame() const { return frame_; }
-  const Policy& policy() const { return *policy_; }
+  struct Options {
+    bool explain = false;  // to_json() adds each fired rule's title and source
+    bool trace = false;    // to_json() adds the rule trace
+  };
+  explicit Evaluator(const Policy& policy) : Evaluator(policy, Options{}) {}
+  Evaluator(const Policy& policy, Options options);
+  ~Evaluator();
+  Evaluator(Evaluator&&) noexcept;
+  Evaluator& operator=(Evaluator&&) noexcept;
+
+  Decision evaluate(const Record& record);
+  Decision evaluate_json(std::string_view json_object);  // throws RecordError
+  // A policy that reads percentile() ranks each record among a portfolio: give its records
+  // (JSON lines) once, before evaluating; without them, percentile() is unknown.
+  void rank_among(std::string_view json_lines);
 
  private:
-  void decide(std::string& id, Decision& out);
-
-  const Policy* policy_;
-  Frame frame_;
-  bool explain_ = true;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
-// Parses a --param value as the given type: numbers exactly, `true`/`false`,
-// lists and sets as comma-separated items.
-std::optional<Value> parse_param_value(Type type, std::string_view text, std::string& error);
+// Throws std::runtime_error when the input cannot be read or the output written.
+BatchSummary run_batch(const Policy& policy, std::istream& input, std::ostream& output, const BatchOptions& options = {});
 
-// A params file: a JSON object of NAME: VALUE, where VALUE is a string (read as --param reads
-// it), a number, a boolean, or an array of those (a list or set). NAME, VALUE-text pairs.
-std::optional<std::vector<std::pair<std::string, std::string>>> read_params_json(const std::string& text, std::string& error);
-
-}  // namespace tenet::core
+}  // namespace tenet

@@ -1,7 +1,7 @@
 #include "engine/trace.hpp"
 
 #include "engine/json_text.hpp"
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 
 namespace tenet::core {
 

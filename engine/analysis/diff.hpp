@@ -18,7 +18,7 @@
 
 #include "engine/batch/block_pipeline.hpp"
 #include "engine/ingest/facts_reader.hpp"
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 
 namespace tenet::core {
 

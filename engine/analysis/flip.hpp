@@ -16,7 +16,7 @@
 #include <string>
 
 #include "dsl/base/decimal.hpp"
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 
 namespace tenet::core {
 

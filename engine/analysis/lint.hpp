@@ -15,7 +15,7 @@
 #include <cstddef>
 
 #include "dsl/diagnostics.hpp"
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 
 namespace tenet::core {
 

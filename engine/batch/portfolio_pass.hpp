@@ -11,7 +11,7 @@
 
 #include "engine/batch/block_pipeline.hpp"
 #include "engine/portfolio_stats.hpp"
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 
 namespace tenet::core {
 

@@ -14,7 +14,7 @@
 #include <string>
 
 #include "engine/portfolio_stats.hpp"
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 
 namespace tenet::core {
 

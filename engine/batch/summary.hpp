@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "engine/ingest/record_error.hpp"
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 
 namespace tenet::core {
 

@@ -12,7 +12,7 @@
 
 #include "dsl/ast.hpp"
 #include "engine/ingest/record_error.hpp"
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 
 namespace tenet::core {
 

@@ -12,7 +12,7 @@
 
 #include "engine/ingest/input_checks.hpp"
 #include "engine/ingest/record_error.hpp"
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 
 namespace tenet::core {
 

@@ -6,7 +6,7 @@
 
 #include "engine/ingest/record_error.hpp"
 #include "engine/json_text.hpp"
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 
 namespace tenet::core {
 

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "engine/ingest/record_error.hpp"
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 
 namespace tenet::core {
 

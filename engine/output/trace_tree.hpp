@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 
 namespace tenet::core {
 

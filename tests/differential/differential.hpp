@@ -12,7 +12,7 @@
 
 #include "dsl/printer.hpp"
 #include "engine/ingest/facts_reader.hpp"
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 #include "tests/differential/policy_generator.hpp"
 #include "tests/differential/reference_interpreter.hpp"
 

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 
 // Imports are served from memory (never the disk): lib.tenet, and self.tenet importing itself.
 bool read_import(const std::string& path, std::string& text, std::string& error) {

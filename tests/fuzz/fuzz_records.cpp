@@ -10,7 +10,7 @@
 #include "engine/ingest/facts_reader.hpp"
 #include "engine/ingest/jsonl_reader.hpp"
 #include "engine/output/json_writer.hpp"
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include "dsl/formatter.hpp"
 #include "dsl/parser.hpp"
 #include "dsl/printer.hpp"
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 #include "tests/differential/policy_generator.hpp"
 #include "tests/fuzz/ast_equal.hpp"
 

@@ -15,7 +15,7 @@
 #include "engine/batch/batch.hpp"
 #include "engine/ingest/facts_reader.hpp"
 #include "engine/output/json_writer.hpp"
-#include "engine/tenet.hpp"
+#include "engine/policy.hpp"
 
 namespace test {
 
