@@ -123,9 +123,10 @@ std::vector<std::string> Policy::rules() const {
   return out;
 }
 
-std::vector<std::string> Policy::fields() const {
-  std::vector<std::string> out;
-  for (const auto& field : impl_->policy->checked().schema().fields) out.push_back(field.name.text);
+std::vector<Policy::Field> Policy::schema() const {
+  std::vector<Field> out;
+  for (const auto& field : impl_->policy->checked().schema().fields)
+    out.push_back({field.name.text, core::type_name(field.type), field.is_optional, field.is_key});
   return out;
 }
 
@@ -250,7 +251,7 @@ struct Evaluator::Impl {
   Options options;
   core::Evaluator evaluator;
   core::Decision decision;
-  std::unique_ptr<core::PortfolioStats> portfolio;
+  std::shared_ptr<const core::PortfolioStats> portfolio;
   Impl(std::shared_ptr<const Policy::Impl> p, Options o) : policy(std::move(p)), options(o), evaluator(*policy->policy) {}
 
   Decision decide(core::Record record) {
@@ -273,7 +274,7 @@ struct Evaluator::Impl {
     for (const auto flag : decision.flags) out.flags_.push_back(core_policy.checked().flags[flag].name);
     const auto& fields = core_policy.checked().schema().fields;
     for (const auto& u : decision.unknown) {
-      Decision::Unknown unknown{rules[u.rule].name.text, {}, u.reason ? *u.reason : ""};
+      Decision::Unknown unknown{rules[u.rule].name.text, {}, u.reason && u.missing_begin == u.missing_end ? *u.reason : ""};
       for (auto k = u.missing_begin; k < u.missing_end; ++k) unknown.missing.push_back(fields[decision.missing[k]].name.text);
       out.unknown_.push_back(std::move(unknown));
     }
@@ -293,9 +294,28 @@ Decision Evaluator::evaluate(const Record& record) { return impl_->decide(record
 
 Decision Evaluator::evaluate_json(std::string_view json_object) { return impl_->decide(read_one(*impl_->policy->policy, json_object)); }
 
-void Evaluator::rank_among(std::string_view json_lines) {
-  impl_->portfolio = std::make_unique<core::PortfolioStats>(
-      core::portfolio_of(std::string(json_lines), core::FactsFormat::jsonl, *impl_->policy->policy));
+struct Portfolio::Impl {
+  std::shared_ptr<const core::PortfolioStats> stats;
+};
+
+Portfolio Portfolio::of(const Policy& policy, std::string_view json_lines) {
+  Portfolio p;
+  p.impl_ = std::make_shared<const Impl>(Impl{std::make_shared<const core::PortfolioStats>(
+      core::portfolio_of(std::string(json_lines), core::FactsFormat::jsonl, *policy.impl_->policy))});
+  return p;
+}
+
+Portfolio Portfolio::from_file(const Policy& policy, const std::string& path) {
+  std::string text, error;
+  if (!core::read_input(path, text, error)) throw std::system_error(errno ? errno : ENOENT, std::generic_category(), error);
+  const core::FactsFormat format = core::format_from_extension(path).value_or(core::sniff_format(text));
+  Portfolio p;
+  p.impl_ = std::make_shared<const Impl>(Impl{std::make_shared<const core::PortfolioStats>(core::portfolio_of(std::move(text), format, *policy.impl_->policy))});
+  return p;
+}
+
+void Evaluator::rank_among(const Portfolio& portfolio) {
+  impl_->portfolio = portfolio.impl_->stats;
   impl_->evaluator.set_portfolio(impl_->portfolio.get());
 }
 
@@ -314,6 +334,7 @@ BatchSummary run_batch(const Policy& policy, std::istream& input, std::ostream& 
   batch.threads = options.threads;
   batch.input = options.csv ? core::FactsFormat::csv : core::FactsFormat::jsonl;
   batch.explain = options.explain;
+  if (options.portfolio) batch.ranks = options.portfolio->impl_->stats.get();
   core::BatchIO io;
   io.input = file.get();
   io.write_output = [&](const std::string& text) {

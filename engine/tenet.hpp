@@ -92,10 +92,14 @@ class Policy;
 
 // `tenet batch` over any streams: JSON lines (or CSV) in, one JSON line per record out (a
 // decision, or the record's error), in input order, on all cores.
+class Portfolio;
 struct BatchOptions {
   unsigned threads = 0;  // 0: one per core
   bool csv = false;      // the input is CSV with a header
   bool explain = false;
+  // percentile(): rank against this portfolio (the whole, when the input is a part of it),
+  // instead of the input itself.
+  const Portfolio* portfolio = nullptr;
 };
 struct BatchSummary {
   std::uint64_t records = 0, decided = 0, errors = 0;
@@ -115,7 +119,12 @@ class Policy {
   const std::string& version() const;
   const std::string& sha256() const;              // of the policy's source bytes
   std::vector<std::string> rules() const;         // in declaration order
-  std::vector<std::string> fields() const;        // the schema's, in order
+  struct Field {
+    std::string name;
+    std::string type;  // as the schema writes it: number, string, list<string>, set<string>, date, bool
+    bool optional = false, key = false;
+  };
+  std::vector<Field> schema() const;              // the schema's fields, in order
   std::vector<Diagnostic> warnings() const;
   std::string to_json() const;                    // the policy object every decision names
   bool reads_portfolio() const;                   // reads percentile(): see Evaluator
@@ -126,6 +135,7 @@ class Policy {
   std::shared_ptr<const Impl> impl_;
   friend class Evaluator;
   friend class RecordBuilder;
+  friend class Portfolio;
   friend BatchSummary run_batch(const Policy&, std::istream&, std::ostream&, const BatchOptions&);
 };
 
@@ -200,6 +210,22 @@ class Decision {
   friend class Evaluator;
 };
 
+// What percentile() ranks a record against: a portfolio's records (JSON lines), read once and
+// shared by any number of evaluators (a policy that does not read percentile() needs none).
+class Portfolio {
+ public:
+  static Portfolio of(const Policy& policy, std::string_view json_lines);
+  // A whole portfolio file (.jsonl, or .csv with a header), read as `tenet batch` reads it;
+  // throws std::system_error when it cannot be read, std::runtime_error when it is not facts.
+  static Portfolio from_file(const Policy& policy, const std::string& path);
+
+ private:
+  struct Impl;
+  std::shared_ptr<const Impl> impl_;
+  friend class Evaluator;
+  friend BatchSummary run_batch(const Policy&, std::istream&, std::ostream&, const BatchOptions&);
+};
+
 // Decides records with one policy: one per thread.
 class Evaluator {
  public:
@@ -215,9 +241,9 @@ class Evaluator {
 
   Decision evaluate(const Record& record);
   Decision evaluate_json(std::string_view json_object);  // throws RecordError
-  // A policy that reads percentile() ranks each record among a portfolio: give its records
-  // (JSON lines) once, before evaluating; without them, percentile() is unknown.
-  void rank_among(std::string_view json_lines);
+  // A policy that reads percentile() ranks each record among a portfolio: give it before
+  // evaluating; without one, percentile() is unknown ("percentile needs the run's portfolio").
+  void rank_among(const Portfolio& portfolio);
 
  private:
   struct Impl;

@@ -1,0 +1,127 @@
+"""Tenet for Python: explained, auditable decisions from a .tenet policy, on dicts and pandas frames.
+
+    import tenet
+    p = tenet.Policy.from_file("rules/customer_focus.tenet", params={"thin_margin_rate": 0.15})
+    p.evaluate({"id": "C1", "annual_revenue": 100, "cost_to_serve": 300})   # one decision, a dict
+    p.evaluate(df)   # a DataFrame: id, decision, chosen, fired, flags, provisional, error
+
+Records are read as `tenet batch` reads JSON lines (the same checks, the same errors); a frame is
+evaluated on all cores with the GIL released. A list field may be a list or, as in Tenet's CSV,
+a string of items separated by "|". A policy that reads percentile() ranks each row among the
+rows evaluated with it. Errors are exceptions: PolicyError (its args: the text `tenet check`
+prints, and the diagnostics as dicts), RecordError (text, kind, id) for evaluate(dict); a row of a
+frame that cannot be read has its reason in the `error` column instead.
+"""
+import json
+
+from . import _tenet
+from ._tenet import PolicyError, RecordError
+
+__version__ = _tenet.__version__
+__all__ = ["Policy", "PolicyError", "RecordError", "__version__"]
+
+_COLUMNS = ["id", "decision", "chosen", "fired", "flags", "provisional"]
+
+
+class Policy:
+    """A compiled policy: immutable, shareable between threads, and picklable (it is compiled
+    again from its file or text where it is unpickled, as on a Dask worker)."""
+
+    def __init__(self, native, source):
+        self._native = native
+        self._source = source
+
+    @classmethod
+    def from_file(cls, path, params=None):
+        """Compiles the policy file at `path` (imports relative to it). `params`: name -> bool,
+        int, float, str (as a policy writes it: "15%") or list of str. Raises PolicyError."""
+        return cls(_tenet.Policy.from_file(str(path), params), ("file", str(path), params))
+
+    @classmethod
+    def from_text(cls, text, name="<text>", params=None):
+        """Compiles policy source text; `name` stands for the file in diagnostics."""
+        return cls(_tenet.Policy.from_text(text, name, params), ("text", text, name, params))
+
+    def __reduce__(self):
+        if self._source[0] == "file":
+            return (Policy.from_file, self._source[1:])
+        return (Policy.from_text, self._source[1:])
+
+    name = property(lambda self: self._native.name, doc="the policy's name")
+    title = property(lambda self: self._native.title, doc="the policy's title")
+    version = property(lambda self: self._native.version, doc="the policy's version")
+    sha256 = property(lambda self: self._native.sha256, doc="the SHA-256 of the policy's source")
+    rules = property(lambda self: self._native.rules, doc="the rule names, in declaration order")
+    schema = property(lambda self: self._native.schema, doc="(name, type, optional, key) per field")
+
+    def evaluate(self, records, *, because=False, threads=0, portfolio=None):
+        """One decision for a dict (a dict: id, decision, chosen, fired, flags, provisional,
+        because, unknown; raises RecordError), or a DataFrame of decisions for a pandas
+        DataFrame or a list of dicts (one row per input row, same index; `because` adds the
+        because texts; `threads` 0 is one per core). A policy that reads percentile() ranks the
+        rows among themselves, or, with `portfolio` (the path of the whole portfolio file, read
+        once per process), among the whole portfolio: what a partition of a larger frame needs."""
+        if isinstance(records, dict):
+            return self._native.evaluate_json(json.dumps(records, ensure_ascii=False, default=str))
+        import pandas
+
+        frame = records if isinstance(records, pandas.DataFrame) else pandas.DataFrame.from_records(list(records))
+        ranks = _portfolio(self, portfolio) if portfolio is not None and self._native.reads_portfolio else None
+        text, csv = self._records_text(frame)
+        columns = self._native.evaluate_text(text, csv, because, threads, ranks)
+        out = pandas.DataFrame(columns, columns=_COLUMNS + (["because"] if because else []) + ["error"])
+        if len(out) != len(frame):
+            raise RuntimeError(f"{len(frame)} rows in, {len(out)} decisions out")
+        out.index = frame.index
+        return out
+
+    def _records_text(self, frame):
+        """The frame as `tenet batch` input. A frame of text only (as read_csv(dtype=str) gives)
+        is written back as CSV and read by Tenet's CSV reader, exactly as `tenet batch` reads the
+        file: lists as "a|b", empty cells and n/a absent. Any other frame becomes JSON lines:
+        numbers as Python writes them (the shortest text of a float64: 10.2, not
+        10.199999999999999), lists from lists (or "a|b" text), dates as YYYY-MM-DD, NaN and None
+        absent."""
+        import pandas
+
+        if len(frame) == 0:
+            return "", False
+        if all(frame[c].dtype == object for c in frame.columns) and all(
+                frame[c].map(lambda v: v is None or isinstance(v, str) or v != v).all() for c in frame.columns):
+            return frame.to_csv(index=False), True
+        types = {name: kind for name, kind, _, _ in self.schema}
+        columns = {}
+        for column in frame.columns:
+            values = frame[column]
+            kind = types.get(column, "")
+            if pandas.api.types.is_datetime64_any_dtype(values):
+                values = values.dt.strftime("%Y-%m-%d")
+            values = values.tolist()
+            if kind.startswith(("list<", "set<")):
+                values = [v.split("|") if isinstance(v, str) and v else ([] if v == "" else v) for v in values]
+            columns[column] = values
+        names = list(columns)
+        lines = []
+        for row in zip(*(columns[n] for n in names)):
+            record = {}
+            for name, v in zip(names, row):
+                if v is None or (isinstance(v, float) and v != v):
+                    continue
+                if hasattr(v, "tolist"):  # a numpy array or scalar
+                    v = v.tolist()
+                record[name] = v
+            lines.append(json.dumps(record, ensure_ascii=False, default=str))
+        return "\n".join(lines) + "\n", False
+
+    def __repr__(self):
+        return f"<tenet.Policy {self.name} {self.version} sha256={self.sha256[:12]}>"
+
+
+_portfolios = {}  # (policy sha256 and params, path) -> the native Portfolio: read once per process
+
+
+def _portfolio(policy, path):
+    key = (policy.sha256, repr(policy._source[-1]), str(path))
+    if key not in _portfolios:
+        _portfolios[key] = policy._native.portfolio_of_file(str(path))
+    return _portfolios[key]
