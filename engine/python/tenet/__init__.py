@@ -66,29 +66,28 @@ class Policy:
         import pandas
 
         frame = records if isinstance(records, pandas.DataFrame) else pandas.DataFrame.from_records(list(records))
+        if len(frame) == 0:
+            return pandas.DataFrame(columns=_COLUMNS + (["because"] if because else []) + ["error"], index=frame.index)
         ranks = _portfolio(self, portfolio) if portfolio is not None and self._native.reads_portfolio else None
-        text, csv = self._records_text(frame)
-        columns = self._native.evaluate_text(text, csv, because, threads, ranks)
+        if _all_text(frame):  # as read_csv(dtype=str) reads a file: Tenet's CSV reader reads it back
+            names = [str(c) for c in frame.columns]
+            columns = self._native.evaluate_text_columns(names, [frame[c].tolist() for c in frame.columns], because, threads, ranks)
+        else:
+            columns = self._native.evaluate_text(self._json_lines(frame), False, because, threads, ranks)
         out = pandas.DataFrame(columns, columns=_COLUMNS + (["because"] if because else []) + ["error"])
         if len(out) != len(frame):
             raise RuntimeError(f"{len(frame)} rows in, {len(out)} decisions out")
         out.index = frame.index
         return out
 
-    def _records_text(self, frame):
-        """The frame as `tenet batch` input. A frame of text only (as read_csv(dtype=str) gives)
-        is written back as CSV and read by Tenet's CSV reader, exactly as `tenet batch` reads the
-        file: lists as "a|b", empty cells and n/a absent. Any other frame becomes JSON lines:
-        numbers as Python writes them (the shortest text of a float64: 10.2, not
-        10.199999999999999), lists from lists (or "a|b" text), dates as YYYY-MM-DD, NaN and None
-        absent."""
+    def _json_lines(self, frame):
+        """A frame that is not all text, as JSON lines: numbers as Python writes them (the
+        shortest text of a float64: 10.2, not 10.199999999999999), lists from lists (or "a|b"
+        text), dates as YYYY-MM-DD, NaN and None absent. (A frame of text only, as
+        read_csv(dtype=str) gives, is written back as CSV and read by Tenet's CSV reader,
+        exactly as `tenet batch` reads the file: lists as "a|b", empty cells and n/a absent.)"""
         import pandas
 
-        if len(frame) == 0:
-            return "", False
-        if all(frame[c].dtype == object for c in frame.columns) and all(
-                frame[c].map(lambda v: v is None or isinstance(v, str) or v != v).all() for c in frame.columns):
-            return frame.to_csv(index=False), True
         types = {name: kind for name, kind, _, _ in self.schema}
         columns = {}
         for column in frame.columns:
@@ -111,10 +110,18 @@ class Policy:
                     v = v.tolist()
                 record[name] = v
             lines.append(json.dumps(record, ensure_ascii=False, default=str))
-        return "\n".join(lines) + "\n", False
+        return "\n".join(lines) + "\n"
 
     def __repr__(self):
         return f"<tenet.Policy {self.name} {self.version} sha256={self.sha256[:12]}>"
+
+
+def _all_text(frame):
+    """Whether every column holds text (or nothing): pandas' own type inference, in C."""
+    import pandas
+
+    return len(frame.columns) > 0 and all(
+        frame[c].dtype == object and pandas.api.types.infer_dtype(frame[c], skipna=True) in ("string", "empty") for c in frame.columns)
 
 
 _portfolios = {}  # (policy sha256 and params, path) -> the native Portfolio: read once per process
