@@ -17,7 +17,7 @@ echo "== pkg-config tenet"
 export PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig"
 # shellcheck disable=SC2046
 g++ -std=c++20 "$here/consumer.cpp" -o "$work/consumer-pkgconfig" $(pkg-config --cflags --libs tenet)
-"$work/consumer-pkgconfig" "$policy"
+LD_LIBRARY_PATH="$work/prefix/lib" "$work/consumer-pkgconfig" "$policy"  # (found there when the libraries are shared)
 
 echo "== <tenet/tenet.hpp> alone: no other header of Tenet's is needed"
 grep -h '^#include' "$work/prefix/include/tenet/tenet.hpp" | grep -v '<tenet/version.hpp>' | grep -q '<tenet/' && { echo "FAILED: it includes another Tenet header"; exit 1; }
