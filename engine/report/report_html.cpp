@@ -271,10 +271,14 @@ class Page {
                             fmt::format("Records per range of {} ({} bins); dashed lines: the policy's thresholds{}", name, bins.size(),
                                         drawn.empty() ? " (none)" : ": " + drawn),
                             bins, thresholds);
-    out_ += fmt::format("\n<p>{} records have a value, from {} to {}; {} have none. Values are binned at 3 significant digits, then drawn in "
-                        "{} equal ranges.</p>\n",
-                        data.summary.decided - data.histogram_absent, data.histogram_min ? data.histogram_min->to_string() : "-",
-                        data.histogram_max ? data.histogram_max->to_string() : "-", data.histogram_absent, bins.size());
+    if (data.histogram_min) {
+      out_ += fmt::format("\n<p>{} records have a value, from {} to {}; {} have none. Values are binned at 3 significant digits, then drawn "
+                          "in {} equal ranges.</p>\n",
+                          data.summary.decided - data.histogram_absent, data.histogram_min->to_string(), data.histogram_max->to_string(),
+                          data.histogram_absent, bins.size());
+    } else {
+      out_ += fmt::format("\n<p>No record has a value of <code>{}</code> ({} without one): nothing to draw.</p>\n", h(name), data.histogram_absent);
+    }
     out_ += "<table id=\"thresholds\">\n<thead><tr><th scope=\"col\">Threshold the policy compares <code>" + h(name) + "</code> with</th></tr></thead>\n<tbody>\n";
     for (const auto& t : thresholds) out_ += fmt::format("<tr><td>{}</td></tr>\n", h(t.label));
     if (thresholds.empty()) out_ += "<tr><td>none: no rule compares it with a number</td></tr>\n";
