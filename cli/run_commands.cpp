@@ -320,7 +320,7 @@ int run_report(const ReportCliOptions& o) {
   std::FILE* input = open_portfolio(o.portfolio, o.input_format, "report", options.stream.input, true);
   if (!input) return kExitUsage;
   const auto started = std::chrono::steady_clock::now();
-  tenet::core::ReportInput about{o.portfolio, 0, ""};
+  tenet::core::ReportInput about{o.portfolio == "-" ? "(standard input)" : o.portfolio, 0, ""};
   struct stat info {};
   if (::fstat(fileno(input), &info) == 0) about.bytes = static_cast<std::uint64_t>(info.st_size);
   // The input's SHA-256, on a thread of its own while the passes run (it reads with pread).
