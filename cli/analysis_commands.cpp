@@ -76,6 +76,7 @@ int run_flip(const FlipCliOptions& o) {
   const tenet::core::Policy& policy = *loaded.result.policy;
   tenet::core::FlipOptions options;
   options.timeout_ms = o.timeout_ms;
+  options.fields = o.fields;
   if (!o.within.empty()) {
     std::string error;
     auto within = tenet::core::parse_param_value(tenet::core::Type::of(tenet::core::TypeKind::number), o.within, error);

@@ -112,6 +112,7 @@ int main(int argc, char** argv) {
   flip->add_option("POLICY", flip_options.policy, "the .tenet policy file")->required();
   flip->add_option("FACTS", flip_options.facts, "records: .jsonl, .json (an array) or .csv; - for standard input")->required();
   flip->add_option("--within", flip_options.within, "only the records a change this small flips (relative: 5% or 0.05)");
+  flip->add_option("--fields", flip_options.fields, "change up to K number fields at once (1, the default, or 2)")->check(CLI::Range(1u, 2u));
   flip->add_option("--param", flip_options.params, "set a param: NAME=VALUE");
   flip->add_option("--params", flip_options.params_file, "set params from a JSON object of NAME: VALUE");
   flip->add_option("--timeout-ms", flip_options.timeout_ms, "bound on each solver question (default 1000)")->check(CLI::Range(1u, 600000u));

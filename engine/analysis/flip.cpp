@@ -111,11 +111,13 @@ struct Flipper::State {
   // Every field but `free` pinned to the record's value (absent ones absent), and every opaque
   // value that does not read `free` pinned to what the engine computed (`computed`), but
   // `free_opaque`.
-  void pin(const Record& record, std::uint32_t free, const std::vector<Value>& computed, std::size_t free_opaque = SIZE_MAX) {
+  void pin(const Record& record, std::uint32_t free, const std::vector<Value>& computed, std::size_t free_opaque = SIZE_MAX,
+           std::uint32_t also_free = kNoField) {
     const auto& opaques = encoder.opaques();
+    const auto reads = [](const auto& o, std::uint32_t f) { return std::find(o.fields.begin(), o.fields.end(), f) != o.fields.end(); };
     for (std::size_t i = 0; i < opaques.size(); ++i) {
       const auto& o = opaques[i];
-      if (i == free_opaque || std::find(o.fields.begin(), o.fields.end(), free) != o.fields.end()) continue;
+      if (i == free_opaque || reads(o, free) || reads(o, also_free)) continue;
       if (computed[i].is_unknown()) {
         solver.add(!o.known);
         continue;
@@ -127,7 +129,7 @@ struct Flipper::State {
     for (std::uint32_t f = 0; f < fields.size(); ++f) {
       if (!policy.program().field_read[f]) continue;  // never converted when a record is read: no value to pin
       const Value& v = record.fields[f];
-      if (f == free) {
+      if (f == free || f == also_free) {
         solver.add(encoder.present(f));
         continue;
       }
@@ -154,6 +156,67 @@ struct Flipper::State {
       solver.pop();
     }
     return out;
+  }
+
+  // Where two conditions turn at once as `f` and `g` move, the others pinned: for each two
+  // comparisons reading either, the point where both have their sides equal. With the points
+  // where one turns as one field moves (roots()), these are the corners of the regions in which
+  // no condition turns; the least change of the two fields (the sum of their relative changes)
+  // that changes the decision is at one of them, or just past it.
+  std::vector<std::pair<Decimal, Decimal>> pair_roots(const Record& record, std::uint32_t f, std::uint32_t g,
+                                                     const std::vector<Value>& computed) {
+    std::vector<std::pair<Decimal, Decimal>> out;
+    std::vector<const ConditionEncoder::Atom*> atoms;
+    for (const auto& atom : encoder.atoms())
+      if (std::find(atom.fields.begin(), atom.fields.end(), f) != atom.fields.end() ||
+          std::find(atom.fields.begin(), atom.fields.end(), g) != atom.fields.end())
+        atoms.push_back(&atom);
+    for (std::size_t i = 0; i < atoms.size(); ++i) {
+      for (std::size_t j = i + 1; j < atoms.size(); ++j) {
+        solver.push();
+        pin(record, f, computed, SIZE_MAX, g);
+        solver.add(atoms[i]->lhs == atoms[i]->rhs);
+        solver.add(atoms[j]->lhs == atoms[j]->rhs);
+        const auto x = solve_for(*encoder.value(f));
+        if (x) {
+          std::string text = solver.get_model().eval(*encoder.value(g), true).get_decimal_string(40);
+          if (!text.empty() && text.back() == '?') text.pop_back();
+          if (auto y = Decimal::parse(text)) out.emplace_back(*x, *y);
+        }
+        solver.pop();
+      }
+    }
+    return out;
+  }
+
+  // The pairs of number fields worth moving together: both read by one rule's condition.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> field_pairs() const {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> out;
+    for (const auto& rule : policy.checked().module.rules) {
+      if (!rule.when) continue;
+      std::vector<std::uint32_t> read = encoder.fields_of(*rule.when);
+      std::sort(read.begin(), read.end());
+      read.erase(std::unique(read.begin(), read.end()), read.end());
+      for (std::size_t i = 0; i < read.size(); ++i)
+        for (std::size_t j = i + 1; j < read.size(); ++j)
+          if (std::count(candidates.begin(), candidates.end(), read[i]) && std::count(candidates.begin(), candidates.end(), read[j]))
+            out.emplace_back(read[i], read[j]);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
+  // The record decided with two fields changed: its decision, when it differs from `d`.
+  std::optional<Decision> decide_with_two(const Record& record, std::uint32_t f, const Decimal& x, std::uint32_t g, const Decimal& y,
+                                          const Decision& d) {
+    Record copy = record;
+    copy.fields[f] = Value::of(x);
+    copy.fields[g] = Value::of(y);
+    Decision changed;
+    evaluator.evaluate(copy, changed);
+    if (changed.actions == d.actions) return std::nullopt;
+    return changed;
   }
 
   // What `v` is in a model of the solver's assertions, if it has one.
@@ -340,6 +403,7 @@ std::optional<std::string> Flipper::flip(const Record& record) {
   struct Best {
     std::uint32_t field;
     Value value;
+    std::optional<std::pair<std::uint32_t, Decimal>> second;  // --fields 2: the other field changed
     std::optional<Decimal> boundary;  // of a number: the root it comes from
     long double relative;
     bool exact;
@@ -379,7 +443,7 @@ std::optional<std::string> Flipper::flip(const Record& record) {
       if (!changed) continue;
       const long double base = std::fabs(std::stold(now.number.to_string()));
       const long double relative = base > 0 ? distance(value) / base : distance(value);
-      if (!best || relative < best->relative) best = Best{f, Value::of(value), root, relative, !s.reads_opaque[f], std::move(*changed)};
+      if (!best || relative < best->relative) best = Best{f, Value::of(value), std::nullopt, root, relative, !s.reads_opaque[f], std::move(*changed)};
       break;  // the nearest for this field
     }
   }
@@ -392,8 +456,41 @@ std::optional<std::string> Flipper::flip(const Record& record) {
     for (Value& value : s.alternatives(f, record.fields[f], fields[f].type)) {
       auto changed = s.decide_with(record, f, value, d);
       if (!changed) continue;
-      best = Best{f, std::move(value), std::nullopt, 1, s.exact(f), std::move(*changed)};
+      best = Best{f, std::move(value), std::nullopt, std::nullopt, 1, s.exact(f), std::move(*changed)};
       break;
+    }
+  }
+  // --fields 2: two number fields at once, at the corners pair_roots() gives and just past them
+  // (one unit of each field's last place, in each of the four directions).
+  if (s.options.fields >= 2) {
+    const auto relative_of = [](const Decimal& now, const Decimal& to) {
+      const long double base = std::fabs(std::stold(now.to_string()));
+      const long double d = std::fabs(std::stold(to.sub(now).value.to_string()));
+      return base > 0 ? d / base : d;
+    };
+    for (const auto& [f, g] : s.field_pairs()) {
+      const Value& vf = record.fields[f];
+      const Value& vg = record.fields[g];
+      if (vf.kind != Value::Kind::number || vg.kind != Value::Kind::number) continue;
+      for (const auto& [x, y] : s.pair_roots(record, f, g, computed)) {
+        const auto unit_of = [](const Decimal& now, const Decimal& at) {
+          return *Decimal::parse("1e" + std::to_string(-std::max(places(now), places(at))));
+        };
+        const Decimal ux = unit_of(vf.number, x), uy = unit_of(vg.number, y);
+        for (int dx = -1; dx <= 1; ++dx) {
+          for (int dy = -1; dy <= 1; ++dy) {
+            const Decimal tx = dx == 0 ? x : (dx > 0 ? x.add(ux) : x.sub(ux)).value;
+            const Decimal ty = dy == 0 ? y : (dy > 0 ? y.add(uy) : y.sub(uy)).value;
+            if (tx.compare(vf.number) == 0 || ty.compare(vg.number) == 0) continue;  // one field: found above
+            const long double relative = relative_of(vf.number, tx) + relative_of(vg.number, ty);
+            if (best && relative >= best->relative) continue;
+            auto changed = s.decide_with_two(record, f, tx, g, ty, d);
+            if (!changed) continue;
+            best = Best{f, Value::of(tx), std::make_pair(g, ty), std::nullopt, relative, !s.reads_opaque[f] && !s.reads_opaque[g],
+                        std::move(*changed)};
+          }
+        }
+      }
     }
   }
   if (s.options.within) {
@@ -413,6 +510,11 @@ std::optional<std::string> Flipper::flip(const Record& record) {
   append_json_string(line, policy.checked().schema().fields[best->field].name.text);
   line += ':';
   append_json_value(line, best->value);
+  if (best->second) {  // in schema order, as every output names fields
+    line += ',';
+    append_json_string(line, policy.checked().schema().fields[best->second->first].name.text);
+    line += ':' + best->second->second.to_string();
+  }
   line += "},\"decision\":" + decision_json(best->decision);
   if (best->boundary) line += ",\"boundary\":" + best->boundary->to_string();
   line += fmt::format(",\"exact\":{}}}}}", best->exact ? "true" : "false");

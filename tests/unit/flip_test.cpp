@@ -10,6 +10,7 @@
 #include <random>
 #include <regex>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "engine/analysis/flip.hpp"
@@ -167,4 +168,108 @@ TEST_CASE("flip: the change reported flips the decision, and no smaller change o
   CHECK(checked_categories > 50);
   WARN(flips << " flips (" << categorical << " of a category), " << nulls << " records with none, " << checked_fields
               << " number fields and " << checked_categories << " categories tried by brute force");
+}
+
+TEST_CASE("flip --fields 2: the two changes reported flip the decision, no smaller change of two fields on a grid does, "
+          "and it is never larger than the change of one") {
+  // Policies where two fields must move together: conjunctions of thresholds on three number
+  // fields, at random, over random records (the differential generator seldom makes them).
+  std::mt19937 random(17);
+  int pairs = 0, checked = 0;
+  for (int round = 0; round < 150; ++round) {
+    const auto constant = [&] { return static_cast<int>(random() % 200); };
+    const char* ops[] = {">", ">=", "<", "<="};
+    const char* names[] = {"x", "y", "z"};
+    std::string text = "policy p \"P\" version \"1\"\nschema s {\n  id: string key\n  x: number optional\n  y: number optional\n  z: number optional\n}\n";
+    for (int r = 0; r < 3; ++r) {
+      const int a1 = static_cast<int>(random() % 3), a2 = (a1 + 1 + static_cast<int>(random() % 2)) % 3;
+      text += fmt::format("rule r{} {{\n  when {} {} {} and {} {} {}\n  then recommend a{} priority {}\n}}\n", r, names[a1], ops[random() % 4],
+                          constant(), names[a2], ops[random() % 4], constant(), r, random() % 3);
+    }
+    text += "decision d {\n  hit priority\n  default keep\n}\n";
+    std::string records_text;
+    for (int i = 0; i < 6; ++i)
+      records_text += fmt::format("{{\"id\":\"r{}\",\"x\":{},\"y\":{},\"z\":{}}}\n", i, 1 + constant(), 1 + constant(), 1 + constant());
+    struct {
+      std::string policy, records;
+    } gen{text, records_text};
+    auto policy = test::compile(gen.policy);
+    std::vector<tenet::core::Record> records;
+    std::string error;
+    tenet::core::read_facts(gen.records, tenet::core::FactsFormat::jsonl, *policy,
+                            [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError*) {
+                              if (r) records.push_back(*r);
+                            },
+                            error);
+    tenet::core::FlipOptions two;
+    two.fields = 2;
+    tenet::core::Flipper one_field(*policy, {}), two_fields(*policy, two);
+    const auto& fields = policy->checked().schema().fields;
+    for (const auto& record : records) {
+      INFO(gen.policy << gen.records);
+      const auto before = two_fields.counts();
+      const auto line = two_fields.flip(record);
+      const auto single = one_field.flip(record);
+      REQUIRE(line);
+      REQUIRE(single);
+      INFO(*line << "\n" << *single);
+      const auto j = nlohmann::json::parse(*line);
+      const auto k = nlohmann::json::parse(*single);
+      const auto now = decision_of(*policy, record);
+      if (j["flip"].is_null()) {
+        CHECK(k["flip"].is_null());  // one field flips it: so do two
+        continue;
+      }
+      const auto& changes = j["flip"]["changes"];
+      if (changes.size() < 2) continue;  // one field: the test above
+      ++pairs;
+      // Read the exact decimals from the line's text, in order.
+      std::smatch raw;
+      REQUIRE(std::regex_search(*line, raw, std::regex(R"re("changes":\{"([^"]+)":([^,]+),"([^"]+)":([^}]+)\})re")));
+      const auto field_index = [&](const std::string& name) {
+        return static_cast<std::size_t>(std::find_if(fields.begin(), fields.end(), [&](const auto& x) { return x.name.text == name; }) - fields.begin());
+      };
+      const std::size_t f = field_index(raw[1]), g = field_index(raw[3]);
+      const auto x = tenet::core::Decimal::parse(raw[2].str()), y = tenet::core::Decimal::parse(raw[4].str());
+      REQUIRE(x);
+      REQUIRE(y);
+      tenet::core::Record changed = record;
+      changed.fields[f] = tenet::core::Value::of(*x);
+      changed.fields[g] = tenet::core::Value::of(*y);
+      CHECK(decision_of(*policy, changed) != now);  // it flips
+      const long double of = number(record.fields[f].number), og = number(record.fields[g].number);
+      const auto rel = [](long double to, long double from) { return std::fabs(to - from) / (from != 0 ? std::fabs(from) : 1); };
+      const long double limit = rel(number(*x), of) + rel(number(*y), og);
+      if (!k["flip"].is_null()) {  // never larger than the least change of one field
+        const std::string name = k["flip"]["changes"].begin().key();
+        const auto& v = k["flip"]["changes"].begin().value();
+        if (v.is_number()) {
+          const auto i = field_index(name);
+          CHECK(limit < rel(v.get<long double>(), number(record.fields[i].number)) + 1e-9L);
+        }
+      }
+      if (!j["flip"]["exact"].get<bool>() || two_fields.counts().undecided > before.undecided) continue;
+      // No pair on a grid of smaller total change flips it.
+      const int px = x->exponent() < 0 ? -x->exponent() : 0, py = y->exponent() < 0 ? -y->exponent() : 0;
+      for (int a = -6; a <= 6; ++a) {
+        for (int b = -6; b <= 6; ++b) {
+          const long double tx = of + (number(*x) - of) * a / 6, ty = og + (number(*y) - og) * b / 6;
+          char tx_text[64], ty_text[64];
+          std::snprintf(tx_text, sizeof tx_text, "%.*Lf", px, tx);
+          std::snprintf(ty_text, sizeof ty_text, "%.*Lf", py, ty);
+          const auto vx = tenet::core::Decimal::parse(tx_text), vy = tenet::core::Decimal::parse(ty_text);
+          if (!vx || !vy || !(rel(number(*vx), of) + rel(number(*vy), og) < limit - 1e-12L)) continue;
+          tenet::core::Record trial = record;
+          trial.fields[f] = tenet::core::Value::of(*vx);
+          trial.fields[g] = tenet::core::Value::of(*vy);
+          INFO("trial " << tx_text << ", " << ty_text);
+          CHECK(decision_of(*policy, trial) == now);
+        }
+      }
+      ++checked;
+    }
+  }
+  WARN(pairs << " flips of two fields, " << checked << " brute-forced on a grid");
+  CHECK(pairs > 5);
+  CHECK(checked > 3);
 }
