@@ -17,6 +17,13 @@ using ast::ExprKind;
 using ast::Op;
 using ast::RefKind;
 
+std::optional<std::uint32_t> CheckedPolicy::field_named_by(const Expr& e) const {
+  if (e.kind != ExprKind::name) return std::nullopt;
+  if (e.ref == RefKind::field) return e.ref_index;
+  if (e.ref == RefKind::let && module.lets[e.ref_index].value) return field_named_by(*module.lets[e.ref_index].value);
+  return std::nullopt;
+}
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;

@@ -33,6 +33,9 @@ struct CheckedPolicy {
   const ast::PolicyDecl& policy() const { return module.policies.front(); }
   const ast::SchemaDecl& schema() const { return module.schemas.front(); }
   const ast::DecisionDecl& decision() const { return module.decisions.front(); }
+  // The field a name expression stands for: a field, or a let that is just one (`let tier =
+  // segment`), followed through lets; none for anything else.
+  std::optional<std::uint32_t> field_named_by(const ast::Expr& e) const;
 };
 
 struct CheckResult {

@@ -139,6 +139,14 @@ struct Program {
   // no one reads is only checked when a record is read, never converted (RecordBuilder::reads()).
   std::vector<bool> field_read;
   std::unordered_map<const ast::Expr*, std::uint32_t> slot_of;
+
+  // The value of an expression that is a constant of the program (a literal, a param), or null.
+  const Value* constant_of(const ast::Expr& e) const {
+    auto it = slot_of.find(&e);
+    return it == slot_of.end() || !is_constant(it->second) ? nullptr : &initial_frame[it->second];
+  }
+  // A slot no instruction writes and no record fills: a literal's or a param's.
+  bool is_constant(std::uint32_t slot) const { return slot >= field_count && producer[slot] < 0; }
 };
 
 // Values given on the command line replace the params' literals: name -> value.

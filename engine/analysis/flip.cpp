@@ -101,7 +101,7 @@ struct Flipper::State {
     for (const auto& rule : m.rules)
       if (rule.when) compared_strings(*rule.when);
     for (const auto& let : m.lets)
-      if (let.value && !aliased_field(*let.value)) compared_strings(*let.value);
+      if (let.value && !p.checked().field_named_by(*let.value)) compared_strings(*let.value);
     for (auto& texts : strings) {
       std::sort(texts.begin(), texts.end());
       texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
@@ -289,25 +289,14 @@ struct Flipper::State {
     return t.kind != TypeKind::list && t.kind != TypeKind::set && !reads_opaque[f];
   }
 
-  // The field a name stands for: itself, or a let that is just a field (`let tier = segment`).
-  std::optional<std::uint32_t> aliased_field(const ast::Expr& e) const {
-    if (e.kind != ast::ExprKind::name) return std::nullopt;
-    if (e.ref == ast::RefKind::field) return e.ref_index;
-    const auto& lets = policy.checked().module.lets;
-    if (e.ref == ast::RefKind::let && lets[e.ref_index].value) return aliased_field(*lets[e.ref_index].value);
-    return std::nullopt;
-  }
-
   // Collects, for each comparison of a field with a constant (a literal or a param), the
   // constant's strings into the field's `strings`; any other read marks it `read_otherwise`.
   void compared_strings(const ast::Expr& e) {
-    const Program& program = policy.program();
     const auto constant_strings = [&](std::uint32_t field, const ast::Expr& other) {
-      auto it = program.slot_of.find(&other);
-      if (it == program.slot_of.end() || it->second < program.field_count || program.producer[it->second] >= 0) return false;
-      const Value& v = program.initial_frame[it->second];
-      if (v.kind == Value::Kind::string) strings[field].push_back(v.text);
-      for (const Value& item : v.items)
+      const Value* v = policy.program().constant_of(other);
+      if (!v) return false;
+      if (v->kind == Value::Kind::string) strings[field].push_back(v->text);
+      for (const Value& item : v->items)
         if (item.kind == Value::Kind::string) strings[field].push_back(item.text);
       return true;
     };
@@ -317,7 +306,7 @@ struct Flipper::State {
                           (e.kind == ast::ExprKind::call && e.builtin == Builtin::contains);
     for (std::size_t i = 0; i < e.operands.size(); ++i) {
       const ast::Expr& operand = *e.operands[i];
-      const auto field = aliased_field(operand);
+      const auto field = policy.checked().field_named_by(operand);
       if (!field) {
         compared_strings(operand);
         continue;

@@ -109,12 +109,11 @@ std::vector<std::string> all_decisions(const SensitivityResult& result) {
 // Whether two steps' first passes are the same: every constant their percentile code reads (the
 // moved param among them, if it is read) has the same value.
 bool same_first_pass(const Program& a, const Program& b) {
-  const auto constant = [&](std::uint32_t slot) { return slot >= a.field_count && a.producer[slot] < 0; };
   for (const Instruction& in : a.percentile_code) {
     const int operands = operand_count(in.code);
     const std::uint32_t slots[3] = {in.a, in.b, in.c};
     for (int i = 0; i < operands; ++i)
-      if (constant(slots[i]) && !equal(a.initial_frame[slots[i]], b.initial_frame[slots[i]])) return false;
+      if (a.is_constant(slots[i]) && !equal(a.initial_frame[slots[i]], b.initial_frame[slots[i]])) return false;
   }
   return true;
 }

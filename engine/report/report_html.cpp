@@ -50,32 +50,20 @@ std::string percent(std::uint64_t part, std::uint64_t whole) {
 
 std::string h(const std::string& text) { return escape_html(text); }
 
-// The field a name stands for: itself, or a let that is just a field.
-std::optional<std::uint32_t> field_of(const Policy& policy, const ast::Expr& e) {
-  if (e.kind != ast::ExprKind::name) return std::nullopt;
-  if (e.ref == ast::RefKind::field) return e.ref_index;
-  const auto& lets = policy.checked().module.lets;
-  if (e.ref == ast::RefKind::let && lets[e.ref_index].value) return field_of(policy, *lets[e.ref_index].value);
-  return std::nullopt;
-}
-
 // The numbers the policy compares `field` with (a literal, or a param by name), for the histogram.
 void collect_thresholds(const Policy& policy, const ast::Expr& e, std::uint32_t field, std::vector<Threshold>& out) {
   const bool comparison = (e.kind == ast::ExprKind::binary && (e.op == ast::Op::lt || e.op == ast::Op::le || e.op == ast::Op::gt ||
                                                                e.op == ast::Op::ge || e.op == ast::Op::eq || e.op == ast::Op::ne)) ||
                           e.kind == ast::ExprKind::between;
   if (comparison && !e.operands.empty()) {
-    const bool reads = std::any_of(e.operands.begin(), e.operands.end(), [&](const auto& o) { return field_of(policy, *o) == field; });
-    const Program& program = policy.program();
+    const CheckedPolicy& checked = policy.checked();
+    const bool reads = std::any_of(e.operands.begin(), e.operands.end(), [&](const auto& o) { return checked.field_named_by(*o) == field; });
     for (const auto& other : e.operands) {
-      if (!reads || field_of(policy, *other)) continue;
-      auto it = program.slot_of.find(other.get());
-      if (it == program.slot_of.end() || it->second < program.field_count || program.producer[it->second] >= 0) continue;
-      const Value& v = program.initial_frame[it->second];
-      if (v.kind != Value::Kind::number) continue;
-      std::string label = v.number.to_string();
+      const Value* v = reads && !checked.field_named_by(*other) ? policy.program().constant_of(*other) : nullptr;
+      if (!v || v->kind != Value::Kind::number) continue;
+      std::string label = v->number.to_string();
       if (other->kind == ast::ExprKind::name && other->ref == ast::RefKind::param) label = other->name + " = " + label;
-      out.push_back({std::stod(v.number.to_string()), label});
+      out.push_back({std::stod(v->number.to_string()), label});
     }
   }
   for (const auto& operand : e.operands) collect_thresholds(policy, *operand, field, out);
