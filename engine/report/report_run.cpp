@@ -14,18 +14,8 @@ namespace tenet::core {
 
 namespace {
 
-// What one block adds to the report.
-struct BlockReport {
-  Summary summary;
-  std::map<std::string, std::map<std::string, std::uint64_t>> by_value;
-  std::vector<std::string> value_order;
-  std::map<double, std::uint64_t> histogram;
-  std::optional<Decimal> low, high;
-  std::uint64_t absent = 0;
-  std::vector<std::vector<ReportSample>> samples;
-};
-
-using Pipeline = BlockPipeline<BlockReport>;
+// A block adds to the report what the whole holds, merged in input order.
+using Pipeline = BlockPipeline<ReportData>;
 
 // A number at 3 significant digits: the histogram's bins, fine enough to be redrawn in any
 // coarser bins, and as many as the decades the values span, whatever the count of records.
@@ -73,8 +63,8 @@ class Runner {
   };
 
   void process(Pipeline::Work& w) {
-    BlockReport& r = w.result;
-    r = BlockReport{};
+    ReportData& r = w.result;
+    r = ReportData{};
     r.summary = Summary::of(policy_);
     const std::size_t rules = policy_.checked().module.rules.size();
     r.samples.assign(rules + 1, {});
@@ -102,11 +92,11 @@ class Runner {
       if (options_.histogram) {
         const Value& v = d.evaluator.frame().slot(*options_.histogram);
         if (v.kind != Value::Kind::number) {
-          ++r.absent;
+          ++r.histogram_absent;
         } else {
           ++r.histogram[bin_of(v.number)];
-          if (!r.low || v.number.compare(*r.low) < 0) r.low = v.number;
-          if (!r.high || v.number.compare(*r.high) > 0) r.high = v.number;
+          if (!r.histogram_min || v.number.compare(*r.histogram_min) < 0) r.histogram_min = v.number;
+          if (!r.histogram_max || v.number.compare(*r.histogram_max) > 0) r.histogram_max = v.number;
         }
       }
       std::size_t bucket = rules;  // the default
@@ -141,7 +131,7 @@ class Runner {
   }
 
   // In input order: what makes the report deterministic whatever the threads.
-  void merge(BlockReport& r, ReportData& out) const {
+  void merge(ReportData& r, ReportData& out) const {
     std::string error;
     if (!out.summary.merge(r.summary, error)) throw std::logic_error("a block's summary does not merge: " + error);
     for (const auto& value : r.value_order) {
@@ -152,9 +142,9 @@ class Runner {
       for (const auto& [decision, n] : r.by_value[value]) out.by_value[into][decision] += n;
     }
     for (const auto& [bin, n] : r.histogram) out.histogram[bin] += n;
-    if (r.low && (!out.histogram_min || r.low->compare(*out.histogram_min) < 0)) out.histogram_min = r.low;
-    if (r.high && (!out.histogram_max || r.high->compare(*out.histogram_max) > 0)) out.histogram_max = r.high;
-    out.histogram_absent += r.absent;
+    if (r.histogram_min && (!out.histogram_min || r.histogram_min->compare(*out.histogram_min) < 0)) out.histogram_min = r.histogram_min;
+    if (r.histogram_max && (!out.histogram_max || r.histogram_max->compare(*out.histogram_max) > 0)) out.histogram_max = r.histogram_max;
+    out.histogram_absent += r.histogram_absent;
     for (std::size_t b = 0; b < r.samples.size(); ++b)
       for (auto& sample : r.samples[b])
         if (out.samples[b].size() < options_.samples) out.samples[b].push_back(std::move(sample));
