@@ -45,6 +45,7 @@ struct Flipper::State {
   std::vector<std::uint32_t> order;  // recommending rules, in the hit policy's ranking
   std::vector<std::uint32_t> candidates;  // number fields some condition reads
   std::vector<std::uint32_t> categorical;  // string, bool and string collection fields some condition reads
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> field_pairs;  // --fields 2: find_field_pairs()
   // Per field: the strings it is compared with (==, !=, in, set operations, contains), sorted,
   // and whether it is read otherwise too (a string function, a comparison with another field):
   // then the values tried are not all that could matter.
@@ -87,6 +88,7 @@ struct Flipper::State {
     for (auto f : encoder.stepped_fields()) reads_opaque[f] = true;
     for (std::uint32_t f = 0; f < fields.size(); ++f)
       if (fields[f].type.kind == TypeKind::number && !fields[f].is_key && program.field_read[f]) candidates.push_back(f);
+    if (o.fields >= 2) field_pairs = find_field_pairs();
     for (std::uint32_t f = 0; f < fields.size(); ++f) {
       const Type& t = fields[f].type;
       const bool strings_of = t.is_collection() && t.element == TypeKind::string;
@@ -177,12 +179,8 @@ struct Flipper::State {
         pin(record, f, computed, SIZE_MAX, g);
         solver.add(atoms[i]->lhs == atoms[i]->rhs);
         solver.add(atoms[j]->lhs == atoms[j]->rhs);
-        const auto x = solve_for(*encoder.value(f));
-        if (x) {
-          std::string text = solver.get_model().eval(*encoder.value(g), true).get_decimal_string(40);
-          if (!text.empty() && text.back() == '?') text.pop_back();
-          if (auto y = Decimal::parse(text)) out.emplace_back(*x, *y);
-        }
+        if (const auto x = solve_for(*encoder.value(f)))
+          if (const auto y = in_model(*encoder.value(g))) out.emplace_back(*x, *y);
         solver.pop();
       }
     }
@@ -190,7 +188,7 @@ struct Flipper::State {
   }
 
   // The pairs of number fields worth moving together: both read by one rule's condition.
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> field_pairs() const {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> find_field_pairs() const {
     std::vector<std::pair<std::uint32_t, std::uint32_t>> out;
     for (const auto& rule : policy.checked().module.rules) {
       if (!rule.when) continue;
@@ -207,24 +205,17 @@ struct Flipper::State {
     return out;
   }
 
-  // The record decided with two fields changed: its decision, when it differs from `d`.
-  std::optional<Decision> decide_with_two(const Record& record, std::uint32_t f, const Decimal& x, std::uint32_t g, const Decimal& y,
-                                          const Decision& d) {
-    Record copy = record;
-    copy.fields[f] = Value::of(x);
-    copy.fields[g] = Value::of(y);
-    Decision changed;
-    evaluator.evaluate(copy, changed);
-    if (changed.actions == d.actions) return std::nullopt;
-    return changed;
-  }
-
   // What `v` is in a model of the solver's assertions, if it has one.
   std::optional<Decimal> solve_for(const z3::expr& v) {
     const z3::check_result answer = solver.check();
     ++questions;
     if (answer == z3::unknown) ++undecided;
     if (answer != z3::sat) return std::nullopt;
+    return in_model(v);
+  }
+
+  // What `v` is in the model the last solve_for() found.
+  std::optional<Decimal> in_model(const z3::expr& v) {
     std::string text = solver.get_model().eval(v, true).get_decimal_string(40);
     if (!text.empty() && text.back() == '?') text.pop_back();  // a quotient that does not terminate: 18 digits
     return Decimal::parse(text);
@@ -242,9 +233,11 @@ struct Flipper::State {
   // percentile free and everything else pinned), then, for each level, the values of the
   // record's distribution at which the percentile reaches it (>= level and > level), then the
   // values of `field` at which the ranked value is one of those (solved). `distributions`: per
-  // opaque value, the record's (null but for percentiles).
+  // opaque value, the record's (null but for percentiles); `levels`: per opaque value, its
+  // levels once found for this record (they do not depend on the field that moves).
   void percentile_roots(const Record& record, std::uint32_t field, const std::vector<Value>& computed,
-                        const std::vector<const std::vector<Decimal>*>& distributions, std::vector<Decimal>& out) {
+                        const std::vector<const std::vector<Decimal>*>& distributions,
+                        std::vector<std::optional<std::vector<Decimal>>>& levels, std::vector<Decimal>& out) {
     const auto& opaques = encoder.opaques();
     for (std::size_t i = 0; i < opaques.size(); ++i) {
       const auto& o = opaques[i];
@@ -252,18 +245,20 @@ struct Flipper::State {
       if (!ranks_exactly[i] || !distributions[i] || std::find(o.fields.begin(), o.fields.end(), field) == o.fields.end() ||
           std::find(group.begin(), group.end(), field) != group.end())
         continue;
-      std::vector<Decimal> levels;
-      for (const auto& atom : encoder.atoms()) {
-        if (!mentions(atom.lhs, *o.value) && !mentions(atom.rhs, *o.value)) continue;
-        solver.push();
-        pin(record, kNoField, computed, i);
-        solver.add(atom.lhs == atom.rhs);
-        if (auto level = solve_for(*o.value)) levels.push_back(*level);
-        solver.pop();
+      if (!levels[i]) {
+        levels[i].emplace();
+        for (const auto& atom : encoder.atoms()) {
+          if (!mentions(atom.lhs, *o.value) && !mentions(atom.rhs, *o.value)) continue;
+          solver.push();
+          pin(record, kNoField, computed, i);
+          solver.add(atom.lhs == atom.rhs);
+          if (auto level = solve_for(*o.value)) levels[i]->push_back(*level);
+          solver.pop();
+        }
       }
       const auto& values = *distributions[i];
       const auto n = static_cast<std::int64_t>(values.size());
-      for (const Decimal& level : levels) {
+      for (const Decimal& level : *levels[i]) {
         const Decimal share = level.mul(Decimal::from_int(n)).value;  // records at most the value, for this level
         const std::int64_t at_least = share.to_whole(true).value.to_integer().value_or(0);   // percentile >= level
         const std::int64_t more = share.to_whole(false).value.to_integer().value_or(0) + 1;  // percentile > level
@@ -350,10 +345,13 @@ struct Flipper::State {
     return out;
   }
 
-  // The record decided with `field` set to `value`: its decision, when it differs from `d`.
-  std::optional<Decision> decide_with(const Record& record, std::uint32_t field, const Value& value, const Decision& d) {
+  // The record decided with `field` set to `value` (and `other` to its value, for two fields):
+  // its decision, when it differs from `d`.
+  std::optional<Decision> decide_with(const Record& record, std::uint32_t field, const Value& value, const Decision& d,
+                                      std::optional<std::pair<std::uint32_t, Value>> other = std::nullopt) {
     Record copy = record;
     copy.fields[field] = value;
+    if (other) copy.fields[other->first] = other->second;
     Decision changed;
     evaluator.evaluate(copy, changed);
     if (changed.actions == d.actions) return std::nullopt;  // one policy: the same action indices
@@ -399,6 +397,7 @@ std::optional<std::string> Flipper::flip(const Record& record) {
     Decision decision;
   };
   std::optional<Best> best;
+  std::vector<std::optional<std::vector<Decimal>>> levels(s.encoder.opaques().size());  // percentile_roots()'s
   for (std::uint32_t f : s.candidates) {
     const Value& now = record.fields[f];
     if (now.kind != Value::Kind::number) continue;  // an absent field has no nearer value
@@ -410,7 +409,7 @@ std::optional<std::string> Flipper::flip(const Record& record) {
     const int p = places(now.number);
     std::vector<std::pair<Decimal, Decimal>> tries;  // value, the root it comes from
     std::vector<Decimal> roots = s.roots(record, f, computed);
-    s.percentile_roots(record, f, computed, distributions, roots);
+    s.percentile_roots(record, f, computed, distributions, levels, roots);
     for (const Decimal& root : roots) {
       const int c = root.compare(now.number);
       for (const bool up : {true, false}) {
@@ -457,7 +456,7 @@ std::optional<std::string> Flipper::flip(const Record& record) {
       const long double d = std::fabs(std::stold(to.sub(now).value.to_string()));
       return base > 0 ? d / base : d;
     };
-    for (const auto& [f, g] : s.field_pairs()) {
+    for (const auto& [f, g] : s.field_pairs) {
       const Value& vf = record.fields[f];
       const Value& vg = record.fields[g];
       if (vf.kind != Value::Kind::number || vg.kind != Value::Kind::number) continue;
@@ -473,7 +472,7 @@ std::optional<std::string> Flipper::flip(const Record& record) {
             if (tx.compare(vf.number) == 0 || ty.compare(vg.number) == 0) continue;  // one field: found above
             const long double relative = relative_of(vf.number, tx) + relative_of(vg.number, ty);
             if (best && relative >= best->relative) continue;
-            auto changed = s.decide_with_two(record, f, tx, g, ty, d);
+            auto changed = s.decide_with(record, f, Value::of(tx), d, std::make_pair(g, Value::of(ty)));
             if (!changed) continue;
             best = Best{f, Value::of(tx), std::make_pair(g, ty), std::nullopt, relative, !s.reads_opaque[f] && !s.reads_opaque[g],
                         std::move(*changed)};
