@@ -30,6 +30,16 @@ std::vector<std::string> decision_of(const tenet::core::Policy& policy, tenet::c
 
 long double number(const tenet::core::Decimal& d) { return std::stold(d.to_string()); }
 
+// The records of JSON lines that read without an error.
+std::vector<tenet::core::Record> records_of(const tenet::core::Policy& policy, const std::string& lines) {
+  std::vector<tenet::core::Record> records;
+  std::string error;
+  tenet::core::read_facts(lines, tenet::core::FactsFormat::jsonl, policy, [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError*) {
+    if (r) records.push_back(*r);
+  }, error);
+  return records;
+}
+
 }  // namespace
 
 TEST_CASE("flip: the change reported flips the decision, and no smaller change of one field does") {
@@ -50,13 +60,7 @@ TEST_CASE("flip: the change reported flips the decision, and no smaller change o
     const std::regex string_literal(R"re("([^"\\]*)")re");
     for (auto it = std::sregex_iterator(gen.policy.begin(), gen.policy.end(), string_literal); it != std::sregex_iterator(); ++it)
       strings.push_back((*it)[1]);
-    std::vector<tenet::core::Record> records;
-    std::string error;
-    tenet::core::read_facts(gen.records, tenet::core::FactsFormat::jsonl, *policy,
-                      [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError*) {
-                        if (r) records.push_back(*r);
-                      },
-                      error);
+    const auto records = records_of(*policy, gen.records);
     tenet::core::Flipper flipper(*policy, {});
     const auto& fields = policy->checked().schema().fields;
     for (const auto& record : records) {
@@ -194,13 +198,7 @@ TEST_CASE("flip --fields 2: the two changes reported flip the decision, no small
       std::string policy, records;
     } gen{text, records_text};
     auto policy = test::compile(gen.policy);
-    std::vector<tenet::core::Record> records;
-    std::string error;
-    tenet::core::read_facts(gen.records, tenet::core::FactsFormat::jsonl, *policy,
-                            [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError*) {
-                              if (r) records.push_back(*r);
-                            },
-                            error);
+    const auto records = records_of(*policy, gen.records);
     tenet::core::FlipOptions two;
     two.fields = 2;
     tenet::core::Flipper one_field(*policy, {}), two_fields(*policy, two);
