@@ -45,9 +45,9 @@ std::vector<Diagnostic> diagnostics_of(const core::SourceSet& sources, const cor
   return out;
 }
 
-// A param's text as --param takes it, for its declared type: a set's items as {"a","b"}, a list's
-// as ["a","b"] (escaped as a policy writes strings).
-std::string param_text(const ParamValue& p, const core::Type& type) {
+// A param's text as --param takes it: items as a list literal ["a","b"] (escaped as a policy
+// writes strings), which a list or a set param reads alike.
+std::string param_text(const ParamValue& p) {
   return std::visit(
       [&](const auto& v) -> std::string {
         using V = std::decay_t<decltype(v)>;
@@ -56,12 +56,12 @@ std::string param_text(const ParamValue& p, const core::Type& type) {
         else if constexpr (std::is_same_v<V, double>) return shortest(v);
         else if constexpr (std::is_same_v<V, ParamValue::Literal>) return v.text;
         else {
-          std::string out(1, type.kind == core::TypeKind::set ? '{' : '[');
+          std::string out = "[";
           for (std::size_t i = 0; i < v.size(); ++i) {
             if (i) out += ',';
             core::append_json_string(out, v[i]);
           }
-          return out + (type.kind == core::TypeKind::set ? '}' : ']');
+          return out + ']';
         }
       },
       p.value());
@@ -77,18 +77,8 @@ struct Policy::Impl {
 };
 
 Policy::Impl Policy::Impl::compile(std::string path, std::string text, const Params& params) {
-  // The params' types come from the policy itself: compiled once bare to read them.
   std::vector<std::pair<std::string, std::string>> given;
-  if (!params.empty()) {
-    auto bare = core::Policy::compile(core::SourceFile(path, text));
-    for (const auto& [name, value] : params) {
-      core::Type type = core::Type::of(core::TypeKind::string);
-      if (bare.policy)
-        for (const auto& declared : bare.policy->checked().module.params)
-          if (declared.name.text == name) type = declared.type;
-      given.emplace_back(name, param_text(value, type));
-    }
-  }
+  for (const auto& [name, value] : params) given.emplace_back(name, param_text(value));
   auto result = core::Policy::compile(core::SourceFile(std::move(path), std::move(text)), given);
   if (result.diagnostics.has_errors()) {
     auto diagnostics = diagnostics_of(*result.sources, result.diagnostics);
