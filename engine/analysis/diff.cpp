@@ -77,14 +77,7 @@ struct Side {
       record(r, error, outcomes[count++]);
       if (lines) lines->push_back(line);
     };
-    if (block.oversized) {
-      RecordError error = *block.oversized;
-      sink(error.line, nullptr, &error);
-    } else if (options.input == FactsFormat::csv) {
-      read_csv_rows(std::string_view(block.data(), block.length), layout, builder, sink, block.start);
-    } else {
-      read_jsonl(std::string_view(block.data(), block.length), block.capacity(), builder, sink, block.start);
-    }
+    read_block(block, options.input, layout, builder, sink);
   }
 
   // The decision as a transition names it (as summaries do): "release", "a+b" (collect), "error".

@@ -77,15 +77,7 @@ class Runner {
         tallies[i].add(local->decision, evaluator.frame());
       }
     };
-    const Block& block = w.block;
-    if (block.oversized) {
-      RecordError error = *block.oversized;
-      sink(error.line, nullptr, &error);
-    } else if (options_.input == FactsFormat::csv) {
-      read_csv_rows(std::string_view(block.data(), block.length), layout_, local->builder, sink, block.start);
-    } else {
-      read_jsonl(std::string_view(block.data(), block.length), block.capacity(), local->builder, sink, block.start);
-    }
+    read_block(w.block, options_.input, layout_, local->builder, sink);
     for (std::size_t i = 0; i < steps_.size(); ++i) tallies[i].add_to(summaries[i]);
   }
 

@@ -139,19 +139,12 @@ class Runner {
       }
       first_line = false;
     };
-    if (block.oversized) {
-      RecordError error = *block.oversized;
-      sink(error.line, nullptr, &error);
-    } else {
+    if (!block.oversized) {
       const std::string_view text(block.data(), block.length);
       if (block.sequence == 0) r.head.assign(text.substr(0, kIdentityBytes));
       r.tail.assign(text.substr(text.size() - std::min(text.size(), kIdentityBytes)));
-      if (options_.input == FactsFormat::csv) {
-        read_csv_rows(text, layout_, builder, sink, block.start);
-      } else {
-        read_jsonl(text, block.capacity(), builder, sink, block.start);
-      }
     }
+    read_block(block, options_.input, layout_, builder, sink);
     tally.add_to(r.summary);
     builder.report(r.summary);
   }

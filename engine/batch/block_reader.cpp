@@ -260,4 +260,15 @@ std::size_t BlockReader::skip_oversized(Block& block) {
   }
 }
 
+void read_block(const Block& block, FactsFormat format, const CsvLayout& layout, RecordBuilder& builder, const RecordSink& sink) {
+  if (block.oversized) {
+    RecordError error = *block.oversized;
+    sink(error.line, nullptr, &error);
+  } else if (format == FactsFormat::csv) {
+    read_csv_rows(std::string_view(block.data(), block.length), layout, builder, sink, block.start);
+  } else {
+    read_jsonl(std::string_view(block.data(), block.length), block.capacity(), builder, sink, block.start);
+  }
+}
+
 }  // namespace tenet::core

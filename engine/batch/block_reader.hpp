@@ -48,6 +48,10 @@ struct Block {
   std::size_t line_ends() const;  // how many lines the block spans
 };
 
+// A block's records to `sink`, read as its format reads them (CSV rows under `layout`, or JSON
+// lines); a block that is one oversized record gives that record's error.
+void read_block(const Block& block, FactsFormat format, const CsvLayout& layout, RecordBuilder& builder, const RecordSink& sink);
+
 class BlockReader {
  public:
   BlockReader(std::FILE* input, FactsFormat format, std::size_t block_bytes);

@@ -27,7 +27,7 @@ std::string collect_portfolio(const std::vector<const Policy*>& policies, const 
   BlockPipeline<int> pipeline(reader, threads);
   std::string failure = pipeline.run_merging(
       [&](BlockPipeline<int>::Work& w) {
-        if (!pipeline.readable(w) || w.block.oversized) return;
+        if (!pipeline.readable(w)) return;
         auto& local = locals.local();
         if (!local) {
           local = std::make_unique<Local>(Local{RecordBuilder(reader_policy, options.input_options), {}, {}});
@@ -39,9 +39,7 @@ std::string collect_portfolio(const std::vector<const Policy*>& policies, const 
           if (!record) return;
           for (auto& s : local->stats) s.add(local->fields.data());
         };
-        const std::string_view text(w.block.data(), w.block.length);
-        if (options.input == FactsFormat::csv) read_csv_rows(text, layout, local->builder, sink, w.block.start);
-        else read_jsonl(text, w.block.capacity(), local->builder, sink, w.block.start);
+        read_block(w.block, options.input, layout, local->builder, sink);
       },
       [](BlockPipeline<int>::Work&) {});
   for (auto& local : locals)

@@ -118,15 +118,7 @@ class Runner {
         r.samples[bucket].push_back(std::move(sample));
       }
     };
-    const Block& block = w.block;
-    if (block.oversized) {
-      RecordError error = *block.oversized;
-      sink(error.line, nullptr, &error);
-    } else if (options_.stream.input == FactsFormat::csv) {
-      read_csv_rows(std::string_view(block.data(), block.length), layout_, d.builder, sink, block.start);
-    } else {
-      read_jsonl(std::string_view(block.data(), block.length), block.capacity(), d.builder, sink, block.start);
-    }
+    read_block(w.block, options_.stream.input, layout_, d.builder, sink);
     tally.add_to(r.summary);
   }
 
