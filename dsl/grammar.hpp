@@ -94,11 +94,13 @@ struct false_lit : kw_false {};
 struct collection_item : p::sor<signed_number_lit, string_lit> {};
 struct set_open : p::one<'{'> {};
 struct set_close : p::one<'}'> {};
-struct set_body : p::seq<ws, p::opt<p::list<collection_item, comma, p::space>>, ws, p::must<set_close>> {};
+// Between items, any whitespace or comment, as between any two tokens.
+struct item_padding : p::sor<p::space, comment> {};
+struct set_body : p::seq<ws, p::opt<p::list<collection_item, comma, item_padding>>, ws, p::must<set_close>> {};
 struct set_lit : p::seq<set_open, set_body> {};
 struct list_open : p::one<'['> {};
 struct list_close : p::one<']'> {};
-struct list_body : p::seq<ws, p::opt<p::list<collection_item, comma, p::space>>, ws, p::must<list_close>> {};
+struct list_body : p::seq<ws, p::opt<p::list<collection_item, comma, item_padding>>, ws, p::must<list_close>> {};
 struct list_lit : p::seq<list_open, list_body> {};
 
 struct function_name : name {};
@@ -130,18 +132,31 @@ struct negate_body : p::seq<ws, p::must<negate_operand>> {};
 struct negate : p::seq<p::one<'-'>, negate_body> {};
 struct unary : p::sor<negate, primary> {};
 
-struct mul_op : p::one<'*', '/', '&'> {};
+// Each operator is a rule of its own with its own action, so that the parser never reads an
+// operator back from matched text.
+struct op_mul : p::one<'*'> {};
+struct op_div : p::one<'/'> {};
+struct op_intersect : p::one<'&'> {};
+struct mul_op : p::sor<op_mul, op_div, op_intersect> {};
 struct mul_operand : unary {};
 struct mul_tail : p::seq<ws, mul_op, ws, p::must<mul_operand>> {};
 struct multiplicative : p::seq<unary, p::star<mul_tail>> {};
 
-struct add_op : p::one<'+', '-', '|'> {};
+struct op_add : p::one<'+'> {};
+struct op_sub : p::one<'-'> {};
+struct op_unite : p::one<'|'> {};
+struct add_op : p::sor<op_add, op_sub, op_unite> {};
 struct add_operand : multiplicative {};
 struct add_tail : p::seq<ws, add_op, ws, p::must<add_operand>> {};
 struct additive : p::seq<multiplicative, p::star<add_tail>> {};
 
-struct compare_op : p::sor<p::string<'<', '='>, p::string<'>', '='>, p::string<'=', '='>, p::string<'!', '='>,
-                           p::one<'<'>, p::one<'>'>> {};
+struct op_le : p::string<'<', '='> {};
+struct op_ge : p::string<'>', '='> {};
+struct op_eq : p::string<'=', '='> {};
+struct op_ne : p::string<'!', '='> {};
+struct op_lt : p::one<'<'> {};
+struct op_gt : p::one<'>'> {};
+struct compare_op : p::sor<op_le, op_ge, op_eq, op_ne, op_lt, op_gt> {};
 struct compare_operand : additive {};
 struct compare_tail : p::seq<ws, compare_op, ws, p::must<compare_operand>> {};
 struct in_operand : additive {};
@@ -152,7 +167,9 @@ struct between_and : kw_and {};
 struct between_high : additive {};
 struct between_tail : p::seq<ws, kw_between, ws, p::must<between_low>, ws, p::must<between_and>, ws,
                              p::must<between_high>> {};
-struct missing_or_present : p::sor<kw_missing, kw_present> {};
+struct tests_missing : kw_missing {};
+struct tests_present : kw_present {};
+struct missing_or_present : p::sor<tests_missing, tests_present> {};
 struct is_tail : p::seq<ws, kw_is, ws, p::must<missing_or_present>> {};
 struct comparison : p::seq<additive, p::opt<p::sor<compare_tail, in_tail, not_in_tail, between_tail, is_tail>>> {};
 
@@ -173,12 +190,22 @@ struct or_expr : p::seq<and_expr, p::star<or_tail>> {};
 struct expr : or_expr {};
 
 // ---- types -----------------------------------------------------------------
-struct element_type : p::sor<kw_string, kw_number> {};
+// Each type keyword is a rule with its own action: a type is built from the words matched, never
+// read back from the text (which may hold comments: `set< # numbers? no\n string>`).
+struct type_number : kw_number {};
+struct type_string : kw_string {};
+struct type_bool : kw_bool {};
+struct type_date : kw_date {};
+struct type_list : kw_list {};
+struct type_set : kw_set {};
+struct element_number : kw_number {};
+struct element_string : kw_string {};
+struct element_type : p::sor<element_string, element_number> {};
 struct type_open : p::one<'<'> {};
 struct type_close : p::one<'>'> {};
-struct collection_type : p::seq<p::sor<kw_list, kw_set>, ws, p::must<type_open>, ws, p::must<element_type>, ws,
+struct collection_type : p::seq<p::sor<type_list, type_set>, ws, p::must<type_open>, ws, p::must<element_type>, ws,
                                 p::must<type_close>> {};
-struct type : p::sor<collection_type, kw_number, kw_string, kw_bool, kw_date> {};
+struct type : p::sor<collection_type, type_number, type_string, type_bool, type_date> {};
 
 // ---- declarations ------------------------------------------------------------
 struct policy_name : name {};
@@ -194,10 +221,13 @@ struct schema_close : p::one<'}'> {};
 struct field_name : name {};
 struct field_colon : p::one<':'> {};
 struct field_type : type {};
-struct key_modifier : kw_key {};
-struct optional_modifier : kw_optional {};
+// `key` and `optional` may also name a field: followed by ':' they begin the next field.
+// (Its own rule: a rule with an error message raises wherever it fails, even under not_at.)
+struct colon_ahead : p::one<':'> {};
+struct key_modifier : p::seq<kw_key, p::not_at<ws, colon_ahead>> {};
+struct optional_modifier : p::seq<kw_optional, p::not_at<ws, colon_ahead>> {};
 struct field_decl : p::seq<field_name, ws, p::must<field_colon>, ws, p::must<field_type>,
-                           p::star<p::star<p::blank>, p::sor<key_modifier, optional_modifier>>> {};
+                           p::star<ws, p::sor<key_modifier, optional_modifier>>> {};
 struct schema_decl : p::seq<kw_schema, ws, p::must<schema_name>, ws, p::must<schema_open>, ws,
                             p::star<field_decl, ws>, p::must<schema_close>> {};
 
@@ -250,7 +280,10 @@ struct rule_decl : p::seq<kw_rule, ws, p::must<rule_name>, ws, p::must<rule_open
 struct decision_name : name {};
 struct decision_open : p::one<'{'> {};
 struct decision_close : p::one<'}'> {};
-struct hit_policy : p::sor<kw_priority, kw_first, kw_collect> {};
+struct hit_priority : kw_priority {};
+struct hit_first : kw_first {};
+struct hit_collect : kw_collect {};
+struct hit_policy : p::sor<hit_priority, hit_first, hit_collect> {};
 struct hit_clause : p::seq<kw_hit, ws, p::must<hit_policy>> {};
 struct default_action : name {};
 struct default_clause : p::seq<kw_default, ws, p::must<default_action>> {};

@@ -55,6 +55,7 @@ struct Builder {
   ast::ActionClause action;
   std::vector<ast::TemplatePart> template_parts;
   std::vector<std::pair<std::string, SourceRange>> clauses;  // clauses seen in the current rule or decision
+  Type type;  // the type being read, built by the actions of its keywords
 
   void reset_stacks() {
     exprs.clear();
@@ -161,19 +162,6 @@ std::string quoted_text(const Input& in, Builder& b) {
   return unescape(s.substr(1, s.size() - 2));
 }
 
-Type parse_type(std::string_view text) {
-  std::string t;
-  for (char c : text) {
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') t.push_back(c);
-  }
-  if (t == "number") return Type::of(TypeKind::number);
-  if (t == "string") return Type::of(TypeKind::string);
-  if (t == "bool") return Type::of(TypeKind::boolean);
-  if (t == "date") return Type::of(TypeKind::date);
-  const TypeKind kind = t.rfind("list", 0) == 0 ? TypeKind::list : TypeKind::set;
-  const TypeKind element = t.find("number") != std::string::npos ? TypeKind::number : TypeKind::string;
-  return Type::of(kind, element);
-}
 
 template <typename Input>
 void push_number(const Input& in, Builder& b) {
@@ -360,24 +348,23 @@ struct action<g::not_prefix> {
   }
 };
 
-Op op_from_text(std::string_view s) {
-  static constexpr std::pair<std::string_view, Op> table[] = {
-      {"*", Op::mul}, {"/", Op::div}, {"&", Op::intersect}, {"+", Op::add}, {"-", Op::sub},
-      {"|", Op::unite}, {"<=", Op::le}, {">=", Op::ge}, {"==", Op::eq}, {"!=", Op::ne},
-      {"<", Op::lt}, {">", Op::gt}};
-  for (const auto& [text, op] : table) {
-    if (text == s) return op;
-  }
-  return Op::add;
-}
-
+template <Op O>
 struct op_action {
   template <typename Input>
-  static void apply(const Input& in, Builder& b) { b.ops.push_back(op_from_text(in.string_view())); }
+  static void apply(const Input&, Builder& b) { b.ops.push_back(O); }
 };
-template <> struct action<g::mul_op> : op_action {};
-template <> struct action<g::add_op> : op_action {};
-template <> struct action<g::compare_op> : op_action {};
+template <> struct action<g::op_mul> : op_action<Op::mul> {};
+template <> struct action<g::op_div> : op_action<Op::div> {};
+template <> struct action<g::op_intersect> : op_action<Op::intersect> {};
+template <> struct action<g::op_add> : op_action<Op::add> {};
+template <> struct action<g::op_sub> : op_action<Op::sub> {};
+template <> struct action<g::op_unite> : op_action<Op::unite> {};
+template <> struct action<g::op_le> : op_action<Op::le> {};
+template <> struct action<g::op_ge> : op_action<Op::ge> {};
+template <> struct action<g::op_eq> : op_action<Op::eq> {};
+template <> struct action<g::op_ne> : op_action<Op::ne> {};
+template <> struct action<g::op_lt> : op_action<Op::lt> {};
+template <> struct action<g::op_gt> : op_action<Op::gt> {};
 
 struct reduce_pending_op {
   template <typename Input>
@@ -419,19 +406,22 @@ struct action<g::between_tail> {
   }
 };
 
-template <>
-struct action<g::is_tail> {
+template <bool Missing>
+struct presence_action {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     Pending value = b.pop();
     auto e = std::make_unique<Expr>();
     e->kind = ExprKind::presence;
     e->range = {value.begin, b.range(in).end};
-    e->tests_missing = in.string_view().find("missing") != std::string_view::npos;
+    e->tests_missing = Missing;
     e->operands.push_back(std::move(value.expr));
     b.push(in, std::move(e), value.depth + 1);
   }
 };
+// The node's range runs from its operand to the keyword; the reduction happens at the keyword.
+template <> struct action<g::tests_missing> : presence_action<true> {};
+template <> struct action<g::tests_present> : presence_action<false> {};
 
 // ---- declarations ----
 
@@ -486,10 +476,29 @@ template <> struct action<g::field_name> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) { b.schema.fields.push_back({b.identifier(in), {}, {}, false, false}); }
 };
+template <TypeKind Kind>
+struct type_action {
+  template <typename Input>
+  static void apply(const Input&, Builder& b) { b.type = Type::of(Kind); }
+};
+template <> struct action<g::type_number> : type_action<TypeKind::number> {};
+template <> struct action<g::type_string> : type_action<TypeKind::string> {};
+template <> struct action<g::type_bool> : type_action<TypeKind::boolean> {};
+template <> struct action<g::type_date> : type_action<TypeKind::date> {};
+template <> struct action<g::type_list> : type_action<TypeKind::list> {};
+template <> struct action<g::type_set> : type_action<TypeKind::set> {};
+template <TypeKind Element>
+struct element_action {
+  template <typename Input>
+  static void apply(const Input&, Builder& b) { b.type = Type::of(b.type.kind, Element); }
+};
+template <> struct action<g::element_number> : element_action<TypeKind::number> {};
+template <> struct action<g::element_string> : element_action<TypeKind::string> {};
+
 template <> struct action<g::field_type> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
-    b.schema.fields.back().type = parse_type(in.string_view());
+    b.schema.fields.back().type = b.type;
     b.schema.fields.back().type_range = b.range(in);
   }
 };
@@ -516,7 +525,7 @@ template <> struct action<g::param_name> {
 template <> struct action<g::param_type> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
-    b.param.type = parse_type(in.string_view());
+    b.param.type = b.type;
     b.param.type_range = b.range(in);
   }
 };
@@ -666,15 +675,16 @@ template <> struct action<g::hit_clause> {
     b.note_clause("hit", b.range(in), fmt::format("decision '{}'", b.decision.name.text));
   }
 };
-template <> struct action<g::hit_policy> {
+template <ast::HitPolicy Hit>
+struct hit_action {
   template <typename Input>
-  static void apply(const Input& in, Builder& b) {
-    const auto text = in.string_view();
-    const auto hit = text == "first" ? ast::HitPolicy::first
-                     : text == "collect" ? ast::HitPolicy::collect : ast::HitPolicy::priority;
-    if (!b.decision.hit) b.decision.hit = hit;
+  static void apply(const Input&, Builder& b) {
+    if (!b.decision.hit) b.decision.hit = Hit;  // a repeated clause is an error (hit_clause)
   }
 };
+template <> struct action<g::hit_priority> : hit_action<ast::HitPolicy::priority> {};
+template <> struct action<g::hit_first> : hit_action<ast::HitPolicy::first> {};
+template <> struct action<g::hit_collect> : hit_action<ast::HitPolicy::collect> {};
 template <> struct action<g::default_clause> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {

@@ -6,7 +6,6 @@
 #include <filesystem>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "dsl/base/civil_date.hpp"
 #include "dsl/parser.hpp"
@@ -34,9 +33,16 @@ bool literal_fits(const ast::Expr& e, TypeKind kind) {
 
 // VALUE written as in a policy: parsed by the policy grammar itself, as the literal of a param.
 std::optional<Value> parse_literal(Type type, std::string_view text) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
   ParseResult parsed = parse(SourceFile("--param", "param p: " + type_name(type) + " = " + std::string(text) + "\n"));
   if (parsed.diagnostics.has_errors() || parsed.module.params.size() != 1 || !parsed.module.params[0].value) return std::nullopt;
   const ast::Expr& e = *parsed.module.params[0].value;
+  // The value is the whole text: `1 # 2` or `1\nrule ...` is not the literal 1.
+  const std::size_t prefix = 12 + type_name(type).size();  // "param p: TYPE = "
+  const std::size_t others = parsed.module.lets.size() + parsed.module.rules.size() + parsed.module.schemas.size() +
+                             parsed.module.policies.size() + parsed.module.decisions.size() + parsed.module.imports.size();
+  if (e.range.begin != prefix || e.range.end != prefix + text.size() || others > 0) return std::nullopt;
   if (type.is_collection()) {
     // `[...]` or `{...}`: a set is made of either (sorted, each item once).
     if (e.kind != ast::ExprKind::collection) return std::nullopt;
@@ -96,7 +102,11 @@ std::optional<Value> parse_param_value(Type type, std::string_view text, std::st
   // The shorthands: a,b,c for a list or set, bare text for a string.
   const auto scalar = [&](TypeKind kind, std::string_view item) -> std::optional<Value> {
     if (kind == TypeKind::number) {
-      error = fmt::format("'{}' is not a number", item);
+      // A number too large or too small for a decimal says so, as it does in a policy.
+      const auto parsed = parse(SourceFile("--param", "let p = " + std::string(item) + "\n"));
+      const bool out_of_range = parsed.diagnostics.has_errors() && parsed.module.lets.size() == 1 &&
+                                parsed.diagnostics.sorted().front().message.find("out of range") != std::string::npos;
+      error = out_of_range ? parsed.diagnostics.sorted().front().message : fmt::format("'{}' is not a number", item);
       return std::nullopt;
     }
     if (kind == TypeKind::boolean) {
@@ -105,6 +115,19 @@ std::optional<Value> parse_param_value(Type type, std::string_view text, std::st
     }
     return Value::of(std::string(item));
   };
+  // Text that begins as a literal is one: a broken literal is an error, never read as bare text
+  // (`{"a","b"` is not the set {`{"a"`, `"b"`}).
+  if (!text.empty() && (text.front() == '"' || text.front() == '{' || text.front() == '[')) {
+    const bool as_shorthand = type.is_collection() && text.size() >= 2 && text.find('"') == std::string_view::npos &&
+                              ((text.front() == '{' && text.back() == '}') || (text.front() == '[' && text.back() == ']'));
+    if (!as_shorthand) {
+      const char close = text.front() == '{' ? '}' : text.front() == '[' ? ']' : '"';
+      error = text.size() < 2 || text.back() != close
+                  ? fmt::format("'{}' opens with '{}' but does not end with '{}'", text, text.front(), close)
+                  : fmt::format("'{}' is not a literal of its type", text);
+      return std::nullopt;
+    }
+  }
   if (!type.is_collection()) return scalar(type.kind, text);
   // {a,b} or [a,b]: the literal with its quotes taken by a shell; the items are a, b.
   if (text.size() >= 2 && ((text.front() == '{' && text.back() == '}') || (text.front() == '[' && text.back() == ']'))) {
@@ -117,6 +140,14 @@ std::optional<Value> parse_param_value(Type type, std::string_view text, std::st
     std::string_view item = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    // A bare item is a word: quotes or brackets in one mean a literal written in part.
+    if (item.empty() || item.find_first_of("\"{}[]") != std::string_view::npos) {
+      error = item.empty() ? fmt::format("'{}' has an empty item", text)
+                           : fmt::format("item '{}' is not bare text; write every item bare (a,b) or the whole literal "
+                                         "({{\"a\", \"b\"}})",
+                                         item);
+      return std::nullopt;
+    }
     auto v = type.element == TypeKind::string ? std::optional<Value>(Value::of(std::string(item))) : parse_literal(Type::of(type.element), item);
     if (!v) v = scalar(type.element, item);
     if (!v) return std::nullopt;
@@ -127,56 +158,6 @@ std::optional<Value> parse_param_value(Type type, std::string_view text, std::st
   Value list = Value::list(std::move(items));
   if (type.kind == TypeKind::set) make_set(list);
   return list;
-}
-
-std::optional<std::vector<std::pair<std::string, std::string>>> read_params_json(const std::string& text, std::string& error) {
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    error = std::string("not JSON: ") + e.what();
-    return std::nullopt;
-  }
-  if (!j.is_object()) {
-    error = "expected a JSON object of NAME: VALUE";
-    return std::nullopt;
-  }
-  // A JSON scalar as policy text. A number is read by nlohmann (integers exactly, others as a
-  // double written back in its shortest round-trip form, which is the text given for up to 15
-  // significant digits); a string such as "0.1234567890123456789" keeps any text exactly.
-  const auto scalar = [](const nlohmann::json& v, bool quote_strings) -> std::optional<std::string> {
-    if (v.is_string()) {
-      return quote_strings ? literal_text(Value::of(v.get<std::string>()), Type::of(TypeKind::string)) : v.get<std::string>();
-    }
-    if (v.is_boolean()) return std::string(v.get<bool>() ? "true" : "false");
-    if (v.is_number()) return v.dump();
-    return std::nullopt;
-  };
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& [name, v] : j.items()) {
-    std::optional<std::string> value;
-    if (v.is_array()) {
-      std::string items;
-      for (const auto& item : v) {
-        auto one = scalar(item, true);
-        if (!one) {
-          value.reset();
-          break;
-        }
-        items += (items.empty() ? "" : ",") + *one;
-        value = "[" + items + "]";
-      }
-      if (v.empty()) value = "[]";
-    } else {
-      value = scalar(v, false);
-    }
-    if (!value) {
-      error = fmt::format("param '{}': expected a string, a number, a boolean or an array of them", name);
-      return std::nullopt;
-    }
-    out.emplace_back(name, *value);
-  }
-  return out;
 }
 
 bool Policy::read_policy_file(const std::string& path, std::string& text, std::string& error) {

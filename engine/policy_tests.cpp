@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "engine/ingest/facts_reader.hpp"
 #include "engine/policy.hpp"
@@ -20,10 +21,24 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-// Reads one line's JSON object, or says why not (with the column nlohmann stopped at).
+// Reads one line's JSON object, or says why not (with the column nlohmann stopped at). A key
+// given twice in one object is refused: nlohmann would keep the last silently.
 std::optional<json> parse_line(const std::string& text, std::string& error) {
+  std::vector<std::set<std::string>> keys;  // the keys of each open object
+  std::string repeated;
+  const json::parser_callback_t no_repeats = [&](int, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::object_start) keys.emplace_back();
+    if (event == json::parse_event_t::object_end) keys.pop_back();
+    if (event == json::parse_event_t::key && !keys.back().insert(parsed.get<std::string>()).second && repeated.empty())
+      repeated = parsed.get<std::string>();
+    return true;
+  };
   try {
-    json j = json::parse(text);
+    json j = json::parse(text, no_repeats);
+    if (!repeated.empty()) {
+      error = fmt::format("key \"{}\" is given twice in one object", repeated);
+      return std::nullopt;
+    }
     if (!j.is_object()) {
       error = "expected a JSON object";
       return std::nullopt;
@@ -32,7 +47,24 @@ std::optional<json> parse_line(const std::string& text, std::string& error) {
   } catch (const json::parse_error& e) {
     error = fmt::format("column {}: not valid JSON ({})", e.byte, std::string(e.what()).substr(std::string(e.what()).find(':') + 2));
     return std::nullopt;
+  } catch (const json::exception& e) {  // a number out of a double's range
+    error = fmt::format("not valid JSON ({})", std::string(e.what()).substr(std::string(e.what()).find(']') + 2));
+    return std::nullopt;
   }
+}
+
+// The text of a top-level object member as written: a record's or params' numbers stay exact decimals
+// (nlohmann holds them as doubles).
+std::string raw_member(const std::string& line, const char* key) {
+  simdjson::ondemand::parser parser;
+  const simdjson::padded_string padded(line);
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::object object;  // record and params are objects (read_test checks them)
+  std::string_view raw;
+  if (parser.iterate(padded).get(doc) || doc.find_field_unordered(key).get_object().get(object) ||
+      object.raw_json().get(raw))
+    return {};
+  return std::string(raw);
 }
 
 std::optional<std::vector<std::string>> string_list(const json& j, const char* key, std::string& error) {
@@ -44,12 +76,13 @@ std::optional<std::vector<std::string>> string_list(const json& j, const char* k
 }
 
 // A params object as the policy reads --params: NAME, value text.
-bool read_params(const json& j, std::vector<std::pair<std::string, std::string>>& out, std::string& error) {
+bool read_params(const json& j, const std::string& raw, std::vector<std::pair<std::string, std::string>>& out,
+                 std::string& error) {
   if (!j.is_object()) {
     error = "\"params\" must be an object of NAME: VALUE";
     return false;
   }
-  auto values = read_params_json(j.dump(), error);
+  auto values = read_params_json(raw, error);
   if (!values) return false;
   out = std::move(*values);
   return true;
@@ -132,7 +165,8 @@ class Portfolios {
   std::map<std::string, std::map<std::string, std::string>> files_;
 };
 
-bool read_test(const json& j, const fs::path& folder, Portfolios& portfolios, PolicyTest& t, std::string& error) {
+bool read_test(const json& j, const std::string& line, const fs::path& folder, Portfolios& portfolios, PolicyTest& t,
+               std::string& error) {
   static const std::set<std::string> kKeys = {"test", "record", "record_ref", "params", "expect", "note", "source", "near_miss_of"};
   for (const auto& [key, _] : j.items()) {
     if (!kKeys.count(key)) {
@@ -154,7 +188,7 @@ bool read_test(const json& j, const fs::path& folder, Portfolios& portfolios, Po
       error = "\"record\" must be a JSON object";
       return false;
     }
-    t.record = j["record"].dump();
+    t.record = raw_member(line, "record");
   } else {
     const json& ref = j["record_ref"];
     if (!ref.is_object() || !ref.contains("file") || !ref["file"].is_string() || !ref.contains("id") || !ref["id"].is_string()) {
@@ -165,7 +199,7 @@ bool read_test(const json& j, const fs::path& folder, Portfolios& portfolios, Po
     if (!record) return false;
     t.record = *record;
   }
-  if (j.contains("params") && !read_params(j["params"], t.params, error)) return false;
+  if (j.contains("params") && !read_params(j["params"], raw_member(line, "params"), t.params, error)) return false;
   if (!j.contains("expect")) {
     error = "expected \"expect\": what the decision must be";
     return false;
@@ -212,12 +246,12 @@ LoadedTests load_test_file(const std::string& path) {
       }
       file.policy_path = (folder / (*j)["policy"].get<std::string>()).string();
       file.policy_line = number;
-      if (j->contains("params") && !read_params((*j)["params"], file.params, error)) fail(error);
+      if (j->contains("params") && !read_params((*j)["params"], raw_member(line, "params"), file.params, error)) fail(error);
       continue;
     }
     PolicyTest t;
     t.line = number;
-    if (!read_test(*j, folder, portfolios, t, error)) {
+    if (!read_test(*j, line, folder, portfolios, t, error)) {
       fail(error);
       continue;
     }
