@@ -36,13 +36,18 @@ int run_diff_command(const DiffCliOptions& o) {
   if (new_loaded.exit_code != kExitOk) return new_loaded.exit_code;
   tenet::core::DiffOptions options;
   options.threads = o.threads;
+  auto inputs = policy_files("OLD", old_loaded.result);
+  for (auto& f : policy_files("NEW", new_loaded.result)) inputs.push_back(std::move(f));
+  inputs.push_back({"PORTFOLIO", o.portfolio});
+  if (!distinct_files(inputs, {{"-o", o.output}, {"--summary", o.summary}})) return kExitUsage;
   std::FILE* input = open_portfolio(o.portfolio, o.input_format, "diff", options.input,
                                     old_loaded.result.policy->needs_portfolio() || new_loaded.result.policy->needs_portfolio());
   if (!input) return kExitUsage;
   std::string error;
-  tenet::core::AtomicFile out;
-  if (!out.open(o.output, error)) {
+  tenet::core::AtomicFile out, summary;  // replaced together after the run, or neither
+  if (!out.open(o.output, error) || (!o.summary.empty() && !summary.open(o.summary, error))) {
     print_error(error);
+    if (input != stdin) std::fclose(input);
     return kExitUsage;
   }
   const auto started = std::chrono::steady_clock::now();
@@ -55,9 +60,8 @@ int run_diff_command(const DiffCliOptions& o) {
     out.discard();
     return kExitUsage;
   }
-  if (!out.commit(error) ||
-      (!o.summary.empty() && !tenet::core::write_file_atomically(o.summary, result.summary.to_json(old_loaded.result.policy->info(),
-                                                                                              new_loaded.result.policy->info()), error))) {
+  if (!o.summary.empty()) summary.write(result.summary.to_json(old_loaded.result.policy->info(), new_loaded.result.policy->info()));
+  if (!tenet::core::commit_together({&out, o.summary.empty() ? nullptr : &summary}, error)) {
     print_error(error);
     return kExitUsage;
   }

@@ -18,10 +18,93 @@
 #include "engine/ingest/input_checks.hpp"
 #include "engine/output/atomic_file.hpp"
 #include "engine/policy.hpp"
+#include "engine/read_file.hpp"
 
 namespace tenet_cli {
 
 void print_error(const std::string& message) { std::cerr << "tenet: " << message << "\n"; }
+
+int finish_standard_output(int exit_code) {
+  // A write that failed earlier (the buffer filled on a full disk) left its errno, unless a
+  // later call changed it; the final flush's own failure says best why.
+  const int earlier = errno;
+  errno = 0;
+  std::cout.flush();
+  const bool written = std::cout.good() && std::fflush(stdout) == 0 && !std::ferror(stdout);
+  if (written) return exit_code;
+  const int why = errno ? errno : earlier ? earlier : EIO;
+  // A command that already said its output failed exits 2 and is not told twice.
+  if (exit_code != kExitUsage) print_error(fmt::format("cannot write the output: {}", std::strerror(why)));
+  return kExitUsage;
+}
+
+namespace {
+
+// What a path names, to tell whether two paths are one file: an existing file by its device and
+// inode (through links, hard or symbolic); one not yet there by its path made absolute.
+struct FileIdentity {
+  bool exists = false, regular = false;
+  dev_t device = 0;
+  ino_t inode = 0;
+  std::string path;
+};
+
+FileIdentity identify(const std::string& path) {
+  FileIdentity id;
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0) {
+    id.exists = true;
+    id.regular = S_ISREG(info.st_mode);
+    id.device = info.st_dev;
+    id.inode = info.st_ino;
+    return id;
+  }
+  std::error_code ec;
+  id.path = std::filesystem::weakly_canonical(std::filesystem::absolute(path, ec), ec).string();
+  return id;
+}
+
+// Devices and pipes (/dev/null) may be named by several outputs; regular files may not.
+bool same_file(const FileIdentity& a, const FileIdentity& b) {
+  if (a.exists != b.exists) return false;
+  if (a.exists) return a.regular && b.regular && a.device == b.device && a.inode == b.inode;
+  return a.path == b.path;
+}
+
+}  // namespace
+
+bool distinct_files(const std::vector<NamedFile>& inputs, const std::vector<NamedFile>& outputs) {
+  std::vector<std::pair<const NamedFile*, FileIdentity>> seen;
+  for (const NamedFile& out : outputs) {
+    // Several outputs to standard output follow each other there (`-o - --summary -`), whole.
+    if (out.path.empty() || out.path == "-") continue;
+    const FileIdentity id = identify(out.path);
+    for (const NamedFile& in : inputs) {
+      if (in.path.empty() || in.path == "-") continue;
+      if (same_file(id, identify(in.path))) {
+        print_error(fmt::format("{} {} is the file {} reads ({}); writing it would replace the input: choose another file",
+                                out.option, out.path, in.option, in.path));
+        return false;
+      }
+    }
+    for (const auto& [other, other_id] : seen) {
+      if (same_file(id, other_id)) {
+        print_error(fmt::format("{} {} and {} {} are one file; give each output its own", other->option, other->path, out.option, out.path));
+        return false;
+      }
+    }
+    seen.emplace_back(&out, id);
+  }
+  return true;
+}
+
+std::vector<NamedFile> policy_files(const std::string& option, const tenet::core::Policy::CompileResult& compiled) {
+  std::vector<NamedFile> files;
+  if (!compiled.sources) return files;
+  for (const auto& file : compiled.sources->files())
+    files.push_back({&file == &compiled.sources->files().front() ? option : fmt::format("{} (an import)", option), file->path()});
+  return files;
+}
 
 // `side`: which policy of two (tenet diff), named in the param errors.
 Loaded load_policy(const std::string& path, const std::vector<std::pair<std::string, std::string>>& params, bool show_warnings,
@@ -122,8 +205,21 @@ std::FILE* open_portfolio(const std::string& path, const std::string& input_form
     return nullptr;
   }
   format = *chosen;
+  if (path == "-") {
+    if (const std::string closed = tenet::core::standard_input_problem(); !closed.empty()) {
+      print_error(closed);
+      return nullptr;
+    }
+  }
   std::FILE* input = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
   if (!input) print_error(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+  if (input) {
+    if (const std::string kind = tenet::core::not_readable_kind(path, fileno(input)); !kind.empty()) {
+      print_error(fmt::format("cannot read {}: {}", path, kind));
+      if (input != stdin) std::fclose(input);
+      return nullptr;
+    }
+  }
   if (input != stdin || !two_passes) return input;
   std::FILE* spool = std::tmpfile();
   char chunk[1 << 16];

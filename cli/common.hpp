@@ -21,6 +21,24 @@ constexpr int kExitRecordErrors = 3;  // some records were errors (each is a lin
 // Every message on standard error starts "tenet: ".
 void print_error(const std::string& message);
 
+// Every command's last step: what it wrote to standard output is flushed, and a failed write
+// (a full disk, a closed pipe) turns the exit status into 2 with a message.
+int finish_standard_output(int exit_code);
+
+// A file a command reads or writes, named by the option (or argument) that gives it.
+struct NamedFile {
+  std::string option;  // "-o", "--summary", "PORTFOLIO"
+  std::string path;    // empty: not given
+};
+
+// Refuses an output that is one of the inputs or another output (the same file by device and
+// inode, through links; the same path for one not yet there); false after saying which. Run
+// before anything is read or written.
+bool distinct_files(const std::vector<NamedFile>& inputs, const std::vector<NamedFile>& outputs);
+
+// The files of a compiled policy (its own and every import), as inputs named by `option`.
+std::vector<NamedFile> policy_files(const std::string& option, const tenet::core::Policy::CompileResult& compiled);
+
 struct Loaded {
   tenet::core::Policy::CompileResult result;
   int exit_code = kExitOk;

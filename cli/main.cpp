@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "engine/output/atomic_file.hpp"
 
 using namespace tenet_cli;
 
@@ -31,6 +32,8 @@ int main(int argc, char** argv) {
   // SIGPIPE: the failed write is reported ("Broken pipe") with exit status 2, so a partial
   // output is never mistaken for a complete one.
   std::signal(SIGPIPE, SIG_IGN);
+  // A run stopped by a signal leaves no temporary file behind; over a file size limit it fails.
+  tenet::core::install_signal_cleanup();
   CLI::App app{"Tenet: explained, auditable decisions from customer-focus policies"};
   app.set_version_flag("--version", std::string("tenet ") + TENET_VERSION);
   app.require_subcommand(1);
@@ -169,18 +172,21 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
   }
-  if (*check) return run_check(check_path);
-  if (*eval) return run_eval(eval_options);
-  if (*batch) return run_batch_command(batch_options);
-  if (*merge) return run_merge(merge_inputs, merge_output);
-  if (*ranks) return run_ranks(ranks_options);
-  if (*report) return run_report(report_options);
-  if (*graph) return run_graph(graph_path, graph_format);
-  if (*lint) return run_lint(lint_path, lint_options);
-  if (*diff) return run_diff_command(diff_options);
-  if (*sensitivity) return run_sensitivity_command(sensitivity_options);
-  if (*flip) return run_flip(flip_options);
-  if (*test) return run_tests(test_paths, test_coverage, test_junit);
-  if (*format) return run_fmt(fmt_paths, fmt_check);
-  return kExitUsage;
+  const auto run = [&] {
+    if (*check) return run_check(check_path);
+    if (*eval) return run_eval(eval_options);
+    if (*batch) return run_batch_command(batch_options);
+    if (*merge) return run_merge(merge_inputs, merge_output);
+    if (*ranks) return run_ranks(ranks_options);
+    if (*report) return run_report(report_options);
+    if (*graph) return run_graph(graph_path, graph_format);
+    if (*lint) return run_lint(lint_path, lint_options);
+    if (*diff) return run_diff_command(diff_options);
+    if (*sensitivity) return run_sensitivity_command(sensitivity_options);
+    if (*flip) return run_flip(flip_options);
+    if (*test) return run_tests(test_paths, test_coverage, test_junit);
+    if (*format) return run_fmt(fmt_paths, fmt_check);
+    return kExitUsage;
+  };
+  return finish_standard_output(run());
 }

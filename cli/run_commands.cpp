@@ -35,6 +35,10 @@ int run_eval(const EvalOptions& o) {
   Loaded loaded = load_policy_to_run(o.policy, o.params, o.params_file);
   if (loaded.exit_code != kExitOk) return loaded.exit_code;
   const tenet::core::Policy& policy = *loaded.result.policy;
+  auto inputs = policy_files("POLICY", loaded.result);
+  inputs.push_back({"FACTS", o.facts});
+  inputs.push_back({"--params", o.params_file});
+  if (!distinct_files(inputs, {{"-o", o.output}})) return kExitUsage;
 
   std::string facts, error;
   tenet::core::FactsFormat format;
@@ -150,16 +154,25 @@ int run_batch_command(const BatchCliOptions& o) {
     }
     options.sum_fields.push_back(static_cast<std::uint32_t>(it - fields.begin()));
   }
+  auto inputs = policy_files("POLICY", loaded.result);
+  inputs.push_back({"PORTFOLIO", o.portfolio});
+  inputs.push_back({"--params", o.params_file});
+  for (const auto& r : o.ranks) inputs.push_back({"--ranks", r});
+  if (!distinct_files(inputs, {{"-o", o.output}, {"--summary", o.summary}, {"--rejects", o.rejects}})) return kExitUsage;
   std::FILE* input = open_portfolio(o.portfolio, o.input_format, "batch", options.input, policy.needs_portfolio() && !options.ranks);
   if (!input) return kExitUsage;
 
   struct stat info {};
   const std::uint64_t size = (input != stdin && ::fstat(fileno(input), &info) == 0) ? static_cast<std::uint64_t>(info.st_size) : 0;
 
+  // Every output is opened before the run (a bad path fails at once) and replaced after it, all
+  // together or none: a failed -o leaves --summary and --rejects as they were.
   std::string error;
-  tenet::core::AtomicFile out, rejects;
-  if (!out.open(o.output, error) || (!o.rejects.empty() && !rejects.open(o.rejects, error))) {
+  tenet::core::AtomicFile out, rejects, summary;
+  if (!out.open(o.output, error) || (!o.rejects.empty() && !rejects.open(o.rejects, error)) ||
+      (!o.summary.empty() && !summary.open(o.summary, error))) {
     print_error(error);
+    if (input != stdin) std::fclose(input);
     return kExitUsage;
   }
   std::string header;
@@ -194,20 +207,14 @@ int run_batch_command(const BatchCliOptions& o) {
     // The input could not be read to its end: no output file is replaced by a part of a run.
     print_error(fmt::format("{}: {}", o.portfolio, result.failure));
     out.discard();
-    if (!o.rejects.empty()) rejects.discard();
+    rejects.discard();
+    summary.discard();
   } else {
-    if (!out.commit(error)) {
+    if (!o.summary.empty()) summary.write(result.summary.to_json());
+    if (!tenet::core::commit_together({&out, o.rejects.empty() ? nullptr : &rejects, o.summary.empty() ? nullptr : &summary}, error)) {
       print_error(error);
       io_ok = false;
     }
-    if (!o.rejects.empty() && !rejects.commit(error)) {
-      print_error(error);
-      io_ok = false;
-    }
-  }
-  if (result.failure.empty() && !o.summary.empty() && !tenet::core::write_file_atomically(o.summary, result.summary.to_json(), error)) {
-    print_error(error);
-    io_ok = false;
   }
   const auto& s = result.summary;
   if (result.failure.empty()) print_warnings(s, policy, options.input == tenet::core::FactsFormat::csv);
@@ -232,6 +239,10 @@ int run_ranks(const RanksCliOptions& o) {
   options.threads = o.threads;
   options.input_options.strict_fields = o.strict_fields;
   options.input_options.na_values = !o.no_na_values;
+  auto inputs = policy_files("POLICY", loaded.result);
+  inputs.push_back({"PORTFOLIO", o.portfolio});
+  inputs.push_back({"--params", o.params_file});
+  if (!distinct_files(inputs, {{"-o", o.output}})) return kExitUsage;
   std::FILE* input = open_portfolio(o.portfolio, o.input_format, "ranks", options.input, false);
   if (!input) return kExitUsage;
   tenet::core::PortfolioStats stats(policy.program());
@@ -250,6 +261,9 @@ int run_ranks(const RanksCliOptions& o) {
 }
 
 int run_merge(const std::vector<std::string>& paths, const std::string& output) {
+  std::vector<NamedFile> inputs;
+  for (const auto& path : paths) inputs.push_back({"SUMMARY", path});
+  if (!distinct_files(inputs, {{"-o", output}})) return kExitUsage;
   std::optional<tenet::core::Summary> merged;
   for (const auto& path : paths) {
     std::string text, error;
@@ -313,6 +327,11 @@ int run_report(const ReportCliOptions& o) {
     print_error(fmt::format("--run-date {}: expected a date as YYYY-MM-DD", run_date));
     return kExitUsage;
   }
+  auto inputs = policy_files("POLICY", loaded.result);
+  inputs.push_back({"PORTFOLIO", o.portfolio});
+  inputs.push_back({"--params", o.params_file});
+  for (const auto& r : o.ranks) inputs.push_back({"--ranks", r});
+  if (!distinct_files(inputs, {{"-o", o.output}})) return kExitUsage;
   std::optional<tenet::core::PortfolioStats> ranks;
   if (!o.ranks.empty() && !read_ranks_files(o.ranks, policy, o.policy, ranks)) return kExitUsage;
   // Read twice (its SHA-256 beside the decisions, and the first pass of percentile()): standard

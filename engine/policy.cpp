@@ -13,6 +13,8 @@
 #include "engine/json_text.hpp"
 #include "engine/sha256.hpp"
 #include "engine/policy.hpp"
+#include "engine/read_file.hpp"
+#include "dsl/limits.hpp"
 
 namespace tenet::core {
 
@@ -161,18 +163,9 @@ std::optional<Value> parse_param_value(Type type, std::string_view text, std::st
 }
 
 bool Policy::read_policy_file(const std::string& path, std::string& text, std::string& error) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) {
-    error = std::strerror(errno);
-    return false;
-  }
-  char buffer[1 << 16];
-  std::size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) text.append(buffer, n);
-  const bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed) error = std::strerror(errno);
-  return !failed;
+  // Bounded by the policy size limit: a device or an endless pipe as an import is an error.
+  error = read_whole_file(path, text, limits::kMaxPolicyBytes).reason;
+  return error.empty();
 }
 
 Policy::CompileResult Policy::compile(SourceFile source, const std::vector<std::pair<std::string, std::string>>& params,

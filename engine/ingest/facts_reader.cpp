@@ -1,5 +1,7 @@
 #include "engine/ingest/facts_reader.hpp"
 
+#include "engine/read_file.hpp"
+
 #include <simdjson.h>
 
 #include <algorithm>
@@ -36,21 +38,11 @@ FactsFormat sniff_format(std::string_view text) {
 }
 
 bool read_input(const std::string& path, std::string& out, std::string& error) {
-  std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-  if (!f) {
-    error = fmt::format("cannot open {}: {}", path, std::strerror(errno));
-    return false;
-  }
-  char buffer[1 << 16];
-  std::size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) out.append(buffer, n);
-  const bool failed = std::ferror(f) != 0;
-  if (f != stdin) std::fclose(f);
-  if (failed) {
-    error = fmt::format("cannot read {}: {}", path, std::strerror(errno));
-    return false;
-  }
-  return true;
+  const ReadProblem problem = read_whole_file(path, out);
+  if (!problem.reason.empty())
+    error = path == "-" && !problem.opened ? problem.reason
+                                           : fmt::format("cannot {} {}: {}", problem.opened ? "read" : "open", path, problem.reason);
+  return problem.reason.empty();
 }
 
 bool read_facts(std::string text, FactsFormat format, const Policy& policy, const RecordSink& sink, std::string& error,
