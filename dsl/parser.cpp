@@ -178,12 +178,16 @@ void push_number(const Input& in, Builder& b) {
   e->kind = ExprKind::number;
   e->range = b.range(in);
   e->spelling = in.string();
-  auto value = Decimal::parse(digits);
+  Decimal::ParseError why = Decimal::ParseError::none;
+  auto value = Decimal::parse_exact(digits, &why);
   if (value && percent) {
     auto scaled = value->div(Decimal::from_int(100));
     value = scaled.status == Decimal::Status::ok ? std::optional<Decimal>(scaled.value) : std::nullopt;
   }
-  if (!value) {
+  if (!value && why == Decimal::ParseError::inexact) {
+    b.diagnostics.error(e->range, fmt::format("number {} has more significant digits than the {} a number holds exactly",
+                                              in.string(), Decimal::kMaxDigits));
+  } else if (!value) {
     b.diagnostics.error(e->range, fmt::format("number {} is out of range (exponents run from {} to {})", in.string(),
                                               Decimal::kMinExponent, Decimal::kMaxExponent));
   } else {

@@ -80,7 +80,10 @@ Decimal::Result Decimal::make64(std::uint64_t m, bool negative, std::int64_t e, 
   return {Status::ok, Decimal(negative ? -coefficient : coefficient, static_cast<std::int32_t>(e))};
 }
 
-std::optional<Decimal> Decimal::parse(std::string_view s, ParseError* error) {
+std::optional<Decimal> Decimal::parse(std::string_view s, ParseError* error) { return parse_number(s, error, false); }
+std::optional<Decimal> Decimal::parse_exact(std::string_view s, ParseError* error) { return parse_number(s, error, true); }
+
+std::optional<Decimal> Decimal::parse_number(std::string_view s, ParseError* error, bool exact) {
   // Fast path: the shape of nearly every fact; anything else takes the general path below.
   if (auto plain = parse_plain(s)) {
     if (error) *error = ParseError::none;
@@ -134,6 +137,8 @@ std::optional<Decimal> Decimal::parse(std::string_view s, ParseError* error) {
     exponent += exp_negative ? -e : e;
   }
   if (i != s.size()) return fail(ParseError::syntax);
+  // Kept: up to 19 digits, rounded to 18 below; exact when what is dropped is all zeros.
+  if (exact && (sticky || (kept > kMaxDigits && m % 10 != 0))) return fail(ParseError::inexact);
   Result r = make(negative ? -static_cast<__int128>(m) : static_cast<__int128>(m), exponent, sticky);
   if (r.status != Status::ok) return fail(ParseError::out_of_range);
   return r.value;

@@ -38,8 +38,12 @@ class Decimal {
 
   // Reads `-12.5`, `1_000`, `1e6`, `3.0E-2` exactly (rounding beyond 18 digits);
   // empty when the text is not a number or is out of range.
-  enum class ParseError { none, syntax, out_of_range };
+  enum class ParseError { none, syntax, out_of_range, inexact };
   static std::optional<Decimal> parse(std::string_view text, ParseError* error = nullptr);
+  // As parse(), but a number that 18 significant digits cannot hold exactly
+  // (`12345678901234567891`, `0.1234567890123456789`) is refused (ParseError::inexact), never
+  // rounded: what facts and policies are read with, so that no value or key changes unseen.
+  static std::optional<Decimal> parse_exact(std::string_view text, ParseError* error = nullptr);
   // A plain number, -?[0-9]+(.[0-9]+)? with at most 18 digits, in one pass: parse()'s fast
   // path, for readers that check a number's grammar themselves. Empty for any other text.
   static std::optional<Decimal> parse_plain(std::string_view text) {
@@ -125,6 +129,7 @@ class Decimal {
 
  private:
   constexpr Decimal(std::int64_t c, std::int32_t e) : coefficient_(c), exponent_(e) {}
+  static std::optional<Decimal> parse_number(std::string_view text, ParseError* error, bool exact);
   // Rounds (half-even, with `sticky` meaning nonzero digits were already dropped)
   // to 18 digits, strips trailing zeros and checks the exponent range.
   static Result make(__int128 coefficient, std::int64_t exponent, bool sticky = false);

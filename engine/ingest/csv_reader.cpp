@@ -119,11 +119,14 @@ bool convert(TypeKind kind, std::string_view cell, std::string_view field, Value
         return true;
       }
       Decimal::ParseError why = Decimal::ParseError::syntax;
-      std::optional<Decimal> d = strict_number(cell) ? Decimal::parse(cell, &why) : std::nullopt;
+      std::optional<Decimal> d = strict_number(cell) ? Decimal::parse_exact(cell, &why) : std::nullopt;
       if (!d) {
         if (why == Decimal::ParseError::out_of_range) {
           error.set(ErrorKind::out_of_range, fmt::format("field `{}` is {}, out of the number range (exponents from {} to {})", field,
                                                          cell, Decimal::kMinExponent, Decimal::kMaxExponent));
+        } else if (why == Decimal::ParseError::inexact) {
+          error.set(ErrorKind::out_of_range, fmt::format("field `{}` is {}, more significant digits than the {} a number holds exactly",
+                                                         field, cell, Decimal::kMaxDigits));
         } else {
           error.set(ErrorKind::wrong_type, fmt::format("field `{}` is \"{}\", expected number", field, cell));
         }

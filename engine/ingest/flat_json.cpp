@@ -119,7 +119,7 @@ class FlatReader {
         std::string_view token;
         std::optional<Decimal> d;
         if (!number(token, &d)) return false;
-        if (!d) d = Decimal::parse(token);  // an exponent, or more than 18 digits
+        if (!d) d = Decimal::parse_exact(token);  // an exponent, or more than 18 digits (else the slow path says why)
         if (!d) return false;
         if constexpr (kStore) out->set_number(*d);
         return true;

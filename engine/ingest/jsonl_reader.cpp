@@ -80,11 +80,14 @@ bool read_number(od::value& v, Value& out, RecordFault& error, std::string_view 
     return false;
   }
   Decimal::ParseError why;
-  auto d = Decimal::parse(token, &why);
+  auto d = Decimal::parse_exact(token, &why);
   if (!d) {
     if (why == Decimal::ParseError::out_of_range) {
       error.set(ErrorKind::out_of_range, fmt::format("field `{}` is {}, out of the number range (exponents from {} to {})", field,
                                                      token, Decimal::kMinExponent, Decimal::kMaxExponent));
+    } else if (why == Decimal::ParseError::inexact) {
+      error.set(ErrorKind::out_of_range, fmt::format("field `{}` is {}, more significant digits than the {} a number holds exactly",
+                                                     field, token, Decimal::kMaxDigits));
     } else {
       error.set(ErrorKind::malformed, fmt::format("malformed JSON: bad number '{}' in field `{}`", token, field));
     }

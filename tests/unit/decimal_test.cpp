@@ -43,7 +43,7 @@ TEST_CASE("decimal: parsing reads the exact text") {
   CHECK_FALSE(Decimal::parse("Infinity"));
 }
 
-TEST_CASE("decimal: literals beyond 18 digits round half-even") {
+TEST_CASE("decimal: parse() rounds beyond 18 digits half-even (facts and policies are read with parse_exact)") {
   CHECK(d("1234567890123456789").to_string() == "1234567890123456790");
   CHECK(d("1234567890123456785").to_string() == "1234567890123456780");   // tie to even
   CHECK(d("1234567890123456775").to_string() == "1234567890123456780");   // tie to even
@@ -210,4 +210,23 @@ TEST_CASE("decimal: mod is exact, with the sign of the divisor") {
   // -1 + 10^20 needs 20 digits: unknown (overflow), never a rounded result.
   CHECK(d("-1").mod(d("1e20")).status == Decimal::Status::overflow);
   CHECK(str(d("1").mod(d("1e20"))) == "1");
+}
+
+TEST_CASE("decimal: parse_exact refuses what 18 significant digits cannot hold, never rounds") {
+  using tenet::core::Decimal;
+  Decimal::ParseError why = Decimal::ParseError::none;
+  CHECK_FALSE(Decimal::parse_exact("12345678901234567891", &why));
+  CHECK(why == Decimal::ParseError::inexact);
+  CHECK_FALSE(Decimal::parse_exact("0.1234567890123456789", &why));
+  CHECK(why == Decimal::ParseError::inexact);
+  CHECK_FALSE(Decimal::parse_exact("1234567890123456789000", &why));
+  CHECK(why == Decimal::ParseError::inexact);
+  // What is dropped is zeros: exact.
+  CHECK(Decimal::parse_exact("123456789012345678000", &why)->to_string() == "123456789012345678000");
+  CHECK(Decimal::parse_exact("1.50000000000000000000000", &why)->to_string() == "1.5");
+  CHECK(Decimal::parse_exact("000000000000000000000012.5", &why)->to_string() == "12.5");
+  // parse() still rounds half-even to 18 digits, for text Tenet wrote itself.
+  CHECK(Decimal::parse("12345678901234567891")->to_string() == "12345678901234567900");
+  CHECK_FALSE(Decimal::parse_exact("1e400", &why));
+  CHECK(why == Decimal::ParseError::out_of_range);
 }

@@ -81,8 +81,8 @@ TEST_CASE("flat JSON: a flat record is read by the fast path exactly as simdjson
        "id c: 'c' 0e0 0e0 unknown(name is missing) ['';] unknown(scores is missing) false"},
       {R"({"id":"d","n":20000,"opt":123456789012345678,"tags":[],"scores":[3,1,3,2.0]})",
        "id d: 'd' 2e4 123456789012345678e0 unknown(name is missing) [] [1e0;2e0;3e0;] unknown(flag is missing)"},
-      {R"({"id":"e","n":1234567890123456789,"opt":1.5e-2,"tags":[],"name":"Müller ✓"})",
-       "id e: 'e' 123456789012345679e1 15e-3 'Müller ✓' [] unknown(scores is missing) unknown(flag is missing)"},
+      {R"({"id":"e","n":123456789012345678000e-2,"opt":1.5e-2,"tags":[],"name":"Müller ✓"})",
+       "id e: 'e' 123456789012345678e1 15e-3 'Müller ✓' [] unknown(scores is missing) unknown(flag is missing)"},
       {R"({"id":"f","n":1,"opt":null,"name":null,"tags":[],"extra":{"x":1},"more":[1,[2]]})",
        "id f: 'f' 1e0 unknown(opt is missing) unknown(name is missing) [] unknown(scores is missing) "
        "unknown(flag is missing)"},
@@ -107,6 +107,14 @@ TEST_CASE("flat JSON: a flat record is read by the fast path exactly as simdjson
   CHECK_FALSE(flat_reads(*policy, cases[5].first));
   CHECK(flat_reads(*policy, cases[6].first));
   CHECK(flat_reads(*policy, cases[7].first));
+  // 19 significant digits are not rounded into 18: the record is an error, by either path.
+  for (const std::string line : {R"({"id":"i","n":1234567890123456789,"tags":[]})", R"({"id":"j","n":0.1234567890123456789,"tags":[]})"}) {
+    INFO(line);
+    const std::string digits = line.substr(line.find("\"n\":") + 4, line.find(",\"tags") - line.find("\"n\":") - 4);
+    const std::string error = "error: field `n` is " + digits + ", more significant digits than the 18 a number holds exactly";
+    CHECK(read(*policy, line, false) == error);
+    CHECK(read(*policy, line, true) == error);
+  }
 }
 
 TEST_CASE("flat JSON: what the fast path declines is read, or worded, by simdjson as before") {
