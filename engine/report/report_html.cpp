@@ -199,7 +199,7 @@ class Page {
     for (std::size_t i = 0; i < values.size(); ++i) {
       const auto& counts = data.by_value.at(values[i].second);
       if (i < 20) {
-        StackedRow row{values[i].second, {}};
+        StackedRow row{value_label(values[i].second), {}};
         for (const auto& k : keys) row.values.push_back(counts.count(k) ? counts.at(k) : 0);
         rows.push_back(std::move(row));
       } else {

@@ -26,11 +26,13 @@ double bin_of(const Decimal& d) {
   return std::round(v / scale) * scale;
 }
 
-// The value of the --by field, as text.
+// The key of a --by value: its text behind '=' (so that a value written "(absent)" is not the
+// absent row), kAbsent, or kOther for a value too long to be a category (memory stays bounded).
 std::string value_key(const Value& v) {
   if (v.is_unknown()) return ReportData::kAbsent;
-  std::string out;
+  std::string out = "=";
   append_value_text(out, v);
+  if (out.size() > ReportData::kMaxValueBytes + 1) return ReportData::kOther;
   return out;
 }
 
@@ -57,6 +59,9 @@ class Runner {
     Decision decision;
     Decider(const Policy& policy, const ReportOptions& options) : evaluator(policy), builder(policy, options.stream.input_options) {
       builder.write_into(evaluator.field_slots());
+      // The fields the report shows are read even when no rule reads them.
+      if (options.by) builder.also_read(*options.by);
+      if (options.histogram) builder.also_read(*options.histogram);
       evaluator.set_portfolio(options.portfolio);
       evaluator.set_explain(false);  // because texts only for the samples, evaluated again with them
     }

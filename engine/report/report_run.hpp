@@ -36,12 +36,18 @@ struct ReportSample {
   std::vector<RuleTrace> trace;
 };
 
+struct ReportData;
+// The text a --by key stands for: the value itself, or the words of kAbsent and kOther.
+inline std::string value_label(const std::string& key) { return key.starts_with("=") ? key.substr(1) : key; }
+
 struct ReportData {
   static constexpr std::size_t kMaxValues = 1000;
+  static constexpr std::size_t kMaxValueBytes = 256;  // a longer --by value counts among kOther
   static constexpr const char* kAbsent = "(absent)";
   static constexpr const char* kOther = "(other values)";
   Summary summary;
-  // --by: value (as text; kAbsent, kOther) -> decision -> records; values in first-seen order.
+  // --by: value key -> decision -> records; values in first-seen order. A key is "=" and the
+  // value's text, or kAbsent, or kOther; value_label() is what a reader sees.
   std::map<std::string, std::map<std::string, std::uint64_t>> by_value;
   std::vector<std::string> value_order;
   // --histogram: value at 3 significant digits -> records; the exact extremes; absent records.
