@@ -51,7 +51,7 @@ struct SensitivityCliOptions {
 };
 
 struct RanksCliOptions {
-  std::string policy, portfolio, output, input_format, params_file;
+  std::string policy, portfolio, output, input_format, params_file, shard;
   std::vector<std::string> params;
   unsigned threads = 0;
   bool strict_fields = false, no_na_values = false;

@@ -159,6 +159,7 @@ int main(int argc, char** argv) {
   add_portfolio_options(ranks, ranks_options);
   ranks->add_option("PORTFOLIO", ranks_options.portfolio, "records: .jsonl or .csv; - for standard input")->required();
   ranks->add_option("-o,--output", ranks_options.output, "the ranks file (written atomically); - for standard output")->required();
+  ranks->add_option("--shard", ranks_options.shard, "K/N: this is shard K of N (batch --ranks then needs all N, each once)");
 
   std::vector<std::string> merge_inputs;
   std::string merge_output = "-";

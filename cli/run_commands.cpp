@@ -106,16 +106,21 @@ bool read_ranks_files(const std::vector<std::string>& paths, const tenet::core::
     return false;
   }
   stats.emplace(policy.program());
+  std::vector<std::optional<tenet::core::ShardId>> shards;
   for (const auto& path : paths) {
     std::string text, error;
     if (!tenet::core::read_input(path, text, error)) {
       print_error(error);
       return false;
     }
-    if (error = tenet::core::read_ranks(text, policy, *stats); !error.empty()) {
+    if (error = tenet::core::read_ranks(text, policy, *stats, shards.emplace_back()); !error.empty()) {
       print_error(fmt::format("{}: {}", path, error));
       return false;
     }
+  }
+  if (const std::string problem = tenet::core::check_shards(shards); !problem.empty()) {
+    print_error(fmt::format("--ranks: {}", problem));
+    return false;
   }
   stats->finish();
   return true;
@@ -235,6 +240,14 @@ int run_ranks(const RanksCliOptions& o) {
     print_error(fmt::format("{}: reads no percentile(), so it has no ranks to collect", o.policy));
     return kExitUsage;
   }
+  std::optional<tenet::core::ShardId> shard;
+  if (!o.shard.empty()) {
+    std::string error;
+    if (!(shard = tenet::core::parse_shard(o.shard, error))) {
+      print_error(error);
+      return kExitUsage;
+    }
+  }
   tenet::core::StreamOptions options;
   options.threads = o.threads;
   options.input_options.strict_fields = o.strict_fields;
@@ -253,7 +266,7 @@ int run_ranks(const RanksCliOptions& o) {
     print_error(fmt::format("{}: {}", o.portfolio, failure));
     return kExitUsage;
   }
-  if (!tenet::core::write_file_atomically(o.output, tenet::core::write_ranks(policy, stats), error)) {
+  if (!tenet::core::write_file_atomically(o.output, tenet::core::write_ranks(policy, stats, shard), error)) {
     print_error(error);
     return kExitUsage;
   }

@@ -46,10 +46,42 @@ endif()
 # with percentile(), so each shard's ranks are collected first and every shard ranks against all.
 run(split -l 15000 -d ${WORK}/batch.jsonl ${WORK}/shard.)
 set(ranks)
+set(k 0)
 foreach(shard 00 01 02)
-  run(${TENET} ranks ${policy} ${WORK}/shard.${shard} --input-format jsonl -o ${WORK}/shard.${shard}.ranks)
+  math(EXPR k "${k} + 1")
+  run(${TENET} ranks ${policy} ${WORK}/shard.${shard} --input-format jsonl -o ${WORK}/shard.${shard}.ranks --shard ${k}/3)
   list(APPEND ranks --ranks ${WORK}/shard.${shard}.ranks)
 endforeach()
+# Ranks that are not the whole are refused: a shard twice, a shard missing, a file cut short or
+# cut to its first line, and a ranks file naming no shard among several.
+function(refused why expected)
+  execute_process(COMMAND ${TENET} batch ${policy} ${WORK}/shard.00 --input-format jsonl -o ${WORK}/refused.out ${ARGN}
+                  RESULT_VARIABLE status ERROR_VARIABLE err OUTPUT_QUIET)
+  if(NOT status EQUAL 2 OR NOT err STREQUAL "${expected}\n" OR EXISTS ${WORK}/refused.out)
+    message(FATAL_ERROR "ranks ${why}: exit ${status}, ${err}")
+  endif()
+endfunction()
+refused("twice" "tenet: --ranks: shard 1/3 is given twice: its values would be counted twice"
+        --ranks ${WORK}/shard.00.ranks --ranks ${WORK}/shard.00.ranks --ranks ${WORK}/shard.01.ranks --ranks ${WORK}/shard.02.ranks)
+refused("missing" "tenet: --ranks: shard is missing: 3/3 (every record ranks against the whole portfolio, so every shard's ranks are needed)"
+        --ranks ${WORK}/shard.00.ranks --ranks ${WORK}/shard.01.ranks)
+file(READ ${WORK}/shard.01.ranks text)
+string(LENGTH "${text}" length)
+math(EXPR half "${length} / 2")
+string(SUBSTRING "${text}" 0 ${half} cut)
+string(REGEX REPLACE "\n[^\n]*$" "\n" cut "${cut}")  # cut at a line end, as a full disk might
+file(WRITE ${WORK}/cut.ranks "${cut}")
+string(REGEX MATCHALL "\n" newlines "${cut}")
+list(LENGTH newlines cut_lines)
+refused("cut short" "tenet: ${WORK}/cut.ranks: line ${cut_lines}: no end line ({\"tenet_ranks_end\":...}): the file was cut short"
+        --ranks ${WORK}/shard.00.ranks --ranks ${WORK}/cut.ranks --ranks ${WORK}/shard.02.ranks)
+string(REGEX MATCH "^[^\n]*\n" first "${text}")
+file(WRITE ${WORK}/header-only.ranks "${first}")
+refused("header only" "tenet: ${WORK}/header-only.ranks: line 1: no end line ({\"tenet_ranks_end\":...}): the file was cut short"
+        --ranks ${WORK}/shard.00.ranks --ranks ${WORK}/header-only.ranks --ranks ${WORK}/shard.02.ranks)
+run(${TENET} ranks ${policy} ${WORK}/shard.00 --input-format jsonl -o ${WORK}/unnamed.ranks)
+refused("naming no shard" "tenet: --ranks: ranks file 2 names no shard: several ranks files must each be written with tenet ranks --shard K/N"
+        --ranks ${WORK}/shard.00.ranks --ranks ${WORK}/unnamed.ranks)
 set(summaries)
 foreach(shard 00 01 02)
   run(${TENET} batch ${policy} ${WORK}/shard.${shard} --input-format jsonl -o ${WORK}/shard.${shard}.out

@@ -18,10 +18,12 @@ import sys
 from dask.distributed import Client, LocalCluster
 
 
-def rank_shard(tenet, policy, shard):
-    """Runs on a Dask worker: what percentile() ranks against in one shard; returns the ranks file."""
+def rank_shard(tenet, policy, shard, index, count):
+    """Runs on a Dask worker: what percentile() ranks against in one shard (index of count, from 1);
+    returns the ranks file."""
     ranks = shard + ".ranks"
-    p = subprocess.run([tenet, "ranks", policy, shard, "--input-format", "jsonl", "-o", ranks, "--threads", "1"],
+    p = subprocess.run([tenet, "ranks", policy, shard, "--input-format", "jsonl", "-o", ranks, "--threads", "1",
+                        "--shard", f"{index}/{count}"],
                        capture_output=True, text=True)
     if p.returncode != 0:
         raise RuntimeError(f"tenet ranks failed on {shard}: {p.stderr}")
@@ -65,7 +67,8 @@ def main():
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster, Client(cluster) as client:
-        ranks = client.gather([client.submit(rank_shard, tenet, policy, shard, pure=False) for shard in shards])
+        ranks = client.gather([client.submit(rank_shard, tenet, policy, shard, i + 1, len(shards), pure=False)
+                               for i, shard in enumerate(shards)])
         futures = [client.submit(run_shard, tenet, policy, shard, ranks, pure=False) for shard in shards]
         results = client.gather(futures)
 

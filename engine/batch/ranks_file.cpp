@@ -4,6 +4,7 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "dsl/printer.hpp"
@@ -33,8 +34,47 @@ nlohmann::ordered_json header(const Policy& policy) {
 
 }  // namespace
 
-std::string write_ranks(const Policy& policy, const PortfolioStats& stats) {
-  std::string out = header(policy).dump() + "\n";
+std::optional<ShardId> parse_shard(const std::string& text, std::string& error) {
+  const auto slash = text.find('/');
+  const auto number = [](std::string_view digits) -> std::optional<std::uint64_t> {
+    if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+    return std::stoull(std::string(digits));
+  };
+  const auto k = slash == std::string::npos ? std::nullopt : number(std::string_view(text).substr(0, slash));
+  const auto n = slash == std::string::npos ? std::nullopt : number(std::string_view(text).substr(slash + 1));
+  if (!k || !n || *k < 1 || *k > *n) {
+    error = fmt::format("--shard {}: expected K/N, shard K of N (1 <= K <= N), as 2/5", text);
+    return std::nullopt;
+  }
+  return ShardId{*k, *n};
+}
+
+std::string check_shards(const std::vector<std::optional<ShardId>>& shards) {
+  if (shards.size() == 1 && !shards[0]) return "";
+  std::vector<bool> seen;
+  for (std::size_t i = 0; i < shards.size(); ++i) {
+    if (!shards[i]) return fmt::format("ranks file {} names no shard: several ranks files must each be written with tenet ranks --shard K/N", i + 1);
+    if (shards[i]->of != shards[0]->of)
+      return fmt::format("ranks file {} is shard {}/{}, ranks file 1 shard {}/{}: the shards of two different splits", i + 1,
+                         shards[i]->index, shards[i]->of, shards[0]->index, shards[0]->of);
+    seen.resize(shards[0]->of + 1);
+    if (seen[shards[i]->index]) return fmt::format("shard {}/{} is given twice: its values would be counted twice", shards[i]->index, shards[i]->of);
+    seen[shards[i]->index] = true;
+  }
+  std::vector<std::string> missing;
+  for (std::uint64_t k = 1; k <= shards[0]->of; ++k)
+    if (!seen[k]) missing.push_back(fmt::format("{}/{}", k, shards[0]->of));
+  if (!missing.empty())
+    return fmt::format("shard{} missing: {} (every record ranks against the whole portfolio, so every shard's ranks are needed)",
+                       missing.size() == 1 ? " is" : "s are", fmt::join(missing, ", "));
+  return "";
+}
+
+std::string write_ranks(const Policy& policy, const PortfolioStats& stats, const std::optional<ShardId>& shard) {
+  auto head = header(policy);
+  if (shard) head["shard"] = {{"index", shard->index}, {"of", shard->of}};
+  std::string out = head.dump() + "\n";
+  std::size_t lines = 0;
   const auto& distributions = stats.distributions();
   for (std::size_t spec = 0; spec < distributions.size(); ++spec) {
     const std::map<std::string, const std::vector<Decimal>*> groups = [&] {  // in key order: the file is deterministic
@@ -53,12 +93,15 @@ std::string write_ranks(const Policy& policy, const PortfolioStats& stats) {
         out += '"';
       }
       out += "]}\n";
+      ++lines;
     }
   }
-  return out;
+  return out + fmt::format("{{\"tenet_ranks_end\":{{\"lines\":{}}}}}\n", lines);
 }
 
-std::string read_ranks(const std::string& text, const Policy& policy, PortfolioStats& stats) {
+std::string read_ranks(const std::string& text, const Policy& policy, PortfolioStats& stats, std::optional<ShardId>& shard) {
+  shard.reset();
+  std::optional<std::uint64_t> closed;  // the end line's count, once read
   std::size_t line = 0, begin = 0;
   const std::size_t specs = policy.program().percentiles.size();
   std::vector<Decimal> values;
@@ -73,14 +116,32 @@ std::string read_ranks(const std::string& text, const Policy& policy, PortfolioS
       if (!j.is_object() || !j.contains("tenet_ranks") || !j.contains("policy")) {
         return "line 1: not a ranks file (written by tenet ranks): expected {\"tenet_ranks\":1,\"policy\":{...},...}";
       }
+      nlohmann::json given = j;
+      if (given.contains("shard")) {
+        const auto& s = given["shard"];
+        if (!s.is_object() || !s.contains("index") || !s.contains("of") || !s["index"].is_number_unsigned() ||
+            !s["of"].is_number_unsigned() || s["index"].get<std::uint64_t>() < 1 || s["index"] > s["of"])
+          return "line 1: \"shard\" must be {\"index\":K,\"of\":N} with 1 <= K <= N";
+        shard = ShardId{s["index"].get<std::uint64_t>(), s["of"].get<std::uint64_t>()};
+        given.erase("shard");
+      }
       const nlohmann::json expected = nlohmann::json::parse(header(policy).dump());
-      if (j != expected) {
+      if (given != expected) {
         return fmt::format("line 1: the ranks of another policy or other params: {} (this run: {})", j["policy"].dump(),
                            expected["policy"].dump());
       }
       continue;
     }
     const auto bad = [&](const char* what) { return fmt::format("line {}: {}", line, what); };
+    if (closed) return bad("a line after the end line");
+    if (j.is_object() && j.contains("tenet_ranks_end")) {
+      const auto& end_line = j["tenet_ranks_end"];
+      if (!end_line.is_object() || !end_line.contains("lines") || !end_line["lines"].is_number_unsigned() ||
+          end_line["lines"].get<std::uint64_t>() != line - 2)
+        return bad("the end line does not count the lines before it: the file was cut or edited");
+      closed = line - 2;
+      continue;
+    }
     if (!j.is_object() || !j.contains("percentile") || !j.contains("group") || !j.contains("values")) {
       return bad("expected {\"percentile\":N,\"group\":KEY,\"values\":[...]}");
     }
@@ -95,6 +156,7 @@ std::string read_ranks(const std::string& text, const Policy& policy, PortfolioS
     stats.add_values(j["percentile"].get<std::uint32_t>(), j["group"].get<std::string>(), values);
   }
   if (line == 0) return "empty: not a ranks file (written by tenet ranks)";
+  if (!closed) return fmt::format("line {}: no end line ({{\"tenet_ranks_end\":...}}): the file was cut short", line);
   return "";
 }
 

@@ -8,21 +8,42 @@
 // then one line per percentile and group, the group's values as exact decimal strings, sorted:
 //   {"percentile":0,"group":"smid","values":["-5","10","60"]}
 // A group is written as its key: the kind of its value (s string, n number, d date as a day
-// count, b boolean) then the value; "" for an ungrouped percentile.
+// count, b boolean) then the value; "" for an ungrouped percentile. The last line closes the
+// file and counts the lines between, so that a truncated file is refused:
+//   {"tenet_ranks_end":{"lines":2}}
+// `tenet ranks --shard K/N` names the shard in the first line ("shard":{"index":K,"of":N}):
+// ranks files read together must then be the N shards of one whole, each once.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/portfolio_stats.hpp"
 #include "engine/policy.hpp"
 
 namespace tenet::core {
 
-// The whole file (stats finished: sorted).
-std::string write_ranks(const Policy& policy, const PortfolioStats& stats);
+// Shard K of N (1 <= K <= N) of a portfolio split for a run apart.
+struct ShardId {
+  std::uint64_t index = 1, of = 1;
+  bool operator==(const ShardId&) const = default;
+};
+// "K/N" as a --shard option gives it; nullopt (with `error`) for anything else.
+std::optional<ShardId> parse_shard(const std::string& text, std::string& error);
 
-// Adds a ranks file's values to `stats` (finish() it after the last file); on a bad file or the
-// ranks of another policy or params, returns why, with its line number ("" when read).
-std::string read_ranks(const std::string& text, const Policy& policy, PortfolioStats& stats);
+// The whole file (stats finished: sorted).
+std::string write_ranks(const Policy& policy, const PortfolioStats& stats, const std::optional<ShardId>& shard = std::nullopt);
+
+// Adds a ranks file's values to `stats` (finish() it after the last file); on a bad or truncated
+// file or the ranks of another policy or params, returns why, with its line number ("" when
+// read). `shard` gets the shard the file names.
+std::string read_ranks(const std::string& text, const Policy& policy, PortfolioStats& stats, std::optional<ShardId>& shard);
+
+// Whether ranks files naming these shards (in the order given) make one whole: one file alone
+// may name no shard; otherwise each names one, all of the same N, each of 1..N once. Returns
+// why not ("" when they do).
+std::string check_shards(const std::vector<std::optional<ShardId>>& shards);
 
 }  // namespace tenet::core
