@@ -21,7 +21,7 @@ struct EvalOptions {
 };
 
 struct BatchCliOptions {
-  std::string policy, portfolio, output, summary, rejects, format = "jsonl", input_format;
+  std::string policy, portfolio, output, summary, rejects, format = "jsonl", input_format, shard;
   unsigned threads = 0;
   bool explain = false, trace = false, quiet = false;
   std::uint64_t trace_sample = 0;

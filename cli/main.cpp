@@ -74,6 +74,7 @@ int main(int argc, char** argv) {
   batch->add_option("--max-errors", batch_options.max_errors, "stop (exit 3) once more than N records are errors");
   batch->add_option("--sum", batch_options.sums, "total this number field per decision in the summary (repeatable)");
   batch->add_flag("--quiet", batch_options.quiet, "no result line on standard error at the end");
+  batch->add_option("--shard", batch_options.shard, "K/N: this is shard K of N (named in the summary; merge-summaries checks the set)");
   batch->add_option("--ranks", batch_options.ranks, "rank percentile() against these ranks files (tenet ranks, one a shard), not this input");
   batch->add_flag("--no-key-check", batch_options.no_key_check,
                   "do not look for repeated keys (the check keeps 16 bytes a record; memory then stays flat)");

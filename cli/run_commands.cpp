@@ -145,6 +145,13 @@ int run_batch_command(const BatchCliOptions& o) {
   options.input_options.strict_fields = o.strict_fields;
   options.input_options.na_values = !o.no_na_values;
   options.check_keys = !o.no_key_check;
+  if (!o.shard.empty()) {
+    std::string error;
+    if (!(options.shard = tenet::core::parse_shard(o.shard, error))) {
+      print_error(error);
+      return kExitUsage;
+    }
+  }
   std::optional<tenet::core::PortfolioStats> ranks;
   if (!o.ranks.empty()) {
     if (!read_ranks_files(o.ranks, policy, o.policy, ranks)) return kExitUsage;
@@ -301,6 +308,11 @@ int run_merge(const std::vector<std::string>& paths, const std::string& output) 
     print_error(error);
     return kExitUsage;
   }
+  // A partial merge is allowed (a tree of merges), and said: it is not the whole's summary yet.
+  if (merged->shards && !merged->shards->complete())
+    std::cerr << fmt::format("tenet: warning: {} not in this merge; it is not the summary of the whole yet\n",
+                             merged->shards->of - merged->shards->present.size() == 1 ? "shard " + merged->shards->missing() + " is"
+                                                                                      : "shards " + merged->shards->missing() + " are");
   return kExitOk;
 }
 

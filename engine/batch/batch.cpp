@@ -75,6 +75,8 @@ class Runner {
     if (result.failure.empty() && !result.output_failed && !result.stopped_at_max_errors) result.failure = reader_.failure();
     result.summary.inputs = {fmt::format("{}:{}", input_bytes_, sha256_hex(input_head_ + input_tail_).substr(0, 32))};
     result.summary.keys_checked = options_.check_keys;
+    for (const std::uint32_t field : options_.sum_fields) result.summary.summed.push_back(policy_.checked().schema().fields[field].name.text);
+    if (options_.shard) result.summary.shards = ShardSet{options_.shard->of, {options_.shard->index}};
     return result;
   }
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/batch/shard.hpp"
 #include "engine/batch/summary.hpp"
 #include "engine/ingest/facts_reader.hpp"
 #include "engine/output/batch_writer.hpp"
@@ -28,6 +29,7 @@ struct BatchOptions {
   std::uint64_t trace_sample = 0;          // trace records whose line number is a multiple of N
   std::optional<std::uint64_t> max_errors;
   std::vector<std::uint32_t> sum_fields;   // schema indices of numeric fields to total per decision
+  std::optional<ShardId> shard;        // --shard K/N: the summary says which shard of a split it is
   std::size_t block_bytes = 1 << 20;
   InputOptions input_options;              // --strict-fields, missing-value markers
   bool check_keys = true;                  // find repeated keys: 16 bytes a record (--no-key-check)

@@ -20,18 +20,11 @@
 #include <string>
 #include <vector>
 
+#include "engine/batch/shard.hpp"
 #include "engine/portfolio_stats.hpp"
 #include "engine/policy.hpp"
 
 namespace tenet::core {
-
-// Shard K of N (1 <= K <= N) of a portfolio split for a run apart.
-struct ShardId {
-  std::uint64_t index = 1, of = 1;
-  bool operator==(const ShardId&) const = default;
-};
-// "K/N" as a --shard option gives it; nullopt (with `error`) for anything else.
-std::optional<ShardId> parse_shard(const std::string& text, std::string& error);
 
 // The whole file (stats finished: sorted).
 std::string write_ranks(const Policy& policy, const PortfolioStats& stats, const std::optional<ShardId>& shard = std::nullopt);
@@ -40,10 +33,5 @@ std::string write_ranks(const Policy& policy, const PortfolioStats& stats, const
 // file or the ranks of another policy or params, returns why, with its line number ("" when
 // read). `shard` gets the shard the file names.
 std::string read_ranks(const std::string& text, const Policy& policy, PortfolioStats& stats, std::optional<ShardId>& shard);
-
-// Whether ranks files naming these shards (in the order given) make one whole: one file alone
-// may name no shard; otherwise each names one, all of the same N, each of 1..N once. Returns
-// why not ("" when they do).
-std::string check_shards(const std::vector<std::optional<ShardId>>& shards);
 
 }  // namespace tenet::core

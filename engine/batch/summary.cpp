@@ -1,7 +1,10 @@
 #include "engine/batch/summary.hpp"
 
 #include <algorithm>
+#include <limits>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "engine/output/json_writer.hpp"
@@ -119,6 +122,22 @@ void SummaryTally::add_to(Summary& s) const {
   }
 }
 
+namespace {
+
+// a += b, false when it would pass 2^64 (a summary's counts never wrap).
+bool add_count(std::uint64_t& a, std::uint64_t b) { return !__builtin_add_overflow(a, b, &a); }
+
+template <typename Map>
+std::vector<std::string> keys_of(const Map& m) {
+  std::vector<std::string> out;
+  for (const auto& [k, _] : m) out.push_back(k);
+  return out;
+}
+
+std::string names(const std::vector<std::string>& list) { return list.empty() ? "none" : fmt::format("{}", fmt::join(list, ", ")); }
+
+}  // namespace
+
 bool Summary::merge(const Summary& o, std::string& error) {
   if (o.policy.sha256 != policy.sha256) {
     error = "the summaries are of different policies (" + policy.name + " " + policy.version + " sha256 " +
@@ -129,44 +148,73 @@ bool Summary::merge(const Summary& o, std::string& error) {
     error = "the summaries were made with different params";
     return false;
   }
+  if (keys_of(o.rules) != keys_of(rules)) {
+    error = fmt::format("the summaries count different rules ({}; and {}): a summary lists every rule of its policy", names(keys_of(rules)),
+                        names(keys_of(o.rules)));
+    return false;
+  }
+  if (o.summed != summed) {
+    error = fmt::format("the summaries total different fields (--sum {}; and --sum {}): run every shard with the same --sum",
+                        names(summed), names(o.summed));
+    return false;
+  }
+  if (shards.has_value() != o.shards.has_value() || (shards && shards->of != o.shards->of)) {
+    const auto split = [](const std::optional<ShardSet>& s) { return s ? fmt::format("a split in {}", s->of) : std::string("no --shard"); };
+    error = fmt::format("the summaries are of different splits ({}; and {})", split(shards), split(o.shards));
+    return false;
+  }
+  if (shards) {
+    for (const auto k : o.shards->present) {
+      if (std::binary_search(shards->present.begin(), shards->present.end(), k)) {
+        error = fmt::format("shard {}/{} is already summed; a shard counted twice would inflate every count", k, shards->of);
+        return false;
+      }
+    }
+  }
   for (const auto& input : o.inputs) {
     if (std::binary_search(inputs.begin(), inputs.end(), input)) {
       error = "this input is already summed (input " + input + "); a shard counted twice would inflate every count";
       return false;
     }
   }
-  records += o.records;
-  decided += o.decided;
-  errors += o.errors;
-  provisional += o.provisional;
-  duplicate_keys += o.duplicate_keys;
-  keys_checked = keys_checked && o.keys_checked;
-  for (const auto& [k, v] : o.decisions) decisions[k] += v;
+  // Added into a copy: a count that would wrap leaves this summary as it was.
+  Summary into = *this;
+  bool fits = add_count(into.records, o.records) && add_count(into.decided, o.decided) && add_count(into.errors, o.errors) &&
+              add_count(into.provisional, o.provisional) && add_count(into.duplicate_keys, o.duplicate_keys);
+  into.keys_checked = keys_checked && o.keys_checked;
+  for (const auto& [k, v] : o.decisions) fits = add_count(into.decisions[k], v) && fits;
   for (const auto& [k, v] : o.rules) {
-    RuleCounts& into = rules[k];
-    into.fired += v.fired;
-    into.chosen += v.chosen;
-    into.overridden += v.overridden;
-    into.unknown += v.unknown;
+    RuleCounts& r = into.rules[k];
+    fits = add_count(r.fired, v.fired) && add_count(r.chosen, v.chosen) && add_count(r.overridden, v.overridden) &&
+           add_count(r.unknown, v.unknown) && fits;
   }
-  for (const auto& [k, v] : o.flags) flags[k] += v;
-  for (const auto& [k, v] : o.errors_by_kind) errors_by_kind[k] += v;
-  for (const auto& [k, v] : o.undeclared_fields) undeclared_fields[k] += v;
-  for (const auto& [k, v] : o.optional_fields_given) optional_fields_given[k] += v;
-  unterminated_row = std::max(unterminated_row, o.unterminated_row);
+  for (const auto& [k, v] : o.flags) fits = add_count(into.flags[k], v) && fits;
+  for (const auto& [k, v] : o.errors_by_kind) fits = add_count(into.errors_by_kind[k], v) && fits;
+  for (const auto& [k, v] : o.undeclared_fields) fits = add_count(into.undeclared_fields[k], v) && fits;
+  for (const auto& [k, v] : o.optional_fields_given) fits = add_count(into.optional_fields_given[k], v) && fits;
+  if (!fits) {
+    error = "a count would pass 2^64 once added: these summaries cannot be of real shards";
+    return false;
+  }
+  into.unterminated_row = std::max(unterminated_row, o.unterminated_row);
   for (auto line : o.duplicate_lines)
-    if (duplicate_lines.size() < kDuplicateLinesShown) duplicate_lines.push_back(line);
+    if (into.duplicate_lines.size() < kDuplicateLinesShown) into.duplicate_lines.push_back(line);
   for (const auto& [field, by_decision] : o.sums) {
     for (const auto& [key, value] : by_decision) {
-      Decimal& total = sums[field][key];
+      Decimal& total = into.sums[field][key];
       const auto sum = total.add(value);
       if (sum.status == DecimalStatus::ok) total = sum.value;
-      else sums_overflowed = true;
+      else into.sums_overflowed = true;
     }
   }
-  sums_overflowed = sums_overflowed || o.sums_overflowed;
-  inputs.insert(inputs.end(), o.inputs.begin(), o.inputs.end());
-  std::sort(inputs.begin(), inputs.end());
+  into.sums_overflowed = into.sums_overflowed || o.sums_overflowed;
+  into.inputs.insert(into.inputs.end(), o.inputs.begin(), o.inputs.end());
+  std::sort(into.inputs.begin(), into.inputs.end());
+  if (into.shards) {
+    into.shards->present.insert(into.shards->present.end(), o.shards->present.begin(), o.shards->present.end());
+    std::sort(into.shards->present.begin(), into.shards->present.end());
+  }
+  *this = std::move(into);
   return true;
 }
 
@@ -196,6 +244,8 @@ std::string Summary::to_json() const {
     for (const auto& [key, total] : by_decision) j["sums"][field][key] = total.to_string();
   if (sums_overflowed) j["sums_overflowed"] = true;
   j["inputs"] = inputs;
+  j["summed"] = summed;
+  if (shards) j["shards"] = {{"of", shards->of}, {"present", shards->present}};
   return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
@@ -209,14 +259,19 @@ std::optional<Summary> Summary::from_json(const std::string& text, std::string& 
       for (const auto& im : p.at("imports")) s.policy.imports.emplace_back(im.at("path"), im.at("sha256"));
     if (p.contains("params"))
       for (const auto& [k, v] : p.at("params").items()) s.policy.params.emplace_back(k, v.get<std::string>());
-    s.records = j.at("records");
-    s.decided = j.at("decided");
-    s.errors = j.at("errors");
-    s.provisional = j.at("provisional");
+    // A count is a JSON integer from 0 (nlohmann would turn -1 into 2^64 - 1 silently).
+    const auto count = [](const nlohmann::json& v, const std::string& what) {
+      if (!v.is_number_unsigned()) throw std::invalid_argument(what + " is not a count (an integer from 0)");
+      return v.get<std::uint64_t>();
+    };
+    s.records = count(j.at("records"), "records");
+    s.decided = count(j.at("decided"), "decided");
+    s.errors = count(j.at("errors"), "errors");
+    s.provisional = count(j.at("provisional"), "provisional");
     if (j.at("duplicate_keys").is_null()) s.keys_checked = false;
-    else s.duplicate_keys = j.at("duplicate_keys");
+    else s.duplicate_keys = count(j.at("duplicate_keys"), "duplicate_keys");
     const auto counts = [&](const char* name, std::map<std::string, std::uint64_t>& into) {
-      for (const auto& [k, v] : j.at(name).items()) into[k] = v.get<std::uint64_t>();
+      for (const auto& [k, v] : j.at(name).items()) into[k] = count(v, fmt::format("{} of {}", name, k));
     };
     counts("decisions", s.decisions);
     counts("flags", s.flags);
@@ -224,7 +279,8 @@ std::optional<Summary> Summary::from_json(const std::string& text, std::string& 
     counts("undeclared_fields", s.undeclared_fields);
     counts("optional_fields_given", s.optional_fields_given);
     for (const auto& [k, v] : j.at("rules").items())
-      s.rules[k] = {v.at("fired"), v.at("chosen"), v.at("overridden"), v.at("unknown")};
+      s.rules[k] = {count(v.at("fired"), "fired of rule " + k), count(v.at("chosen"), "chosen of rule " + k),
+                    count(v.at("overridden"), "overridden of rule " + k), count(v.at("unknown"), "unknown of rule " + k)};
     for (const auto& [field, by_decision] : j.at("sums").items()) {
       for (const auto& [key, total] : by_decision.items()) {
         auto d = Decimal::parse(total.get<std::string>());
@@ -238,8 +294,57 @@ std::optional<Summary> Summary::from_json(const std::string& text, std::string& 
     s.sums_overflowed = j.value("sums_overflowed", false);
     s.inputs = j.at("inputs").get<std::vector<std::string>>();
     std::sort(s.inputs.begin(), s.inputs.end());
-    if (s.records != s.decided + s.errors) {
-      error = "records (" + std::to_string(s.records) + ") is not decided + errors";
+    if (j.contains("summed")) {
+      s.summed = j.at("summed").get<std::vector<std::string>>();
+    } else {  // written before "summed": the fields its sums name
+      for (const auto& [field, _] : s.sums) s.summed.push_back(field);
+    }
+    for (const auto& [field, _] : s.sums) {
+      if (std::find(s.summed.begin(), s.summed.end(), field) == s.summed.end()) {
+        error = "sums of " + field + ", which \"summed\" does not list";
+        return std::nullopt;
+      }
+    }
+    if (j.contains("shards")) {
+      const auto& sh = j.at("shards");
+      ShardSet set{count(sh.at("of"), "shards.of"), {}};
+      for (const auto& k : sh.at("present")) set.present.push_back(count(k, "a shard"));
+      std::sort(set.present.begin(), set.present.end());
+      const bool valid = set.of >= 1 && !set.present.empty() && set.present.front() >= 1 && set.present.back() <= set.of &&
+                         std::adjacent_find(set.present.begin(), set.present.end()) == set.present.end();
+      if (!valid) {
+        error = "\"shards\" must be {\"of\":N,\"present\":[K,...]} with each K from 1 to N, once";
+        return std::nullopt;
+      }
+      s.shards = std::move(set);
+    }
+    // The counts must agree with each other: an edited or damaged summary is refused.
+    const auto total = [](const std::map<std::string, std::uint64_t>& m) {
+      std::uint64_t t = 0;
+      for (const auto& [_, v] : m)
+        if (__builtin_add_overflow(t, v, &t)) return std::numeric_limits<std::uint64_t>::max();
+      return t;
+    };
+    std::string inconsistent;
+    if (s.decided > s.records || s.records - s.decided != s.errors) {
+      inconsistent = fmt::format("records ({}) is not decided ({}) + errors ({})", s.records, s.decided, s.errors);
+    } else if (total(s.decisions) != s.decided) {
+      inconsistent = fmt::format("the decisions add up to {}, not to decided ({})", total(s.decisions), s.decided);
+    } else if (total(s.errors_by_kind) != s.errors) {
+      inconsistent = fmt::format("errors_by_kind add up to {}, not to errors ({})", total(s.errors_by_kind), s.errors);
+    } else if (s.provisional > s.decided) {
+      inconsistent = fmt::format("provisional ({}) is more than decided ({})", s.provisional, s.decided);
+    } else if (s.rules.empty()) {
+      inconsistent = "no rules: a summary lists every rule of its policy";
+    }
+    for (const auto& [name, r] : s.rules) {
+      if (!inconsistent.empty()) break;
+      if (r.fired > s.decided || r.chosen > r.fired || r.overridden > r.fired || r.unknown > s.decided)
+        inconsistent = fmt::format("rule {}'s counts (fired {}, chosen {}, overridden {}, unknown {}) do not fit {} decided records",
+                                   name, r.fired, r.chosen, r.overridden, r.unknown, s.decided);
+    }
+    if (!inconsistent.empty()) {
+      error = "the counts do not agree: " + inconsistent;
       return std::nullopt;
     }
     return s;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/batch/shard.hpp"
 #include "engine/ingest/record_error.hpp"
 #include "engine/policy.hpp"
 
@@ -39,11 +40,14 @@ struct Summary {
   std::map<std::string, std::map<std::string, Decimal>> sums;  // field -> decision -> total
   bool sums_overflowed = false;                            // a total left the number range
   std::vector<std::string> inputs;                         // identities of the inputs summed, sorted
+  std::vector<std::string> summed;                         // the --sum fields, in order (sums may lack one no record had)
+  std::optional<ShardSet> shards;                          // batch --shard K/N: which shards of a split are summed
 
   // An empty summary of `policy`: every rule listed with zero counts.
   static Summary of(const Policy& policy);
   // Adds another summary of the same policy and params, of other inputs; false (and nothing
-  // changed) when the policies or params differ or an input is in both.
+  // changed) when the policies, params, rules, --sum fields or shard splits differ, when an
+  // input or a shard is in both, or when a count would pass 2^64.
   bool merge(const Summary& other, std::string& error);
 
   std::string to_json() const;  // deterministic: keys in sorted order, one object
