@@ -80,6 +80,7 @@ int run_flip(const FlipCliOptions& o) {
   const tenet::core::Policy& policy = *loaded.result.policy;
   tenet::core::FlipOptions options;
   options.timeout_ms = o.timeout_ms;
+  options.budget_ms = o.budget_ms;
   options.fields = o.fields;
   if (!o.within.empty()) {
     std::string error;
@@ -123,7 +124,11 @@ int run_flip(const FlipCliOptions& o) {
   if (counts.undecided)
     std::cerr << fmt::format("tenet: {} of {} solver questions undecided within {} ms each: a flip may be missed there\n",
                              counts.undecided, counts.questions, o.timeout_ms);
-  return errors ? kExitRecordErrors : kExitOk;
+  if (counts.skipped)
+    std::cerr << fmt::format("tenet: {} solver questions not asked: the budget of {} ms was spent (--budget-ms); a flip may be missed there\n",
+                             counts.skipped, o.budget_ms);
+  // A flip that may be missed is an incomplete answer: exit 3, as for records that are errors.
+  return errors || counts.undecided || counts.skipped ? kExitRecordErrors : kExitOk;
 }
 
 // `tenet sensitivity`: the decision counts under N + 1 values of one number param.

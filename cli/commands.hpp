@@ -42,6 +42,7 @@ struct FlipCliOptions {
   std::string policy, facts, within, input_format, params_file;
   std::vector<std::string> params;
   unsigned timeout_ms = 1000;
+  unsigned budget_ms = 600000;
   unsigned fields = 1;
 };
 

@@ -17,6 +17,7 @@ constexpr int kExitOk = 0;
 constexpr int kExitPolicyError = 1;   // the policy has errors; diff: decisions changed; lint: findings
 constexpr int kExitUsage = 2;         // usage and I/O errors
 constexpr int kExitRecordErrors = 3;  // some records were errors (each is a line of the output too)
+constexpr int kExitIncomplete = 3;    // lint: some solver questions stayed open, so "no finding" is not claimed
 
 // Every message on standard error starts "tenet: ".
 void print_error(const std::string& message);

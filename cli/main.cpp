@@ -120,6 +120,8 @@ int main(int argc, char** argv) {
   flip->add_option("--param", flip_options.params, "set a param: NAME=VALUE");
   flip->add_option("--params", flip_options.params_file, "set params from a JSON object of NAME: VALUE");
   flip->add_option("--timeout-ms", flip_options.timeout_ms, "bound on each solver question (default 1000)")->check(CLI::Range(1u, 600000u));
+  flip->add_option("--budget-ms", flip_options.budget_ms, "bound on all questions together (default 600000); then exit 3")
+      ->check(CLI::Range(1u, 86400000u));
   flip->add_option("--input-format", flip_options.input_format, "jsonl or csv (default: by extension, else by content)")->check(CLI::IsMember({"jsonl", "csv"}));
 
   SensitivityCliOptions sensitivity_options;
@@ -140,6 +142,8 @@ int main(int argc, char** argv) {
   lint->add_option("POLICY", lint_path, "the .tenet policy file")->required();
   lint->add_flag("--any-params", lint_options.any_params, "let params take any value of their type, not the policy's");
   lint->add_option("--timeout-ms", lint_options.timeout_ms, "bound on each solver question (default 2000)")->check(CLI::Range(1u, 600000u));
+  lint->add_option("--budget-ms", lint_options.budget_ms, "bound on all questions together (default 60000); then exit 3")
+      ->check(CLI::Range(1u, 86400000u));
 
   ReportCliOptions report_options;
   auto* report = app.add_subcommand("report", "Write one self-contained HTML report of a portfolio's decisions");

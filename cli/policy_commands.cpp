@@ -176,8 +176,12 @@ int run_lint(const std::string& path, const tenet::core::LintOptions& options) {
   if (result.allowed) line += fmt::format(", {} allowed by '# lint: allow'", result.allowed);
   line += fmt::format("; {} solver question{}", result.questions, result.questions == 1 ? "" : "s");
   if (result.undecided) line += fmt::format(", {} undecided within {} ms each (no finding made of them)", result.undecided, options.timeout_ms);
+  if (result.skipped)
+    line += fmt::format(", {} not asked: the budget of {} ms was spent (--budget-ms)", result.skipped, options.budget_ms);
+  if (!result.complete()) line += "; the lint is incomplete";
   std::cerr << line << "\n";
-  return found ? kExitPolicyError : kExitOk;
+  // "0 findings" must mean none can be made: questions left open are exit 3, not 0.
+  return found ? kExitPolicyError : !result.complete() ? kExitIncomplete : kExitOk;
 }
 
 // `tenet graph`: the rule graph of a policy that checks, as DOT (default) or Mermaid.

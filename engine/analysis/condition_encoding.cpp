@@ -1,5 +1,7 @@
 #include "engine/analysis/condition_encoding.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "dsl/base/civil_date.hpp"
@@ -57,6 +59,17 @@ std::vector<std::optional<Value>> param_values(const Program& program) {
 
 ConditionEncoder::ConditionEncoder(z3::context& ctx, const CheckedPolicy& policy, const std::vector<std::optional<Value>>& params)
     : ctx_(ctx), policy_(policy), axioms_(ctx) {
+  // The fields each let reads, in the checker's order (a let's lets first): one walk of each
+  // let's own expression, however often lets share lets.
+  let_fields_.resize(policy.module.lets.size());
+  for (const GraphNode& node : policy.order) {
+    if (node.kind != GraphNode::Kind::let || !policy.module.lets[node.index].value) continue;
+    std::vector<std::uint32_t> read;
+    fields_read(*policy.module.lets[node.index].value, read);
+    std::sort(read.begin(), read.end());
+    read.erase(std::unique(read.begin(), read.end()), read.end());
+    let_fields_[node.index] = std::move(read);
+  }
   const auto& fields = policy.schema().fields;
   for (std::size_t i = 0; i < fields.size(); ++i) {
     const auto& f = fields[i];
@@ -135,13 +148,55 @@ void ConditionEncoder::atom(const Expr& e, const z3::expr& lhs, const z3::expr& 
 
 void ConditionEncoder::fields_read(const Expr& e, std::vector<std::uint32_t>& out) const {
   if (e.kind == ExprKind::name && e.ref == ast::RefKind::field) out.push_back(e.ref_index);
-  if (e.kind == ExprKind::name && e.ref == ast::RefKind::let) fields_read(*policy_.module.lets[e.ref_index].value, out);
+  if (e.kind == ExprKind::name && e.ref == ast::RefKind::let) {
+    const auto& read = let_fields_[e.ref_index];  // filled in the checker's order: this let's are there
+    out.insert(out.end(), read.begin(), read.end());
+  }
   for (const auto& operand : e.operands) fields_read(*operand, out);
+}
+
+void ConditionEncoder::prepare(const Expr& root) {
+  // What `root` needs and is not yet encoded, found with an explicit stack of expressions.
+  std::vector<char> lets(policy_.module.lets.size()), rules(policy_.module.rules.size());
+  bool any = false;
+  std::vector<const Expr*> pending{&root};
+  const auto need_rule = [&](std::uint32_t r) {
+    if (rules[r] || rules_.count(r)) return;
+    rules[r] = any = true;
+    pending.push_back(policy_.module.rules[r].when.get());
+  };
+  while (!pending.empty()) {
+    std::vector<const Expr*> walk{pending.back()};
+    pending.pop_back();
+    while (!walk.empty()) {
+      const Expr& e = *walk.back();
+      walk.pop_back();
+      if (e.kind == ExprKind::name && e.ref == ast::RefKind::let && !lets[e.ref_index] && !lets_.count(e.ref_index)) {
+        lets[e.ref_index] = any = true;
+        pending.push_back(policy_.module.lets[e.ref_index].value.get());
+      }
+      if (e.kind == ExprKind::call && e.builtin == Builtin::fired) need_rule(e.operands[0]->ref_index);
+      if (e.kind == ExprKind::call && e.builtin == Builtin::flagged)
+        for (const auto r : policy_.flags[e.operands[0]->ref_index].setters) need_rule(r);
+      for (const auto& operand : e.operands) walk.push_back(operand.get());
+    }
+  }
+  if (!any) return;
+  for (const GraphNode& node : policy_.order) {  // dependencies first
+    if (node.kind == GraphNode::Kind::let && lets[node.index]) {
+      Term t = encode(*policy_.module.lets[node.index].value);
+      lets_.emplace(node.index, std::move(t));
+    } else if (node.kind == GraphNode::Kind::rule && rules[node.index]) {
+      Term t = encode(*policy_.module.rules[node.index].when);
+      rules_.emplace(node.index, std::move(t));
+    }
+  }
 }
 
 const ConditionEncoder::Term& ConditionEncoder::condition(std::uint32_t rule) {
   auto it = rules_.find(rule);
   if (it != rules_.end()) return it->second;
+  prepare(*policy_.module.rules[rule].when);
   Term t = encode(*policy_.module.rules[rule].when);
   return rules_.emplace(rule, std::move(t)).first->second;
 }
@@ -165,8 +220,8 @@ ConditionEncoder::Term ConditionEncoder::encode(const Expr& e) {
         case ast::RefKind::let: {
           auto it = lets_.find(e.ref_index);
           if (it != lets_.end()) return it->second;
-          Term t = encode(*policy_.module.lets[e.ref_index].value);
-          return lets_.emplace(e.ref_index, t).first->second;
+          prepare(e);  // this let and what it reads, bottom-up
+          return lets_.at(e.ref_index);
         }
         default: return opaque(e, {});
       }

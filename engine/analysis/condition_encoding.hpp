@@ -88,6 +88,11 @@ class ConditionEncoder {
  private:
   Term encode(const ast::Expr& e);
   Term encode_call(const ast::Expr& e);
+  // Encodes the lets and rules `e` reads (through lets, fired() and flagged()) that are not yet
+  // encoded, dependencies first (the checker's order), so that encoding `e` then finds each one
+  // done: recursion as deep as one expression, never as a chain of lets, and a let read twice
+  // encoded once (a DAG of shared lets stays linear).
+  void prepare(const ast::Expr& e);
   Term constant(const Value& v, Type type);
   Term opaque(const ast::Expr& e, const std::vector<Term>& args);
   z3::expr fresh(Type type);
@@ -98,6 +103,7 @@ class ConditionEncoder {
   const CheckedPolicy& policy_;
   std::vector<Term> fields_, params_;
   std::map<std::uint32_t, Term> lets_, rules_;
+  std::vector<std::vector<std::uint32_t>> let_fields_;  // per let: the fields it reads, through lets, sorted, once each
   std::vector<std::optional<z3::expr>> present_, field_value_;
   z3::expr_vector axioms_;
   std::vector<Opaque> opaque_;

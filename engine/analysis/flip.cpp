@@ -1,6 +1,7 @@
 #include "engine/analysis/flip.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -52,7 +53,8 @@ struct Flipper::State {
   std::vector<std::vector<std::string>> strings;
   std::vector<bool> read_otherwise;
   Evaluator evaluator;
-  std::size_t questions = 0, undecided = 0;
+  std::size_t questions = 0, undecided = 0, skipped = 0;
+  std::chrono::steady_clock::time_point deadline;
   std::vector<bool> reads_opaque;  // per field: an opaque value reads it (its flips are not exact)
   // Per opaque value: whether it is a percentile() of a number whose flips are solved through the
   // distribution (percentile_roots()), and the fields its group reads (which must stay pinned).
@@ -61,7 +63,8 @@ struct Flipper::State {
   static constexpr std::uint32_t kNoField = UINT32_MAX;
 
   State(const Policy& p, const FlipOptions& o)
-      : policy(p), options(o), encoder(ctx, p.checked(), param_values(p.program())), solver(ctx), evaluator(p) {
+      : policy(p), options(o), encoder(ctx, p.checked(), param_values(p.program())), solver(ctx), evaluator(p),
+        deadline(std::chrono::steady_clock::now() + std::chrono::milliseconds(o.budget_ms)) {
     z3::params settings(ctx);
     settings.set("timeout", o.timeout_ms);
     solver.set(settings);
@@ -207,6 +210,17 @@ struct Flipper::State {
 
   // What `v` is in a model of the solver's assertions, if it has one.
   std::optional<Decimal> solve_for(const z3::expr& v) {
+    // Within the overall budget: once it is spent, no more questions (each counted as skipped).
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    if (left <= 0) {
+      ++skipped;
+      return std::nullopt;
+    }
+    if (left < options.timeout_ms) {
+      z3::params settings(ctx);
+      settings.set("timeout", static_cast<unsigned>(left));
+      solver.set(settings);
+    }
     const z3::check_result answer = solver.check();
     ++questions;
     if (answer == z3::unknown) ++undecided;
@@ -364,7 +378,7 @@ Flipper::~Flipper() = default;
 
 bool Flipper::exact(std::uint32_t field) const { return state_->exact(field); }
 
-FlipCounts Flipper::counts() const { return {state_->questions, state_->undecided}; }
+FlipCounts Flipper::counts() const { return {state_->questions, state_->undecided, state_->skipped}; }
 
 std::optional<std::string> Flipper::flip(const Record& record) {
   State& s = *state_;

@@ -24,6 +24,7 @@ class PortfolioStats;
 
 struct FlipOptions {
   unsigned timeout_ms = 1000;    // per solver question
+  unsigned budget_ms = 600000;   // all questions of a run together: once spent, the rest are not asked
   std::optional<Decimal> within; // only flips within this relative change (0.05 for 5%)
   unsigned fields = 1;           // change up to this many number fields at once (1 or 2)
   // What percentile() ranks against (the facts read as a portfolio), for a policy that reads it.
@@ -34,7 +35,7 @@ struct FlipOptions {
 
 // What the solver was asked, and how often it gave no answer in time.
 struct FlipCounts {
-  std::size_t questions = 0, undecided = 0;
+  std::size_t questions = 0, undecided = 0, skipped = 0;  // skipped: not asked, the budget was spent
 };
 
 class Flipper {

@@ -1,5 +1,7 @@
 #include "engine/analysis/lint.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <set>
 
 #include <fmt/format.h>
@@ -69,7 +71,16 @@ class Linter {
   }
 
   z3::check_result ask(const std::vector<z3::expr>& facts) {
+    // Within the overall budget: each question gets its own bound or what is left, if less.
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - std::chrono::steady_clock::now()).count();
+    if (left <= 0) {
+      ++result_.skipped;
+      return z3::unknown;
+    }
     ++result_.questions;
+    z3::params p(ctx_);
+    p.set("timeout", static_cast<unsigned>(std::min<long long>(options_.timeout_ms, left)));
+    solver_.set(p);
     solver_.push();
     for (const auto& f : facts) solver_.add(f);
     const z3::check_result answer = solver_.check();
@@ -233,6 +244,7 @@ class Linter {
   ConditionEncoder encoder_;
   std::optional<z3::model> model_;
   LintResult result_;
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.budget_ms);
 };
 
 }  // namespace

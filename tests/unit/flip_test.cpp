@@ -271,3 +271,21 @@ TEST_CASE("flip --fields 2: the two changes reported flip the decision, no small
   CHECK(pairs > 5);
   CHECK(checked > 3);
 }
+
+TEST_CASE("flip: a chain of 10,000 lets is solved through (was a stack overflow); a spent budget asks nothing and says so") {
+  std::string chain = "policy p \"P\" version \"1\"\nschema s {\n  id: string key\n  x: number\n}\nlet l0 = x\n";
+  for (int i = 1; i <= 10000; ++i) chain += "let l" + std::to_string(i) + " = l" + std::to_string(i - 1) + " + 1\n";
+  chain += "rule r {\n  when l10000 > 5\n  then recommend go\n}\ndecision d {\n  hit priority\n  default keep\n}\n";
+  auto policy = test::compile(chain);
+  const auto records = records_of(*policy, "{\"id\":\"a\",\"x\":1}\n");
+  tenet::core::Flipper flipper(*policy, {});
+  CHECK(*flipper.flip(records[0]) ==
+        R"({"id":"a","decision":"go","flip":{"changes":{"x":-9995},"decision":"keep","boundary":-9995,"exact":true}})");
+  CHECK(flipper.counts().skipped == 0);
+  tenet::core::FlipOptions spent;
+  spent.budget_ms = 0;
+  tenet::core::Flipper none(*policy, spent);
+  CHECK(*none.flip(records[0]) == R"({"id":"a","decision":"go","flip":null})");
+  CHECK(none.counts().questions == 0);
+  CHECK(none.counts().skipped > 0);
+}

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <random>
 
+#include <fmt/format.h>
+
 #include "engine/analysis/lint.hpp"
 #include "helpers.hpp"
 #include "tests/differential/policy_generator.hpp"
@@ -47,4 +49,34 @@ TEST_CASE("lint: findings on generated policies have their codes, and no unsatis
   }
   WARN(findings << " findings, " << unsatisfiable << " unsatisfiable rules");
   CHECK(findings > 50);
+}
+
+TEST_CASE("lint: shared and chained lets are encoded once each, bottom-up; a spent budget leaves the lint incomplete") {
+  // l_i = l_{i-1} + l_{i-1}: 2^200 paths through 200 lets (was exponential); a chain of 10,000
+  // lets (was a stack overflow).
+  std::string shared = "policy p \"P\" version \"1\"\nschema s {\n  id: string key\n  x: number\n}\nlet l0 = x\n";
+  for (int i = 1; i <= 200; ++i) shared += fmt::format("let l{} = l{} + l{}\n", i, i - 1, i - 1);
+  shared += "rule r {\n  when l200 > 5 and x < 0\n  then recommend go\n}\ndecision d {\n  hit priority\n  default keep\n}\n";
+  const auto result = tenet::core::lint(*test::compile(shared), {});
+  CHECK(result.complete());
+  REQUIRE(result.findings.sorted().size() == 1);
+  CHECK(result.findings.sorted()[0].message == "rule 'r' can never fire: no record makes its condition true [unsatisfiable]");
+
+  std::string chain = "policy p \"P\" version \"1\"\nschema s {\n  id: string key\n  x: number\n}\nlet l0 = x\n";
+  for (int i = 1; i <= 10000; ++i) chain += fmt::format("let l{} = l{} + 1\n", i, i - 1);
+  chain += "rule r {\n  when l10000 > 5\n  then recommend go\n}\nrule q {\n  when fired(r) and x < -9995\n  then recommend stop\n}\n"
+           "decision d {\n  hit priority\n  default keep\n}\n";
+  const auto chained = tenet::core::lint(*test::compile(chain), {});
+  CHECK(chained.complete());
+  REQUIRE(chained.findings.sorted().size() == 1);
+  CHECK(chained.findings.sorted()[0].message == "rule 'q' can never fire: no record makes its condition true [unsatisfiable]");
+
+  // No time at all: nothing is asked, nothing is claimed.
+  tenet::core::LintOptions spent;
+  spent.budget_ms = 0;
+  const auto none = tenet::core::lint(*test::compile(shared), spent);
+  CHECK_FALSE(none.complete());
+  CHECK(none.questions == 0);
+  CHECK(none.skipped == 1);
+  CHECK(none.findings.sorted().empty());
 }
