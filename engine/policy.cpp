@@ -106,8 +106,9 @@ std::optional<Value> parse_param_value(Type type, std::string_view text, std::st
     if (kind == TypeKind::number) {
       // A number too large or too small for a decimal says so, as it does in a policy.
       const auto parsed = parse(SourceFile("--param", "let p = " + std::string(item) + "\n"));
-      const bool out_of_range = parsed.diagnostics.has_errors() && parsed.module.lets.size() == 1 &&
-                                parsed.diagnostics.sorted().front().message.find("out of range") != std::string::npos;
+      const std::string first = parsed.diagnostics.has_errors() ? parsed.diagnostics.sorted().front().message : "";
+      const bool out_of_range = parsed.module.lets.size() == 1 && (first.find("out of range") != std::string::npos ||
+                                                                   first.find("significant digits") != std::string::npos);
       error = out_of_range ? parsed.diagnostics.sorted().front().message : fmt::format("'{}' is not a number", item);
       return std::nullopt;
     }

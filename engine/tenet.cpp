@@ -4,10 +4,13 @@
 #include "engine/tenet.hpp"
 
 #include <charconv>
+#include <stdexcept>
 #include <cstdio>
 #include <istream>
 #include <ostream>
 #include <system_error>
+
+#include <fmt/format.h>
 
 #include "engine/batch/batch.hpp"
 #include "engine/ingest/facts_reader.hpp"
@@ -17,12 +20,19 @@
 #include "engine/portfolio_stats.hpp"
 
 namespace tenet {
+inline namespace abi_v1 {
 
 PolicyError::PolicyError(const std::string& message, std::vector<Diagnostic> diagnostics)
     : std::runtime_error(message), diagnostics_(std::move(diagnostics)) {}
 
 RecordError::RecordError(const std::string& message, std::string kind, std::optional<std::string> id)
     : std::runtime_error(message), kind_(std::move(kind)), id_(std::move(id)) {}
+
+std::vector<std::string> RecordError::kinds() {
+  std::vector<std::string> out;
+  for (const auto& k : core::kErrorKinds) out.emplace_back(k.name);
+  return out;
+}
 
 namespace {
 
@@ -73,13 +83,24 @@ struct Policy::Impl {
   std::shared_ptr<const core::Policy> policy;
   std::shared_ptr<const core::SourceSet> sources;
   core::Diagnostics diagnostics;  // its warnings
-  static Impl compile(std::string path, std::string text, const Params& params);
+  static Impl compile(std::string path, std::string text, const Params& params, const ImportReader& read_import = {});
 };
 
-Policy::Impl Policy::Impl::compile(std::string path, std::string text, const Params& params) {
+Policy::Impl Policy::Impl::compile(std::string path, std::string text, const Params& params, const ImportReader& read_import) {
   std::vector<std::pair<std::string, std::string>> given;
   for (const auto& [name, value] : params) given.emplace_back(name, param_text(value));
-  auto result = core::Policy::compile(core::SourceFile(std::move(path), std::move(text)), given);
+  // The caller's reader, in the engine's terms: its exception becomes the import's diagnostic.
+  const core::ReadFile read = !read_import ? core::ReadFile(core::Policy::read_policy_file)
+                                           : core::ReadFile([&](const std::string& at, std::string& into, std::string& error) {
+                                               try {
+                                                 into = read_import(at);
+                                                 return true;
+                                               } catch (const std::exception& e) {
+                                                 error = e.what();
+                                                 return false;
+                                               }
+                                             });
+  auto result = core::Policy::compile(core::SourceFile(std::move(path), std::move(text)), given, read);
   if (result.diagnostics.has_errors()) {
     auto diagnostics = diagnostics_of(*result.sources, result.diagnostics);
     throw PolicyError(core::render(*result.sources, result.diagnostics), std::move(diagnostics));
@@ -97,8 +118,8 @@ Policy Policy::from_file(const std::string& path, const Params& params) {
   return Policy(std::make_shared<const Impl>(Impl::compile(path, std::move(text), params)));
 }
 
-Policy Policy::from_text(std::string_view text, const std::string& name, const Params& params) {
-  return Policy(std::make_shared<const Impl>(Impl::compile(name, std::string(text), params)));
+Policy Policy::from_text(std::string_view text, const std::string& name, const Params& params, const ImportReader& read_import) {
+  return Policy(std::make_shared<const Impl>(Impl::compile(name, std::string(text), params, read_import)));
 }
 
 const std::string& Policy::name() const { return impl_->policy->info().name; }
@@ -120,6 +141,12 @@ std::vector<Policy::Field> Policy::schema() const {
   return out;
 }
 
+std::vector<Policy::Source> Policy::sources() const {
+  std::vector<Source> out;
+  for (const auto& file : impl_->sources->files()) out.push_back({file->path(), file->text()});
+  return out;
+}
+
 std::vector<Diagnostic> Policy::warnings() const { return diagnostics_of(*impl_->sources, impl_->diagnostics); }
 
 std::string Policy::to_json() const {
@@ -129,8 +156,27 @@ std::string Policy::to_json() const {
 }
 
 struct Record::Impl {
+  std::shared_ptr<const Policy::Impl> policy;  // what the record was read for, kept alive
   core::Record record;
 };
+
+namespace {
+
+// Whether what was made for `made_for` may be used with `used_by`: the same compiled policy, or
+// one of the same source (its bytes and imports' bytes), hence the same schema and program
+// shape; with `same_params`, also the same params (a portfolio ranks values that params shape).
+void require_compatible(const core::Policy& made_for, const core::Policy& used_by, bool same_params, const char* what) {
+  if (&made_for == &used_by) return;
+  const core::PolicyInfo& a = made_for.info();
+  const core::PolicyInfo& b = used_by.info();
+  const bool same_source = a.sha256 == b.sha256 && a.imports == b.imports;
+  if (same_source && (!same_params || a.params == b.params)) return;
+  throw std::invalid_argument(fmt::format("{} policy {} {} (sha256 {}{}) given to an evaluator of policy {} {} (sha256 {}{})", what,
+                                          a.name, a.version, a.sha256.substr(0, 12), same_source ? ", other params" : "", b.name,
+                                          b.version, b.sha256.substr(0, 12), same_source ? ", other params" : ""));
+}
+
+}  // namespace
 
 const std::string& Record::id() const { return impl_->record.id; }
 
@@ -198,6 +244,11 @@ RecordBuilder& RecordBuilder::set(const std::string& field, long long value) {
   impl_->json += std::to_string(value);
   return *this;
 }
+RecordBuilder& RecordBuilder::set(const std::string& field, unsigned long long value) {
+  add_key(impl_->json, field);
+  impl_->json += std::to_string(value);
+  return *this;
+}
 RecordBuilder& RecordBuilder::set(const std::string& field, double value) {
   add_key(impl_->json, field);
   impl_->json += shortest(value);  // inf and nan are not JSON numbers: the record is then malformed
@@ -232,7 +283,7 @@ Record RecordBuilder::build() {
 
 Record RecordBuilder::from_json(std::string_view json_object) {
   Record r;
-  r.impl_ = std::make_shared<const Record::Impl>(Record::Impl{read_one(*impl_->policy->policy, json_object)});
+  r.impl_ = std::make_shared<const Record::Impl>(Record::Impl{impl_->policy, read_one(*impl_->policy->policy, json_object)});
   return r;
 }
 
@@ -280,18 +331,22 @@ Evaluator::~Evaluator() = default;
 Evaluator::Evaluator(Evaluator&&) noexcept = default;
 Evaluator& Evaluator::operator=(Evaluator&&) noexcept = default;
 
-Decision Evaluator::evaluate(const Record& record) { return impl_->decide(record.impl_->record); }
+Decision Evaluator::evaluate(const Record& record) {
+  require_compatible(*record.impl_->policy->policy, *impl_->policy->policy, false, "a record built for");
+  return impl_->decide(record.impl_->record);
+}
 
 Decision Evaluator::evaluate_json(std::string_view json_object) { return impl_->decide(read_one(*impl_->policy->policy, json_object)); }
 
 struct Portfolio::Impl {
+  std::shared_ptr<const Policy::Impl> policy;  // the program its statistics point into, kept alive
   std::shared_ptr<const core::PortfolioStats> stats;
 };
 
 Portfolio Portfolio::of(const Policy& policy, std::string_view json_lines) {
   Portfolio p;
-  p.impl_ = std::make_shared<const Impl>(Impl{std::make_shared<const core::PortfolioStats>(
-      core::portfolio_of(std::string(json_lines), core::FactsFormat::jsonl, *policy.impl_->policy))});
+  p.impl_ = std::make_shared<const Impl>(Impl{policy.impl_, std::make_shared<const core::PortfolioStats>(core::portfolio_of(
+                                                                 std::string(json_lines), core::FactsFormat::jsonl, *policy.impl_->policy))});
   return p;
 }
 
@@ -300,11 +355,13 @@ Portfolio Portfolio::from_file(const Policy& policy, const std::string& path) {
   if (!core::read_input(path, text, error)) throw std::system_error(errno ? errno : ENOENT, std::generic_category(), error);
   const core::FactsFormat format = core::format_from_extension(path).value_or(core::sniff_format(text));
   Portfolio p;
-  p.impl_ = std::make_shared<const Impl>(Impl{std::make_shared<const core::PortfolioStats>(core::portfolio_of(std::move(text), format, *policy.impl_->policy))});
+  p.impl_ = std::make_shared<const Impl>(
+      Impl{policy.impl_, std::make_shared<const core::PortfolioStats>(core::portfolio_of(std::move(text), format, *policy.impl_->policy))});
   return p;
 }
 
 void Evaluator::rank_among(const Portfolio& portfolio) {
+  require_compatible(*portfolio.impl_->policy->policy, *impl_->policy->policy, true, "a portfolio read for");
   impl_->portfolio = portfolio.impl_->stats;
   impl_->evaluator.set_portfolio(impl_->portfolio.get());
 }
@@ -320,11 +377,15 @@ BatchSummary run_batch(const Policy& policy, std::istream& input, std::ostream& 
       throw std::runtime_error("cannot copy the input into a temporary file");
   if (input.bad() || std::fflush(file.get()) != 0 || std::fseek(file.get(), 0, SEEK_SET) != 0)
     throw std::runtime_error("cannot read the input");
+  if (options.threads > 1024) throw std::invalid_argument(fmt::format("threads: {}; from 0 (one per core) to 1024", options.threads));
   core::BatchOptions batch;
   batch.threads = options.threads;
   batch.input = options.csv ? core::FactsFormat::csv : core::FactsFormat::jsonl;
   batch.explain = options.explain;
-  if (options.portfolio) batch.ranks = options.portfolio->impl_->stats.get();
+  if (options.portfolio) {
+    require_compatible(*options.portfolio->impl_->policy->policy, *policy.impl_->policy, true, "a portfolio read for");
+    batch.ranks = options.portfolio->impl_->stats.get();
+  }
   core::BatchIO io;
   io.input = file.get();
   io.write_output = [&](const std::string& text) {
@@ -337,4 +398,5 @@ BatchSummary run_batch(const Policy& policy, std::istream& input, std::ostream& 
   return BatchSummary{result.summary.records, result.summary.decided, result.summary.errors, result.summary.to_json()};
 }
 
+}  // namespace abi_v1
 }  // namespace tenet

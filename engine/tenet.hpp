@@ -12,12 +12,19 @@
 //
 // Errors (docs/embedding.md): compiling a policy, or a param it cannot take, throws PolicyError
 // with the diagnostics as data; a record that cannot be read throws RecordError with its kind;
-// a file that cannot be read throws std::system_error. Nothing else throws but std::bad_alloc.
+// a file that cannot be read throws std::system_error; a Record or Portfolio of one policy given
+// to the Evaluator of another throws std::invalid_argument. Nothing else throws but
+// std::bad_alloc.
+//
+// ABI: everything is in the inline namespace tenet::abi_v1, so a program built against another
+// ABI fails to link instead of running wrongly; the shared library exports only what is named
+// here (TENET_API), and its SOVERSION is the minor version (0.2).
 // A Policy is immutable and shared by any number of threads; an Evaluator or RecordBuilder is
 // used by one thread at a time.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <map>
 #include <memory>
@@ -30,7 +37,14 @@
 
 #include <tenet/version.hpp>
 
+#if defined(__GNUC__)
+#define TENET_API __attribute__((visibility("default")))
+#else
+#define TENET_API
+#endif
+
 namespace tenet {
+inline namespace abi_v1 {
 
 // One error or warning about a policy, where it is.
 struct Diagnostic {
@@ -43,7 +57,7 @@ struct Diagnostic {
 };
 
 // A policy that does not compile, or a param it cannot take (then with no diagnostics).
-class PolicyError : public std::runtime_error {
+class TENET_API PolicyError : public std::runtime_error {
  public:
   PolicyError(const std::string& message, std::vector<Diagnostic> diagnostics);
   const std::vector<Diagnostic>& diagnostics() const noexcept { return diagnostics_; }
@@ -53,11 +67,13 @@ class PolicyError : public std::runtime_error {
 };
 
 // A record that cannot be read: not an object, a value of the wrong type, a required field
-// absent... `kind` is the name `tenet batch` writes ("malformed", "type", "missing_field", ...).
-class RecordError : public std::runtime_error {
+// absent... `kind` is the name `tenet batch` writes: one of kinds().
+class TENET_API RecordError : public std::runtime_error {
  public:
   RecordError(const std::string& message, std::string kind, std::optional<std::string> id);
   const std::string& kind() const noexcept { return kind_; }
+  // Every kind there is: "malformed", "not_an_object", "required_absent", "wrong_type", ...
+  static std::vector<std::string> kinds();
   const std::optional<std::string>& id() const noexcept { return id_; }
 
  private:
@@ -74,7 +90,11 @@ class ParamValue {
   };
   ParamValue(bool b) : value_(b) {}
   ParamValue(int n) : value_(static_cast<long long>(n)) {}
+  ParamValue(long n) : value_(static_cast<long long>(n)) {}  // std::int64_t
   ParamValue(long long n) : value_(n) {}
+  ParamValue(unsigned n) : value_(static_cast<long long>(n)) {}
+  ParamValue(unsigned long n) : value_(Literal{std::to_string(n)}) {}  // std::uint64_t, beyond a long long too
+  ParamValue(unsigned long long n) : value_(Literal{std::to_string(n)}) {}
   ParamValue(double d) : value_(d) {}
   ParamValue(const char* literal) : value_(Literal{literal}) {}
   ParamValue(std::string literal) : value_(Literal{std::move(literal)}) {}
@@ -105,14 +125,24 @@ struct BatchSummary {
   std::uint64_t records = 0, decided = 0, errors = 0;
   std::string json;  // the summary `tenet batch --summary` writes
 };
+// Throws std::runtime_error when the input cannot be read or the output written, and
+// std::invalid_argument for options.portfolio of another policy or other params.
+TENET_API BatchSummary run_batch(const Policy& policy, std::istream& input, std::ostream& output, const BatchOptions& options = {});
+
+// What an import reads: the text of the policy at `path` (the import's path joined with the
+// importing file's directory); throws std::system_error when there is none.
+using ImportReader = std::function<std::string(const std::string& path)>;
 
 // A compiled policy: immutable, cheap to copy (shared), safe to share between threads.
-class Policy {
+class TENET_API Policy {
  public:
   // Throws PolicyError, or std::system_error when the file (or an import) cannot be read.
   static Policy from_file(const std::string& path, const Params& params = {});
-  // `name` stands for the file in diagnostics; imports are read relative to the working directory.
-  static Policy from_text(std::string_view text, const std::string& name, const Params& params = {});
+  // `name` stands for the file in diagnostics and places its imports: they are read relative to
+  // its directory, from the file system, or by `read_import` when given (a policy store, a
+  // bundle of files in memory); a failed read is a PolicyError naming the import.
+  static Policy from_text(std::string_view text, const std::string& name, const Params& params = {},
+                          const ImportReader& read_import = {});
 
   const std::string& name() const;
   const std::string& title() const;
@@ -125,6 +155,11 @@ class Policy {
     bool optional = false, key = false;
   };
   std::vector<Field> schema() const;              // the schema's fields, in order
+  struct Source {
+    std::string path;  // as compiled: the policy's name, then each import joined with its importer's directory
+    std::string text;
+  };
+  std::vector<Source> sources() const;            // the texts compiled: the policy's, then every import's
   std::vector<Diagnostic> warnings() const;
   std::string to_json() const;                    // the policy object every decision names
   bool reads_portfolio() const;                   // reads percentile(): see Evaluator
@@ -134,6 +169,7 @@ class Policy {
   explicit Policy(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
   std::shared_ptr<const Impl> impl_;
   friend class Evaluator;
+  friend class Record;
   friend class RecordBuilder;
   friend class Portfolio;
   friend BatchSummary run_batch(const Policy&, std::istream&, std::ostream&, const BatchOptions&);
@@ -141,7 +177,8 @@ class Policy {
 
 // A record read and checked against the policy's schema: every invariant holds (types, required
 // fields, the key, sets sorted without repeats, valid UTF-8).
-class Record {
+// A Record keeps its policy alive; an Evaluator takes only the records of its policy's source.
+class TENET_API Record {
  public:
   const std::string& id() const;
 
@@ -153,7 +190,7 @@ class Record {
 };
 
 // Builds a Record field by field (or from a JSON object), checked as `tenet batch` checks one.
-class RecordBuilder {
+class TENET_API RecordBuilder {
  public:
   explicit RecordBuilder(const Policy& policy);
   ~RecordBuilder();
@@ -164,6 +201,10 @@ class RecordBuilder {
   RecordBuilder& set(const std::string& field, bool value);
   RecordBuilder& set(const std::string& field, long long value);
   RecordBuilder& set(const std::string& field, int value) { return set(field, static_cast<long long>(value)); }
+  RecordBuilder& set(const std::string& field, long value) { return set(field, static_cast<long long>(value)); }  // std::int64_t
+  RecordBuilder& set(const std::string& field, unsigned value) { return set(field, static_cast<long long>(value)); }
+  RecordBuilder& set(const std::string& field, unsigned long value) { return set(field, static_cast<unsigned long long>(value)); }
+  RecordBuilder& set(const std::string& field, unsigned long long value);
   RecordBuilder& set(const std::string& field, double value);      // its shortest decimal
   RecordBuilder& set(const std::string& field, const char* text) { return set(field, std::string(text)); }
   RecordBuilder& set(const std::string& field, const std::string& text);  // a string, or a date as YYYY-MM-DD
@@ -180,7 +221,7 @@ class RecordBuilder {
 };
 
 // One record's decision, by name.
-class Decision {
+class TENET_API Decision {
  public:
   struct Unknown {
     std::string rule;
@@ -211,8 +252,9 @@ class Decision {
 };
 
 // What percentile() ranks a record against: a portfolio's records (JSON lines), read once and
-// shared by any number of evaluators (a policy that does not read percentile() needs none).
-class Portfolio {
+// shared by any number of evaluators (a policy that does not read percentile() needs none). It
+// keeps its policy alive and is for that policy (source and params) only.
+class TENET_API Portfolio {
  public:
   static Portfolio of(const Policy& policy, std::string_view json_lines);
   // A whole portfolio file (.jsonl, or .csv with a header), read as `tenet batch` reads it;
@@ -227,7 +269,7 @@ class Portfolio {
 };
 
 // Decides records with one policy: one per thread.
-class Evaluator {
+class TENET_API Evaluator {
  public:
   struct Options {
     bool explain = false;  // to_json() adds each fired rule's title and source
@@ -239,10 +281,12 @@ class Evaluator {
   Evaluator(Evaluator&&) noexcept;
   Evaluator& operator=(Evaluator&&) noexcept;
 
+  // Throws std::invalid_argument for a record built for a policy of another source.
   Decision evaluate(const Record& record);
   Decision evaluate_json(std::string_view json_object);  // throws RecordError
   // A policy that reads percentile() ranks each record among a portfolio: give it before
   // evaluating; without one, percentile() is unknown ("percentile needs the run's portfolio").
+  // Throws std::invalid_argument for the portfolio of another policy or other params.
   void rank_among(const Portfolio& portfolio);
 
  private:
@@ -250,7 +294,5 @@ class Evaluator {
   std::unique_ptr<Impl> impl_;
 };
 
-// Throws std::runtime_error when the input cannot be read or the output written.
-BatchSummary run_batch(const Policy& policy, std::istream& input, std::ostream& output, const BatchOptions& options = {});
-
+}  // namespace abi_v1
 }  // namespace tenet

@@ -95,4 +95,32 @@ again = pickle.loads(pickle.dumps(typed))
 expect("a policy survives pickling, params included", again.sha256 == typed.sha256 and
        again.evaluate(frame)["decision"].tolist() == typed.evaluate(frame)["decision"].tolist())
 expect("the because texts on request", "because" in policy.evaluate(frame, because=True).columns)
+
+# A pickle carries the texts compiled, imports included: unpickled in another folder, or after
+# the file was edited, it is the policy that was pickled (it once re-read the path where it landed).
+import shutil  # noqa: E402
+lens_dir = os.path.join(work, "pickled")
+shutil.rmtree(lens_dir, ignore_errors=True)
+os.makedirs(lens_dir)
+shutil.copy(policy_path, os.path.join(lens_dir, "customer_focus.tenet"))
+shutil.copy(os.path.join(os.path.dirname(policy_path), "loyalty.tenet"), os.path.join(lens_dir, "loyalty.tenet"))
+here = os.getcwd()
+os.chdir(lens_dir)
+lens = tenet.Policy.from_file("loyalty.tenet")
+pickled = pickle.dumps(lens)
+with open("customer_focus.tenet", "a") as f:
+    f.write("\nthis is no longer a policy\n")
+os.chdir(work)
+unpickled = pickle.loads(pickled)
+os.chdir(here)
+expect("a pickled policy is the one pickled: same SHA-256, same imports, elsewhere and after an edit",
+       unpickled.sha256 == lens.sha256 and [p for p, _ in unpickled._native.sources] == [p for p, _ in lens._native.sources] and
+       unpickled.evaluate(frame)["decision"].tolist() == lens.evaluate(frame)["decision"].tolist(),
+       repr(unpickled._native.sources[:1]))
+for bad in (-1, 70000, 1.5, True):
+    try:
+        policy.evaluate(frame, threads=bad)
+        expect(f"threads={bad!r} is refused", False)
+    except ValueError as e:
+        expect(f"threads={bad!r} is refused", str(e) == f"threads: {bad!r}; expected a whole number from 0 (one per core) to 1024", str(e))
 print("python module: every check passed")

@@ -10,22 +10,17 @@
 
 namespace tenet::core {
 
+static_assert(
+    [] {
+      for (std::size_t i = 0; i < std::size(kErrorKinds); ++i)
+        if (static_cast<std::size_t>(kErrorKinds[i].kind) != i) return false;
+      return std::size(kErrorKinds) == static_cast<std::size_t>(ErrorKind::undeclared_field) + 1;
+    }(),
+    "kErrorKinds lists every kind once, in the enum's order");
+
 const char* kind_name(ErrorKind kind) {
-  switch (kind) {
-    case ErrorKind::malformed: return "malformed";
-    case ErrorKind::not_an_object: return "not_an_object";
-    case ErrorKind::required_absent: return "required_absent";
-    case ErrorKind::wrong_type: return "wrong_type";
-    case ErrorKind::out_of_range: return "out_of_range";
-    case ErrorKind::invalid_utf8: return "invalid_utf8";
-    case ErrorKind::nul_byte: return "nul_byte";
-    case ErrorKind::too_large: return "too_large";
-    case ErrorKind::duplicate_field: return "duplicate_field";
-    case ErrorKind::cell_count: return "cell_count";
-    case ErrorKind::unterminated_quote: return "unterminated_quote";
-    case ErrorKind::undeclared_field: return "undeclared_field";
-  }
-  return "malformed";
+  // The table lists the kinds in their enum order (checked above).
+  return kErrorKinds[static_cast<std::size_t>(kind)].name;
 }
 
 std::string oversized_record_message() {

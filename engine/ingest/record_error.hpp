@@ -24,7 +24,27 @@ enum class ErrorKind : std::uint8_t {
   undeclared_field,   // a key the schema does not declare, with --strict-fields
 };
 
-// The stable name of a kind, as outputs and summaries write it: "wrong_type", ...
+// Every kind with its stable name, as outputs and summaries write it: the one table of them.
+struct ErrorKindName {
+  ErrorKind kind;
+  const char* name;
+};
+inline constexpr ErrorKindName kErrorKinds[] = {
+    {ErrorKind::malformed, "malformed"},
+    {ErrorKind::not_an_object, "not_an_object"},
+    {ErrorKind::required_absent, "required_absent"},
+    {ErrorKind::wrong_type, "wrong_type"},
+    {ErrorKind::out_of_range, "out_of_range"},
+    {ErrorKind::invalid_utf8, "invalid_utf8"},
+    {ErrorKind::nul_byte, "nul_byte"},
+    {ErrorKind::too_large, "too_large"},
+    {ErrorKind::duplicate_field, "duplicate_field"},
+    {ErrorKind::cell_count, "cell_count"},
+    {ErrorKind::unterminated_quote, "unterminated_quote"},
+    {ErrorKind::undeclared_field, "undeclared_field"},
+};
+
+// The stable name of a kind: "wrong_type", ...
 const char* kind_name(ErrorKind kind);
 
 // What a reader found wrong with a record: set where the fault is found.

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include <tenet/tenet.hpp>
@@ -226,10 +227,25 @@ PYBIND11_MODULE(_tenet, m) {
       .def_static("from_file", [](const std::string& path, std::optional<py::dict> params) { return tenet::Policy::from_file(path, params_of(params)); },
                   py::arg("path"), py::arg("params") = py::none())
       .def_static("from_text",
-                  [](const std::string& text, const std::string& name, std::optional<py::dict> params) {
-                    return tenet::Policy::from_text(text, name, params_of(params));
+                  [](const std::string& text, const std::string& name, std::optional<py::dict> params,
+                     std::optional<std::map<std::string, std::string>> imports) {
+                    // `imports`: path -> text, the files a pickled policy carries; none: the file system.
+                    tenet::ImportReader read;
+                    if (imports)
+                      read = [files = *imports](const std::string& path) {
+                        const auto it = files.find(path);
+                        if (it == files.end()) throw std::system_error(ENOENT, std::generic_category(), "not among the pickled imports");
+                        return it->second;
+                      };
+                    return tenet::Policy::from_text(text, name, params_of(params), read);
                   },
-                  py::arg("text"), py::arg("name") = "<text>", py::arg("params") = py::none())
+                  py::arg("text"), py::arg("name") = "<text>", py::arg("params") = py::none(), py::arg("imports") = py::none())
+      .def_property_readonly("sources",
+                             [](const tenet::Policy& p) {
+                               py::list out;
+                               for (const auto& s : p.sources()) out.append(py::make_tuple(s.path, s.text));
+                               return out;
+                             })
       .def_property_readonly("name", &tenet::Policy::name)
       .def_property_readonly("title", &tenet::Policy::title)
       .def_property_readonly("version", &tenet::Policy::version)

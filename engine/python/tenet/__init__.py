@@ -24,8 +24,10 @@ _COLUMNS = ["id", "decision", "chosen", "fired", "flags", "provisional"]
 
 
 class Policy:
-    """A compiled policy: immutable, shareable between threads, and picklable (it is compiled
-    again from its file or text where it is unpickled, as on a Dask worker)."""
+    """A compiled policy: immutable, shareable between threads, and picklable: a pickle carries
+    the texts compiled (the policy's and every import's) with the SHA-256, so it is compiled
+    again from those texts where it is unpickled (a Dask worker in another folder, a file edited
+    since), never from whatever a path names there."""
 
     def __init__(self, native, source):
         self._native = native
@@ -43,9 +45,9 @@ class Policy:
         return cls(_tenet.Policy.from_text(text, name, params), ("text", text, name, params))
 
     def __reduce__(self):
-        if self._source[0] == "file":
-            return (Policy.from_file, self._source[1:])
-        return (Policy.from_text, self._source[1:])
+        sources = self._native.sources
+        (name, text), imports = sources[0], dict(sources[1:])
+        return (_unpickle, (text, name, imports, self._source[-1], self.sha256))
 
     name = property(lambda self: self._native.name, doc="the policy's name")
     title = property(lambda self: self._native.title, doc="the policy's title")
@@ -53,6 +55,7 @@ class Policy:
     sha256 = property(lambda self: self._native.sha256, doc="the SHA-256 of the policy's source")
     rules = property(lambda self: self._native.rules, doc="the rule names, in declaration order")
     schema = property(lambda self: self._native.schema, doc="(name, type, optional, key) per field")
+    sources = property(lambda self: self._native.sources, doc="(path, text) of the policy and of every import, as compiled")
 
     def evaluate(self, records, *, because=False, threads=0, portfolio=None):
         """One decision for a dict (a dict: id, decision, chosen, fired, flags, provisional,
@@ -61,6 +64,7 @@ class Policy:
         because texts; `threads` 0 is one per core). A policy that reads percentile() ranks the
         rows among themselves, or, with `portfolio` (the path of the whole portfolio file, read
         once per process), among the whole portfolio: what a partition of a larger frame needs."""
+        threads = _threads(threads)
         if isinstance(records, dict):
             return self._native.evaluate_json(json.dumps(records, ensure_ascii=False, default=str))
         import pandas
@@ -114,6 +118,21 @@ class Policy:
 
     def __repr__(self):
         return f"<tenet.Policy {self.name} {self.version} sha256={self.sha256[:12]}>"
+
+
+def _unpickle(text, name, imports, params, sha256):
+    """A pickled Policy: compiled from the texts it carries; its SHA-256 must be the one pickled."""
+    native = _tenet.Policy.from_text(text, name, params, imports)
+    if native.sha256 != sha256:
+        raise PolicyError(f"the pickled policy {name} compiles to sha256 {native.sha256}, not {sha256}", [])
+    return Policy(native, ("text", text, name, params))
+
+
+def _threads(threads):
+    """0 (one per core) to 1024, as `tenet batch --threads` takes."""
+    if isinstance(threads, bool) or not isinstance(threads, int) or not 0 <= threads <= 1024:
+        raise ValueError(f"threads: {threads!r}; expected a whole number from 0 (one per core) to 1024")
+    return threads
 
 
 def _all_text(frame):
