@@ -20,7 +20,7 @@
 #include "engine/analysis/lint.hpp"
 #include "engine/output/atomic_file.hpp"
 #include "engine/output/graph_writer.hpp"
-#include "engine/policy_tests.hpp"
+#include "engine/testing/policy_tests.hpp"
 #include "engine/policy.hpp"
 #include "cli/common.hpp"
 

@@ -1,6 +1,6 @@
 // The engine's own API (tenet::core): compile a policy, evaluate records, read decisions by
 // index. The command line, the batch pipeline and the analyses use it; an embedding program uses
-// the narrow surface of engine/tenet.hpp (installed as <tenet/tenet.hpp>), built on this.
+// the narrow surface of engine/embedding/tenet.hpp (installed as <tenet/tenet.hpp>), built on this.
 //
 //   auto compiled = tenet::core::Policy::compile(tenet::core::SourceFile(path, text));
 //   if (!compiled.policy) { print(tenet::core::render(*compiled.sources, compiled.diagnostics)); }

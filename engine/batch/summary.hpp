@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/batch/shard.hpp"
+#include "engine/ingest/input_checks.hpp"
 #include "engine/ingest/record_error.hpp"
 #include "engine/policy.hpp"
 
@@ -20,23 +21,17 @@ struct RuleCounts {
   std::uint64_t fired = 0, chosen = 0, overridden = 0, unknown = 0;
 };
 
-struct Summary {
-  static constexpr std::size_t kDuplicateLinesShown = 5;
+// The counts of a run; what reading the input observed (decided, undeclared and optional fields,
+// repeated keys) is the InputObservations part, which the readers fill.
+struct Summary : InputObservations {
   PolicyInfo policy;
   std::uint64_t records = 0;
-  std::uint64_t decided = 0;
   std::uint64_t errors = 0;
   std::uint64_t provisional = 0;                          // decisions an unknown rule could have changed
   std::map<std::string, std::uint64_t> decisions;         // decision text -> records
   std::map<std::string, RuleCounts> rules;                // every rule of the policy, zeros included
   std::map<std::string, std::uint64_t> flags;             // flag -> records where it was raised
   std::map<std::string, std::uint64_t> errors_by_kind;    // kind_name() -> records
-  std::map<std::string, std::uint64_t> undeclared_fields; // near-miss keys or columns -> records
-  std::uint64_t duplicate_keys = 0;                       // records whose key an earlier record had
-  bool keys_checked = true;                               // false: --no-key-check, written as null
-  std::vector<std::size_t> duplicate_lines;               // the first few of them (for warnings; not written)
-  std::map<std::string, std::uint64_t> optional_fields_given;  // optional field -> records that gave it
-  std::size_t unterminated_row = 0;                       // the CSV input's last row, when it has no line end (not written)
   std::map<std::string, std::map<std::string, Decimal>> sums;  // field -> decision -> total
   bool sums_overflowed = false;                            // a total left the number range
   std::vector<std::string> inputs;                         // identities of the inputs summed, sorted

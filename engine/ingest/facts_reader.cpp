@@ -11,7 +11,6 @@
 
 #include <fmt/format.h>
 
-#include "engine/batch/summary.hpp"
 #include "engine/ingest/csv_reader.hpp"
 
 namespace tenet::core {
@@ -46,7 +45,7 @@ bool read_input(const std::string& path, std::string& out, std::string& error) {
 }
 
 bool read_facts(std::string text, FactsFormat format, const Policy& policy, const RecordSink& sink, std::string& error,
-                const InputOptions& options, Summary* observed) {
+                const InputOptions& options, InputObservations* observed) {
   RecordBuilder builder(policy, options);
   const std::size_t length = text.size();
   text.append(simdjson::SIMDJSON_PADDING, '\0');  // simdjson reads up to 64 bytes past the end of a record
@@ -76,7 +75,7 @@ bool read_facts(std::string text, FactsFormat format, const Policy& policy, cons
   }
   if (observed) {
     builder.report(*observed);
-    observed->duplicate_keys = keys.finish(observed->duplicate_lines, Summary::kDuplicateLinesShown);
+    observed->duplicate_keys = keys.finish(observed->duplicate_lines, InputObservations::kDuplicateLinesShown);
   }
   return true;
 }

@@ -24,7 +24,7 @@ bool read_input(const std::string& path, std::string& out, std::string& error);
 // `observed`, when given, gets the schema checks' counts: decided records, undeclared near-miss
 // fields, optional fields given (RecordBuilder::report()), repeated keys (KeyTracker).
 bool read_facts(std::string text, FactsFormat format, const Policy& policy, const RecordSink& sink, std::string& error,
-                const InputOptions& options = {}, Summary* observed = nullptr);
+                const InputOptions& options = {}, InputObservations* observed = nullptr);
 
 // The first pass of a policy that reads percentile(), over facts held in memory: the
 // distributions of its fields, sorted (the records that are errors count for none).

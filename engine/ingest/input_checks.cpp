@@ -8,7 +8,6 @@
 #include <oneapi/tbb/parallel_for.h>
 
 #include "dsl/checker.hpp"
-#include "engine/batch/summary.hpp"
 
 namespace tenet::core {
 
@@ -93,7 +92,7 @@ std::uint64_t KeyTracker::finish(std::vector<std::size_t>& first_lines, std::siz
   return duplicates;
 }
 
-std::vector<std::string> input_warnings(const Summary& summary, const Policy& policy, bool csv) {
+std::vector<std::string> input_warnings(const InputObservations& summary, const Policy& policy, bool csv) {
   std::vector<std::string> out;
   const auto& schema = policy.checked().schema();
   for (const auto& entry : summary.undeclared_fields) {  // its count is in the summary

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,7 +17,18 @@
 
 namespace tenet::core {
 
-struct Summary;
+// What a run observed of its input that no single record shows, counted as records are read:
+// the part of a batch's Summary (engine/batch/summary.hpp) that reading owns.
+struct InputObservations {
+  static constexpr std::size_t kDuplicateLinesShown = 5;
+  std::uint64_t decided = 0;                                   // records read into a decision
+  std::map<std::string, std::uint64_t> undeclared_fields;      // near-miss keys or columns -> records
+  std::uint64_t duplicate_keys = 0;                            // records whose key an earlier record had
+  bool keys_checked = true;                                    // false: --no-key-check, written as null
+  std::vector<std::size_t> duplicate_lines;                    // the first few of them (for warnings; not written)
+  std::map<std::string, std::uint64_t> optional_fields_given;  // optional field -> records that gave it
+  std::size_t unterminated_row = 0;                            // the CSV input's last row, when it has no line end (not written)
+};
 
 // How records are read, beyond their format.
 struct InputOptions {
@@ -83,6 +95,6 @@ class KeyTracker {
 // The warnings a whole run earns, one line each (without "tenet: warning: "): near-miss
 // columns (`csv`) or fields with their suggestion, optional fields no record gave, repeated
 // keys, a CSV input whose last row has no line end.
-std::vector<std::string> input_warnings(const Summary& summary, const Policy& policy, bool csv);
+std::vector<std::string> input_warnings(const InputObservations& summary, const Policy& policy, bool csv);
 
 }  // namespace tenet::core

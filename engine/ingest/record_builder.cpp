@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "engine/batch/summary.hpp"
 #include "engine/ingest/limits.hpp"
 
 #include <fmt/format.h>
@@ -180,7 +179,7 @@ int RecordBuilder::undeclared_slot(std::string_view name) {
   return slot;
 }
 
-void RecordBuilder::report(Summary& summary) {
+void RecordBuilder::report(InputObservations& summary) {
   count_undeclared();
   summary.unterminated_row = std::max(summary.unterminated_row, unterminated_row_);
   unterminated_row_ = 0;

@@ -108,7 +108,7 @@ class RecordBuilder {
   }
   // Adds what this builder saw since the last call (near-miss names, optional fields given)
   // to those counts, and starts again from zero.
-  void report(Summary& summary);
+  void report(InputObservations& summary);
   // The input's last row (at `line`) has no line end.
   void note_unterminated_row(std::size_t line) { unterminated_row_ = line; }
   // Completes the record: required fields present, absent optional ones unknown.

@@ -9,7 +9,7 @@
 #include <sstream>
 #include <system_error>
 
-#include "engine/tenet.hpp"
+#include "engine/embedding/tenet.hpp"
 
 namespace {
 

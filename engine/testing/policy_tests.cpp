@@ -1,4 +1,4 @@
-#include "engine/policy_tests.hpp"
+#include "engine/testing/policy_tests.hpp"
 
 #include <algorithm>
 #include <filesystem>

@@ -1,7 +1,7 @@
-// The embedding surface (engine/tenet.hpp) over the engine (tenet::core): names for indices,
+// The embedding surface (engine/embedding/tenet.hpp) over the engine (tenet::core): names for indices,
 // exceptions for diagnostics and record errors, and records read by the same path every input
 // format takes, so every invariant has one owner.
-#include "engine/tenet.hpp"
+#include "engine/embedding/tenet.hpp"
 
 #include <charconv>
 #include <stdexcept>
