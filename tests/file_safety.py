@@ -20,15 +20,8 @@ import subprocess
 import sys
 import time
 
-
-def run(args, **kw):
-    return subprocess.run(args, capture_output=True, text=True, **kw)
-
-
-def expect(name, ok, detail=""):
-    if not ok:
-        sys.exit(f"FAILED: {name}\n{detail}")
-    print(f"ok: {name}")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from script_checks import expect, run  # noqa: E402
 
 
 def content(path):

@@ -1,5 +1,11 @@
 """What the test scripts of tests/ share: a named check that stops the script when it fails."""
+import subprocess
 import sys
+
+
+def run(args, **kw):
+    """Runs a command, its output captured as text."""
+    return subprocess.run(args, capture_output=True, text=True, **kw)
 
 
 def expect(name, ok, detail=""):
