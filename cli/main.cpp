@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
   diff->add_option("--summary", diff_options.summary, "write the transition counts and their causes here (JSON)");
   diff->add_option("--old-param", diff_options.old_params, "a param of OLD: NAME=VALUE");
   diff->add_option("--new-param", diff_options.new_params, "a param of NEW: NAME=VALUE");
-  diff->add_option("--threads", diff_options.threads, "threads (default: one per core)");
+  diff->add_option("--threads", diff_options.threads, "threads (default: one per core)")->check(CLI::Range(1u, 1024u));
   diff->add_option("--input-format", diff_options.input_format, "jsonl or csv (default: by extension)")->check(CLI::IsMember({"jsonl", "csv"}));
   diff->add_flag("--quiet", diff_options.quiet, "no line of counts on standard error");
 
@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
   sensitivity->add_option("--steps", sensitivity_options.steps, "equal steps from LOW to HIGH (default 10: 11 values)")->check(CLI::Range(1u, 1000u));
   sensitivity->add_option("--params", sensitivity_options.params_file, "the other params, from a JSON object of NAME: VALUE");
   sensitivity->add_option("--format", sensitivity_options.format, "text (a table, the default) or json")->check(CLI::IsMember({"text", "json"}));
-  sensitivity->add_option("--threads", sensitivity_options.threads, "threads (default: one per core)");
+  sensitivity->add_option("--threads", sensitivity_options.threads, "threads (default: one per core)")->check(CLI::Range(1u, 1024u));
   sensitivity->add_option("--input-format", sensitivity_options.input_format, "jsonl or csv (default: by extension)")->check(CLI::IsMember({"jsonl", "csv"}));
 
   std::string lint_path;

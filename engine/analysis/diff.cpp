@@ -1,15 +1,12 @@
 #include "engine/analysis/diff.hpp"
 
-#include <oneapi/tbb/enumerable_thread_specific.h>
-
 #include <algorithm>
-#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "engine/batch/block_pipeline.hpp"
 #include "engine/batch/portfolio_pass.hpp"
+#include "engine/batch/portfolio_run.hpp"
 #include "engine/batch/summary.hpp"
 #include "engine/json_text.hpp"
 #include "engine/output/json_writer.hpp"
@@ -35,7 +32,6 @@ struct BlockDiff {
   DiffSummary summary;
 };
 
-using Pipeline = BlockPipeline<BlockDiff>;
 
 // One policy's side of the run: its evaluator and record builder, one a thread.
 struct Side {
@@ -113,14 +109,23 @@ struct Side {
   std::string name_of(std::int64_t code) const { return code < 0 ? "error" : policy.action_name(static_cast<std::uint32_t>(code)); }
 };
 
+// A thread's two sides, kept for the run.
+struct Deciders {
+  Deciders(const Policy& a, const Policy& b, const DiffOptions& options, const PortfolioStats* a_stats, const PortfolioStats* b_stats)
+      : old_side(a, options, a_stats), new_side(b, options, b_stats) {}
+  Side old_side, new_side;
+  std::vector<std::size_t> lines;
+};
+
+using Run = PortfolioRun<BlockDiff, Deciders>;
+
 class DiffRunner {
  public:
   DiffRunner(const Policy& old_policy, const Policy& new_policy, const DiffOptions& options, std::FILE* input,
              const std::function<bool(const std::string&)>& write_output, const PortfolioStats* old_stats,
              const PortfolioStats* new_stats)
       : old_(old_policy), new_(new_policy), options_(options), write_output_(write_output), old_stats_(old_stats), new_stats_(new_stats),
-        reader_(input, options.input, options.block_bytes),
-        pipeline_(reader_, options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency())) {
+        run_(input, options.input, options.block_bytes, options.threads) {
     // Rules matched by name: each name of either policy, with its index on each side.
     const auto add = [&](const Policy& p, bool is_old) {
       const auto& rules = p.checked().module.rules;
@@ -136,15 +141,12 @@ class DiffRunner {
 
   DiffResult run() {
     DiffResult result;
-    if (options_.input == FactsFormat::csv) {
-      RecordBuilder old_builder(old_, options_.input_options), new_builder(new_, options_.input_options);
-      if (!reader_.read_csv_header(old_builder, old_layout_, &new_builder, &new_layout_)) {
-        result.failure = reader_.failure();
-        return result;
-      }
+    if (!run_.read_header({&old_, &new_}, options_.input_options)) {
+      result.failure = run_.failure();
+      return result;
     }
-    pipeline_.run([&](Pipeline::Work& w) { process(w); }, [&](Pipeline::Work& w) { write(w, result); }, [] {});
-    if (result.failure.empty() && !result.output_failed) result.failure = reader_.failure();
+    run_.run([&](Run::Work& w) { process(w); }, [&](Run::Work& w) { write(w, result); }, [] {});
+    if (result.failure.empty() && !result.output_failed) result.failure = run_.failure();
     return result;
   }
 
@@ -153,25 +155,18 @@ class DiffRunner {
     std::string name;
     std::optional<std::uint32_t> old_index, new_index;
   };
-  struct Deciders {
-    Deciders(const Policy& a, const Policy& b, const DiffOptions& options, const PortfolioStats* a_stats, const PortfolioStats* b_stats)
-        : old_side(a, options, a_stats), new_side(b, options, b_stats) {}
-    Side old_side, new_side;
-    std::vector<std::size_t> lines;
-  };
 
-  void process(Pipeline::Work& w) {
+  void process(Run::Work& w) {
     BlockDiff& r = w.result;
     r.output.clear();
     r.summary = DiffSummary{};
-    if (!pipeline_.readable(w)) return;
-    auto& local = deciders_.local();
-    if (!local) local = std::make_unique<Deciders>(old_, new_, options_, old_stats_, new_stats_);
-    Side& a = local->old_side;
-    Side& b = local->new_side;
-    local->lines.clear();
-    a.decide(w.block, old_layout_, options_, &local->lines);
-    b.decide(w.block, new_layout_, options_, nullptr);
+    if (!run_.readable(w)) return;
+    Deciders& local = run_.local([&] { return std::make_unique<Deciders>(old_, new_, options_, old_stats_, new_stats_); });
+    Side& a = local.old_side;
+    Side& b = local.new_side;
+    local.lines.clear();
+    a.decide(w.block, run_.layout(0), options_, &local.lines);
+    b.decide(w.block, run_.layout(1), options_, nullptr);
     // Transitions counted by action index where each side has one decision, named once a block.
     const bool numbered = old_.hit() != Hit::collect && new_.hit() != Hit::collect;
     std::map<std::pair<std::int64_t, std::int64_t>, std::uint64_t> counted;
@@ -182,7 +177,7 @@ class DiffRunner {
       ++r.summary.records;
       if (numbered) ++counted[{a.code(x), b.code(y)}];
       else ++r.summary.transitions[{a.key(x), b.key(y)}];
-      if (changed(x, y)) record_change(a, b, x, y, local->lines[i], r);
+      if (changed(x, y)) record_change(a, b, x, y, local.lines[i], r);
     }
     for (const auto& [codes, count] : counted) r.summary.transitions[{a.name_of(codes.first), b.name_of(codes.second)}] += count;
   }
@@ -217,18 +212,18 @@ class DiffRunner {
     r.output += "}\n";
   }
 
-  void write(Pipeline::Work& w, DiffResult& result) {
+  void write(Run::Work& w, DiffResult& result) {
     if (finished_) return;
     if (!w.read_failure.empty()) {
       result.failure = w.read_failure;
       finished_ = true;
-      pipeline_.stop();
+      run_.stop();
       return;
     }
     if (!write_output_(w.result.output)) {
       result.output_failed = true;
       finished_ = true;
-      pipeline_.stop();
+      run_.stop();
       return;
     }
     result.summary.merge(w.result.summary);
@@ -241,10 +236,7 @@ class DiffRunner {
   const PortfolioStats* old_stats_;  // each side's first pass, for percentile(); or null
   const PortfolioStats* new_stats_;
   std::vector<RuleMatch> rules_;
-  CsvLayout old_layout_, new_layout_;
-  BlockReader reader_;
-  Pipeline pipeline_;
-  tbb::enumerable_thread_specific<std::unique_ptr<Deciders>> deciders_;
+  Run run_;
   bool finished_ = false;  // the write stage's
 };
 

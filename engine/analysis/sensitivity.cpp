@@ -1,23 +1,18 @@
 #include "engine/analysis/sensitivity.hpp"
 
-#include <oneapi/tbb/enumerable_thread_specific.h>
-
 #include <algorithm>
 #include <set>
-#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "engine/batch/block_pipeline.hpp"
 #include "engine/batch/portfolio_pass.hpp"
+#include "engine/batch/portfolio_run.hpp"
 #include "engine/output/json_writer.hpp"
 
 namespace tenet::core {
 
 namespace {
-
-using Pipeline = BlockPipeline<std::vector<Summary>>;
 
 // A thread's evaluators, one per value, and the record builder they share: the policies differ
 // only in a param, so one record read serves them all.
@@ -34,20 +29,18 @@ struct Deciders {
   }
 };
 
+using Run = PortfolioRun<std::vector<Summary>, Deciders>;
+
 class Runner {
  public:
   Runner(std::vector<SensitivityStep>& steps, const SensitivityOptions& options, std::FILE* input,
          const std::vector<const PortfolioStats*>& portfolios)
-      : steps_(steps), options_(options), portfolios_(portfolios), reader_(input, options.input, options.block_bytes),
-        pipeline_(reader_, options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency())) {}
+      : steps_(steps), options_(options), portfolios_(portfolios), run_(input, options.input, options.block_bytes, options.threads) {}
 
   std::string run() {
     for (auto& step : steps_) step.summary = Summary::of(*step.policy);
-    if (options_.input == FactsFormat::csv) {
-      RecordBuilder builder(*steps_.front().policy, options_.input_options);
-      if (!reader_.read_csv_header(builder, layout_)) return reader_.failure();
-    }
-    return pipeline_.run_merging([&](Pipeline::Work& w) { process(w); }, [&](Pipeline::Work& w) {
+    if (!run_.read_header({steps_.front().policy.get()}, options_.input_options)) return run_.failure();
+    return run_.run_merging([&](Run::Work& w) { process(w); }, [&](Run::Work& w) {
       std::string error;
       for (std::size_t i = 0; i < steps_.size(); ++i)
         if (!steps_[i].summary.merge(w.result[i], error)) throw std::logic_error("a block's summary does not merge: " + error);
@@ -55,13 +48,12 @@ class Runner {
   }
 
  private:
-  void process(Pipeline::Work& w) {
+  void process(Run::Work& w) {
     auto& summaries = w.result;
     summaries.clear();
     for (const auto& step : steps_) summaries.push_back(Summary::of(*step.policy));
-    if (!pipeline_.readable(w)) return;
-    auto& local = deciders_.local();
-    if (!local) local = std::make_unique<Deciders>(steps_, options_, portfolios_);
+    if (!run_.readable(w)) return;
+    Deciders& local = run_.local([&] { return std::make_unique<Deciders>(steps_, options_, portfolios_); });
     std::vector<SummaryTally> tallies;
     for (const auto& step : steps_) tallies.emplace_back(*step.policy, std::vector<std::uint32_t>{});
     const std::size_t fields = steps_.front().policy->checked().schema().fields.size();
@@ -71,23 +63,20 @@ class Runner {
           tallies[i].add(*error);
           continue;
         }
-        Evaluator& evaluator = local->evaluators[i];
+        Evaluator& evaluator = local.evaluators[i];
         std::copy(record->fields.begin(), record->fields.begin() + static_cast<std::ptrdiff_t>(fields), evaluator.field_slots());
-        evaluator.evaluate_in_place(*record, local->decision);
-        tallies[i].add(local->decision, evaluator.frame());
+        evaluator.evaluate_in_place(*record, local.decision);
+        tallies[i].add(local.decision, evaluator.frame());
       }
     };
-    read_block(w.block, options_.input, layout_, local->builder, sink);
+    read_block(w.block, options_.input, run_.layout(), local.builder, sink);
     for (std::size_t i = 0; i < steps_.size(); ++i) tallies[i].add_to(summaries[i]);
   }
 
   std::vector<SensitivityStep>& steps_;
   const SensitivityOptions& options_;
   const std::vector<const PortfolioStats*>& portfolios_;  // per step, for percentile(); or null
-  CsvLayout layout_;
-  BlockReader reader_;
-  Pipeline pipeline_;
-  tbb::enumerable_thread_specific<std::unique_ptr<Deciders>> deciders_;
+  Run run_;
 };
 
 // Every decision any value made, in order.

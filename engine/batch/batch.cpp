@@ -1,16 +1,13 @@
 #include "engine/batch/batch.hpp"
 
-#include <oneapi/tbb/enumerable_thread_specific.h>
-
 #include <algorithm>
 #include <memory>
-#include <thread>
 
 #include <fmt/format.h>
 
-#include "engine/batch/block_pipeline.hpp"
-#include "engine/output/json_writer.hpp"
 #include "engine/batch/portfolio_pass.hpp"
+#include "engine/batch/portfolio_run.hpp"
+#include "engine/output/json_writer.hpp"
 #include "engine/sha256.hpp"
 
 namespace tenet::core {
@@ -31,9 +28,23 @@ struct BlockResult {
 // pass over the portfolio.
 constexpr std::size_t kIdentityBytes = 4096;
 
-using Pipeline = BlockPipeline<BlockResult>;
+// What deciding a block needs, reused block after block: a thread owns one, and so does the
+// writer when it redoes a block up to --max-errors.
+struct Decider {
+  Evaluator evaluator;
+  RecordBuilder builder;
+  Decision decision;
+  Decider(const Policy& policy, const BatchOptions& options, const PortfolioStats* portfolio)
+      : evaluator(policy), builder(policy, options.input_options) {
+    evaluator.set_explain(options.explain);  // `because` texts are written only with --explain
+    evaluator.set_portfolio(portfolio);
+    builder.write_into(evaluator.field_slots());
+    for (const std::uint32_t field : options.sum_fields) builder.also_read(field);  // totalled by SummaryTally
+  }
+};
 
-using Work = Pipeline::Work;
+using Run = PortfolioRun<BlockResult, Decider>;
+using Work = Run::Work;
 
 void append_reject(std::string& out, const RecordError& e) {
   out += fmt::format("{{\"line\":{},\"offset\":{}", e.line, e.offset);
@@ -55,24 +66,20 @@ void append_reject(std::string& out, const RecordError& e) {
 class Runner {
  public:
   Runner(const Policy& policy, const BatchOptions& options, BatchIO& io, const PortfolioStats* portfolio)
-      : policy_(policy), options_(options), io_(io), portfolio_(portfolio), reader_(io.input, options.input, options.block_bytes),
-        pipeline_(reader_, options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency())) {}
+      : policy_(policy), options_(options), io_(io), portfolio_(portfolio), run_(io.input, options.input, options.block_bytes, options.threads) {}
 
   BatchResult run() {
     BatchResult result;
     result.summary = Summary::of(policy_);
-    if (options_.input == FactsFormat::csv) {
-      RecordBuilder builder(policy_, options_.input_options);
-      if (!reader_.read_csv_header(builder, layout_)) {
-        result.failure = reader_.failure();
-        return result;
-      }
+    if (!run_.read_header({&policy_}, options_.input_options)) {
+      result.failure = run_.failure();
+      return result;
     }
-    pipeline_.run([&](Work& w) { decide(w); }, [&](Work& w) { write_block(w, result); },
-                  [&] {  // in the arena: the repeated keys are found with its threads, and no more
-                    result.summary.duplicate_keys = keys_.finish(result.summary.duplicate_lines, Summary::kDuplicateLinesShown);
-                  });
-    if (result.failure.empty() && !result.output_failed && !result.stopped_at_max_errors) result.failure = reader_.failure();
+    run_.run([&](Work& w) { decide(w); }, [&](Work& w) { write_block(w, result); },
+             [&] {  // in the arena: the repeated keys are found with its threads, and no more
+               result.summary.duplicate_keys = keys_.finish(result.summary.duplicate_lines, Summary::kDuplicateLinesShown);
+             });
+    if (result.failure.empty() && !result.output_failed && !result.stopped_at_max_errors) result.failure = run_.failure();
     result.summary.inputs = {fmt::format("{}:{}", input_bytes_, sha256_hex(input_head_ + input_tail_).substr(0, 32))};
     result.summary.keys_checked = options_.check_keys;
     for (const std::uint32_t field : options_.sum_fields) result.summary.summed.push_back(policy_.checked().schema().fields[field].name.text);
@@ -90,27 +97,9 @@ class Runner {
     r.tail.clear();
     r.keys.clear();
     r.summary = Summary::of(policy_);
-    if (pipeline_.readable(w)) {
-      auto& decider = deciders_.local();
-      if (!decider) decider = std::make_unique<Decider>(policy_, options_, portfolio_);
-      process(w.block, *decider, r);
-    }
+    if (run_.readable(w))
+      process(w.block, run_.local([&] { return std::make_unique<Decider>(policy_, options_, portfolio_); }), r);
   }
-
-  // What deciding a block needs, reused block after block: a thread owns one, and so does the
-  // writer when it redoes a block up to --max-errors.
-  struct Decider {
-    Evaluator evaluator;
-    RecordBuilder builder;
-    Decision decision;
-    Decider(const Policy& policy, const BatchOptions& options, const PortfolioStats* portfolio)
-        : evaluator(policy), builder(policy, options.input_options) {
-      evaluator.set_explain(options.explain);  // `because` texts are written only with --explain
-      evaluator.set_portfolio(portfolio);
-      builder.write_into(evaluator.field_slots());
-      for (const std::uint32_t field : options.sum_fields) builder.also_read(field);  // totalled by SummaryTally
-    }
-  };
 
   // `limit`: process only the first N records of the block (to stop exactly at --max-errors).
   void process(const Block& block, Decider& decider, BlockResult& r, std::uint64_t limit = UINT64_MAX) {
@@ -146,7 +135,7 @@ class Runner {
       if (block.sequence == 0) r.head.assign(text.substr(0, kIdentityBytes));
       r.tail.assign(text.substr(text.size() - std::min(text.size(), kIdentityBytes)));
     }
-    read_block(block, options_.input, layout_, builder, sink);
+    read_block(block, options_.input, run_.layout(), builder, sink);
     tally.add_to(r.summary);
     builder.report(r.summary);
   }
@@ -156,7 +145,7 @@ class Runner {
     if (!w.read_failure.empty()) {
       result.failure = w.read_failure;
       finished_ = true;
-      pipeline_.stop();
+      run_.stop();
       return;
     }
     BlockResult& r = w.result;
@@ -171,12 +160,12 @@ class Runner {
       process(w.block, decider, r, limit);
       result.stopped_at_max_errors = true;
       finished_ = true;
-      pipeline_.stop();
+      run_.stop();
     }
     if (!io_.write_output(r.output) || (io_.write_rejects && !r.rejects.empty() && !io_.write_rejects(r.rejects))) {
       result.output_failed = true;  // the writer knows why (errno) and reports it
       finished_ = true;
-      pipeline_.stop();
+      run_.stop();
       return;
     }
     // Keys in input order, for the repeated keys found at the end (KeyTracker::finish()).
@@ -194,10 +183,7 @@ class Runner {
   BatchIO& io_;
   const PortfolioStats* portfolio_;  // the first pass's, for percentile(); or null
   const std::string csv_provenance_ = csv_provenance_cells(policy_.info());
-  CsvLayout layout_;
-  BlockReader reader_;  // the cut stage's
-  Pipeline pipeline_;
-  tbb::enumerable_thread_specific<std::unique_ptr<Decider>> deciders_;
+  Run run_;
 
   // The write stage's.
   bool finished_ = false;

@@ -1,21 +1,34 @@
 #include "engine/report/report_run.hpp"
 
-#include <oneapi/tbb/enumerable_thread_specific.h>
-
 #include <algorithm>
 #include <cmath>
 #include <memory>
 #include <stdexcept>
-#include <thread>
 
+#include "engine/batch/portfolio_run.hpp"
 #include "engine/output/text_writer.hpp"
 
 namespace tenet::core {
 
 namespace {
 
+// A thread's evaluator and builder, kept for the run.
+struct Decider {
+  Evaluator evaluator;
+  RecordBuilder builder;
+  Decision decision;
+  Decider(const Policy& policy, const ReportOptions& options) : evaluator(policy), builder(policy, options.stream.input_options) {
+    builder.write_into(evaluator.field_slots());
+    // The fields the report shows are read even when no rule reads them.
+    if (options.by) builder.also_read(*options.by);
+    if (options.histogram) builder.also_read(*options.histogram);
+    evaluator.set_portfolio(options.portfolio);
+    evaluator.set_explain(false);  // because texts only for the samples, evaluated again with them
+  }
+};
+
 // A block adds to the report what the whole holds, merged in input order.
-using Pipeline = BlockPipeline<ReportData>;
+using Run = PortfolioRun<ReportData, Decider>;
 
 // A number at 3 significant digits: the histogram's bins, fine enough to be redrawn in any
 // coarser bins, and as many as the decades the values span, whatever the count of records.
@@ -39,44 +52,25 @@ std::string value_key(const Value& v) {
 class Runner {
  public:
   Runner(const Policy& policy, const ReportOptions& options, std::FILE* input)
-      : policy_(policy), options_(options), reader_(input, options.stream.input, options.stream.block_bytes),
-        pipeline_(reader_, options.stream.threads ? options.stream.threads : std::max(1u, std::thread::hardware_concurrency())) {}
+      : policy_(policy), options_(options), run_(input, options.stream.input, options.stream.block_bytes, options.stream.threads) {}
 
   std::string run(ReportData& out) {
     out.summary = Summary::of(policy_);
     out.samples.assign(policy_.checked().module.rules.size() + 1, {});
-    if (options_.stream.input == FactsFormat::csv) {
-      RecordBuilder builder(policy_, options_.stream.input_options);
-      if (!reader_.read_csv_header(builder, layout_)) return reader_.failure();
-    }
-    return pipeline_.run_merging([&](Pipeline::Work& w) { process(w); }, [&](Pipeline::Work& w) { merge(w.result, out); });
+    if (!run_.read_header({&policy_}, options_.stream.input_options)) return run_.failure();
+    return run_.run_merging([&](Run::Work& w) { process(w); }, [&](Run::Work& w) { merge(w.result, out); });
   }
 
  private:
-  struct Decider {
-    Evaluator evaluator;
-    RecordBuilder builder;
-    Decision decision;
-    Decider(const Policy& policy, const ReportOptions& options) : evaluator(policy), builder(policy, options.stream.input_options) {
-      builder.write_into(evaluator.field_slots());
-      // The fields the report shows are read even when no rule reads them.
-      if (options.by) builder.also_read(*options.by);
-      if (options.histogram) builder.also_read(*options.histogram);
-      evaluator.set_portfolio(options.portfolio);
-      evaluator.set_explain(false);  // because texts only for the samples, evaluated again with them
-    }
-  };
 
-  void process(Pipeline::Work& w) {
+  void process(Run::Work& w) {
     ReportData& r = w.result;
     r = ReportData{};
     r.summary = Summary::of(policy_);
     const std::size_t rules = policy_.checked().module.rules.size();
     r.samples.assign(rules + 1, {});
-    if (!pipeline_.readable(w)) return;
-    auto& local = deciders_.local();
-    if (!local) local = std::make_unique<Decider>(policy_, options_);
-    Decider& d = *local;
+    if (!run_.readable(w)) return;
+    Decider& d = run_.local([&] { return std::make_unique<Decider>(policy_, options_); });
     SummaryTally tally(policy_, {});
     const RecordSink sink = [&](std::size_t line, Record* record, RecordError* error) {
       if (!record) {
@@ -123,7 +117,7 @@ class Runner {
         r.samples[bucket].push_back(std::move(sample));
       }
     };
-    read_block(w.block, options_.stream.input, layout_, d.builder, sink);
+    read_block(w.block, options_.stream.input, run_.layout(), d.builder, sink);
     tally.add_to(r.summary);
   }
 
@@ -149,10 +143,7 @@ class Runner {
 
   const Policy& policy_;
   const ReportOptions& options_;
-  CsvLayout layout_;
-  BlockReader reader_;
-  Pipeline pipeline_;
-  tbb::enumerable_thread_specific<std::unique_ptr<Decider>> deciders_;
+  Run run_;
 };
 
 }  // namespace
