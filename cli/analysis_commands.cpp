@@ -40,20 +40,19 @@ int run_diff_command(const DiffCliOptions& o) {
   for (auto& f : policy_files("NEW", new_loaded.result)) inputs.push_back(std::move(f));
   inputs.push_back({"PORTFOLIO", o.portfolio});
   if (!distinct_files(inputs, {{"-o", o.output}, {"--summary", o.summary}})) return kExitUsage;
-  std::FILE* input = open_portfolio(o.portfolio, o.input_format, "diff", options.input,
+  const PortfolioFile portfolio = open_portfolio(o.portfolio, o.input_format, "diff", options.input,
                                     old_loaded.result.policy->needs_portfolio() || new_loaded.result.policy->needs_portfolio());
-  if (!input) return kExitUsage;
+  if (!portfolio) return kExitUsage;
+  std::FILE* input = portfolio.get();
   std::string error;
   tenet::core::AtomicFile out, summary;  // replaced together after the run, or neither
   if (!out.open(o.output, error) || (!o.summary.empty() && !summary.open(o.summary, error))) {
     print_error(error);
-    if (input != stdin) std::fclose(input);
     return kExitUsage;
   }
   const auto started = std::chrono::steady_clock::now();
   const tenet::core::DiffResult result = tenet::core::run_diff(*old_loaded.result.policy, *new_loaded.result.policy, options, input,
                                                    [&](const std::string& text) { out.write(text); return !out.failed(); });
-  if (input != stdin) std::fclose(input);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!result.failure.empty()) {
     print_error(fmt::format("{}: {}", o.portfolio, result.failure));
@@ -178,11 +177,11 @@ int run_sensitivity_command(const SensitivityCliOptions& o) {
   }
   tenet::core::SensitivityOptions options;
   options.threads = o.threads;
-  std::FILE* input = open_portfolio(o.portfolio, o.input_format, "sensitivity", options.input,
+  const PortfolioFile portfolio = open_portfolio(o.portfolio, o.input_format, "sensitivity", options.input,
                                     loaded.result.policy->needs_portfolio());
-  if (!input) return kExitUsage;
+  if (!portfolio) return kExitUsage;
+  std::FILE* input = portfolio.get();
   const tenet::core::SensitivityResult result = tenet::core::run_sensitivity(std::move(steps), options, input);
-  if (input != stdin) std::fclose(input);
   if (!result.failure.empty()) {
     print_error(fmt::format("{}: {}", o.portfolio, result.failure));
     return kExitUsage;

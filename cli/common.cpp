@@ -193,8 +193,8 @@ bool read_facts_file(const std::string& path, const std::string& input_format, s
 // A portfolio streamed by batch, diff and sensitivity: JSON lines or CSV (by --input-format, else
 // by extension; standard input is JSON lines), opened; nullptr after saying why. `two_passes`
 // (a policy reads percentile()): standard input is spooled to a file, as the run reads it twice.
-std::FILE* open_portfolio(const std::string& path, const std::string& input_format, const char* command, tenet::core::FactsFormat& format,
-                          bool two_passes) {
+PortfolioFile open_portfolio(const std::string& path, const std::string& input_format, const char* command, tenet::core::FactsFormat& format,
+                             bool two_passes) {
   std::optional<tenet::core::FactsFormat> chosen;
   if (input_format == "jsonl") chosen = tenet::core::FactsFormat::jsonl;
   else if (input_format == "csv") chosen = tenet::core::FactsFormat::csv;
@@ -202,35 +202,36 @@ std::FILE* open_portfolio(const std::string& path, const std::string& input_form
   if (!chosen && path == "-") chosen = tenet::core::FactsFormat::jsonl;
   if (!chosen || *chosen == tenet::core::FactsFormat::json_array) {
     print_error(fmt::format("{}: {} reads JSON lines (.jsonl) or CSV (.csv); use --input-format for other names", path, command));
-    return nullptr;
+    return {};
   }
   format = *chosen;
   if (path == "-") {
     if (const std::string closed = tenet::core::standard_input_problem(); !closed.empty()) {
       print_error(closed);
-      return nullptr;
+      return {};
     }
   }
-  std::FILE* input = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-  if (!input) print_error(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
-  if (input) {
-    if (const std::string kind = tenet::core::not_readable_kind(path, fileno(input)); !kind.empty()) {
-      print_error(fmt::format("cannot read {}: {}", path, kind));
-      if (input != stdin) std::fclose(input);
-      return nullptr;
-    }
+  PortfolioFile input(path == "-" ? stdin : std::fopen(path.c_str(), "rb"));
+  if (!input) {
+    print_error(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+    return {};
   }
-  if (input != stdin || !two_passes) return input;
-  std::FILE* spool = std::tmpfile();
+  if (const std::string kind = tenet::core::not_readable_kind(path, fileno(input.get())); !kind.empty()) {
+    print_error(fmt::format("cannot read {}: {}", path, kind));
+    return {};
+  }
+  if (!input.is_stdin() || !two_passes) return input;
+  PortfolioFile spool_file(std::tmpfile());
+  std::FILE* spool = spool_file.get();
   char chunk[1 << 16];
   std::size_t n = 0;
   while (spool && (n = std::fread(chunk, 1, sizeof chunk, stdin)) > 0)
     if (std::fwrite(chunk, 1, n, spool) != n) spool = nullptr;
   if (!spool || std::ferror(stdin) || std::fflush(spool) != 0 || std::fseek(spool, 0, SEEK_SET) != 0) {
     print_error(fmt::format("cannot spool standard input for the two passes percentile() needs: {}", std::strerror(errno)));
-    return nullptr;
+    return {};
   }
-  return spool;
+  return spool_file;
 }
 
 Loaded load_policy_to_run(const std::string& path, const std::vector<std::string>& param_flags, const std::string& params_file,

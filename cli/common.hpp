@@ -68,7 +68,29 @@ bool read_facts_file(const std::string& path, const std::string& input_format, s
 // A portfolio streamed by batch, diff and sensitivity: JSON lines or CSV (by --input-format, else
 // by extension; standard input is JSON lines), opened; nullptr after saying why. `two_passes`
 // (a policy reads percentile()): standard input is spooled to a file, as the run reads it twice.
-std::FILE* open_portfolio(const std::string& path, const std::string& input_format, const char* command, tenet::core::FactsFormat& format,
-                          bool two_passes);
+// The portfolio's stream, closed when it goes out of scope (standard input is left open; a
+// spool of it is a temporary file, removed on close).
+class PortfolioFile {
+ public:
+  PortfolioFile() = default;
+  explicit PortfolioFile(std::FILE* f) : file_(f) {}
+  PortfolioFile(PortfolioFile&& o) noexcept : file_(std::exchange(o.file_, nullptr)) {}
+  PortfolioFile& operator=(PortfolioFile&& o) noexcept {
+    std::swap(file_, o.file_);
+    return *this;
+  }
+  PortfolioFile(const PortfolioFile&) = delete;
+  ~PortfolioFile() {
+    if (file_ && file_ != stdin) std::fclose(file_);
+  }
+  std::FILE* get() const { return file_; }
+  explicit operator bool() const { return file_ != nullptr; }
+  bool is_stdin() const { return file_ == stdin; }
+
+ private:
+  std::FILE* file_ = nullptr;
+};
+PortfolioFile open_portfolio(const std::string& path, const std::string& input_format, const char* command, tenet::core::FactsFormat& format,
+                             bool two_passes);
 
 }  // namespace tenet_cli

@@ -171,11 +171,12 @@ int run_batch_command(const BatchCliOptions& o) {
   inputs.push_back({"--params", o.params_file});
   for (const auto& r : o.ranks) inputs.push_back({"--ranks", r});
   if (!distinct_files(inputs, {{"-o", o.output}, {"--summary", o.summary}, {"--rejects", o.rejects}})) return kExitUsage;
-  std::FILE* input = open_portfolio(o.portfolio, o.input_format, "batch", options.input, policy.needs_portfolio() && !options.ranks);
-  if (!input) return kExitUsage;
+  const PortfolioFile portfolio = open_portfolio(o.portfolio, o.input_format, "batch", options.input, policy.needs_portfolio() && !options.ranks);
+  if (!portfolio) return kExitUsage;
+  std::FILE* input = portfolio.get();
 
   struct stat info {};
-  const std::uint64_t size = (input != stdin && ::fstat(fileno(input), &info) == 0) ? static_cast<std::uint64_t>(info.st_size) : 0;
+  const std::uint64_t size = (!portfolio.is_stdin() && ::fstat(fileno(input), &info) == 0) ? static_cast<std::uint64_t>(info.st_size) : 0;
 
   // Every output is opened before the run (a bad path fails at once) and replaced after it, all
   // together or none: a failed -o leaves --summary and --rejects as they were.
@@ -184,7 +185,6 @@ int run_batch_command(const BatchCliOptions& o) {
   if (!out.open(o.output, error) || (!o.rejects.empty() && !rejects.open(o.rejects, error)) ||
       (!o.summary.empty() && !summary.open(o.summary, error))) {
     print_error(error);
-    if (input != stdin) std::fclose(input);
     return kExitUsage;
   }
   std::string header;
@@ -210,7 +210,6 @@ int run_batch_command(const BatchCliOptions& o) {
     };
   }
   tenet::core::BatchResult result = tenet::core::run_batch(policy, options, io);
-  if (input != stdin) std::fclose(input);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (show_progress) std::cerr << "\r\033[K";
 
@@ -263,11 +262,11 @@ int run_ranks(const RanksCliOptions& o) {
   inputs.push_back({"PORTFOLIO", o.portfolio});
   inputs.push_back({"--params", o.params_file});
   if (!distinct_files(inputs, {{"-o", o.output}})) return kExitUsage;
-  std::FILE* input = open_portfolio(o.portfolio, o.input_format, "ranks", options.input, false);
-  if (!input) return kExitUsage;
+  const PortfolioFile portfolio = open_portfolio(o.portfolio, o.input_format, "ranks", options.input, false);
+  if (!portfolio) return kExitUsage;
+  std::FILE* input = portfolio.get();
   tenet::core::PortfolioStats stats(policy.program());
   const std::string failure = tenet::core::collect_portfolio(policy, options, input, stats, false);
-  if (input != stdin) std::fclose(input);
   std::string error;
   if (!failure.empty()) {
     print_error(fmt::format("{}: {}", o.portfolio, failure));
@@ -361,8 +360,9 @@ int run_report(const ReportCliOptions& o) {
   if (!o.ranks.empty() && !read_ranks_files(o.ranks, policy, o.policy, ranks)) return kExitUsage;
   // Read twice (its SHA-256 beside the decisions, and the first pass of percentile()): standard
   // input is spooled.
-  std::FILE* input = open_portfolio(o.portfolio, o.input_format, "report", options.stream.input, true);
-  if (!input) return kExitUsage;
+  const PortfolioFile portfolio = open_portfolio(o.portfolio, o.input_format, "report", options.stream.input, true);
+  if (!portfolio) return kExitUsage;
+  std::FILE* input = portfolio.get();
   const auto started = std::chrono::steady_clock::now();
   tenet::core::ReportInput about{o.portfolio == "-" ? "(standard input)" : o.portfolio, 0, ""};
   struct stat info {};
@@ -381,7 +381,6 @@ int run_report(const ReportCliOptions& o) {
   tenet::core::ReportData data;
   if (failure.empty()) failure = tenet::core::run_report(policy, options, input, data);
   const auto sha256 = hashing.get();
-  if (input != stdin) std::fclose(input);
   if (failure.empty() && !sha256) failure = fmt::format("cannot read it to hash it: {}", std::strerror(errno));
   if (sha256) about.sha256 = *sha256;
   if (!failure.empty()) {
