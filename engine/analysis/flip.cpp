@@ -16,6 +16,24 @@ namespace tenet::core {
 
 namespace {
 
+// How far `to` is from `from`, relative to it (absolutely when it is 0): |to - from| / |from|,
+// in exact decimals (rounded to 18 digits), never through a binary or locale-read number; none
+// when it leaves the decimals' range.
+std::optional<Decimal> relative_change(const Decimal& from, const Decimal& to) {
+  const auto d = to.sub(from);
+  if (d.status != Decimal::Status::ok) return std::nullopt;
+  if (from.is_zero()) return d.value.abs();
+  const auto r = d.value.abs().div(from.abs());
+  if (r.status != Decimal::Status::ok) return std::nullopt;
+  return r.value;
+}
+
+// Whether change `a` is farther than `b` (a change out of range is the farthest).
+bool farther(const std::optional<Decimal>& a, const std::optional<Decimal>& b) {
+  if (!a || !b) return !a && b;
+  return a->compare(*b) > 0;
+}
+
 // The decimal places a value is written with: 2 for 12.50 as read (1.25e1 has 1), 0 for 1200.
 int places(const Decimal& d) { return d.exponent() < 0 ? -d.exponent() : 0; }
 
@@ -406,7 +424,7 @@ std::optional<std::string> Flipper::flip(const Record& record) {
     Value value;
     std::optional<std::pair<std::uint32_t, Decimal>> second;  // --fields 2: the other field changed
     std::optional<Decimal> boundary;  // of a number: the root it comes from
-    long double relative;
+    Decimal relative;                 // the change, relative to the value (exact to 18 digits)
     bool exact;
     Decision decision;
   };
@@ -437,39 +455,37 @@ std::optional<std::string> Flipper::flip(const Record& record) {
         tries.emplace_back((up ? at.add(unit) : at.sub(unit)).value, root);
       }
     }
-    const auto distance = [&](const Decimal& x) { return std::fabs(std::stold(x.sub(now.number).value.to_string())); };
-    std::sort(tries.begin(), tries.end(), [&](const auto& a, const auto& b) { return distance(a.first) < distance(b.first); });
+    std::stable_sort(tries.begin(), tries.end(), [&](const auto& a, const auto& b) {
+      return farther(relative_change(now.number, b.first), relative_change(now.number, a.first));
+    });
     for (const auto& [value, root] : tries) {
       if (value.compare(now.number) == 0) continue;
+      const auto relative = relative_change(now.number, value);
+      if (!relative) continue;  // beyond the decimals' range: no nearer flip there
       auto changed = s.decide_with(record, f, Value::of(value), d);
       if (!changed) continue;
-      const long double base = std::fabs(std::stold(now.number.to_string()));
-      const long double relative = base > 0 ? distance(value) / base : distance(value);
-      if (!best || relative < best->relative) best = Best{f, Value::of(value), std::nullopt, root, relative, !s.reads_opaque[f], std::move(*changed)};
+      if (!best || relative->compare(best->relative) < 0)
+        best = Best{f, Value::of(value), std::nullopt, root, *relative, !s.reads_opaque[f], std::move(*changed)};
       break;  // the nearest for this field
     }
   }
   // A categorical field changes whole: its relative change is 1 (100%), so a number that must
   // more than double to flip the decision is a larger change than a category's.
   const auto& fields = policy.checked().schema().fields;
+  const Decimal whole = Decimal::from_int(1);
   for (std::uint32_t f : s.categorical) {
-    if (best && best->relative <= 1) break;
+    if (best && best->relative.compare(whole) <= 0) break;
     if (record.fields[f].is_unknown()) continue;  // an absent field has no other value
     for (Value& value : s.alternatives(f, record.fields[f], fields[f].type)) {
       auto changed = s.decide_with(record, f, value, d);
       if (!changed) continue;
-      best = Best{f, std::move(value), std::nullopt, std::nullopt, 1, s.exact(f), std::move(*changed)};
+      best = Best{f, std::move(value), std::nullopt, std::nullopt, whole, s.exact(f), std::move(*changed)};
       break;
     }
   }
   // --fields 2: two number fields at once, at the corners pair_roots() gives and just past them
   // (one unit of each field's last place, in each of the four directions).
   if (s.options.fields >= 2) {
-    const auto relative_of = [](const Decimal& now, const Decimal& to) {
-      const long double base = std::fabs(std::stold(now.to_string()));
-      const long double d = std::fabs(std::stold(to.sub(now).value.to_string()));
-      return base > 0 ? d / base : d;
-    };
     for (const auto& [f, g] : s.field_pairs) {
       const Value& vf = record.fields[f];
       const Value& vg = record.fields[g];
@@ -484,8 +500,12 @@ std::optional<std::string> Flipper::flip(const Record& record) {
             const Decimal tx = dx == 0 ? x : (dx > 0 ? x.add(ux) : x.sub(ux)).value;
             const Decimal ty = dy == 0 ? y : (dy > 0 ? y.add(uy) : y.sub(uy)).value;
             if (tx.compare(vf.number) == 0 || ty.compare(vg.number) == 0) continue;  // one field: found above
-            const long double relative = relative_of(vf.number, tx) + relative_of(vg.number, ty);
-            if (best && relative >= best->relative) continue;
+            const auto rx = relative_change(vf.number, tx), ry = relative_change(vg.number, ty);
+            if (!rx || !ry) continue;
+            const auto sum = rx->add(*ry);
+            if (sum.status != Decimal::Status::ok) continue;
+            const Decimal relative = sum.value;
+            if (best && relative.compare(best->relative) >= 0) continue;
             auto changed = s.decide_with(record, f, Value::of(tx), d, std::make_pair(g, Value::of(ty)));
             if (!changed) continue;
             best = Best{f, Value::of(tx), std::make_pair(g, ty), std::nullopt, relative, !s.reads_opaque[f] && !s.reads_opaque[g],
@@ -495,10 +515,7 @@ std::optional<std::string> Flipper::flip(const Record& record) {
       }
     }
   }
-  if (s.options.within) {
-    const long double limit = std::stold(s.options.within->to_string());
-    if (!best || best->relative > limit) return std::nullopt;
-  }
+  if (s.options.within && (!best || best->relative.compare(*s.options.within) > 0)) return std::nullopt;
   const auto decision_json = [&](const Decision& x) {
     std::string out;
     append_decision_json(out, policy, x.actions);
