@@ -41,17 +41,46 @@ namespace {
 
 // Every key of the benchmark records; those before `kUsed` feed a rule.
 enum Field : int {
-  annual_revenue, cost_to_serve, satisfaction, repeat_rate, tenure_years, custom_processes,
-  offerings_used, expected_score, experienced_score, frontline_engagement, price_sensitivity,
-  revenue_growth, goal_attainment, ideas_adopted,  // numbers
-  expectations, churn_signals, acquired_for, product_maturity, id,
+  annual_revenue,
+  cost_to_serve,
+  satisfaction,
+  repeat_rate,
+  tenure_years,
+  custom_processes,
+  offerings_used,
+  expected_score,
+  experienced_score,
+  frontline_engagement,
+  price_sensitivity,
+  revenue_growth,
+  goal_attainment,
+  ideas_adopted,  // numbers
+  expectations,
+  churn_signals,
+  acquired_for,
+  product_maturity,
+  id,
   kUsed,
 };
-constexpr std::array<std::string_view, kUsed> kNames = {
-    "annual_revenue", "cost_to_serve", "satisfaction", "repeat_rate", "tenure_years", "custom_processes",
-    "offerings_used", "expected_score", "experienced_score", "frontline_engagement", "price_sensitivity",
-    "revenue_growth", "goal_attainment", "ideas_adopted", "expectations", "churn_signals", "acquired_for",
-    "product_maturity", "id"};
+constexpr std::array<std::string_view, kUsed> kNames = {"annual_revenue",
+                                                        "cost_to_serve",
+                                                        "satisfaction",
+                                                        "repeat_rate",
+                                                        "tenure_years",
+                                                        "custom_processes",
+                                                        "offerings_used",
+                                                        "expected_score",
+                                                        "experienced_score",
+                                                        "frontline_engagement",
+                                                        "price_sensitivity",
+                                                        "revenue_growth",
+                                                        "goal_attainment",
+                                                        "ideas_adopted",
+                                                        "expectations",
+                                                        "churn_signals",
+                                                        "acquired_for",
+                                                        "product_maturity",
+                                                        "id"};
 constexpr int kNumbers = expectations;
 
 struct Customer {
@@ -67,11 +96,9 @@ enum Tri : std::uint8_t { no, yes, unknown };
 struct Term {
   Tri value;
   std::string_view field;  // the field an unknown term is missing
-  int schema_rank;    // Tenet lists a rule's missing fields in schema order
+  int schema_rank;         // Tenet lists a rule's missing fields in schema order
 };
-Tri cmp(const Customer& c, Field f, bool (*op)(double, double), double x) {
-  return !c.has(f) ? unknown : op(c.n[f], x) ? yes : no;
-}
+Tri cmp(const Customer& c, Field f, bool (*op)(double, double), double x) { return !c.has(f) ? unknown : op(c.n[f], x) ? yes : no; }
 Tri is(bool b) { return b ? yes : no; }
 bool lt(double a, double b) { return a < b; }
 bool le(double a, double b) { return a <= b; }
@@ -85,18 +112,17 @@ struct Rule {
   int (*when)(const Customer&, Term*);  // fills the terms of the conjunction, returns how many
 };
 
-#define TERMS(...)                               \
-  [](const Customer& c, Term* t) {               \
-    const Term terms[] = {__VA_ARGS__};          \
-    std::memcpy(t, terms, sizeof terms);         \
-    return static_cast<int>(std::size(terms));   \
+#define TERMS(...)                             \
+  [](const Customer& c, Term* t) {             \
+    const Term terms[] = {__VA_ARGS__};        \
+    std::memcpy(t, terms, sizeof terms);       \
+    return static_cast<int>(std::size(terms)); \
   }
 constexpr Rule kRules[] = {
     {"release_unprofitable", "release", 90,
      TERMS(Term{is(c.n[cost_to_serve] > c.n[annual_revenue]), {}, 0}, Term{cmp(c, tenure_years, ge, 1), {}, 0})},
     {"frontline_first", "engage_frontline", 80, TERMS(Term{cmp(c, frontline_engagement, lt, 6), "frontline_engagement", 13})},
-    {"unsustainable_processes", "renegotiate", 70,
-     TERMS(Term{cmp(c, custom_processes, gt, 3), {}, 0}, Term{is(c.on_site_staff), {}, 0})},
+    {"unsustainable_processes", "renegotiate", 70, TERMS(Term{cmp(c, custom_processes, gt, 3), {}, 0}, Term{is(c.on_site_staff), {}, 0})},
     {"leaving", "retention_review", 68,
      TERMS(Term{is(c.competitor_eval), {}, 0}, Term{is(c.n[annual_revenue] > c.n[cost_to_serve]), {}, 0})},
     {"satisfied_not_loyal", "elevate_experience", 60,
@@ -110,8 +136,7 @@ constexpr Rule kRules[] = {
      TERMS(Term{c.has(product_maturity) ? is(c.mature) : unknown, "product_maturity", 18},
            Term{cmp(c, price_sensitivity, ge, 0.6), "price_sensitivity", 14})},
     {"give_to_get", "delight", 35,
-     TERMS(Term{cmp(c, tenure_years, ge, 5), {}, 0}, Term{cmp(c, repeat_rate, ge, 0.7), {}, 0},
-           Term{cmp(c, satisfaction, lt, 9), {}, 0})},
+     TERMS(Term{cmp(c, tenure_years, ge, 5), {}, 0}, Term{cmp(c, repeat_rate, ge, 0.7), {}, 0}, Term{cmp(c, satisfaction, lt, 9), {}, 0})},
     {"grow_with_success", "expand_account", 28,
      TERMS(Term{cmp(c, goal_attainment, ge, 0.8), "goal_attainment", 16}, Term{cmp(c, revenue_growth, le, 0), "revenue_growth", 15})},
     {"deepen_relationship", "cross_sell", 25,
@@ -253,9 +278,8 @@ void decide(const Customer& c, Out& out, std::uint64_t* tally, bool first_line, 
   int term_count[kRuleCount];
   int chosen = -1;
   // Each condition called through a constant: inlined, no indirect call.
-  [&]<std::size_t... R>(std::index_sequence<R...>) {
-    ((term_count[R] = kRules[R].when(c, terms[R])), ...);
-  }(std::make_index_sequence<kRuleCount>{});
+  [&]<std::size_t... R>(std::index_sequence<R...>) { ((term_count[R] = kRules[R].when(c, terms[R])), ...); }
+  (std::make_index_sequence<kRuleCount>{});
   for (int r = 0; r < kRuleCount; ++r) {
     const int n = term_count[r];
     Tri s = yes;
@@ -380,7 +404,6 @@ int main(int argc, char** argv) {
     std::printf("%s\"%.*s\":%llu", comma, static_cast<int>(k.size()), k.data(), static_cast<unsigned long long>(v));
     comma = ",";
   }
-  std::printf("},\"records\":%llu,\"skipped\":%llu}\n", static_cast<unsigned long long>(records),
-              static_cast<unsigned long long>(skipped));
+  std::printf("},\"records\":%llu,\"skipped\":%llu}\n", static_cast<unsigned long long>(records), static_cast<unsigned long long>(skipped));
   return 0;
 }

@@ -40,8 +40,9 @@ int run_diff_command(const DiffCliOptions& o) {
   for (auto& f : policy_files("NEW", new_loaded.result)) inputs.push_back(std::move(f));
   inputs.push_back({"PORTFOLIO", o.portfolio});
   if (!distinct_files(inputs, {{"-o", o.output}, {"--summary", o.summary}})) return kExitUsage;
-  const PortfolioFile portfolio = open_portfolio(o.portfolio, o.input_format, "diff", options.input,
-                                    old_loaded.result.policy->needs_portfolio() || new_loaded.result.policy->needs_portfolio());
+  const PortfolioFile portfolio =
+      open_portfolio(o.portfolio, o.input_format, "diff", options.input,
+                     old_loaded.result.policy->needs_portfolio() || new_loaded.result.policy->needs_portfolio());
   if (!portfolio) return kExitUsage;
   std::FILE* input = portfolio.get();
   std::string error;
@@ -51,8 +52,11 @@ int run_diff_command(const DiffCliOptions& o) {
     return kExitUsage;
   }
   const auto started = std::chrono::steady_clock::now();
-  const tenet::core::DiffResult result = tenet::core::run_diff(*old_loaded.result.policy, *new_loaded.result.policy, options, input,
-                                                   [&](const std::string& text) { out.write(text); return !out.failed(); });
+  const tenet::core::DiffResult result =
+      tenet::core::run_diff(*old_loaded.result.policy, *new_loaded.result.policy, options, input, [&](const std::string& text) {
+        out.write(text);
+        return !out.failed();
+      });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!result.failure.empty()) {
     print_error(fmt::format("{}: {}", o.portfolio, result.failure));
@@ -118,14 +122,16 @@ int run_flip(const FlipCliOptions& o) {
     print_error(fmt::format("{}: {}", o.facts, error));
     return kExitUsage;
   }
-  if (options.within) std::cerr << fmt::format("tenet: {} of {} records flip with a change of one field within {}\n", shown, records, o.within);
+  if (options.within)
+    std::cerr << fmt::format("tenet: {} of {} records flip with a change of one field within {}\n", shown, records, o.within);
   const tenet::core::FlipCounts counts = flipper.counts();
   if (counts.undecided)
-    std::cerr << fmt::format("tenet: {} of {} solver questions undecided within {} ms each: a flip may be missed there\n",
-                             counts.undecided, counts.questions, o.timeout_ms);
+    std::cerr << fmt::format("tenet: {} of {} solver questions undecided within {} ms each: a flip may be missed there\n", counts.undecided,
+                             counts.questions, o.timeout_ms);
   if (counts.skipped)
-    std::cerr << fmt::format("tenet: {} solver questions not asked: the budget of {} ms was spent (--budget-ms); a flip may be missed there\n",
-                             counts.skipped, o.budget_ms);
+    std::cerr << fmt::format(
+        "tenet: {} solver questions not asked: the budget of {} ms was spent (--budget-ms); a flip may be missed there\n", counts.skipped,
+        o.budget_ms);
   // A flip that may be missed is an incomplete answer: exit 3, as for records that are errors.
   return errors || counts.undecided || counts.skipped ? kExitRecordErrors : kExitOk;
 }
@@ -164,8 +170,10 @@ int run_sensitivity_command(const SensitivityCliOptions& o) {
   const tenet::core::Decimal width = high->number.sub(low->number).value;
   for (unsigned i = 0; i <= o.steps; ++i) {
     // LOW + (HIGH - LOW) * i / N: exact where the step is, rounded to 18 digits where it is not.
-    const tenet::core::Decimal value = i == o.steps ? high->number
-        : low->number.add(width.mul(tenet::core::Decimal::from_int(i)).value.div(tenet::core::Decimal::from_int(o.steps)).value).value;
+    const tenet::core::Decimal value =
+        i == o.steps
+            ? high->number
+            : low->number.add(width.mul(tenet::core::Decimal::from_int(i)).value.div(tenet::core::Decimal::from_int(o.steps)).value).value;
     auto params = fixed;
     params.emplace_back(o.param, value.to_string());
     auto compiled = tenet::core::Policy::compile(tenet::core::SourceFile(o.policy, loaded.result.source().text()), params);
@@ -177,8 +185,8 @@ int run_sensitivity_command(const SensitivityCliOptions& o) {
   }
   tenet::core::SensitivityOptions options;
   options.threads = o.threads;
-  const PortfolioFile portfolio = open_portfolio(o.portfolio, o.input_format, "sensitivity", options.input,
-                                    loaded.result.policy->needs_portfolio());
+  const PortfolioFile portfolio =
+      open_portfolio(o.portfolio, o.input_format, "sensitivity", options.input, loaded.result.policy->needs_portfolio());
   if (!portfolio) return kExitUsage;
   std::FILE* input = portfolio.get();
   const tenet::core::SensitivityResult result = tenet::core::run_sensitivity(std::move(steps), options, input);

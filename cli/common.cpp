@@ -82,14 +82,15 @@ bool distinct_files(const std::vector<NamedFile>& inputs, const std::vector<Name
     for (const NamedFile& in : inputs) {
       if (in.path.empty() || in.path == "-") continue;
       if (same_file(id, identify(in.path))) {
-        print_error(fmt::format("{} {} is the file {} reads ({}); writing it would replace the input: choose another file",
-                                out.option, out.path, in.option, in.path));
+        print_error(fmt::format("{} {} is the file {} reads ({}); writing it would replace the input: choose another file", out.option,
+                                out.path, in.option, in.path));
         return false;
       }
     }
     for (const auto& [other, other_id] : seen) {
       if (same_file(id, other_id)) {
-        print_error(fmt::format("{} {} and {} {} are one file; give each output its own", other->option, other->path, out.option, out.path));
+        print_error(
+            fmt::format("{} {} and {} {} are one file; give each output its own", other->option, other->path, out.option, out.path));
         return false;
       }
     }
@@ -193,8 +194,8 @@ bool read_facts_file(const std::string& path, const std::string& input_format, s
 // A portfolio streamed by batch, diff and sensitivity: JSON lines or CSV (by --input-format, else
 // by extension; standard input is JSON lines), opened; nullptr after saying why. `two_passes`
 // (a policy reads percentile()): standard input is spooled to a file, as the run reads it twice.
-PortfolioFile open_portfolio(const std::string& path, const std::string& input_format, const char* command, tenet::core::FactsFormat& format,
-                             bool two_passes) {
+PortfolioFile open_portfolio(const std::string& path, const std::string& input_format, const char* command,
+                             tenet::core::FactsFormat& format, bool two_passes) {
   std::optional<tenet::core::FactsFormat> chosen;
   if (input_format == "jsonl") chosen = tenet::core::FactsFormat::jsonl;
   else if (input_format == "csv") chosen = tenet::core::FactsFormat::csv;

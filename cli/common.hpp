@@ -90,7 +90,7 @@ class PortfolioFile {
  private:
   std::FILE* file_ = nullptr;
 };
-PortfolioFile open_portfolio(const std::string& path, const std::string& input_format, const char* command, tenet::core::FactsFormat& format,
-                             bool two_passes);
+PortfolioFile open_portfolio(const std::string& path, const std::string& input_format, const char* command,
+                             tenet::core::FactsFormat& format, bool two_passes);
 
 }  // namespace tenet_cli

@@ -75,7 +75,8 @@ int main(int argc, char** argv) {
   batch->add_option("--sum", batch_options.sums, "total this number field per decision in the summary (repeatable)");
   batch->add_flag("--quiet", batch_options.quiet, "no result line on standard error at the end");
   batch->add_option("--shard", batch_options.shard, "K/N: this is shard K of N (named in the summary; merge-summaries checks the set)");
-  batch->add_option("--ranks", batch_options.ranks, "rank percentile() against these ranks files (tenet ranks, one a shard), not this input");
+  batch->add_option("--ranks", batch_options.ranks,
+                    "rank percentile() against these ranks files (tenet ranks, one a shard), not this input");
   batch->add_flag("--no-key-check", batch_options.no_key_check,
                   "do not look for repeated keys (the check keeps 16 bytes a record; memory then stays flat)");
 
@@ -99,16 +100,19 @@ int main(int argc, char** argv) {
   graph->add_option("--format", graph_format, "dot (Graphviz, the default) or mermaid")->check(CLI::IsMember({"dot", "mermaid"}));
 
   DiffCliOptions diff_options;
-  auto* diff = app.add_subcommand("diff", "Decide a portfolio with two policies (or two sets of params) and list the records whose decision changed");
+  auto* diff = app.add_subcommand(
+      "diff", "Decide a portfolio with two policies (or two sets of params) and list the records whose decision changed");
   diff->add_option("OLD", diff_options.old_policy, "the policy before")->required();
-  diff->add_option("NEW", diff_options.new_policy, "the policy after (the same file, with --old-param/--new-param, compares params)")->required();
+  diff->add_option("NEW", diff_options.new_policy, "the policy after (the same file, with --old-param/--new-param, compares params)")
+      ->required();
   diff->add_option("PORTFOLIO", diff_options.portfolio, "records: .jsonl or .csv; - for standard input")->required();
   diff->add_option("-o,--output", diff_options.output, "one JSON line per changed record (default: standard output)");
   diff->add_option("--summary", diff_options.summary, "write the transition counts and their causes here (JSON)");
   diff->add_option("--old-param", diff_options.old_params, "a param of OLD: NAME=VALUE");
   diff->add_option("--new-param", diff_options.new_params, "a param of NEW: NAME=VALUE");
   diff->add_option("--threads", diff_options.threads, "threads (default: one per core)")->check(CLI::Range(1u, 1024u));
-  diff->add_option("--input-format", diff_options.input_format, "jsonl or csv (default: by extension)")->check(CLI::IsMember({"jsonl", "csv"}));
+  diff->add_option("--input-format", diff_options.input_format, "jsonl or csv (default: by extension)")
+      ->check(CLI::IsMember({"jsonl", "csv"}));
   diff->add_flag("--quiet", diff_options.quiet, "no line of counts on standard error");
 
   FlipCliOptions flip_options;
@@ -116,13 +120,15 @@ int main(int argc, char** argv) {
   flip->add_option("POLICY", flip_options.policy, "the .tenet policy file")->required();
   flip->add_option("FACTS", flip_options.facts, "records: .jsonl, .json (an array) or .csv; - for standard input")->required();
   flip->add_option("--within", flip_options.within, "only the records a change this small flips (relative: 5% or 0.05)");
-  flip->add_option("--fields", flip_options.fields, "change up to K number fields at once (1, the default, or 2)")->check(CLI::Range(1u, 2u));
+  flip->add_option("--fields", flip_options.fields, "change up to K number fields at once (1, the default, or 2)")
+      ->check(CLI::Range(1u, 2u));
   flip->add_option("--param", flip_options.params, "set a param: NAME=VALUE");
   flip->add_option("--params", flip_options.params_file, "set params from a JSON object of NAME: VALUE");
   flip->add_option("--timeout-ms", flip_options.timeout_ms, "bound on each solver question (default 1000)")->check(CLI::Range(1u, 600000u));
   flip->add_option("--budget-ms", flip_options.budget_ms, "bound on all questions together (default 600000); then exit 3")
       ->check(CLI::Range(1u, 86400000u));
-  flip->add_option("--input-format", flip_options.input_format, "jsonl or csv (default: by extension, else by content)")->check(CLI::IsMember({"jsonl", "csv"}));
+  flip->add_option("--input-format", flip_options.input_format, "jsonl or csv (default: by extension, else by content)")
+      ->check(CLI::IsMember({"jsonl", "csv"}));
 
   SensitivityCliOptions sensitivity_options;
   auto* sensitivity = app.add_subcommand("sensitivity", "Count a portfolio's decisions as one number param moves over a range");
@@ -130,15 +136,19 @@ int main(int argc, char** argv) {
   sensitivity->add_option("PORTFOLIO", sensitivity_options.portfolio, "records: .jsonl or .csv; - for standard input")->required();
   sensitivity->add_option("--param", sensitivity_options.param, "the number param that moves")->required();
   sensitivity->add_option("--range", sensitivity_options.range, "LOW..HIGH, as in a policy: 5%..25%")->required();
-  sensitivity->add_option("--steps", sensitivity_options.steps, "equal steps from LOW to HIGH (default 10: 11 values)")->check(CLI::Range(1u, 1000u));
+  sensitivity->add_option("--steps", sensitivity_options.steps, "equal steps from LOW to HIGH (default 10: 11 values)")
+      ->check(CLI::Range(1u, 1000u));
   sensitivity->add_option("--params", sensitivity_options.params_file, "the other params, from a JSON object of NAME: VALUE");
-  sensitivity->add_option("--format", sensitivity_options.format, "text (a table, the default) or json")->check(CLI::IsMember({"text", "json"}));
+  sensitivity->add_option("--format", sensitivity_options.format, "text (a table, the default) or json")
+      ->check(CLI::IsMember({"text", "json"}));
   sensitivity->add_option("--threads", sensitivity_options.threads, "threads (default: one per core)")->check(CLI::Range(1u, 1024u));
-  sensitivity->add_option("--input-format", sensitivity_options.input_format, "jsonl or csv (default: by extension)")->check(CLI::IsMember({"jsonl", "csv"}));
+  sensitivity->add_option("--input-format", sensitivity_options.input_format, "jsonl or csv (default: by extension)")
+      ->check(CLI::IsMember({"jsonl", "csv"}));
 
   std::string lint_path;
   tenet::core::LintOptions lint_options;
-  auto* lint = app.add_subcommand("lint", "Find conditions that can never be true, rules that can never be chosen, ties, and unused declarations");
+  auto* lint =
+      app.add_subcommand("lint", "Find conditions that can never be true, rules that can never be chosen, ties, and unused declarations");
   lint->add_option("POLICY", lint_path, "the .tenet policy file")->required();
   lint->add_flag("--any-params", lint_options.any_params, "let params take any value of their type, not the policy's");
   lint->add_option("--timeout-ms", lint_options.timeout_ms, "bound on each solver question (default 2000)")->check(CLI::Range(1u, 600000u));

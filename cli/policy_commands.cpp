@@ -42,7 +42,9 @@ void print_coverage(const std::string& policy, std::size_t tests, const tenet::c
   std::cout << fmt::format("coverage of {} over {} test{}:\n", policy, tests, tests == 1 ? "" : "s");
   for (const auto& r : c.rules)
     std::cout << fmt::format("  rule {}: fired {}, not fired {}, unknown {}{}\n", r.name, r.fired, r.not_fired, r.unknown,
-                             r.fired == 0 ? "  (never fired)" : r.not_fired == 0 ? "  (never not fired)" : "");
+                             r.fired == 0       ? "  (never fired)"
+                             : r.not_fired == 0 ? "  (never not fired)"
+                                                : "");
   std::size_t full = 0;
   for (const auto& o : c.operands) {
     if (o.seen_true && o.seen_false) {
@@ -175,9 +177,9 @@ int run_lint(const std::string& path, const tenet::core::LintOptions& options) {
   std::string line = fmt::format("{}: {} finding{}", path, found, found == 1 ? "" : "s");
   if (result.allowed) line += fmt::format(", {} allowed by '# lint: allow'", result.allowed);
   line += fmt::format("; {} solver question{}", result.questions, result.questions == 1 ? "" : "s");
-  if (result.undecided) line += fmt::format(", {} undecided within {} ms each (no finding made of them)", result.undecided, options.timeout_ms);
-  if (result.skipped)
-    line += fmt::format(", {} not asked: the budget of {} ms was spent (--budget-ms)", result.skipped, options.budget_ms);
+  if (result.undecided)
+    line += fmt::format(", {} undecided within {} ms each (no finding made of them)", result.undecided, options.timeout_ms);
+  if (result.skipped) line += fmt::format(", {} not asked: the budget of {} ms was spent (--budget-ms)", result.skipped, options.budget_ms);
   if (!result.complete()) line += "; the lint is incomplete";
   std::cerr << line << "\n";
   // "0 findings" must mean none can be made: questions left open are exit 3, not 0.
@@ -190,7 +192,7 @@ int run_graph(const std::string& path, const std::string& format) {
   if (loaded.exit_code != kExitOk) return loaded.exit_code;
   const auto& policy = *loaded.result.policy;
   std::cout << tenet::core::render_graph(tenet::core::rule_graph(policy.checked()), policy.info().name,
-                                   format == "mermaid" ? tenet::core::GraphFormat::mermaid : tenet::core::GraphFormat::dot);
+                                         format == "mermaid" ? tenet::core::GraphFormat::mermaid : tenet::core::GraphFormat::dot);
   return kExitOk;
 }
 

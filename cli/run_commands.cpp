@@ -171,7 +171,8 @@ int run_batch_command(const BatchCliOptions& o) {
   inputs.push_back({"--params", o.params_file});
   for (const auto& r : o.ranks) inputs.push_back({"--ranks", r});
   if (!distinct_files(inputs, {{"-o", o.output}, {"--summary", o.summary}, {"--rejects", o.rejects}})) return kExitUsage;
-  const PortfolioFile portfolio = open_portfolio(o.portfolio, o.input_format, "batch", options.input, policy.needs_portfolio() && !options.ranks);
+  const PortfolioFile portfolio =
+      open_portfolio(o.portfolio, o.input_format, "batch", options.input, policy.needs_portfolio() && !options.ranks);
   if (!portfolio) return kExitUsage;
   std::FILE* input = portfolio.get();
 
@@ -196,8 +197,15 @@ int run_batch_command(const BatchCliOptions& o) {
   auto last_shown = started;
   tenet::core::BatchIO io;
   io.input = input;
-  io.write_output = [&](const std::string& text) { out.write(text); return !out.failed(); };
-  if (!o.rejects.empty()) io.write_rejects = [&](const std::string& text) { rejects.write(text); return !rejects.failed(); };
+  io.write_output = [&](const std::string& text) {
+    out.write(text);
+    return !out.failed();
+  };
+  if (!o.rejects.empty())
+    io.write_rejects = [&](const std::string& text) {
+      rejects.write(text);
+      return !rejects.failed();
+    };
   if (show_progress) {
     io.progress = [&](const tenet::core::BatchProgress& p) {
       const auto now = std::chrono::steady_clock::now();
@@ -229,10 +237,12 @@ int run_batch_command(const BatchCliOptions& o) {
   }
   const auto& s = result.summary;
   if (result.failure.empty()) print_warnings(s, policy, options.input == tenet::core::FactsFormat::csv);
-  if (!o.quiet) std::cerr << fmt::format("tenet: {} records: {} decided, {} errors in {:.2f} s ({:.0f} records/s){}\n", s.records, s.decided,
-                           s.errors, seconds, seconds > 0 ? s.records / seconds : 0.0,
-                           result.stopped_at_max_errors ? fmt::format("; stopped: more than {} errors", *o.max_errors)
-                           : !io_ok ? "; stopped: the output is incomplete" : "");
+  if (!o.quiet)
+    std::cerr << fmt::format("tenet: {} records: {} decided, {} errors in {:.2f} s ({:.0f} records/s){}\n", s.records, s.decided, s.errors,
+                             seconds, seconds > 0 ? s.records / seconds : 0.0,
+                             result.stopped_at_max_errors ? fmt::format("; stopped: more than {} errors", *o.max_errors)
+                             : !io_ok                     ? "; stopped: the output is incomplete"
+                                                          : "");
   if (!io_ok) return kExitUsage;
   return s.errors > 0 ? kExitRecordErrors : kExitOk;
 }
@@ -316,7 +326,8 @@ int run_merge(const std::vector<std::string>& paths, const std::string& output) 
 }
 
 // A field of the schema by name, for --by and --histogram; nullopt after saying why.
-std::optional<std::uint32_t> report_field(const tenet::core::Policy& policy, const std::string& option, const std::string& name, bool number) {
+std::optional<std::uint32_t> report_field(const tenet::core::Policy& policy, const std::string& option, const std::string& name,
+                                          bool number) {
   const auto& fields = policy.checked().schema().fields;
   auto it = std::find_if(fields.begin(), fields.end(), [&](const tenet::core::ast::FieldDecl& f) { return f.name.text == name; });
   if (it == fields.end()) {
@@ -396,8 +407,8 @@ int run_report(const ReportCliOptions& o) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const auto& s = data.summary;
   if (!o.quiet)
-    std::cerr << fmt::format("tenet: {} records: {} decided, {} errors; report of {} bytes written to {} in {:.2f} s\n", s.records, s.decided,
-                           s.errors, html.size(), o.output, seconds);
+    std::cerr << fmt::format("tenet: {} records: {} decided, {} errors; report of {} bytes written to {} in {:.2f} s\n", s.records,
+                             s.decided, s.errors, html.size(), o.output, seconds);
   return kExitOk;
 }
 

@@ -32,12 +32,24 @@ enum class ExprKind : std::uint8_t {
 
 // Operators of unary and binary nodes.
 enum class Op : std::uint8_t {
-  add, sub, mul, div,          // numbers; `-` is also set difference
-  intersect, unite,            // A & B, A | B
-  eq, ne, lt, le, gt, ge,      // comparisons
-  logical_and, logical_or,     // Kleene and / or
-  in, not_in,                  // membership
-  negate, logical_not,         // unary
+  add,
+  sub,
+  mul,
+  div,  // numbers; `-` is also set difference
+  intersect,
+  unite,  // A & B, A | B
+  eq,
+  ne,
+  lt,
+  le,
+  gt,
+  ge,  // comparisons
+  logical_and,
+  logical_or,  // Kleene and / or
+  in,
+  not_in,  // membership
+  negate,
+  logical_not,  // unary
 };
 
 const char* op_text(Op op);
@@ -78,7 +90,7 @@ struct Identifier {
 // `import "path"` or `import { names } from "path"`: declarations taken from another file.
 struct ImportDecl {
   SourceRange range;
-  std::string path;               // as written, relative to the importing file
+  std::string path;  // as written, relative to the importing file
   SourceRange path_range;
   std::vector<Identifier> names;  // empty: everything (schema, params, lets, rules)
 };
@@ -176,9 +188,9 @@ struct DecisionDecl {
 // the names it mentions, so the checker can check everything else without blaming what only it
 // would explain.
 struct BrokenDecl {
-  std::string keyword;            // policy, schema, param, let, rule, decision, import (or what stood there)
-  std::string name;               // the name after the keyword (import: the unknown name; none: the whole file)
-  std::vector<std::string> words; // every identifier in its text
+  std::string keyword;             // policy, schema, param, let, rule, decision, import (or what stood there)
+  std::string name;                // the name after the keyword (import: the unknown name; none: the whole file)
+  std::vector<std::string> words;  // every identifier in its text
 };
 
 // A whole parsed policy file: declarations of each kind in source order.

@@ -137,8 +137,11 @@ class Checker {
       if (policy.version.empty()) d_.error(policy.range, "the policy version must not be empty");
     }
     for (const auto& decision : m_.decisions) {
-      if (!decision.hit) d_.error(decision.name.range, fmt::format("decision '{}' needs 'hit priority', 'hit first' or 'hit collect'", decision.name.text));
-      if (!decision.default_action) d_.error(decision.name.range, fmt::format("decision '{}' needs 'default ACTION' for records where no rule recommends anything", decision.name.text));
+      if (!decision.hit)
+        d_.error(decision.name.range, fmt::format("decision '{}' needs 'hit priority', 'hit first' or 'hit collect'", decision.name.text));
+      if (!decision.default_action)
+        d_.error(decision.name.range,
+                 fmt::format("decision '{}' needs 'default ACTION' for records where no rule recommends anything", decision.name.text));
     }
     if (!m_.schemas.empty()) {
       const auto& schema = m_.schemas.front();
@@ -190,8 +193,7 @@ class Checker {
       auto [it, inserted] = rules_.emplace(rule.name.text, static_cast<std::uint32_t>(i));
       if (!inserted) {
         const auto& first = m_.rules[it->second];
-        d_.error(rule.name.range, fmt::format("rule '{}' is declared twice", rule.name.text),
-                 {{first.name.range, "first declared here"}});
+        d_.error(rule.name.range, fmt::format("rule '{}' is declared twice", rule.name.text), {{first.name.range, "first declared here"}});
       }
       if (!rule.then) continue;
       if (rule.then->kind != ast::ActionClause::Kind::flag) continue;
@@ -208,7 +210,8 @@ class Checker {
   void check_rule(std::uint32_t index) {
     auto& rule = m_.rules[index];
     if (!rule.when) d_.error(rule.name.range, fmt::format("rule '{}' needs a 'when' condition", rule.name.text));
-    if (!rule.then) d_.error(rule.name.range, fmt::format("rule '{}' needs a 'then' action (recommend ACTION or flag NAME)", rule.name.text));
+    if (!rule.then)
+      d_.error(rule.name.range, fmt::format("rule '{}' needs a 'then' action (recommend ACTION or flag NAME)", rule.name.text));
     if (rule.when) {
       const Type t = infer(*rule.when, &rule_deps_[index]);
       if (!broken(t) && !is(t, TypeKind::boolean)) {
@@ -228,7 +231,9 @@ class Checker {
     const bool literal = v.kind == ExprKind::number || v.kind == ExprKind::string || v.kind == ExprKind::boolean ||
                          v.kind == ExprKind::collection || (v.kind == ExprKind::call && v.name == "date");
     if (!literal) {
-      d_.error(v.range, fmt::format("the value of param '{}' must be a literal (a number, string, true/false, date(\"YYYY-MM-DD\"), or a set {{...}} or list [...])", param.name.text));
+      d_.error(v.range, fmt::format("the value of param '{}' must be a literal (a number, string, true/false, date(\"YYYY-MM-DD\"), or a "
+                                    "set {{...}} or list [...])",
+                                    param.name.text));
       return;
     }
     Type t = infer(v, nullptr);
@@ -240,17 +245,19 @@ class Checker {
       return;
     }
     if (!(t == param.type)) {
-      d_.error(v.range, fmt::format("param '{}' is declared {} but its value is {}", param.name.text,
-                                    type_phrase(param.type), type_phrase(t)));
+      d_.error(v.range,
+               fmt::format("param '{}' is declared {} but its value is {}", param.name.text, type_phrase(param.type), type_phrase(t)));
     }
   }
 
   void warn_unused() {
     for (std::size_t i = 0; i < m_.lets.size(); ++i) {
-      if (!let_used_[i] && !m_.broken_mentions(m_.lets[i].name.text)) d_.warning(m_.lets[i].name.range, fmt::format("let '{}' is never used", m_.lets[i].name.text));
+      if (!let_used_[i] && !m_.broken_mentions(m_.lets[i].name.text))
+        d_.warning(m_.lets[i].name.range, fmt::format("let '{}' is never used", m_.lets[i].name.text));
     }
     for (std::size_t i = 0; i < m_.params.size(); ++i) {
-      if (!param_used_[i] && !m_.broken_mentions(m_.params[i].name.text)) d_.warning(m_.params[i].name.range, fmt::format("param '{}' is never used", m_.params[i].name.text));
+      if (!param_used_[i] && !m_.broken_mentions(m_.params[i].name.text))
+        d_.warning(m_.params[i].name.range, fmt::format("param '{}' is never used", m_.params[i].name.text));
     }
   }
 
@@ -264,7 +271,8 @@ class Checker {
   // What makes a value depend on more than its record (percentile, or a rule's status, which
   // may): the built-in's name, found through lets; none when the record alone decides it.
   std::optional<std::string_view> portfolio_dependent(const Expr& e, std::set<std::uint32_t>& seen) const {
-    if (e.kind == ExprKind::call && (e.builtin == Builtin::percentile || is_graph_reference(e.builtin))) return builtin_info(e.builtin).name;
+    if (e.kind == ExprKind::call && (e.builtin == Builtin::percentile || is_graph_reference(e.builtin)))
+      return builtin_info(e.builtin).name;
     if (e.kind == ExprKind::name && e.ref == RefKind::let && seen.insert(e.ref_index).second && m_.lets[e.ref_index].value) {
       if (auto reads = portfolio_dependent(*m_.lets[e.ref_index].value, seen)) return reads;
     }
@@ -404,8 +412,8 @@ class Checker {
       case Op::sub:
         if (is(a, TypeKind::number) && is(b, TypeKind::number)) return kNumber;
         if (e.op == Op::sub && a.is_collection() && b.is_collection()) return set_operation(e, a, b);
-        return fail(e, fmt::format("'{}' needs two numbers{}, but this has {} and {}", op,
-                                   e.op == Op::sub ? " (or two sets or lists)" : "", type_phrase(a), type_phrase(b)));
+        return fail(e, fmt::format("'{}' needs two numbers{}, but this has {} and {}", op, e.op == Op::sub ? " (or two sets or lists)" : "",
+                                   type_phrase(a), type_phrase(b)));
       case Op::intersect:
       case Op::unite:
         if (a.is_collection() && b.is_collection()) return set_operation(e, a, b);
@@ -484,11 +492,9 @@ class Checker {
       case Builtin::abs: return want(is(args[0], TypeKind::number), "a number") ? kNumber : kError;
       case Builtin::min:
       case Builtin::max:
-        return want(std::all_of(args.begin(), args.end(), [&](const Type& t) { return is(t, TypeKind::number); }), "numbers")
-                   ? kNumber
-                   : kError;
-      case Builtin::mod:
-        return want(is(args[0], TypeKind::number) && is(args[1], TypeKind::number), "two numbers") ? kNumber : kError;
+        return want(std::all_of(args.begin(), args.end(), [&](const Type& t) { return is(t, TypeKind::number); }), "numbers") ? kNumber
+                                                                                                                              : kError;
+      case Builtin::mod: return want(is(args[0], TypeKind::number) && is(args[1], TypeKind::number), "two numbers") ? kNumber : kError;
       case Builtin::round:
         return want(is(args[0], TypeKind::number) && is(args[1], TypeKind::number), "a number and a count of decimal places") ? kNumber
                                                                                                                               : kError;
@@ -499,33 +505,33 @@ class Checker {
       case Builtin::trim: return want(is(args[0], TypeKind::string), "a string") ? kString : kError;
       case Builtin::length: return want(is(args[0], TypeKind::string), "a string") ? kNumber : kError;
       case Builtin::starts_with:
-      case Builtin::ends_with:
-        return want(is(args[0], TypeKind::string) && is(args[1], TypeKind::string), "two strings") ? kBool : kError;
+      case Builtin::ends_with: return want(is(args[0], TypeKind::string) && is(args[1], TypeKind::string), "two strings") ? kBool : kError;
       case Builtin::coalesce: return want(same_type(args[0], args[1]), "two values of the same type") ? args[0] : kError;
-      case Builtin::days_between:
-        return want(is(args[0], TypeKind::date) && is(args[1], TypeKind::date), "two dates") ? kNumber : kError;
+      case Builtin::days_between: return want(is(args[0], TypeKind::date) && is(args[1], TypeKind::date), "two dates") ? kNumber : kError;
       case Builtin::percentile: {
         // Of fields, or of lets each record computes alone (the grammar gives names): a
         // distribution over the run's records, collected by a first pass that runs those lets.
         for (std::size_t i = 0; i < e.operands.size(); ++i) {
           Expr& arg = *e.operands[i];
           if (arg.ref != RefKind::field && arg.ref != RefKind::let) {
-            return fail(e, fmt::format("'percentile' reads fields of the records, or lets of them; '{}' is a {}", arg.name, kind_word(arg.ref)));
+            return fail(
+                e, fmt::format("'percentile' reads fields of the records, or lets of them; '{}' is a {}", arg.name, kind_word(arg.ref)));
           }
           if (arg.ref == RefKind::let) {
             std::set<std::uint32_t> seen;
             if (auto reads = portfolio_dependent(arg, seen)) {
-              return fail(arg, fmt::format("'percentile' ranks a value each record has alone, but let '{}' reads {}(...)", arg.name, *reads));
+              return fail(arg,
+                          fmt::format("'percentile' ranks a value each record has alone, but let '{}' reads {}(...)", arg.name, *reads));
             }
           }
         }
         if (!is(args[0], TypeKind::number) && !is(args[0], TypeKind::date)) {
-          return fail(*e.operands[0], fmt::format("'percentile' ranks a number or date, but '{}' is {}", e.operands[0]->name,
-                                                  type_phrase(args[0])));
+          return fail(*e.operands[0],
+                      fmt::format("'percentile' ranks a number or date, but '{}' is {}", e.operands[0]->name, type_phrase(args[0])));
         }
         if (args.size() == 2 && args[1].is_collection()) {
-          return fail(*e.operands[1], fmt::format("'percentile' groups by one value, but '{}' is {}", e.operands[1]->name,
-                                                  type_phrase(args[1])));
+          return fail(*e.operands[1],
+                      fmt::format("'percentile' groups by one value, but '{}' is {}", e.operands[1]->name, type_phrase(args[1])));
         }
         return kNumber;
       }
@@ -676,7 +682,8 @@ class Checker {
     }
     text += node_name(cycle.front());
     std::vector<DiagnosticNote> notes;
-    for (std::size_t i = 1; i < cycle.size(); ++i) notes.push_back({node_range(cycle[i]), fmt::format("'{}' is part of the cycle", node_name(cycle[i]))});
+    for (std::size_t i = 1; i < cycle.size(); ++i)
+      notes.push_back({node_range(cycle[i]), fmt::format("'{}' is part of the cycle", node_name(cycle[i]))});
     d_.error(node_range(cycle.front()), fmt::format("cycle in the rule graph: {}", text), std::move(notes));
   }
 

@@ -28,8 +28,8 @@ struct FlagInfo {
 struct CheckedPolicy {
   ast::Module module;
   std::uint32_t key_field = 0;
-  std::vector<FlagInfo> flags;      // in order of first appearance
-  std::vector<GraphNode> order;     // lets and rules, dependencies first
+  std::vector<FlagInfo> flags;   // in order of first appearance
+  std::vector<GraphNode> order;  // lets and rules, dependencies first
   const ast::PolicyDecl& policy() const { return module.policies.front(); }
   const ast::SchemaDecl& schema() const { return module.schemas.front(); }
   const ast::DecisionDecl& decision() const { return module.decisions.front(); }

@@ -14,9 +14,7 @@ void Diagnostics::warning(SourceRange range, std::string message, std::vector<Di
   items_.push_back({Severity::warning, range, std::move(message), std::move(notes)});
 }
 
-void Diagnostics::append(const Diagnostics& other) {
-  items_.insert(items_.end(), other.items_.begin(), other.items_.end());
-}
+void Diagnostics::append(const Diagnostics& other) { items_.insert(items_.end(), other.items_.begin(), other.items_.end()); }
 
 bool Diagnostics::has_errors() const { return error_count() > 0; }
 
@@ -64,8 +62,7 @@ std::string printable(std::string_view line) {
   return out;
 }
 
-void render_one(std::string& out, const SourceFile& source, Severity severity, SourceRange range,
-                const std::string& message) {
+void render_one(std::string& out, const SourceFile& source, Severity severity, SourceRange range, const std::string& message) {
   const LineColumn at = source.locate(range.begin);
   out += fmt::format("{}:{}:{}: {}: {}\n", source.path(), at.line, at.column, severity_name(severity), message);
   std::string_view line = source.line_text(at.line);

@@ -58,9 +58,8 @@ struct kw_import : TAO_PEGTL_KEYWORD("import") {};
 struct kw_from : TAO_PEGTL_KEYWORD("from") {};
 
 // Reserved words cannot name anything.
-struct reserved : p::sor<kw_and, kw_or, kw_not, kw_in, kw_between, kw_is, kw_missing, kw_present, kw_true, kw_false,
-                         kw_policy, kw_schema, kw_param, kw_let, kw_rule, kw_decision, kw_when, kw_then,
-                         kw_because> {};
+struct reserved : p::sor<kw_and, kw_or, kw_not, kw_in, kw_between, kw_is, kw_missing, kw_present, kw_true, kw_false, kw_policy, kw_schema,
+                         kw_param, kw_let, kw_rule, kw_decision, kw_when, kw_then, kw_because> {};
 struct name : p::seq<p::not_at<reserved>, p::identifier> {};
 
 // Numbers: 12, 3.5, 1_000_000, 1e6, 30%.
@@ -165,8 +164,7 @@ struct not_in_tail : p::seq<ws, kw_not, ws, kw_in, ws, p::must<in_operand>> {};
 struct between_low : additive {};
 struct between_and : kw_and {};
 struct between_high : additive {};
-struct between_tail : p::seq<ws, kw_between, ws, p::must<between_low>, ws, p::must<between_and>, ws,
-                             p::must<between_high>> {};
+struct between_tail : p::seq<ws, kw_between, ws, p::must<between_low>, ws, p::must<between_and>, ws, p::must<between_high>> {};
 struct tests_missing : kw_missing {};
 struct tests_present : kw_present {};
 struct missing_or_present : p::sor<tests_missing, tests_present> {};
@@ -203,8 +201,7 @@ struct element_string : kw_string {};
 struct element_type : p::sor<element_string, element_number> {};
 struct type_open : p::one<'<'> {};
 struct type_close : p::one<'>'> {};
-struct collection_type : p::seq<p::sor<type_list, type_set>, ws, p::must<type_open>, ws, p::must<element_type>, ws,
-                                p::must<type_close>> {};
+struct collection_type : p::seq<p::sor<type_list, type_set>, ws, p::must<type_open>, ws, p::must<element_type>, ws, p::must<type_close>> {};
 struct type : p::sor<collection_type, type_number, type_string, type_bool, type_date> {};
 
 // ---- declarations ------------------------------------------------------------
@@ -212,8 +209,8 @@ struct policy_name : name {};
 struct policy_title : quoted {};
 struct version_keyword : kw_version {};
 struct version_string : quoted {};
-struct policy_decl : p::seq<kw_policy, ws, p::must<policy_name>, ws, p::must<policy_title>, ws,
-                            p::must<version_keyword>, ws, p::must<version_string>> {};
+struct policy_decl
+    : p::seq<kw_policy, ws, p::must<policy_name>, ws, p::must<policy_title>, ws, p::must<version_keyword>, ws, p::must<version_string>> {};
 
 struct schema_name : name {};
 struct schema_open : p::one<'{'> {};
@@ -226,18 +223,18 @@ struct field_type : type {};
 struct colon_ahead : p::one<':'> {};
 struct key_modifier : p::seq<kw_key, p::not_at<ws, colon_ahead>> {};
 struct optional_modifier : p::seq<kw_optional, p::not_at<ws, colon_ahead>> {};
-struct field_decl : p::seq<field_name, ws, p::must<field_colon>, ws, p::must<field_type>,
-                           p::star<ws, p::sor<key_modifier, optional_modifier>>> {};
-struct schema_decl : p::seq<kw_schema, ws, p::must<schema_name>, ws, p::must<schema_open>, ws,
-                            p::star<field_decl, ws>, p::must<schema_close>> {};
+struct field_decl
+    : p::seq<field_name, ws, p::must<field_colon>, ws, p::must<field_type>, p::star<ws, p::sor<key_modifier, optional_modifier>>> {};
+struct schema_decl
+    : p::seq<kw_schema, ws, p::must<schema_name>, ws, p::must<schema_open>, ws, p::star<field_decl, ws>, p::must<schema_close>> {};
 
 struct param_name : name {};
 struct param_colon : p::one<':'> {};
 struct param_type : type {};
 struct param_equals : p::one<'='> {};
 struct param_value : expr {};
-struct param_decl : p::seq<kw_param, ws, p::must<param_name>, ws, p::must<param_colon>, ws, p::must<param_type>, ws,
-                           p::must<param_equals>, ws, p::must<param_value>> {};
+struct param_decl : p::seq<kw_param, ws, p::must<param_name>, ws, p::must<param_colon>, ws, p::must<param_type>, ws, p::must<param_equals>,
+                           ws, p::must<param_value>> {};
 
 struct let_name : name {};
 struct let_equals : p::one<'='> {};
@@ -255,8 +252,7 @@ struct when_condition : expr {};
 struct when_clause : p::seq<kw_when, ws, p::must<when_condition>> {};
 struct action_name : name {};
 struct priority_value : p::seq<p::opt<p::one<'-'>>, p::plus<p::digit>> {};
-struct recommend_action : p::seq<kw_recommend, ws, p::must<action_name>,
-                                 p::opt<ws, kw_priority, ws, p::must<priority_value>>> {};
+struct recommend_action : p::seq<kw_recommend, ws, p::must<action_name>, p::opt<ws, kw_priority, ws, p::must<priority_value>>> {};
 struct flag_name : name {};
 struct flag_action : p::seq<kw_flag, ws, p::must<flag_name>> {};
 struct rule_action : p::sor<recommend_action, flag_action> {};
@@ -268,14 +264,12 @@ struct hole_body : p::seq<ws, p::must<template_expr>, ws, p::must<template_close
 struct template_hole : p::seq<p::one<'{'>, hole_body> {};
 struct stray_brace : p::one<'}'> {};
 struct stray_brace_error : p::seq<p::at<p::one<'}'>>, p::raise<stray_brace>> {};
-struct because_template : p::seq<p::one<'"'>, p::star<p::sor<template_text, template_hole, stray_brace_error>>,
-                                 p::must<string_close>> {};
+struct because_template : p::seq<p::one<'"'>, p::star<p::sor<template_text, template_hole, stray_brace_error>>, p::must<string_close>> {};
 struct because_clause : p::seq<kw_because, ws, p::must<because_template>> {};
 struct tag_name : name {};
 struct tags_clause : p::seq<kw_tags, ws, p::must<tag_name>, p::star<ws, comma, ws, p::must<tag_name>>> {};
 struct rule_clause : p::sor<title_clause, source_clause, when_clause, then_clause, because_clause, tags_clause> {};
-struct rule_decl : p::seq<kw_rule, ws, p::must<rule_name>, ws, p::must<rule_open>, ws, p::star<rule_clause, ws>,
-                          p::must<rule_close>> {};
+struct rule_decl : p::seq<kw_rule, ws, p::must<rule_name>, ws, p::must<rule_open>, ws, p::star<rule_clause, ws>, p::must<rule_close>> {};
 
 struct decision_name : name {};
 struct decision_open : p::one<'{'> {};

@@ -55,7 +55,7 @@ struct Builder {
   ast::ActionClause action;
   std::vector<ast::TemplatePart> template_parts;
   std::vector<std::pair<std::string, SourceRange>> clauses;  // clauses seen in the current rule or decision
-  Type type;  // the type being read, built by the actions of its keywords
+  Type type;                                                 // the type being read, built by the actions of its keywords
 
   void reset_stacks() {
     exprs.clear();
@@ -81,17 +81,14 @@ struct Builder {
     const std::size_t length = in.size() - 2;
     if (length > limits::kMaxStringBytes) {
       const SourceRange r = range(in);
-      diagnostics.error({r.begin, r.begin + 1},
-                        fmt::format("string of {} bytes; the limit is {} bytes", length, limits::kMaxStringBytes));
+      diagnostics.error({r.begin, r.begin + 1}, fmt::format("string of {} bytes; the limit is {} bytes", length, limits::kMaxStringBytes));
     }
   }
 
   template <typename Input>
   void push(const Input& in, ExprPtr e, int depth) {
     if (depth > limits::kMaxExpressionDepth) {
-      throw p::parse_error(fmt::format("expression too deep (more than {} levels); split it with let",
-                                       limits::kMaxExpressionDepth),
-                           in);
+      throw p::parse_error(fmt::format("expression too deep (more than {} levels); split it with let", limits::kMaxExpressionDepth), in);
     }
     const SourceRange r = e->range;
     exprs.push_back({std::move(e), depth, r.begin, r.end});
@@ -162,7 +159,6 @@ std::string quoted_text(const Input& in, Builder& b) {
   return unescape(s.substr(1, s.size() - 2));
 }
 
-
 template <typename Input>
 void push_number(const Input& in, Builder& b) {
   std::string digits;
@@ -185,11 +181,11 @@ void push_number(const Input& in, Builder& b) {
     value = scaled.status == Decimal::Status::ok ? std::optional<Decimal>(scaled.value) : std::nullopt;
   }
   if (!value && why == Decimal::ParseError::inexact) {
-    b.diagnostics.error(e->range, fmt::format("number {} has more significant digits than the {} a number holds exactly",
-                                              in.string(), Decimal::kMaxDigits));
+    b.diagnostics.error(e->range, fmt::format("number {} has more significant digits than the {} a number holds exactly", in.string(),
+                                              Decimal::kMaxDigits));
   } else if (!value) {
-    b.diagnostics.error(e->range, fmt::format("number {} is out of range (exponents run from {} to {})", in.string(),
-                                              Decimal::kMinExponent, Decimal::kMaxExponent));
+    b.diagnostics.error(e->range, fmt::format("number {} is out of range (exponents run from {} to {})", in.string(), Decimal::kMinExponent,
+                                              Decimal::kMaxExponent));
   } else {
     e->number = *value;
   }
@@ -202,7 +198,9 @@ struct action : p::nothing<Rule> {};
 template <>
 struct action<g::number_lit> {
   template <typename Input>
-  static void apply(const Input& in, Builder& b) { push_number(in, b); }
+  static void apply(const Input& in, Builder& b) {
+    push_number(in, b);
+  }
 };
 template <>
 struct action<g::signed_number_lit> : action<g::number_lit> {};
@@ -230,15 +228,21 @@ struct boolean_action {
     b.push(in, std::move(e), 1);
   }
 };
-template <> struct action<g::true_lit> : boolean_action<true> {};
-template <> struct action<g::false_lit> : boolean_action<false> {};
+template <>
+struct action<g::true_lit> : boolean_action<true> {};
+template <>
+struct action<g::false_lit> : boolean_action<false> {};
 
 struct mark_action {
   template <typename Input>
-  static void apply(const Input&, Builder& b) { b.marks.push_back(b.exprs.size()); }
+  static void apply(const Input&, Builder& b) {
+    b.marks.push_back(b.exprs.size());
+  }
 };
-template <> struct action<g::set_open> : mark_action {};
-template <> struct action<g::list_open> : mark_action {};
+template <>
+struct action<g::set_open> : mark_action {};
+template <>
+struct action<g::list_open> : mark_action {};
 
 template <bool IsSet>
 struct collection_action {
@@ -252,8 +256,10 @@ struct collection_action {
     b.push(in, std::move(e), 2);
   }
 };
-template <> struct action<g::set_lit> : collection_action<true> {};
-template <> struct action<g::list_lit> : collection_action<false> {};
+template <>
+struct action<g::set_lit> : collection_action<true> {};
+template <>
+struct action<g::list_lit> : collection_action<false> {};
 
 template <>
 struct action<g::function_name> {
@@ -294,12 +300,16 @@ struct action<g::name_ref> {
     b.push(in, std::move(e), 1);
   }
 };
-template <> struct action<g::percentile_field> : action<g::name_ref> {};
-template <> struct action<g::percentile_group> : action<g::name_ref> {};
+template <>
+struct action<g::percentile_field> : action<g::name_ref> {};
+template <>
+struct action<g::percentile_group> : action<g::name_ref> {};
 
 // percentile(FIELD [by GROUP]): a call whose arguments are names.
-template <> struct action<g::percentile_name> : action<g::function_name> {};
-template <> struct action<g::percentile_call> : action<g::call> {};
+template <>
+struct action<g::percentile_name> : action<g::function_name> {};
+template <>
+struct action<g::percentile_call> : action<g::call> {};
 
 // A parenthesized expression: its node keeps its own range, and the parentheses go to the
 // range of the operator node that takes it as an operand (see Pending).
@@ -355,20 +365,34 @@ struct action<g::not_prefix> {
 template <Op O>
 struct op_action {
   template <typename Input>
-  static void apply(const Input&, Builder& b) { b.ops.push_back(O); }
+  static void apply(const Input&, Builder& b) {
+    b.ops.push_back(O);
+  }
 };
-template <> struct action<g::op_mul> : op_action<Op::mul> {};
-template <> struct action<g::op_div> : op_action<Op::div> {};
-template <> struct action<g::op_intersect> : op_action<Op::intersect> {};
-template <> struct action<g::op_add> : op_action<Op::add> {};
-template <> struct action<g::op_sub> : op_action<Op::sub> {};
-template <> struct action<g::op_unite> : op_action<Op::unite> {};
-template <> struct action<g::op_le> : op_action<Op::le> {};
-template <> struct action<g::op_ge> : op_action<Op::ge> {};
-template <> struct action<g::op_eq> : op_action<Op::eq> {};
-template <> struct action<g::op_ne> : op_action<Op::ne> {};
-template <> struct action<g::op_lt> : op_action<Op::lt> {};
-template <> struct action<g::op_gt> : op_action<Op::gt> {};
+template <>
+struct action<g::op_mul> : op_action<Op::mul> {};
+template <>
+struct action<g::op_div> : op_action<Op::div> {};
+template <>
+struct action<g::op_intersect> : op_action<Op::intersect> {};
+template <>
+struct action<g::op_add> : op_action<Op::add> {};
+template <>
+struct action<g::op_sub> : op_action<Op::sub> {};
+template <>
+struct action<g::op_unite> : op_action<Op::unite> {};
+template <>
+struct action<g::op_le> : op_action<Op::le> {};
+template <>
+struct action<g::op_ge> : op_action<Op::ge> {};
+template <>
+struct action<g::op_eq> : op_action<Op::eq> {};
+template <>
+struct action<g::op_ne> : op_action<Op::ne> {};
+template <>
+struct action<g::op_lt> : op_action<Op::lt> {};
+template <>
+struct action<g::op_gt> : op_action<Op::gt> {};
 
 struct reduce_pending_op {
   template <typename Input>
@@ -378,19 +402,28 @@ struct reduce_pending_op {
     b.reduce_binary(in, op);
   }
 };
-template <> struct action<g::mul_tail> : reduce_pending_op {};
-template <> struct action<g::add_tail> : reduce_pending_op {};
-template <> struct action<g::compare_tail> : reduce_pending_op {};
+template <>
+struct action<g::mul_tail> : reduce_pending_op {};
+template <>
+struct action<g::add_tail> : reduce_pending_op {};
+template <>
+struct action<g::compare_tail> : reduce_pending_op {};
 
 template <Op O>
 struct reduce_op {
   template <typename Input>
-  static void apply(const Input& in, Builder& b) { b.reduce_binary(in, O); }
+  static void apply(const Input& in, Builder& b) {
+    b.reduce_binary(in, O);
+  }
 };
-template <> struct action<g::in_tail> : reduce_op<Op::in> {};
-template <> struct action<g::not_in_tail> : reduce_op<Op::not_in> {};
-template <> struct action<g::and_tail> : reduce_op<Op::logical_and> {};
-template <> struct action<g::or_tail> : reduce_op<Op::logical_or> {};
+template <>
+struct action<g::in_tail> : reduce_op<Op::in> {};
+template <>
+struct action<g::not_in_tail> : reduce_op<Op::not_in> {};
+template <>
+struct action<g::and_tail> : reduce_op<Op::logical_and> {};
+template <>
+struct action<g::or_tail> : reduce_op<Op::logical_or> {};
 
 template <>
 struct action<g::between_tail> {
@@ -424,27 +457,37 @@ struct presence_action {
   }
 };
 // The node's range runs from its operand to the keyword; the reduction happens at the keyword.
-template <> struct action<g::tests_missing> : presence_action<true> {};
-template <> struct action<g::tests_present> : presence_action<false> {};
+template <>
+struct action<g::tests_missing> : presence_action<true> {};
+template <>
+struct action<g::tests_present> : presence_action<false> {};
 
 // ---- declarations ----
 
-template <> struct action<g::kw_import> {
+template <>
+struct action<g::kw_import> {
   template <typename Input>
-  static void apply(const Input&, Builder& b) { b.import = {}; }
+  static void apply(const Input&, Builder& b) {
+    b.import = {};
+  }
 };
-template <> struct action<g::import_name> {
+template <>
+struct action<g::import_name> {
   template <typename Input>
-  static void apply(const Input& in, Builder& b) { b.import.names.push_back(b.identifier(in)); }
+  static void apply(const Input& in, Builder& b) {
+    b.import.names.push_back(b.identifier(in));
+  }
 };
-template <> struct action<g::import_path> {
+template <>
+struct action<g::import_path> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     b.import.path = quoted_text(in, b);
     b.import.path_range = b.range(in);
   }
 };
-template <> struct action<g::import_decl> {
+template <>
+struct action<g::import_decl> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     b.import.range = b.range(in);
@@ -452,19 +495,30 @@ template <> struct action<g::import_decl> {
   }
 };
 
-template <> struct action<g::policy_name> {
+template <>
+struct action<g::policy_name> {
   template <typename Input>
-  static void apply(const Input& in, Builder& b) { b.policy = {}; b.policy.name = b.identifier(in); }
+  static void apply(const Input& in, Builder& b) {
+    b.policy = {};
+    b.policy.name = b.identifier(in);
+  }
 };
-template <> struct action<g::policy_title> {
+template <>
+struct action<g::policy_title> {
   template <typename Input>
-  static void apply(const Input& in, Builder& b) { b.policy.title = quoted_text(in, b); }
+  static void apply(const Input& in, Builder& b) {
+    b.policy.title = quoted_text(in, b);
+  }
 };
-template <> struct action<g::version_string> {
+template <>
+struct action<g::version_string> {
   template <typename Input>
-  static void apply(const Input& in, Builder& b) { b.policy.version = quoted_text(in, b); }
+  static void apply(const Input& in, Builder& b) {
+    b.policy.version = quoted_text(in, b);
+  }
 };
-template <> struct action<g::policy_decl> {
+template <>
+struct action<g::policy_decl> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     b.policy.range = b.range(in);
@@ -472,49 +526,76 @@ template <> struct action<g::policy_decl> {
   }
 };
 
-template <> struct action<g::schema_name> {
+template <>
+struct action<g::schema_name> {
   template <typename Input>
-  static void apply(const Input& in, Builder& b) { b.schema = {}; b.schema.name = b.identifier(in); }
+  static void apply(const Input& in, Builder& b) {
+    b.schema = {};
+    b.schema.name = b.identifier(in);
+  }
 };
-template <> struct action<g::field_name> {
+template <>
+struct action<g::field_name> {
   template <typename Input>
-  static void apply(const Input& in, Builder& b) { b.schema.fields.push_back({b.identifier(in), {}, {}, false, false}); }
+  static void apply(const Input& in, Builder& b) {
+    b.schema.fields.push_back({b.identifier(in), {}, {}, false, false});
+  }
 };
 template <TypeKind Kind>
 struct type_action {
   template <typename Input>
-  static void apply(const Input&, Builder& b) { b.type = Type::of(Kind); }
+  static void apply(const Input&, Builder& b) {
+    b.type = Type::of(Kind);
+  }
 };
-template <> struct action<g::type_number> : type_action<TypeKind::number> {};
-template <> struct action<g::type_string> : type_action<TypeKind::string> {};
-template <> struct action<g::type_bool> : type_action<TypeKind::boolean> {};
-template <> struct action<g::type_date> : type_action<TypeKind::date> {};
-template <> struct action<g::type_list> : type_action<TypeKind::list> {};
-template <> struct action<g::type_set> : type_action<TypeKind::set> {};
+template <>
+struct action<g::type_number> : type_action<TypeKind::number> {};
+template <>
+struct action<g::type_string> : type_action<TypeKind::string> {};
+template <>
+struct action<g::type_bool> : type_action<TypeKind::boolean> {};
+template <>
+struct action<g::type_date> : type_action<TypeKind::date> {};
+template <>
+struct action<g::type_list> : type_action<TypeKind::list> {};
+template <>
+struct action<g::type_set> : type_action<TypeKind::set> {};
 template <TypeKind Element>
 struct element_action {
   template <typename Input>
-  static void apply(const Input&, Builder& b) { b.type = Type::of(b.type.kind, Element); }
+  static void apply(const Input&, Builder& b) {
+    b.type = Type::of(b.type.kind, Element);
+  }
 };
-template <> struct action<g::element_number> : element_action<TypeKind::number> {};
-template <> struct action<g::element_string> : element_action<TypeKind::string> {};
+template <>
+struct action<g::element_number> : element_action<TypeKind::number> {};
+template <>
+struct action<g::element_string> : element_action<TypeKind::string> {};
 
-template <> struct action<g::field_type> {
+template <>
+struct action<g::field_type> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     b.schema.fields.back().type = b.type;
     b.schema.fields.back().type_range = b.range(in);
   }
 };
-template <> struct action<g::key_modifier> {
+template <>
+struct action<g::key_modifier> {
   template <typename Input>
-  static void apply(const Input&, Builder& b) { b.schema.fields.back().is_key = true; }
+  static void apply(const Input&, Builder& b) {
+    b.schema.fields.back().is_key = true;
+  }
 };
-template <> struct action<g::optional_modifier> {
+template <>
+struct action<g::optional_modifier> {
   template <typename Input>
-  static void apply(const Input&, Builder& b) { b.schema.fields.back().is_optional = true; }
+  static void apply(const Input&, Builder& b) {
+    b.schema.fields.back().is_optional = true;
+  }
 };
-template <> struct action<g::schema_decl> {
+template <>
+struct action<g::schema_decl> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     b.schema.range = b.range(in);
@@ -522,22 +603,31 @@ template <> struct action<g::schema_decl> {
   }
 };
 
-template <> struct action<g::param_name> {
+template <>
+struct action<g::param_name> {
   template <typename Input>
-  static void apply(const Input& in, Builder& b) { b.param = {}; b.param.name = b.identifier(in); }
+  static void apply(const Input& in, Builder& b) {
+    b.param = {};
+    b.param.name = b.identifier(in);
+  }
 };
-template <> struct action<g::param_type> {
+template <>
+struct action<g::param_type> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     b.param.type = b.type;
     b.param.type_range = b.range(in);
   }
 };
-template <> struct action<g::param_value> {
+template <>
+struct action<g::param_value> {
   template <typename Input>
-  static void apply(const Input&, Builder& b) { b.param.value = b.pop_expr(); }
+  static void apply(const Input&, Builder& b) {
+    b.param.value = b.pop_expr();
+  }
 };
-template <> struct action<g::param_decl> {
+template <>
+struct action<g::param_decl> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     b.param.range = b.range(in);
@@ -545,15 +635,23 @@ template <> struct action<g::param_decl> {
   }
 };
 
-template <> struct action<g::let_name> {
+template <>
+struct action<g::let_name> {
   template <typename Input>
-  static void apply(const Input& in, Builder& b) { b.let = {}; b.let.name = b.identifier(in); }
+  static void apply(const Input& in, Builder& b) {
+    b.let = {};
+    b.let.name = b.identifier(in);
+  }
 };
-template <> struct action<g::let_value> {
+template <>
+struct action<g::let_value> {
   template <typename Input>
-  static void apply(const Input&, Builder& b) { b.let.value = b.pop_expr(); }
+  static void apply(const Input&, Builder& b) {
+    b.let.value = b.pop_expr();
+  }
 };
-template <> struct action<g::let_decl> {
+template <>
+struct action<g::let_decl> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     b.let.range = b.range(in);
@@ -561,7 +659,8 @@ template <> struct action<g::let_decl> {
   }
 };
 
-template <> struct action<g::rule_name> {
+template <>
+struct action<g::rule_name> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     b.rule = {};
@@ -569,29 +668,38 @@ template <> struct action<g::rule_name> {
     b.clauses.clear();
   }
 };
-template <> struct action<g::title_clause> {
+template <>
+struct action<g::title_clause> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     if (b.rule.title_range.end == 0) b.rule.title_range = b.range(in);  // the first: a repeat is an error
     b.note_clause("title", b.range(in), fmt::format("rule '{}'", b.rule.name.text));
   }
 };
-template <> struct action<g::rule_title> {
+template <>
+struct action<g::rule_title> {
   template <typename Input>
-  static void apply(const Input& in, Builder& b) { if (!b.rule.title) b.rule.title = quoted_text(in, b); }
+  static void apply(const Input& in, Builder& b) {
+    if (!b.rule.title) b.rule.title = quoted_text(in, b);
+  }
 };
-template <> struct action<g::source_clause> {
+template <>
+struct action<g::source_clause> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     if (b.rule.source_range.end == 0) b.rule.source_range = b.range(in);
     b.note_clause("source", b.range(in), fmt::format("rule '{}'", b.rule.name.text));
   }
 };
-template <> struct action<g::rule_source> {
+template <>
+struct action<g::rule_source> {
   template <typename Input>
-  static void apply(const Input& in, Builder& b) { if (!b.rule.source) b.rule.source = quoted_text(in, b); }
+  static void apply(const Input& in, Builder& b) {
+    if (!b.rule.source) b.rule.source = quoted_text(in, b);
+  }
 };
-template <> struct action<g::when_clause> {
+template <>
+struct action<g::when_clause> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     b.note_clause("when", b.range(in), fmt::format("rule '{}'", b.rule.name.text));
@@ -599,11 +707,15 @@ template <> struct action<g::when_clause> {
     if (!b.rule.when) b.rule.when = std::move(condition);
   }
 };
-template <> struct action<g::action_name> {
+template <>
+struct action<g::action_name> {
   template <typename Input>
-  static void apply(const Input& in, Builder& b) { b.action = {ast::ActionClause::Kind::recommend, {}, b.identifier(in), 0}; }
+  static void apply(const Input& in, Builder& b) {
+    b.action = {ast::ActionClause::Kind::recommend, {}, b.identifier(in), 0};
+  }
 };
-template <> struct action<g::priority_value> {
+template <>
+struct action<g::priority_value> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     const std::string text = in.string();
@@ -615,11 +727,15 @@ template <> struct action<g::priority_value> {
     }
   }
 };
-template <> struct action<g::flag_name> {
+template <>
+struct action<g::flag_name> {
   template <typename Input>
-  static void apply(const Input& in, Builder& b) { b.action = {ast::ActionClause::Kind::flag, {}, b.identifier(in), 0}; }
+  static void apply(const Input& in, Builder& b) {
+    b.action = {ast::ActionClause::Kind::flag, {}, b.identifier(in), 0};
+  }
 };
-template <> struct action<g::then_clause> {
+template <>
+struct action<g::then_clause> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     b.note_clause("then", b.range(in), fmt::format("rule '{}'", b.rule.name.text));
@@ -627,25 +743,31 @@ template <> struct action<g::then_clause> {
     if (!b.rule.then) b.rule.then = b.action;
   }
 };
-template <> struct action<g::template_text> {
+template <>
+struct action<g::template_text> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     if (b.template_parts.empty() || b.template_parts.back().expr) b.template_parts.emplace_back();
     b.template_parts.back().text += unescape(in.string_view());
   }
 };
-template <> struct action<g::template_hole> {
+template <>
+struct action<g::template_hole> {
   template <typename Input>
   static void apply(const Input&, Builder& b) {
     b.template_parts.emplace_back();
     b.template_parts.back().expr = b.pop_expr();
   }
 };
-template <> struct action<g::because_template> {
+template <>
+struct action<g::because_template> {
   template <typename Input>
-  static void apply(const Input& in, Builder& b) { b.check_string_length(in); }
+  static void apply(const Input& in, Builder& b) {
+    b.check_string_length(in);
+  }
 };
-template <> struct action<g::because_clause> {
+template <>
+struct action<g::because_clause> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     b.note_clause("because", b.range(in), fmt::format("rule '{}'", b.rule.name.text));
@@ -653,11 +775,15 @@ template <> struct action<g::because_clause> {
     b.template_parts.clear();
   }
 };
-template <> struct action<g::tag_name> {
+template <>
+struct action<g::tag_name> {
   template <typename Input>
-  static void apply(const Input& in, Builder& b) { b.rule.tags.push_back(b.identifier(in)); }
+  static void apply(const Input& in, Builder& b) {
+    b.rule.tags.push_back(b.identifier(in));
+  }
 };
-template <> struct action<g::rule_decl> {
+template <>
+struct action<g::rule_decl> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     b.rule.range = b.range(in);
@@ -665,7 +791,8 @@ template <> struct action<g::rule_decl> {
   }
 };
 
-template <> struct action<g::decision_name> {
+template <>
+struct action<g::decision_name> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     b.decision = {};
@@ -673,7 +800,8 @@ template <> struct action<g::decision_name> {
     b.clauses.clear();
   }
 };
-template <> struct action<g::hit_clause> {
+template <>
+struct action<g::hit_clause> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     b.note_clause("hit", b.range(in), fmt::format("decision '{}'", b.decision.name.text));
@@ -686,22 +814,28 @@ struct hit_action {
     if (!b.decision.hit) b.decision.hit = Hit;  // a repeated clause is an error (hit_clause)
   }
 };
-template <> struct action<g::hit_priority> : hit_action<ast::HitPolicy::priority> {};
-template <> struct action<g::hit_first> : hit_action<ast::HitPolicy::first> {};
-template <> struct action<g::hit_collect> : hit_action<ast::HitPolicy::collect> {};
-template <> struct action<g::default_clause> {
+template <>
+struct action<g::hit_priority> : hit_action<ast::HitPolicy::priority> {};
+template <>
+struct action<g::hit_first> : hit_action<ast::HitPolicy::first> {};
+template <>
+struct action<g::hit_collect> : hit_action<ast::HitPolicy::collect> {};
+template <>
+struct action<g::default_clause> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     b.note_clause("default", b.range(in), fmt::format("decision '{}'", b.decision.name.text));
   }
 };
-template <> struct action<g::default_action> {
+template <>
+struct action<g::default_action> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     if (!b.decision.default_action) b.decision.default_action = b.identifier(in);
   }
 };
-template <> struct action<g::decision_decl> {
+template <>
+struct action<g::decision_decl> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     b.decision.range = b.range(in);
@@ -711,10 +845,10 @@ template <> struct action<g::decision_decl> {
 
 // Rules that nest; their depth is bounded so that `((((...` cannot exhaust the stack.
 template <typename Rule>
-inline constexpr bool is_nesting = std::is_same_v<Rule, g::paren_body> || std::is_same_v<Rule, g::negate_body> ||
-                                   std::is_same_v<Rule, g::not_body> || std::is_same_v<Rule, g::call_body> ||
-                                   std::is_same_v<Rule, g::set_body> || std::is_same_v<Rule, g::list_body> ||
-                                   std::is_same_v<Rule, g::hole_body>;
+inline constexpr bool is_nesting =
+    std::is_same_v<Rule, g::paren_body> || std::is_same_v<Rule, g::negate_body> || std::is_same_v<Rule, g::not_body> ||
+    std::is_same_v<Rule, g::call_body> || std::is_same_v<Rule, g::set_body> || std::is_same_v<Rule, g::list_body> ||
+    std::is_same_v<Rule, g::hole_body>;
 
 template <typename Rule>
 struct depth_control : p::normal<Rule> {
@@ -722,9 +856,7 @@ struct depth_control : p::normal<Rule> {
   static void start(const Input& in, Builder& b) {
     if constexpr (is_nesting<Rule>) {
       if (++b.nesting > limits::kMaxNesting) {
-        throw p::parse_error(fmt::format("nesting too deep (more than {} levels of brackets, 'not' or '-')",
-                                         limits::kMaxNesting),
-                             in);
+        throw p::parse_error(fmt::format("nesting too deep (more than {} levels of brackets, 'not' or '-')", limits::kMaxNesting), in);
       }
     }
   }
@@ -741,17 +873,15 @@ struct depth_control : p::normal<Rule> {
 template <typename Rule>
 using control = p::must_if<g::errors, depth_control>::control<Rule>;
 
-bool is_identifier_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
+bool is_identifier_char(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; }
 
 // After a syntax error, resume at the first line after `declaration_start` that starts a
 // declaration (possibly the line of the error itself, when it ran into the next declaration).
 std::size_t next_declaration(std::string_view text, std::size_t declaration_start, std::size_t error_at) {
   static constexpr std::string_view starts[] = {"import", "policy", "schema", "param", "let", "rule", "decision"};
   const std::size_t line_of_error = text.rfind('\n', error_at == 0 ? 0 : error_at - 1);
-  std::size_t line = line_of_error == std::string_view::npos || line_of_error < declaration_start
-                         ? text.find('\n', declaration_start) : line_of_error;
+  std::size_t line =
+      line_of_error == std::string_view::npos || line_of_error < declaration_start ? text.find('\n', declaration_start) : line_of_error;
   while (line != std::string_view::npos) {
     std::size_t i = line + 1;
     while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
@@ -772,16 +902,16 @@ std::size_t error_offset(std::string_view text, std::size_t at) {
   std::size_t line_start = at;
   while (line_start > 0 && (text[line_start - 1] == ' ' || text[line_start - 1] == '\t')) --line_start;
   if (line_start == 0 || text[line_start - 1] != '\n') return at;
-  static constexpr std::string_view keywords[] = {"when", "then", "because", "import", "policy", "schema", "param",
-                                                  "let", "rule", "decision", "and", "or", "title", "source", "tags"};
+  static constexpr std::string_view keywords[] = {"when", "then",     "because", "import", "policy", "schema", "param", "let",
+                                                  "rule", "decision", "and",     "or",     "title",  "source", "tags"};
   std::size_t end = at;
   while (end < text.size() && is_identifier_char(text[end])) ++end;
   const std::string_view word = text.substr(at, end - at);
   const bool closes = at >= text.size() || text[at] == '}' || text[at] == ')' || text[at] == ']';
   if (!closes && std::find(std::begin(keywords), std::end(keywords), word) == std::end(keywords)) return at;
   std::size_t previous = line_start;
-  while (previous > 0 && (text[previous - 1] == ' ' || text[previous - 1] == '\t' || text[previous - 1] == '\n' ||
-                          text[previous - 1] == '\r')) {
+  while (previous > 0 &&
+         (text[previous - 1] == ' ' || text[previous - 1] == '\t' || text[previous - 1] == '\n' || text[previous - 1] == '\r')) {
     --previous;
   }
   return previous == 0 ? at : previous;
@@ -822,7 +952,8 @@ static std::string slip_hint(std::string_view text, std::size_t at) {
   const bool wants_name = std::find(std::begin(kNaming), std::end(kNaming), previous) != std::end(kNaming);
   p::memory_input<p::tracking_mode::lazy> in(rest.data(), rest.data() + rest.size(), "");
   if (wants_name && p::parse<p::seq<g::reserved, p::not_at<p::identifier_other>>>(in)) {
-    return fmt::format("; '{}' is a reserved word and cannot be a name", rest.substr(0, static_cast<std::size_t>(in.current() - rest.data())));
+    return fmt::format("; '{}' is a reserved word and cannot be a name",
+                       rest.substr(0, static_cast<std::size_t>(in.current() - rest.data())));
   }
   return {};
 }
@@ -867,8 +998,8 @@ ParseResult parse(const SourceFile& source) {
   if (const std::size_t bad = first_invalid_byte(text); bad != std::string_view::npos) {
     const auto at = base + static_cast<std::uint32_t>(bad);
     b.diagnostics.error({at, at + 1}, text[bad] == '\0' ? std::string("NUL byte in the policy text")
-                                                       : fmt::format("invalid UTF-8 byte 0x{:02X} in the policy text",
-                                                                     static_cast<unsigned char>(text[bad])));
+                                                        : fmt::format("invalid UTF-8 byte 0x{:02X} in the policy text",
+                                                                      static_cast<unsigned char>(text[bad])));
     b.module.incomplete = true;
     return {std::move(b.module), std::move(b.diagnostics)};
   }
@@ -890,8 +1021,10 @@ ParseResult parse(const SourceFile& source) {
       const std::string_view word(text.data() + start, end - start);
       const auto range = SourceRange{base + static_cast<std::uint32_t>(start), base + static_cast<std::uint32_t>(std::max(end, start + 1))};
       b.module.incomplete = true;
-      b.diagnostics.error(range, word.empty() ? std::string("expected a declaration (import, policy, schema, param, let, rule or decision)")
-                                              : fmt::format("unexpected '{}'; expected a declaration (import, policy, schema, param, let, rule or decision)", word));
+      b.diagnostics.error(
+          range, word.empty()
+                     ? std::string("expected a declaration (import, policy, schema, param, let, rule or decision)")
+                     : fmt::format("unexpected '{}'; expected a declaration (import, policy, schema, param, let, rule or decision)", word));
       offset = next_declaration(text, start, start);
       b.module.broken.push_back(broken_declaration(std::string_view(text).substr(start, offset - start)));
     } catch (const p::parse_error& e) {

@@ -23,8 +23,12 @@ Level level_of(const Expr& e) {
       switch (e.op) {
         case Op::logical_or: return kOr;
         case Op::logical_and: return kAnd;
-        case Op::add: case Op::sub: case Op::unite: return kAdditive;
-        case Op::mul: case Op::div: case Op::intersect: return kMultiplicative;
+        case Op::add:
+        case Op::sub:
+        case Op::unite: return kAdditive;
+        case Op::mul:
+        case Op::div:
+        case Op::intersect: return kMultiplicative;
         default: return kComparison;
       }
     default: return kPrimary;
@@ -39,7 +43,11 @@ void append_escaped(std::string& out, const std::string& text, bool escape_brace
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\t': out += "\\t"; break;
-      case '{': case '}': if (escape_braces) out += '\\'; out += c; break;
+      case '{':
+      case '}':
+        if (escape_braces) out += '\\';
+        out += c;
+        break;
       default: out += c;
     }
   }

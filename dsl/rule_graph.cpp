@@ -60,10 +60,18 @@ class Builder {
   void add(RuleGraph::Kind kind, std::string name, std::string detail) {
     const auto index = static_cast<std::uint32_t>(g_.nodes.size());
     switch (kind) {
-      case RuleGraph::Kind::param: if (first_param_ == kNone) first_param_ = index; break;
-      case RuleGraph::Kind::let: if (first_let_ == kNone) first_let_ = index; break;
-      case RuleGraph::Kind::rule: if (first_rule_ == kNone) first_rule_ = index; break;
-      case RuleGraph::Kind::flag: if (first_flag_ == kNone) first_flag_ = index; break;
+      case RuleGraph::Kind::param:
+        if (first_param_ == kNone) first_param_ = index;
+        break;
+      case RuleGraph::Kind::let:
+        if (first_let_ == kNone) first_let_ = index;
+        break;
+      case RuleGraph::Kind::rule:
+        if (first_rule_ == kNone) first_rule_ = index;
+        break;
+      case RuleGraph::Kind::flag:
+        if (first_flag_ == kNone) first_flag_ = index;
+        break;
       case RuleGraph::Kind::decision: decision_ = index; break;
       case RuleGraph::Kind::field: break;
     }

@@ -7,12 +7,12 @@
 namespace tenet::core {
 
 enum class TypeKind : std::uint8_t {
-  error,    // the checker already reported a problem here; suppresses follow-on errors
-  any,      // the element type of an empty literal {} or []
+  error,  // the checker already reported a problem here; suppresses follow-on errors
+  any,    // the element type of an empty literal {} or []
   number,
   string,
   boolean,
-  date,     // a calendar day (dsl/base/civil_date.hpp)
+  date,  // a calendar day (dsl/base/civil_date.hpp)
   list,
   set,
 };
@@ -23,9 +23,7 @@ struct Type {
 
   static constexpr Type of(TypeKind k, TypeKind e = TypeKind::error) { return Type{k, e}; }
   bool is_collection() const { return kind == TypeKind::list || kind == TypeKind::set; }
-  bool operator==(const Type& o) const {
-    return kind == o.kind && (!is_collection() || element == o.element);
-  }
+  bool operator==(const Type& o) const { return kind == o.kind && (!is_collection() || element == o.element); }
 };
 
 // `number`, `list<string>`, ... as written in a policy.

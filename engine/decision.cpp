@@ -69,8 +69,9 @@ void Evaluator::decide(std::string& id, Decision& d) {
   for (std::uint32_t i = 0; i < rule_count; ++i) {
     const CompiledRule& rule = program.rules[i];
     const Value& condition = frame_.slot(rule.condition);
-    const RuleStatus status = condition.is_true() ? RuleStatus::fired
-                              : condition.is_unknown() ? RuleStatus::unknown : RuleStatus::not_fired;
+    const RuleStatus status = condition.is_true()      ? RuleStatus::fired
+                              : condition.is_unknown() ? RuleStatus::unknown
+                                                       : RuleStatus::not_fired;
     statuses[i] = status;
     if (status == RuleStatus::unknown) {
       const auto begin = static_cast<std::uint32_t>(d.missing.size());
@@ -132,9 +133,8 @@ void Evaluator::decide(std::string& id, Decision& d) {
     } else {
       // It could have been chosen instead: it ranks above the chosen rule.
       const Recommendation& chosen = recs.front();
-      d.provisional = hit == Hit::first
-                          ? u.rule < chosen.rule
-                          : rule.priority > chosen.priority || (rule.priority == chosen.priority && u.rule < chosen.rule);
+      d.provisional = hit == Hit::first ? u.rule < chosen.rule
+                                        : rule.priority > chosen.priority || (rule.priority == chosen.priority && u.rule < chosen.rule);
     }
     if (d.provisional) break;
   }

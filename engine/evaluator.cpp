@@ -80,9 +80,10 @@ void run(const std::vector<Instruction>& code, std::vector<Value>& s, const Prog
     Value& out = s[in.dst];
     const int arity = in.strict;
     if (arity > 0) {
-      const Value* unknown = a.is_unknown() ? &a
-                             : (arity > 1 && b.is_unknown()) ? &b
-                             : (arity > 2 && s[in.c].is_unknown()) ? &s[in.c] : nullptr;
+      const Value* unknown = a.is_unknown()                        ? &a
+                             : (arity > 1 && b.is_unknown())       ? &b
+                             : (arity > 2 && s[in.c].is_unknown()) ? &s[in.c]
+                                                                   : nullptr;
       if (unknown) {
         out.set_unknown(unknown->reason);
         continue;

@@ -15,8 +15,7 @@ void run(const std::vector<Instruction>& code, std::vector<Value>& slots, const 
 // A frame of slots for one thread; reuse it for record after record.
 class Frame {
  public:
-  explicit Frame(const Program& program)
-      : program_(&program), slots_(program.initial_frame), visited_(program.initial_frame.size(), 0) {}
+  explicit Frame(const Program& program) : program_(&program), slots_(program.initial_frame), visited_(program.initial_frame.size(), 0) {}
 
   // Swaps the record's field values into the field slots and runs the lets and conditions.
   void evaluate(std::vector<Value>& fields);

@@ -125,9 +125,10 @@ class ParamsReader : public nlohmann::json_sax<json> {
   }
   bool refuse(const char* what) {
     error = depth_ == 0 ? fmt::format("expected a JSON object of NAME: VALUE, not {}", what)
-                        : fmt::format("param '{}': expected a string, a number, a boolean or an array of numbers or "
-                                      "of strings, not {}",
-                                      name_, what);
+                        : fmt::format(
+                              "param '{}': expected a string, a number, a boolean or an array of numbers or "
+                              "of strings, not {}",
+                              name_, what);
     return false;
   }
 

@@ -66,9 +66,18 @@ std::string literal_text(const Value& v, Type type) {
   const auto node = [](const Value& x) {
     auto e = std::make_unique<ast::Expr>();
     switch (x.kind) {
-      case Value::Kind::number: e->kind = ast::ExprKind::number; e->number = x.number; break;
-      case Value::Kind::string: e->kind = ast::ExprKind::string; e->string_value = x.text; break;
-      default: e->kind = ast::ExprKind::boolean; e->boolean = x.boolean; break;
+      case Value::Kind::number:
+        e->kind = ast::ExprKind::number;
+        e->number = x.number;
+        break;
+      case Value::Kind::string:
+        e->kind = ast::ExprKind::string;
+        e->string_value = x.text;
+        break;
+      default:
+        e->kind = ast::ExprKind::boolean;
+        e->boolean = x.boolean;
+        break;
     }
     return e;
   };
@@ -107,8 +116,8 @@ std::optional<Value> parse_param_value(Type type, std::string_view text, std::st
       // A number too large or too small for a decimal says so, as it does in a policy.
       const auto parsed = parse(SourceFile("--param", "let p = " + std::string(item) + "\n"));
       const std::string first = parsed.diagnostics.has_errors() ? parsed.diagnostics.sorted().front().message : "";
-      const bool out_of_range = parsed.module.lets.size() == 1 && (first.find("out of range") != std::string::npos ||
-                                                                   first.find("significant digits") != std::string::npos);
+      const bool out_of_range = parsed.module.lets.size() == 1 &&
+                                (first.find("out of range") != std::string::npos || first.find("significant digits") != std::string::npos);
       error = out_of_range ? parsed.diagnostics.sorted().front().message : fmt::format("'{}' is not a number", item);
       return std::nullopt;
     }
@@ -146,12 +155,14 @@ std::optional<Value> parse_param_value(Type type, std::string_view text, std::st
     // A bare item is a word: quotes or brackets in one mean a literal written in part.
     if (item.empty() || item.find_first_of("\"{}[]") != std::string_view::npos) {
       error = item.empty() ? fmt::format("'{}' has an empty item", text)
-                           : fmt::format("item '{}' is not bare text; write every item bare (a,b) or the whole literal "
-                                         "({{\"a\", \"b\"}})",
-                                         item);
+                           : fmt::format(
+                                 "item '{}' is not bare text; write every item bare (a,b) or the whole literal "
+                                 "({{\"a\", \"b\"}})",
+                                 item);
       return std::nullopt;
     }
-    auto v = type.element == TypeKind::string ? std::optional<Value>(Value::of(std::string(item))) : parse_literal(Type::of(type.element), item);
+    auto v =
+        type.element == TypeKind::string ? std::optional<Value>(Value::of(std::string(item))) : parse_literal(Type::of(type.element), item);
     if (!v) v = scalar(type.element, item);
     if (!v) return std::nullopt;
     items.push_back(std::move(*v));
@@ -191,8 +202,9 @@ Policy::CompileResult Policy::compile(SourceFile source, const std::vector<std::
       std::vector<std::string> names;
       for (const auto& p : declared) names.push_back(p.name.text);
       const auto suggestion = closest(name, names);
-      result.param_errors.push_back(suggestion ? fmt::format("--param {}: the policy has no param '{}'; did you mean '{}'?", name, name, *suggestion)
-                                               : fmt::format("--param {}: the policy has no param '{}'", name, name));
+      result.param_errors.push_back(
+          suggestion ? fmt::format("--param {}: the policy has no param '{}'; did you mean '{}'?", name, name, *suggestion)
+                     : fmt::format("--param {}: the policy has no param '{}'", name, name));
       continue;
     }
     std::string error;
@@ -253,8 +265,7 @@ Policy::CompileResult Policy::compile(SourceFile source, const std::vector<std::
     const SourceFile& file = *sources->files()[i];
     imports.emplace_back(relative_to_root(*sources, file), sha256_hex(file.text()));
   }
-  policy->info_ = {decl.name.text, decl.title, decl.version, sha256_hex(sources->root().text()), std::move(imports),
-                   std::move(set_params)};
+  policy->info_ = {decl.name.text, decl.title, decl.version, sha256_hex(sources->root().text()), std::move(imports), std::move(set_params)};
   result.policy = std::move(policy);
   return result;
 }

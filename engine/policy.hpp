@@ -60,12 +60,12 @@ struct TextSpan {
 
 struct Recommendation {
   std::uint32_t rule = 0;
-  std::uint32_t action = 0;         // Policy::action_name()
+  std::uint32_t action = 0;  // Policy::action_name()
   std::int64_t priority = 0;
   bool chosen = false;
   std::int64_t overridden_by = -1;  // rule index of the winner, when not chosen
   bool has_because = false;
-  TextSpan because;                 // Decision::text(because)
+  TextSpan because;  // Decision::text(because)
 };
 
 // A fired rule whose action is `flag NAME`.
@@ -85,13 +85,13 @@ struct UnknownRule {
 
 struct Decision {
   std::string id;
-  std::vector<std::uint32_t> actions;            // the chosen action (one, or all under `collect`): Policy::action_name()
-  std::vector<Recommendation> recommendations;   // every fired recommendation, in decision order
-  std::vector<std::uint32_t> flags;              // flags raised, in order of first declaration
-  std::vector<RaisedFlag> raised;                // the rules that raised them
-  std::vector<RuleStatus> statuses;              // per rule, in declaration order
-  std::vector<UnknownRule> unknown;              // rules whose status is unknown, in declaration order
-  std::vector<std::uint32_t> missing;            // schema indices of absent fields, for `unknown`
+  std::vector<std::uint32_t> actions;           // the chosen action (one, or all under `collect`): Policy::action_name()
+  std::vector<Recommendation> recommendations;  // every fired recommendation, in decision order
+  std::vector<std::uint32_t> flags;             // flags raised, in order of first declaration
+  std::vector<RaisedFlag> raised;               // the rules that raised them
+  std::vector<RuleStatus> statuses;             // per rule, in declaration order
+  std::vector<UnknownRule> unknown;             // rules whose status is unknown, in declaration order
+  std::vector<std::uint32_t> missing;           // schema indices of absent fields, for `unknown`
   // An unknown recommending rule could have changed the decision (docs/language.md, "Provisional").
   bool provisional = false;
   // The `because` texts, one after another in one buffer that keeps its capacity from record
@@ -104,9 +104,9 @@ struct Decision {
 class Policy {
  public:
   struct CompileResult {
-    std::shared_ptr<const Policy> policy;  // set when there are no errors
-    Diagnostics diagnostics;               // errors and warnings, for render()
-    std::vector<std::string> param_errors; // bad --param overrides (no source location)
+    std::shared_ptr<const Policy> policy;   // set when there are no errors
+    Diagnostics diagnostics;                // errors and warnings, for render()
+    std::vector<std::string> param_errors;  // bad --param overrides (no source location)
     // Params without a default (`today`) that were not set, worded for --param: the policy is
     // compiled (for check, graph), but evaluating it would read them as unknown, so a run refuses.
     std::vector<std::string> unset_params;

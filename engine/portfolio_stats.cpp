@@ -62,8 +62,7 @@ void PortfolioStats::merge(PortfolioStats& other) {
 void PortfolioStats::finish() {
   for (auto& groups : distributions_)
     for (auto& [key, values] : groups)
-      std::sort(values.begin(), values.end(), [](const Decimal& a, const Decimal& b) { return a.compare(b) < 0; }),
-          values.shrink_to_fit();
+      std::sort(values.begin(), values.end(), [](const Decimal& a, const Decimal& b) { return a.compare(b) < 0; }), values.shrink_to_fit();
 }
 
 const std::vector<Decimal>* PortfolioStats::distribution(std::uint32_t spec, const Value* group) const {
@@ -78,8 +77,8 @@ Decimal PortfolioStats::percentile(std::uint32_t spec, const Value& value, const
   const std::vector<Decimal>* distribution = this->distribution(spec, group);
   if (!distribution) return Decimal();
   const auto& values = *distribution;
-  const auto at_most = std::upper_bound(values.begin(), values.end(), value.number,
-                                        [](const Decimal& a, const Decimal& b) { return a.compare(b) < 0; });
+  const auto at_most =
+      std::upper_bound(values.begin(), values.end(), value.number, [](const Decimal& a, const Decimal& b) { return a.compare(b) < 0; });
   const auto count = static_cast<std::int64_t>(at_most - values.begin());
   return Decimal::from_int(count).div(Decimal::from_int(static_cast<std::int64_t>(values.size()))).value;
 }

@@ -46,7 +46,7 @@ class PortfolioStats {
  private:
   const Program* program_;
   std::vector<std::unordered_map<std::string, std::vector<Decimal>>> distributions_;  // per spec: group -> values
-  std::string key_;  // add()'s scratch key
+  std::string key_;                                                                   // add()'s scratch key
   std::vector<Value> frame_;  // add()'s slots, when a let is ranked (Program::percentile_code)
 };
 

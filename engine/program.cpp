@@ -176,8 +176,8 @@ class Compiler {
     return slot;
   }
 
-  std::uint32_t instruction(OpCode op, const Expr& e, std::vector<Instruction>& code, std::uint32_t a = 0,
-                            std::uint32_t b = 0, std::uint32_t c = 0) {
+  std::uint32_t instruction(OpCode op, const Expr& e, std::vector<Instruction>& code, std::uint32_t a = 0, std::uint32_t b = 0,
+                            std::uint32_t c = 0) {
     const std::uint32_t dst = new_slot();
     code.push_back({op, e.type.kind == TypeKind::set, static_cast<std::uint8_t>(strict_arity(op)), dst, a, b, c, &e});
     return dst;
@@ -301,7 +301,7 @@ class Compiler {
       case Builtin::starts_with: return OpCode::starts_with;
       case Builtin::ends_with: return OpCode::ends_with;
       case Builtin::days_between: return OpCode::days_between;
-      case Builtin::date: return OpCode::count;  // unreachable: folded into a constant by emit_call
+      case Builtin::date: return OpCode::count;             // unreachable: folded into a constant by emit_call
       case Builtin::percentile: return OpCode::percentile;  // unreachable: emitted by emit_call
       case Builtin::contains: return e.operands[0]->type.is_collection() ? OpCode::contains_item : OpCode::contains_text;
       case Builtin::fired: return OpCode::fired;

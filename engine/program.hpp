@@ -17,17 +17,51 @@
 namespace tenet::core {
 
 enum class OpCode : std::uint8_t {
-  negate, logical_not,
-  add, sub, mul, div,
-  difference, intersect, unite,
-  eq, ne, lt, le, gt, ge,
-  logical_and, logical_or,
-  in, not_in, between,
-  is_missing, is_present,
-  count, any, min, max, abs, round, floor, ceil, mod, coalesce, lower, upper, trim, length, contains_text, contains_item,
-  starts_with, ends_with, days_between,
-  percentile, percentile_by,  // c: the spec (Program::percentiles)
-  fired, flagged,
+  negate,
+  logical_not,
+  add,
+  sub,
+  mul,
+  div,
+  difference,
+  intersect,
+  unite,
+  eq,
+  ne,
+  lt,
+  le,
+  gt,
+  ge,
+  logical_and,
+  logical_or,
+  in,
+  not_in,
+  between,
+  is_missing,
+  is_present,
+  count,
+  any,
+  min,
+  max,
+  abs,
+  round,
+  floor,
+  ceil,
+  mod,
+  coalesce,
+  lower,
+  upper,
+  trim,
+  length,
+  contains_text,
+  contains_item,
+  starts_with,
+  ends_with,
+  days_between,
+  percentile,
+  percentile_by,  // c: the spec (Program::percentiles)
+  fired,
+  flagged,
 };
 
 // How many operands an opcode reads, for the strict ones (an unknown operand makes the
@@ -76,8 +110,8 @@ constexpr int operand_count(OpCode op) {
 // dst = code(a, b, c); `node` is the expression it computes, for traces and debugging.
 struct Instruction {
   OpCode code;
-  bool makes_set = false;    // the result is a set: sort and deduplicate it
-  std::uint8_t strict = 0;   // strict_arity(code), looked up once at compile time
+  bool makes_set = false;   // the result is a set: sort and deduplicate it
+  std::uint8_t strict = 0;  // strict_arity(code), looked up once at compile time
   std::uint32_t dst = 0;
   std::uint32_t a = 0, b = 0, c = 0;
   const ast::Expr* node = nullptr;
@@ -90,12 +124,12 @@ struct TemplatePiece {
 };
 
 struct CompiledRule {
-  std::uint32_t condition = 0;              // slot of the `when` expression
-  bool recommends = false;                  // `then recommend`, else `then flag`
-  std::int64_t priority = 0;                // of a recommendation
-  std::uint32_t target = 0;                 // the action (Program::actions) or the flag (CheckedPolicy::flags)
-  bool has_because = false;                 // the rule has a `because` text (maybe empty)
-  std::vector<Instruction> explain;         // computes the `because` holes
+  std::uint32_t condition = 0;       // slot of the `when` expression
+  bool recommends = false;           // `then recommend`, else `then flag`
+  std::int64_t priority = 0;         // of a recommendation
+  std::uint32_t target = 0;          // the action (Program::actions) or the flag (CheckedPolicy::flags)
+  bool has_because = false;          // the rule has a `because` text (maybe empty)
+  std::vector<Instruction> explain;  // computes the `because` holes
   std::vector<TemplatePiece> because;
 };
 
@@ -113,13 +147,13 @@ enum class Hit : std::uint8_t { priority, first, collect };
 struct Program {
   std::uint32_t field_count = 0;
   Hit hit = Hit::priority;
-  std::vector<std::string> missing_reasons;  // per field: "region is missing"
-  std::vector<std::string> not_available_reasons;  // per field: "region is n/a" (a missing-value marker)
-  std::vector<Value> initial_frame;         // constants in place; fields and results empty
-  std::vector<Instruction> code;            // lets and rule conditions, dependencies first
-  std::vector<CompiledRule> rules;          // in declaration order
+  std::vector<std::string> missing_reasons;              // per field: "region is missing"
+  std::vector<std::string> not_available_reasons;        // per field: "region is n/a" (a missing-value marker)
+  std::vector<Value> initial_frame;                      // constants in place; fields and results empty
+  std::vector<Instruction> code;                         // lets and rule conditions, dependencies first
+  std::vector<CompiledRule> rules;                       // in declaration order
   std::vector<std::vector<std::uint32_t>> flag_setters;  // per flag: its rules, in declaration order
-  std::vector<std::string> actions;         // action names; rules and the default refer to them by index
+  std::vector<std::string> actions;                      // action names; rules and the default refer to them by index
   std::uint32_t default_action = 0;
   // Per param (declaration order), the slot holding the value this program runs with.
   std::vector<std::uint32_t> param_slots;

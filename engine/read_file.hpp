@@ -15,8 +15,7 @@ struct ReadProblem {
 };
 
 // `path` whole into `out` ("-" is standard input).
-ReadProblem read_whole_file(const std::string& path, std::string& out,
-                            std::size_t max_bytes = std::numeric_limits<std::size_t>::max());
+ReadProblem read_whole_file(const std::string& path, std::string& out, std::size_t max_bytes = std::numeric_limits<std::size_t>::max());
 
 // Why standard input cannot be read ("standard input is closed"), or empty.
 std::string standard_input_problem();

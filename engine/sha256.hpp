@@ -11,4 +11,4 @@ std::string sha256_hex(std::string_view bytes);
 // Of a whole file, read with pread (the descriptor's position is left alone, so the file can be
 // read by another thread meanwhile); nullopt when reading fails.
 std::optional<std::string> sha256_of_file(int fd);
-}
+}  // namespace tenet::core

@@ -16,8 +16,8 @@ class SourceSet;
 
 // One node of a condition tree.
 struct TraceStep {
-  std::string text;            // the node's source, balanced, on one line
-  std::string file;            // an imported file, relative to the policy's directory; empty: the policy's own
+  std::string text;  // the node's source, balanced, on one line
+  std::string file;  // an imported file, relative to the policy's directory; empty: the policy's own
   std::uint32_t line = 0, column = 0;
   std::int64_t slot = -1;      // where the node's value is, or -1
   std::uint32_t operands = 0;  // how many of the following subtrees are its operands

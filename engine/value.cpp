@@ -52,8 +52,7 @@ bool less(const Value& a, const Value& b) {
 
 void make_set(Value& v) {
   std::sort(v.items.begin(), v.items.end(), less);
-  v.items.erase(std::unique(v.items.begin(), v.items.end(), [](const Value& x, const Value& y) { return equal(x, y); }),
-                v.items.end());
+  v.items.erase(std::unique(v.items.begin(), v.items.end(), [](const Value& x, const Value& y) { return equal(x, y); }), v.items.end());
 }
 
 bool contains(const Value& list, const Value& item) {

@@ -15,9 +15,9 @@ struct Value {
 
   Kind kind = Kind::unknown;
   bool boolean = false;
-  Decimal number;             // a number's value; a date's days since 1970-01-01 (so dates order as numbers)
-  std::string text;           // a string's value
-  std::vector<Value> items;   // list and set elements (sets are kept sorted and unique)
+  Decimal number;            // a number's value; a date's days since 1970-01-01 (so dates order as numbers)
+  std::string text;          // a string's value
+  std::vector<Value> items;  // list and set elements (sets are kept sorted and unique)
   // Why the value is unknown. It points at text that lives as long as the policy (or is
   // static), so passing an unknown along never copies or allocates.
   const std::string* reason = nullptr;

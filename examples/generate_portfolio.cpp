@@ -29,7 +29,9 @@ class Random {
   }
   bool chance(int percent) { return between(1, 100) <= percent; }
   template <typename T>
-  const T& pick(const std::vector<T>& items) { return items[static_cast<std::size_t>(between(0, static_cast<std::int64_t>(items.size()) - 1))]; }
+  const T& pick(const std::vector<T>& items) {
+    return items[static_cast<std::size_t>(between(0, static_cast<std::int64_t>(items.size()) - 1))];
+  }
 
  private:
   std::uint64_t state_;
@@ -47,19 +49,18 @@ std::string fixed(std::int64_t value, int places) {
 
 const std::vector<std::string> kSegments = {"smb", "smb", "smb", "mid", "mid", "enterprise"};
 const std::vector<std::string> kRegions = {"north", "south", "east", "west"};
-const std::vector<std::string> kCapabilities = {"analytics", "onboarding", "support", "training", "analytics",
-                                                "support", "on_site_staff", "custom_hardware", "24x7_hotline",
-                                                "white_labeling"};
+const std::vector<std::string> kCapabilities = {"analytics", "onboarding",    "support",         "training",     "analytics",
+                                                "support",   "on_site_staff", "custom_hardware", "24x7_hotline", "white_labeling"};
 const std::vector<std::string> kAcquiredFor = {"growth", "margin", "investment", "fit", "fit", "referral"};
-const std::vector<std::string> kChurnSignals = {"usage_drop", "competitor_eval", "complaint_escalation",
-                                                "contract_not_renewed", "champion_left"};
+const std::vector<std::string> kChurnSignals = {"usage_drop", "competitor_eval", "complaint_escalation", "contract_not_renewed",
+                                                "champion_left"};
 const std::vector<std::string> kMaturity = {"new", "growing", "growing", "mature", "declining"};
 
 // One customer: field name, then its JSON text (empty when absent); lists are kept apart for CSV.
 struct Field {
   const char* name;
-  std::string json;                 // as a JSON value, "" when absent
-  std::vector<std::string> items;   // for list fields
+  std::string json;                // as a JSON value, "" when absent
+  std::vector<std::string> items;  // for list fields
   bool is_list = false;
   bool is_string = false;
 };
@@ -78,8 +79,9 @@ std::vector<std::string> sample(Random& r, const std::vector<std::string>& from,
 
 std::vector<Field> customer(Random& r, std::uint64_t index) {
   const std::string segment = r.pick(kSegments);
-  const std::int64_t revenue = segment == "smb" ? r.between(5, 80) * 1000
-                               : segment == "mid" ? r.between(50, 500) * 1000 : r.between(300, 5000) * 1000;
+  const std::int64_t revenue = segment == "smb"   ? r.between(5, 80) * 1000
+                               : segment == "mid" ? r.between(50, 500) * 1000
+                                                  : r.between(300, 5000) * 1000;
   const std::int64_t cost = revenue * (r.chance(85) ? r.between(40, 95) : r.between(95, 140)) / 100;
   const std::int64_t expected = r.between(50, 100);
   std::vector<Field> f;

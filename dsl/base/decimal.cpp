@@ -98,7 +98,7 @@ std::optional<Decimal> Decimal::parse_number(std::string_view s, ParseError* err
   bool negative = false;
   if (i < s.size() && (s[i] == '-' || s[i] == '+')) negative = s[i++] == '-';
   unsigned __int128 m = 0;
-  int kept = 0;             // significant digits kept in m
+  int kept = 0;  // significant digits kept in m
   std::int64_t exponent = 0;
   bool sticky = false, any_digit = false, seen_point = false;
   for (; i < s.size(); ++i) {

@@ -16,18 +16,33 @@ namespace tenet::core {
 enum class DecimalStatus { ok, overflow, division_by_zero };
 
 namespace detail {
-inline constexpr std::uint64_t kPow10[20] = {
-    1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull, 100000000ull, 1000000000ull,
-    10000000000ull, 100000000000ull, 1000000000000ull, 10000000000000ull, 100000000000000ull,
-    1000000000000000ull, 10000000000000000ull, 100000000000000000ull, 1000000000000000000ull,
-    10000000000000000000ull};
+inline constexpr std::uint64_t kPow10[20] = {1ull,
+                                             10ull,
+                                             100ull,
+                                             1000ull,
+                                             10000ull,
+                                             100000ull,
+                                             1000000ull,
+                                             10000000ull,
+                                             100000000ull,
+                                             1000000000ull,
+                                             10000000000ull,
+                                             100000000000ull,
+                                             1000000000000ull,
+                                             10000000000000ull,
+                                             100000000000000ull,
+                                             1000000000000000ull,
+                                             10000000000000000ull,
+                                             100000000000000000ull,
+                                             1000000000000000000ull,
+                                             10000000000000000000ull};
 }  // namespace detail
 struct DecimalResult;
 
 class Decimal {
  public:
-  static constexpr int kMaxDigits = 18;      // significant digits kept
-  static constexpr int kMaxExponent = 300;   // scientific exponent range: 1e-300 .. 9.99e300
+  static constexpr int kMaxDigits = 18;     // significant digits kept
+  static constexpr int kMaxExponent = 300;  // scientific exponent range: 1e-300 .. 9.99e300
   static constexpr int kMinExponent = -300;
 
   using Status = DecimalStatus;
@@ -103,12 +118,10 @@ class Decimal {
     if (exponent_ == o.exponent_) return (coefficient_ > o.coefficient_) - (coefficient_ < o.coefficient_);
     const std::int64_t diff = static_cast<std::int64_t>(exponent_) - o.exponent_;
     std::int64_t scaled;
-    if (diff > 0 && diff <= 18 &&
-        !__builtin_mul_overflow(coefficient_, static_cast<std::int64_t>(detail::kPow10[diff]), &scaled)) {
+    if (diff > 0 && diff <= 18 && !__builtin_mul_overflow(coefficient_, static_cast<std::int64_t>(detail::kPow10[diff]), &scaled)) {
       return (scaled > o.coefficient_) - (scaled < o.coefficient_);
     }
-    if (diff < 0 && diff >= -18 &&
-        !__builtin_mul_overflow(o.coefficient_, static_cast<std::int64_t>(detail::kPow10[-diff]), &scaled)) {
+    if (diff < 0 && diff >= -18 && !__builtin_mul_overflow(o.coefficient_, static_cast<std::int64_t>(detail::kPow10[-diff]), &scaled)) {
       return (coefficient_ > scaled) - (coefficient_ < scaled);
     }
     return compare_unaligned(o);

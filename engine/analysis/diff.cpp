@@ -23,7 +23,7 @@ struct Outcome {
   std::vector<std::uint32_t> actions;  // Policy::action_name()
   std::vector<std::uint32_t> chosen;   // rule indices
   std::vector<RuleStatus> statuses;
-  std::string message;                 // a record error's
+  std::string message;  // a record error's
   ErrorKind kind = ErrorKind::malformed;
 };
 
@@ -31,7 +31,6 @@ struct BlockDiff {
   std::string output;
   DiffSummary summary;
 };
-
 
 // One policy's side of the run: its evaluator and record builder, one a thread.
 struct Side {
@@ -122,9 +121,13 @@ using Run = PortfolioRun<BlockDiff, Deciders>;
 class DiffRunner {
  public:
   DiffRunner(const Policy& old_policy, const Policy& new_policy, const DiffOptions& options, std::FILE* input,
-             const std::function<bool(const std::string&)>& write_output, const PortfolioStats* old_stats,
-             const PortfolioStats* new_stats)
-      : old_(old_policy), new_(new_policy), options_(options), write_output_(write_output), old_stats_(old_stats), new_stats_(new_stats),
+             const std::function<bool(const std::string&)>& write_output, const PortfolioStats* old_stats, const PortfolioStats* new_stats)
+      : old_(old_policy),
+        new_(new_policy),
+        options_(options),
+        write_output_(write_output),
+        old_stats_(old_stats),
+        new_stats_(new_stats),
         run_(input, options.input, options.block_bytes, options.threads) {
     // Rules matched by name: each name of either policy, with its index on each side.
     const auto add = [&](const Policy& p, bool is_old) {

@@ -40,8 +40,8 @@ struct DiffSummary {
 
 struct DiffResult {
   DiffSummary summary;
-  std::string failure;          // an input failure that stopped the run
-  bool output_failed = false;   // a write failed: the run stopped there
+  std::string failure;         // an input failure that stopped the run
+  bool output_failed = false;  // a write failed: the run stopped there
 };
 
 DiffResult run_diff(const Policy& old_policy, const Policy& new_policy, const DiffOptions& options, std::FILE* input,

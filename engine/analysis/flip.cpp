@@ -60,10 +60,10 @@ struct Flipper::State {
   z3::context ctx;
   ConditionEncoder encoder;
   z3::solver solver;
-  std::vector<z3::expr> fires;      // per rule
-  std::vector<std::uint32_t> order;  // recommending rules, in the hit policy's ranking
-  std::vector<std::uint32_t> candidates;  // number fields some condition reads
-  std::vector<std::uint32_t> categorical;  // string, bool and string collection fields some condition reads
+  std::vector<z3::expr> fires;                                       // per rule
+  std::vector<std::uint32_t> order;                                  // recommending rules, in the hit policy's ranking
+  std::vector<std::uint32_t> candidates;                             // number fields some condition reads
+  std::vector<std::uint32_t> categorical;                            // string, bool and string collection fields some condition reads
   std::vector<std::pair<std::uint32_t, std::uint32_t>> field_pairs;  // --fields 2: find_field_pairs()
   // Per field: the strings it is compared with (==, !=, in, set operations, contains), sorted,
   // and whether it is read otherwise too (a string function, a comparison with another field):
@@ -81,7 +81,11 @@ struct Flipper::State {
   static constexpr std::uint32_t kNoField = UINT32_MAX;
 
   State(const Policy& p, const FlipOptions& o)
-      : policy(p), options(o), encoder(ctx, p.checked(), param_values(p.program())), solver(ctx), evaluator(p),
+      : policy(p),
+        options(o),
+        encoder(ctx, p.checked(), param_values(p.program())),
+        solver(ctx),
+        evaluator(p),
         deadline(std::chrono::steady_clock::now() + std::chrono::milliseconds(o.budget_ms)) {
     z3::params settings(ctx);
     settings.set("timeout", o.timeout_ms);
@@ -94,17 +98,18 @@ struct Flipper::State {
       if (program.rules[r].recommends) order.push_back(r);
     }
     if (program.hit == Hit::priority)
-      std::stable_sort(order.begin(), order.end(),
-                       [&](auto a, auto b) { return program.rules[a].priority > program.rules[b].priority; });
+      std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return program.rules[a].priority > program.rules[b].priority; });
     const auto& fields = p.checked().schema().fields;
     reads_opaque.assign(fields.size(), false);
     for (const auto& o : encoder.opaques()) {
       const bool percentile = o.expr->kind == ast::ExprKind::call && o.expr->builtin == Builtin::percentile && o.args.size() >= 1 &&
                               o.args[0] && o.expr->operands[0]->type.kind == TypeKind::number && options.portfolio;
       ranks_exactly.push_back(percentile);
-      group_fields.push_back(percentile && o.expr->operands.size() == 2 ? encoder.fields_of(*o.expr->operands[1]) : std::vector<std::uint32_t>{});
+      group_fields.push_back(percentile && o.expr->operands.size() == 2 ? encoder.fields_of(*o.expr->operands[1])
+                                                                        : std::vector<std::uint32_t>{});
       for (auto f : o.fields)
-        if (!percentile || std::find(group_fields.back().begin(), group_fields.back().end(), f) != group_fields.back().end()) reads_opaque[f] = true;
+        if (!percentile || std::find(group_fields.back().begin(), group_fields.back().end(), f) != group_fields.back().end())
+          reads_opaque[f] = true;
     }
     for (auto f : encoder.stepped_fields()) reads_opaque[f] = true;
     for (std::uint32_t f = 0; f < fields.size(); ++f)
@@ -187,7 +192,7 @@ struct Flipper::State {
   // no condition turns; the least change of the two fields (the sum of their relative changes)
   // that changes the decision is at one of them, or just past it.
   std::vector<std::pair<Decimal, Decimal>> pair_roots(const Record& record, std::uint32_t f, std::uint32_t g,
-                                                     const std::vector<Value>& computed) {
+                                                      const std::vector<Value>& computed) {
     std::vector<std::pair<Decimal, Decimal>> out;
     std::vector<const ConditionEncoder::Atom*> atoms;
     for (const auto& atom : encoder.atoms())
@@ -291,7 +296,7 @@ struct Flipper::State {
       const auto& values = *distributions[i];
       const auto n = static_cast<std::int64_t>(values.size());
       for (const Decimal& level : *levels[i]) {
-        const Decimal share = level.mul(Decimal::from_int(n)).value;  // records at most the value, for this level
+        const Decimal share = level.mul(Decimal::from_int(n)).value;                         // records at most the value, for this level
         const std::int64_t at_least = share.to_whole(true).value.to_integer().value_or(0);   // percentile >= level
         const std::int64_t more = share.to_whole(false).value.to_integer().value_or(0) + 1;  // percentile > level
         for (const std::int64_t k : {at_least, more}) {
@@ -327,10 +332,10 @@ struct Flipper::State {
         if (item.kind == Value::Kind::string) strings[field].push_back(item.text);
       return true;
     };
-    const bool compares = (e.kind == ast::ExprKind::binary &&
-                           (e.op == ast::Op::eq || e.op == ast::Op::ne || e.op == ast::Op::in || e.op == ast::Op::not_in ||
-                            e.op == ast::Op::sub || e.op == ast::Op::intersect || e.op == ast::Op::unite)) ||
-                          (e.kind == ast::ExprKind::call && e.builtin == Builtin::contains);
+    const bool compares =
+        (e.kind == ast::ExprKind::binary && (e.op == ast::Op::eq || e.op == ast::Op::ne || e.op == ast::Op::in || e.op == ast::Op::not_in ||
+                                             e.op == ast::Op::sub || e.op == ast::Op::intersect || e.op == ast::Op::unite)) ||
+        (e.kind == ast::ExprKind::call && e.builtin == Builtin::contains);
     for (std::size_t i = 0; i < e.operands.size(); ++i) {
       const ast::Expr& operand = *e.operands[i];
       const auto field = policy.checked().field_named_by(operand);
@@ -423,8 +428,8 @@ std::optional<std::string> Flipper::flip(const Record& record) {
     std::uint32_t field;
     Value value;
     std::optional<std::pair<std::uint32_t, Decimal>> second;  // --fields 2: the other field changed
-    std::optional<Decimal> boundary;  // of a number: the root it comes from
-    Decimal relative;                 // the change, relative to the value (exact to 18 digits)
+    std::optional<Decimal> boundary;                          // of a number: the root it comes from
+    Decimal relative;                                         // the change, relative to the value (exact to 18 digits)
     bool exact;
     Decision decision;
   };
@@ -508,7 +513,12 @@ std::optional<std::string> Flipper::flip(const Record& record) {
             if (best && relative.compare(best->relative) >= 0) continue;
             auto changed = s.decide_with(record, f, Value::of(tx), d, std::make_pair(g, Value::of(ty)));
             if (!changed) continue;
-            best = Best{f, Value::of(tx), std::make_pair(g, ty), std::nullopt, relative, !s.reads_opaque[f] && !s.reads_opaque[g],
+            best = Best{f,
+                        Value::of(tx),
+                        std::make_pair(g, ty),
+                        std::nullopt,
+                        relative,
+                        !s.reads_opaque[f] && !s.reads_opaque[g],
                         std::move(*changed)};
           }
         }

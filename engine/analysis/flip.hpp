@@ -23,10 +23,10 @@ namespace tenet::core {
 class PortfolioStats;
 
 struct FlipOptions {
-  unsigned timeout_ms = 1000;    // per solver question
-  unsigned budget_ms = 600000;   // all questions of a run together: once spent, the rest are not asked
-  std::optional<Decimal> within; // only flips within this relative change (0.05 for 5%)
-  unsigned fields = 1;           // change up to this many number fields at once (1 or 2)
+  unsigned timeout_ms = 1000;     // per solver question
+  unsigned budget_ms = 600000;    // all questions of a run together: once spent, the rest are not asked
+  std::optional<Decimal> within;  // only flips within this relative change (0.05 for 5%)
+  unsigned fields = 1;            // change up to this many number fields at once (1 or 2)
   // What percentile() ranks against (the facts read as a portfolio), for a policy that reads it.
   // A percentile is pinned at its value like any value without an exact encoding: flips of the
   // fields it reads are not exact, and the engine decides each candidate with the distribution.

@@ -32,7 +32,11 @@ struct Reads {
 class Linter {
  public:
   Linter(const Policy& policy, const LintOptions& options)
-      : policy_(policy), checked_(policy.checked()), m_(checked_.module), options_(options), solver_(ctx_),
+      : policy_(policy),
+        checked_(policy.checked()),
+        m_(checked_.module),
+        options_(options),
+        solver_(ctx_),
         encoder_(ctx_, checked_, options.any_params ? std::vector<std::optional<Value>>{} : param_values(policy.program())) {
     z3::params p(ctx_);
     p.set("timeout", options.timeout_ms);
@@ -139,8 +143,8 @@ class Linter {
           continue;
         }
         find(m_.rules[b].name.range, rule_range(b), "overlap",
-             fmt::format("rules '{}' and '{}' can both fire at priority {}; the tie goes to '{}', declared first",
-                         m_.rules[a].name.text, m_.rules[b].name.text, priority(a), m_.rules[a].name.text),
+             fmt::format("rules '{}' and '{}' can both fire at priority {}; the tie goes to '{}', declared first", m_.rules[a].name.text,
+                         m_.rules[b].name.text, priority(a), m_.rules[a].name.text),
              {{m_.rules[a].name.range, "both fire on " + record}}, rule_range(a));
       }
     }
@@ -156,11 +160,14 @@ class Linter {
     }
     bool ok = false;
     std::string error;
-    read_facts(record + "\n", FactsFormat::jsonl, policy_, [&](std::size_t, Record* r, RecordError*) {
-      if (!r) return;
-      const Decision& d = evaluator.evaluate(std::move(*r));
-      ok = d.statuses[a] == RuleStatus::fired && d.statuses[b] == RuleStatus::fired;
-    }, error);
+    read_facts(
+        record + "\n", FactsFormat::jsonl, policy_,
+        [&](std::size_t, Record* r, RecordError*) {
+          if (!r) return;
+          const Decision& d = evaluator.evaluate(std::move(*r));
+          ok = d.statuses[a] == RuleStatus::fired && d.statuses[b] == RuleStatus::fired;
+        },
+        error);
     return ok;
   }
 
@@ -191,7 +198,8 @@ class Linter {
     }
     for (std::uint32_t i = 0; i < m_.params.size(); ++i) {
       if (m_.params[i].implicit || reads.params.count(i)) continue;
-      find(m_.params[i].name.range, m_.params[i].range, "unused", fmt::format("param '{}' is read by no rule or let", m_.params[i].name.text));
+      find(m_.params[i].name.range, m_.params[i].range, "unused",
+           fmt::format("param '{}' is read by no rule or let", m_.params[i].name.text));
     }
     for (std::uint32_t i = 0; i < m_.lets.size(); ++i) {
       if (reads.lets.count(i)) continue;

@@ -20,17 +20,17 @@
 namespace tenet::core {
 
 struct LintOptions {
-  bool any_params = false;       // params free within their type, not the policy's values
-  unsigned timeout_ms = 2000;    // per solver question
-  unsigned budget_ms = 60000;    // all questions together: once spent, the rest are not asked
+  bool any_params = false;     // params free within their type, not the policy's values
+  unsigned timeout_ms = 2000;  // per solver question
+  unsigned budget_ms = 60000;  // all questions together: once spent, the rest are not asked
 };
 
 struct LintResult {
-  Diagnostics findings;          // warnings, each message ending in [CODE]
-  std::size_t questions = 0;     // solver questions asked
-  std::size_t undecided = 0;     // of them, not answered within the bound (no finding made)
-  std::size_t skipped = 0;       // questions not asked: the budget was spent (no finding made)
-  std::size_t allowed = 0;       // findings silenced by `# lint: allow CODE`
+  Diagnostics findings;       // warnings, each message ending in [CODE]
+  std::size_t questions = 0;  // solver questions asked
+  std::size_t undecided = 0;  // of them, not answered within the bound (no finding made)
+  std::size_t skipped = 0;    // questions not asked: the budget was spent (no finding made)
+  std::size_t allowed = 0;    // findings silenced by `# lint: allow CODE`
   // Every question was answered: "0 findings" then means none can be made.
   bool complete() const { return undecided == 0 && skipped == 0; }
 };

@@ -20,7 +20,8 @@ struct Deciders {
   RecordBuilder builder;
   std::vector<Evaluator> evaluators;
   Decision decision;
-  Deciders(const std::vector<SensitivityStep>& steps, const SensitivityOptions& options, const std::vector<const PortfolioStats*>& portfolios)
+  Deciders(const std::vector<SensitivityStep>& steps, const SensitivityOptions& options,
+           const std::vector<const PortfolioStats*>& portfolios)
       : builder(*steps.front().policy, options.input_options) {
     for (std::size_t i = 0; i < steps.size(); ++i) {
       evaluators.emplace_back(*steps[i].policy);
@@ -40,11 +41,13 @@ class Runner {
   std::string run() {
     for (auto& step : steps_) step.summary = Summary::of(*step.policy);
     if (!run_.read_header({steps_.front().policy.get()}, options_.input_options)) return run_.failure();
-    return run_.run_merging([&](Run::Work& w) { process(w); }, [&](Run::Work& w) {
-      std::string error;
-      for (std::size_t i = 0; i < steps_.size(); ++i)
-        if (!steps_[i].summary.merge(w.result[i], error)) throw std::logic_error("a block's summary does not merge: " + error);
-    });
+    return run_.run_merging([&](Run::Work& w) { process(w); },
+                            [&](Run::Work& w) {
+                              std::string error;
+                              for (std::size_t i = 0; i < steps_.size(); ++i)
+                                if (!steps_[i].summary.merge(w.result[i], error))
+                                  throw std::logic_error("a block's summary does not merge: " + error);
+                            });
   }
 
  private:

@@ -18,8 +18,8 @@ struct BlockResult {
   std::string output;
   std::string rejects;
   Summary summary;
-  std::vector<std::uint64_t> error_ordinals;  // which records of the block (0-based) were errors
-  std::string head, tail;  // the block's first (block 0 only) and last bytes: the input's identity
+  std::vector<std::uint64_t> error_ordinals;                // which records of the block (0-based) were errors
+  std::string head, tail;                                   // the block's first (block 0 only) and last bytes: the input's identity
   std::vector<std::pair<std::uint64_t, std::size_t>> keys;  // KeyTracker::hash() of each record's key, and its line
 };
 
@@ -66,7 +66,11 @@ void append_reject(std::string& out, const RecordError& e) {
 class Runner {
  public:
   Runner(const Policy& policy, const BatchOptions& options, BatchIO& io, const PortfolioStats* portfolio)
-      : policy_(policy), options_(options), io_(io), portfolio_(portfolio), run_(io.input, options.input, options.block_bytes, options.threads) {}
+      : policy_(policy),
+        options_(options),
+        io_(io),
+        portfolio_(portfolio),
+        run_(io.input, options.input, options.block_bytes, options.threads) {}
 
   BatchResult run() {
     BatchResult result;
@@ -82,7 +86,8 @@ class Runner {
     if (result.failure.empty() && !result.output_failed && !result.stopped_at_max_errors) result.failure = run_.failure();
     result.summary.inputs = {fmt::format("{}:{}", input_bytes_, sha256_hex(input_head_ + input_tail_).substr(0, 32))};
     result.summary.keys_checked = options_.check_keys;
-    for (const std::uint32_t field : options_.sum_fields) result.summary.summed.push_back(policy_.checked().schema().fields[field].name.text);
+    for (const std::uint32_t field : options_.sum_fields)
+      result.summary.summed.push_back(policy_.checked().schema().fields[field].name.text);
     if (options_.shard) result.summary.shards = ShardSet{options_.shard->of, {options_.shard->index}};
     return result;
   }
@@ -97,8 +102,7 @@ class Runner {
     r.tail.clear();
     r.keys.clear();
     r.summary = Summary::of(policy_);
-    if (run_.readable(w))
-      process(w.block, run_.local([&] { return std::make_unique<Decider>(policy_, options_, portfolio_); }), r);
+    if (run_.readable(w)) process(w.block, run_.local([&] { return std::make_unique<Decider>(policy_, options_, portfolio_); }), r);
   }
 
   // `limit`: process only the first N records of the block (to stop exactly at --max-errors).
@@ -119,8 +123,8 @@ class Runner {
         evaluator.evaluate_in_place(*record, d);
         const bool traced = options_.trace || (options_.trace_sample && line % options_.trace_sample == 0);
         write_batch_decision(r.output, options_.output, policy_, d, line,
-                             {options_.explain, traced ? &evaluator.frame() : nullptr,
-                              first_line && options_.output == BatchFormat::jsonl, &csv_provenance_});
+                             {options_.explain, traced ? &evaluator.frame() : nullptr, first_line && options_.output == BatchFormat::jsonl,
+                              &csv_provenance_});
         tally.add(d, evaluator.frame());
       } else {
         write_batch_error(r.output, options_.output, *error, {options_.explain, nullptr, false, &csv_provenance_},

@@ -23,16 +23,16 @@ namespace tenet::core {
 struct BatchOptions {
   FactsFormat input = FactsFormat::jsonl;  // jsonl or csv
   BatchFormat output = BatchFormat::jsonl;
-  unsigned threads = 0;                    // 0: one per core
+  unsigned threads = 0;  // 0: one per core
   bool explain = false;
   bool trace = false;
-  std::uint64_t trace_sample = 0;          // trace records whose line number is a multiple of N
+  std::uint64_t trace_sample = 0;  // trace records whose line number is a multiple of N
   std::optional<std::uint64_t> max_errors;
-  std::vector<std::uint32_t> sum_fields;   // schema indices of numeric fields to total per decision
-  std::optional<ShardId> shard;        // --shard K/N: the summary says which shard of a split it is
+  std::vector<std::uint32_t> sum_fields;  // schema indices of numeric fields to total per decision
+  std::optional<ShardId> shard;           // --shard K/N: the summary says which shard of a split it is
   std::size_t block_bytes = 1 << 20;
-  InputOptions input_options;              // --strict-fields, missing-value markers
-  bool check_keys = true;                  // find repeated keys: 16 bytes a record (--no-key-check)
+  InputOptions input_options;  // --strict-fields, missing-value markers
+  bool check_keys = true;      // find repeated keys: 16 bytes a record (--no-key-check)
   // percentile(): the distributions of the whole portfolio, read from ranks files (--ranks),
   // instead of a first pass over this input. Null: a first pass, when the policy needs one.
   const PortfolioStats* ranks = nullptr;
@@ -51,10 +51,10 @@ struct BatchIO {
 };
 
 struct BatchResult {
-  Summary summary;               // with the schema checks' counts: see input_warnings()
+  Summary summary;  // with the schema checks' counts: see input_warnings()
   bool stopped_at_max_errors = false;
-  std::string failure;          // an input failure that stopped the run
-  bool output_failed = false;   // a write of the output or rejects failed: the run stopped there
+  std::string failure;         // an input failure that stopped the run
+  bool output_failed = false;  // a write of the output or rejects failed: the run stopped there
 };
 
 BatchResult run_batch(const Policy& policy, const BatchOptions& options, BatchIO& io);

@@ -59,19 +59,19 @@ class BlockPipeline {
     const std::size_t tokens = 4 * threads_ + 2;
     tbb::task_arena arena(static_cast<int>(threads_));
     arena.execute([&] {
-      tbb::parallel_pipeline(
-          tokens,
-          tbb::make_filter<void, Work*>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& flow) { return cut(flow); }) &
-              tbb::make_filter<Work*, Work*>(tbb::filter_mode::parallel, [&](Work* w) { return read(w); }) &
-              tbb::make_filter<Work*, Work*>(tbb::filter_mode::serial_in_order, [&](Work* w) { return number(w); }) &
-              tbb::make_filter<Work*, Work*>(tbb::filter_mode::parallel, [&](Work* w) {
-                process(*w);
-                return w;
-              }) &
-              tbb::make_filter<Work*, void>(tbb::filter_mode::serial_in_order, [&](Work* w) {
-                write(*w);
-                free_.push(w);
-              }));
+      tbb::parallel_pipeline(tokens, tbb::make_filter<void, Work*>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& flow) {
+                                       return cut(flow);
+                                     }) & tbb::make_filter<Work*, Work*>(tbb::filter_mode::parallel, [&](Work* w) {
+                                       return read(w);
+                                     }) & tbb::make_filter<Work*, Work*>(tbb::filter_mode::serial_in_order, [&](Work* w) {
+                                       return number(w);
+                                     }) & tbb::make_filter<Work*, Work*>(tbb::filter_mode::parallel, [&](Work* w) {
+                                       process(*w);
+                                       return w;
+                                     }) & tbb::make_filter<Work*, void>(tbb::filter_mode::serial_in_order, [&](Work* w) {
+                                       write(*w);
+                                       free_.push(w);
+                                     }));
       after();
     });
   }
@@ -85,7 +85,8 @@ class BlockPipeline {
   template <typename Process, typename Merge>
   std::string run_merging(Process process, Merge merge) {
     std::string failure;
-    run(process,
+    run(
+        process,
         [&](Work& w) {
           if (!failure.empty()) return;
           if (!w.read_failure.empty()) {

@@ -69,8 +69,8 @@ std::optional<BlockReader::InputFile> BlockReader::input_file(std::FILE* input) 
 }
 
 std::string BlockReader::shrank() const {
-  return fmt::format("the file shrank from {} to {} bytes while it was read; stopped, the output is incomplete",
-                     file_->size, file_size(input_).value_or(0));
+  return fmt::format("the file shrank from {} to {} bytes while it was read; stopped, the output is incomplete", file_->size,
+                     file_size(input_).value_or(0));
 }
 
 bool BlockReader::next(Block& block) {

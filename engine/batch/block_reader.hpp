@@ -36,12 +36,12 @@ struct Bytes {
 // A block of whole records, readable SIMDJSON_PADDING bytes past their end.
 struct Block {
   std::uint64_t sequence = 0;
-  Bytes bytes;              // the records, then (past `length`) zeros
-  std::size_t length = 0;   // bytes of records
-  InputPosition start;      // its offset from the reader; its line once the blocks before it are counted
+  Bytes bytes;                           // the records, then (past `length`) zeros
+  std::size_t length = 0;                // bytes of records
+  InputPosition start;                   // its offset from the reader; its line once the blocks before it are counted
   std::optional<RecordError> oversized;  // a record too long to read, reported in its place
   std::size_t oversized_lines = 0;       // the line ends in that record's bytes
-  bool unread = false;      // its bytes are still in the file: read_block() reads them
+  bool unread = false;                   // its bytes are still in the file: read_block() reads them
 
   const char* data() const { return bytes.data.get(); }
   std::size_t capacity() const;

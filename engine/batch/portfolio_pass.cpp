@@ -44,12 +44,12 @@ std::string collect_portfolio(const std::vector<const Policy*>& policies, const 
   });
   for (PortfolioStats* s : stats) s->finish();
   if (!failure.empty()) return failure;
-  if (rewind && std::fseek(input, 0, SEEK_SET) != 0) return "cannot read the portfolio twice (percentile() needs a first pass): it is not a regular file";
+  if (rewind && std::fseek(input, 0, SEEK_SET) != 0)
+    return "cannot read the portfolio twice (percentile() needs a first pass): it is not a regular file";
   return "";
 }
 
-std::string collect_portfolio(const Policy& policy, const StreamOptions& options, std::FILE* input, PortfolioStats& stats,
-                              bool rewind) {
+std::string collect_portfolio(const Policy& policy, const StreamOptions& options, std::FILE* input, PortfolioStats& stats, bool rewind) {
   return collect_portfolio({&policy}, options, input, {&stats}, rewind);
 }
 

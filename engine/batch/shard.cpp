@@ -24,12 +24,14 @@ std::string check_shards(const std::vector<std::optional<ShardId>>& shards) {
   if (shards.size() == 1 && !shards[0]) return "";
   std::vector<bool> seen;
   for (std::size_t i = 0; i < shards.size(); ++i) {
-    if (!shards[i]) return fmt::format("ranks file {} names no shard: several ranks files must each be written with tenet ranks --shard K/N", i + 1);
+    if (!shards[i])
+      return fmt::format("ranks file {} names no shard: several ranks files must each be written with tenet ranks --shard K/N", i + 1);
     if (shards[i]->of != shards[0]->of)
       return fmt::format("ranks file {} is shard {}/{}, ranks file 1 shard {}/{}: the shards of two different splits", i + 1,
                          shards[i]->index, shards[i]->of, shards[0]->index, shards[0]->of);
     seen.resize(shards[0]->of + 1);
-    if (seen[shards[i]->index]) return fmt::format("shard {}/{} is given twice: its values would be counted twice", shards[i]->index, shards[i]->of);
+    if (seen[shards[i]->index])
+      return fmt::format("shard {}/{} is given twice: its values would be counted twice", shards[i]->index, shards[i]->of);
     seen[shards[i]->index] = true;
   }
   std::vector<std::string> missing;

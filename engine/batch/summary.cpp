@@ -140,8 +140,8 @@ std::string names(const std::vector<std::string>& list) { return list.empty() ? 
 
 bool Summary::merge(const Summary& o, std::string& error) {
   if (o.policy.sha256 != policy.sha256) {
-    error = "the summaries are of different policies (" + policy.name + " " + policy.version + " sha256 " +
-            policy.sha256 + ", and " + o.policy.name + " " + o.policy.version + " sha256 " + o.policy.sha256 + ")";
+    error = "the summaries are of different policies (" + policy.name + " " + policy.version + " sha256 " + policy.sha256 + ", and " +
+            o.policy.name + " " + o.policy.version + " sha256 " + o.policy.sha256 + ")";
     return false;
   }
   if (o.policy.params != policy.params) {
@@ -154,8 +154,8 @@ bool Summary::merge(const Summary& o, std::string& error) {
     return false;
   }
   if (o.summed != summed) {
-    error = fmt::format("the summaries total different fields (--sum {}; and --sum {}): run every shard with the same --sum",
-                        names(summed), names(o.summed));
+    error = fmt::format("the summaries total different fields (--sum {}; and --sum {}): run every shard with the same --sum", names(summed),
+                        names(o.summed));
     return false;
   }
   if (shards.has_value() != o.shards.has_value() || (shards && shards->of != o.shards->of)) {
@@ -231,7 +231,8 @@ std::string Summary::to_json() const {
   j["decisions"] = json::object();
   for (const auto& [k, v] : decisions) j["decisions"][k] = v;
   j["rules"] = json::object();
-  for (const auto& [k, v] : rules) j["rules"][k] = {{"fired", v.fired}, {"chosen", v.chosen}, {"overridden", v.overridden}, {"unknown", v.unknown}};
+  for (const auto& [k, v] : rules)
+    j["rules"][k] = {{"fired", v.fired}, {"chosen", v.chosen}, {"overridden", v.overridden}, {"unknown", v.unknown}};
   j["flags"] = flags;
   j["errors_by_kind"] = errors_by_kind;
   j["undeclared_fields"] = undeclared_fields;
@@ -340,8 +341,8 @@ std::optional<Summary> Summary::from_json(const std::string& text, std::string& 
     for (const auto& [name, r] : s.rules) {
       if (!inconsistent.empty()) break;
       if (r.fired > s.decided || r.chosen > r.fired || r.overridden > r.fired || r.unknown > s.decided)
-        inconsistent = fmt::format("rule {}'s counts (fired {}, chosen {}, overridden {}, unknown {}) do not fit {} decided records",
-                                   name, r.fired, r.chosen, r.overridden, r.unknown, s.decided);
+        inconsistent = fmt::format("rule {}'s counts (fired {}, chosen {}, overridden {}, unknown {}) do not fit {} decided records", name,
+                                   r.fired, r.chosen, r.overridden, r.unknown, s.decided);
     }
     if (!inconsistent.empty()) {
       error = "the counts do not agree: " + inconsistent;

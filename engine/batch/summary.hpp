@@ -27,16 +27,16 @@ struct Summary : InputObservations {
   PolicyInfo policy;
   std::uint64_t records = 0;
   std::uint64_t errors = 0;
-  std::uint64_t provisional = 0;                          // decisions an unknown rule could have changed
-  std::map<std::string, std::uint64_t> decisions;         // decision text -> records
-  std::map<std::string, RuleCounts> rules;                // every rule of the policy, zeros included
-  std::map<std::string, std::uint64_t> flags;             // flag -> records where it was raised
-  std::map<std::string, std::uint64_t> errors_by_kind;    // kind_name() -> records
+  std::uint64_t provisional = 0;                               // decisions an unknown rule could have changed
+  std::map<std::string, std::uint64_t> decisions;              // decision text -> records
+  std::map<std::string, RuleCounts> rules;                     // every rule of the policy, zeros included
+  std::map<std::string, std::uint64_t> flags;                  // flag -> records where it was raised
+  std::map<std::string, std::uint64_t> errors_by_kind;         // kind_name() -> records
   std::map<std::string, std::map<std::string, Decimal>> sums;  // field -> decision -> total
-  bool sums_overflowed = false;                            // a total left the number range
-  std::vector<std::string> inputs;                         // identities of the inputs summed, sorted
-  std::vector<std::string> summed;                         // the --sum fields, in order (sums may lack one no record had)
-  std::optional<ShardSet> shards;                          // batch --shard K/N: which shards of a split are summed
+  bool sums_overflowed = false;                                // a total left the number range
+  std::vector<std::string> inputs;                             // identities of the inputs summed, sorted
+  std::vector<std::string> summed;                             // the --sum fields, in order (sums may lack one no record had)
+  std::optional<ShardSet> shards;                              // batch --shard K/N: which shards of a split are summed
 
   // An empty summary of `policy`: every rule listed with zero counts.
   static Summary of(const Policy& policy);
@@ -65,7 +65,7 @@ class SummaryTally {
   const Policy& policy_;
   std::vector<std::uint32_t> sum_fields_;
   bool collect_ = false;
-  std::vector<std::uint64_t> by_rule_decision_;          // per chosen rule, then the default
+  std::vector<std::uint64_t> by_rule_decision_;           // per chosen rule, then the default
   std::vector<std::vector<std::uint32_t>> collect_keys_;  // bucket -> actions under collect
   std::vector<std::uint64_t> collect_counts_;
   std::vector<RuleCounts> rules_;

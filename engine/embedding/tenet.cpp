@@ -171,9 +171,9 @@ void require_compatible(const core::Policy& made_for, const core::Policy& used_b
   const core::PolicyInfo& b = used_by.info();
   const bool same_source = a.sha256 == b.sha256 && a.imports == b.imports;
   if (same_source && (!same_params || a.params == b.params)) return;
-  throw std::invalid_argument(fmt::format("{} policy {} {} (sha256 {}{}) given to an evaluator of policy {} {} (sha256 {}{})", what,
-                                          a.name, a.version, a.sha256.substr(0, 12), same_source ? ", other params" : "", b.name,
-                                          b.version, b.sha256.substr(0, 12), same_source ? ", other params" : ""));
+  throw std::invalid_argument(fmt::format("{} policy {} {} (sha256 {}{}) given to an evaluator of policy {} {} (sha256 {}{})", what, a.name,
+                                          a.version, a.sha256.substr(0, 12), same_source ? ", other params" : "", b.name, b.version,
+                                          b.sha256.substr(0, 12), same_source ? ", other params" : ""));
 }
 
 }  // namespace
@@ -189,17 +189,18 @@ core::Record read_one(const core::Policy& policy, std::string_view json) {
   std::string error;
   std::string text(json);
   text += '\n';
-  const bool read = core::read_facts(std::move(text), core::FactsFormat::jsonl, policy,
-                                     [&](std::size_t, core::Record* r, core::RecordError* e) {
-                                       if (record || failure) {
-                                         failure = core::RecordError{};
-                                         failure->message = "expected one JSON object, but there is more than one";
-                                         return;
-                                       }
-                                       if (r) record = std::move(*r);
-                                       else failure = *e;
-                                     },
-                                     error);
+  const bool read = core::read_facts(
+      std::move(text), core::FactsFormat::jsonl, policy,
+      [&](std::size_t, core::Record* r, core::RecordError* e) {
+        if (record || failure) {
+          failure = core::RecordError{};
+          failure->message = "expected one JSON object, but there is more than one";
+          return;
+        }
+        if (r) record = std::move(*r);
+        else failure = *e;
+      },
+      error);
   if (!read) throw RecordError(error, "malformed", std::nullopt);
   if (failure) throw RecordError(failure->message, core::kind_name(failure->kind), failure->id);
   if (!record) throw RecordError("expected a JSON object, but there is none", "malformed", std::nullopt);
@@ -345,8 +346,9 @@ struct Portfolio::Impl {
 
 Portfolio Portfolio::of(const Policy& policy, std::string_view json_lines) {
   Portfolio p;
-  p.impl_ = std::make_shared<const Impl>(Impl{policy.impl_, std::make_shared<const core::PortfolioStats>(core::portfolio_of(
-                                                                 std::string(json_lines), core::FactsFormat::jsonl, *policy.impl_->policy))});
+  p.impl_ =
+      std::make_shared<const Impl>(Impl{policy.impl_, std::make_shared<const core::PortfolioStats>(core::portfolio_of(
+                                                          std::string(json_lines), core::FactsFormat::jsonl, *policy.impl_->policy))});
   return p;
 }
 

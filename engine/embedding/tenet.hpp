@@ -50,10 +50,10 @@ inline namespace abi_v1 {
 struct Diagnostic {
   enum class Severity { error, warning };
   Severity severity = Severity::error;
-  std::string file;          // the policy file, or an imported one
+  std::string file;  // the policy file, or an imported one
   std::uint32_t line = 0, column = 0;
   std::string message;
-  std::string rendered;      // as `tenet check` prints it: the place, the message, the line and a caret
+  std::string rendered;  // as `tenet check` prints it: the place, the message, the line and a caret
 };
 
 // A policy that does not compile, or a param it cannot take (then with no diagnostics).
@@ -141,28 +141,27 @@ class TENET_API Policy {
   // `name` stands for the file in diagnostics and places its imports: they are read relative to
   // its directory, from the file system, or by `read_import` when given (a policy store, a
   // bundle of files in memory); a failed read is a PolicyError naming the import.
-  static Policy from_text(std::string_view text, const std::string& name, const Params& params = {},
-                          const ImportReader& read_import = {});
+  static Policy from_text(std::string_view text, const std::string& name, const Params& params = {}, const ImportReader& read_import = {});
 
   const std::string& name() const;
   const std::string& title() const;
   const std::string& version() const;
-  const std::string& sha256() const;              // of the policy's source bytes
-  std::vector<std::string> rules() const;         // in declaration order
+  const std::string& sha256() const;       // of the policy's source bytes
+  std::vector<std::string> rules() const;  // in declaration order
   struct Field {
     std::string name;
     std::string type;  // as the schema writes it: number, string, list<string>, set<string>, date, bool
     bool optional = false, key = false;
   };
-  std::vector<Field> schema() const;              // the schema's fields, in order
+  std::vector<Field> schema() const;  // the schema's fields, in order
   struct Source {
     std::string path;  // as compiled: the policy's name, then each import joined with its importer's directory
     std::string text;
   };
-  std::vector<Source> sources() const;            // the texts compiled: the policy's, then every import's
+  std::vector<Source> sources() const;  // the texts compiled: the policy's, then every import's
   std::vector<Diagnostic> warnings() const;
-  std::string to_json() const;                    // the policy object every decision names
-  bool reads_portfolio() const;                   // reads percentile(): see Evaluator
+  std::string to_json() const;   // the policy object every decision names
+  bool reads_portfolio() const;  // reads percentile(): see Evaluator
 
  private:
   struct Impl;
@@ -197,7 +196,7 @@ class TENET_API RecordBuilder {
   RecordBuilder(RecordBuilder&&) noexcept;
   RecordBuilder& operator=(RecordBuilder&&) noexcept;
 
-  RecordBuilder& set(const std::string& field, std::nullptr_t);   // absent
+  RecordBuilder& set(const std::string& field, std::nullptr_t);  // absent
   RecordBuilder& set(const std::string& field, bool value);
   RecordBuilder& set(const std::string& field, long long value);
   RecordBuilder& set(const std::string& field, int value) { return set(field, static_cast<long long>(value)); }
@@ -205,10 +204,10 @@ class TENET_API RecordBuilder {
   RecordBuilder& set(const std::string& field, unsigned value) { return set(field, static_cast<long long>(value)); }
   RecordBuilder& set(const std::string& field, unsigned long value) { return set(field, static_cast<unsigned long long>(value)); }
   RecordBuilder& set(const std::string& field, unsigned long long value);
-  RecordBuilder& set(const std::string& field, double value);      // its shortest decimal
+  RecordBuilder& set(const std::string& field, double value);  // its shortest decimal
   RecordBuilder& set(const std::string& field, const char* text) { return set(field, std::string(text)); }
-  RecordBuilder& set(const std::string& field, const std::string& text);  // a string, or a date as YYYY-MM-DD
-  RecordBuilder& set_number(const std::string& field, std::string_view decimal);  // exactly, as written: "120000.50"
+  RecordBuilder& set(const std::string& field, const std::string& text);                // a string, or a date as YYYY-MM-DD
+  RecordBuilder& set_number(const std::string& field, std::string_view decimal);        // exactly, as written: "120000.50"
   RecordBuilder& set(const std::string& field, const std::vector<std::string>& items);  // a list or set of strings
   // Throws RecordError; the builder is empty afterwards, ready for the next record.
   Record build();
@@ -229,8 +228,8 @@ class TENET_API Decision {
     std::string reason;                // when no field is missing: "division by zero", ...
   };
   const std::string& id() const { return id_; }
-  const std::string& decision() const { return decision_; }        // the action; under `hit collect`, joined with '+'
-  const std::vector<std::string>& decisions() const { return decisions_; }  // the action(s)
+  const std::string& decision() const { return decision_; }                       // the action; under `hit collect`, joined with '+'
+  const std::vector<std::string>& decisions() const { return decisions_; }        // the action(s)
   const std::optional<std::string>& chosen_rule() const { return chosen_rule_; }  // none: the default
   const std::vector<std::string>& fired_rules() const { return fired_rules_; }
   const std::vector<std::string>& flags() const { return flags_; }

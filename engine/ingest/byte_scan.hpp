@@ -21,9 +21,7 @@ inline std::uint64_t equal_to(std::uint64_t word, char c) {
   return (x - kOnes) & ~x & kHighs;
 }
 // Bytes below `limit` (at most 0x80) or from 0x80: not printable ASCII when `limit` is 0x20.
-inline std::uint64_t below_or_high(std::uint64_t word, unsigned char limit) {
-  return ((word - kOnes * limit) | word) & kHighs;
-}
+inline std::uint64_t below_or_high(std::uint64_t word, unsigned char limit) { return ((word - kOnes * limit) | word) & kHighs; }
 // The offset of the first marked byte; `marks` must not be 0.
 inline unsigned first(std::uint64_t marks) { return static_cast<unsigned>(__builtin_ctzll(marks)) >> 3; }
 

@@ -122,8 +122,8 @@ bool convert(TypeKind kind, std::string_view cell, std::string_view field, Value
       std::optional<Decimal> d = strict_number(cell) ? Decimal::parse_exact(cell, &why) : std::nullopt;
       if (!d) {
         if (why == Decimal::ParseError::out_of_range) {
-          error.set(ErrorKind::out_of_range, fmt::format("field `{}` is {}, out of the number range (exponents from {} to {})", field,
-                                                         cell, Decimal::kMinExponent, Decimal::kMaxExponent));
+          error.set(ErrorKind::out_of_range, fmt::format("field `{}` is {}, out of the number range (exponents from {} to {})", field, cell,
+                                                         Decimal::kMinExponent, Decimal::kMaxExponent));
         } else if (why == Decimal::ParseError::inexact) {
           error.set(ErrorKind::out_of_range, fmt::format("field `{}` is {}, more significant digits than the {} a number holds exactly",
                                                          field, cell, Decimal::kMaxDigits));
@@ -194,9 +194,7 @@ std::optional<ErrorKind> bad_text(std::string_view cell) {
   return std::nullopt;
 }
 
-const char* bad_text_phrase(ErrorKind kind) {
-  return kind == ErrorKind::invalid_utf8 ? "is not valid UTF-8" : "contains a NUL byte";
-}
+const char* bad_text_phrase(ErrorKind kind) { return kind == ErrorKind::invalid_utf8 ? "is not valid UTF-8" : "contains a NUL byte"; }
 
 }  // namespace
 
@@ -260,15 +258,13 @@ std::size_t read_csv_header(std::string_view text, RecordBuilder& builder, CsvLa
         std::find_if(header.begin(), header.end(), [&](std::string_view h) { return near_miss(h, builder.schema()) == field.name.text; });
     error = fmt::format("line 1: the CSV header has no column '{}', {}{}{}", field.name.text,
                         field.is_key ? "the schema's key" : "a required field",
-                        meant != header.end() ? fmt::format("; did you mean '{}'? column names are matched exactly", *meant) : "",
-                        hint);
+                        meant != header.end() ? fmt::format("; did you mean '{}'? column names are matched exactly", *meant) : "", hint);
     return 0;
   }
   return rows.pos;
 }
 
-void read_csv_rows(std::string_view text, const CsvLayout& layout, RecordBuilder& builder, const RecordSink& sink,
-                   InputPosition start) {
+void read_csv_rows(std::string_view text, const CsvLayout& layout, RecordBuilder& builder, const RecordSink& sink, InputPosition start) {
   RowReader rows{text};
   rows.line = start.line;
   std::vector<std::string_view> cells;
@@ -298,8 +294,7 @@ void read_csv_rows(std::string_view text, const CsvLayout& layout, RecordBuilder
       message.set(ErrorKind::cell_count, fmt::format("expected {} cells as in the header, found {}", layout.columns, cells.size()));
       ok = false;
     } else if (builder.options().strict_fields && layout.undeclared_column < layout.columns) {
-      message.set(ErrorKind::undeclared_field,
-                  fmt::format("column '{}' is not in the schema (--strict-fields)", layout.undeclared_name));
+      message.set(ErrorKind::undeclared_field, fmt::format("column '{}' is not in the schema (--strict-fields)", layout.undeclared_name));
       ok = false;
     }
     // One pass over the row's bytes; only a row that fails is searched for the bad cell.

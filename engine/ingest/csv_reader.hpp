@@ -11,9 +11,9 @@ namespace tenet::core {
 // The header of a CSV input, mapped onto the schema.
 struct CsvLayout {
   std::size_t columns = 0;
-  std::vector<int> column_field;     // schema field of each column, -1 when ignored
+  std::vector<int> column_field;  // schema field of each column, -1 when ignored
   static constexpr std::size_t kNoKey = SIZE_MAX;
-  std::size_t key_column = kNoKey;   // kNoKey when the key is not a column
+  std::size_t key_column = kNoKey;       // kNoKey when the key is not a column
   std::vector<std::string> near_misses;  // undeclared columns that look like a field (near_miss())
   std::size_t undeclared_column = 0;     // the first column the schema does not declare (== columns: none)
   std::string undeclared_name;
@@ -24,9 +24,7 @@ struct CsvLayout {
 std::size_t read_csv_header(std::string_view text, RecordBuilder& builder, CsvLayout& layout, std::string& error);
 
 // Reads data rows; `start` is where `text` begins in the input (line number and byte offset).
-void read_csv_rows(std::string_view text, const CsvLayout& layout, RecordBuilder& builder, const RecordSink& sink,
-                   InputPosition start);
-
+void read_csv_rows(std::string_view text, const CsvLayout& layout, RecordBuilder& builder, const RecordSink& sink, InputPosition start);
 
 // The length of the longest prefix of `text` made of whole CSV rows (quotes may span lines);
 // A block boundary must never fall inside a row.

@@ -68,7 +68,8 @@ bool read_facts(std::string text, FactsFormat format, const Policy& policy, cons
       const std::size_t header_bytes = read_csv_header(view, builder, layout, error);
       if (header_bytes == 0 && !error.empty()) return false;
       if (layout.columns == 0) break;  // an empty file has no records
-      const auto header_lines = static_cast<std::size_t>(std::count(view.begin(), view.begin() + static_cast<std::ptrdiff_t>(header_bytes), '\n'));
+      const auto header_lines =
+          static_cast<std::size_t>(std::count(view.begin(), view.begin() + static_cast<std::ptrdiff_t>(header_bytes), '\n'));
       read_csv_rows(view.substr(header_bytes), layout, builder, counting, {1 + header_lines, header_bytes});
       break;
     }
@@ -83,9 +84,12 @@ bool read_facts(std::string text, FactsFormat format, const Policy& policy, cons
 PortfolioStats portfolio_of(const std::string& text, FactsFormat format, const Policy& policy, const InputOptions& options) {
   PortfolioStats stats(policy.program());
   std::string error;
-  read_facts(text, format, policy, [&](std::size_t, Record* record, RecordError*) {
-    if (record) stats.add(record->fields.data());
-  }, error, options);
+  read_facts(
+      text, format, policy,
+      [&](std::size_t, Record* record, RecordError*) {
+        if (record) stats.add(record->fields.data());
+      },
+      error, options);
   stats.finish();
   return stats;
 }

@@ -20,8 +20,7 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 // null-terminated, and what follows it is the next record.
 class FlatReader {
  public:
-  FlatReader(const char* json, std::size_t length, RecordBuilder& builder)
-      : p_(json), end_(json + length), builder_(builder) {}
+  FlatReader(const char* json, std::size_t length, RecordBuilder& builder) : p_(json), end_(json + length), builder_(builder) {}
 
   bool record(Record& out) {
     if (!next_is('{')) return false;

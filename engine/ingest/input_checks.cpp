@@ -43,8 +43,8 @@ std::optional<std::string> near_miss(std::string_view key, const ast::SchemaDecl
 }
 
 bool is_na_marker(std::string_view cell) {
-  static constexpr std::string_view kMarkers[] = {"n/a", "N/A", "NA",   "na",    "-",     "null",    "NULL",    "Null",
-                                                  "NaN", "nan", "None", "none",  "#N/A", "#N/A N/A", "#NA", "<NA>",
+  static constexpr std::string_view kMarkers[] = {"n/a",  "N/A",  "NA",     "na",      "-",       "null",     "NULL", "Null",
+                                                  "NaN",  "nan",  "None",   "none",    "#N/A",    "#N/A N/A", "#NA",  "<NA>",
                                                   "-NaN", "-nan", "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN"};
   return std::find(std::begin(kMarkers), std::end(kMarkers), cell) != std::end(kMarkers);
 }
@@ -98,16 +98,15 @@ std::vector<std::string> input_warnings(const InputObservations& summary, const 
   for (const auto& entry : summary.undeclared_fields) {  // its count is in the summary
     const std::string& name = entry.first;
     const auto meant = near_miss(name, schema);
-    out.push_back(fmt::format("{} '{}' is not in the schema; did you mean '{}'?", csv ? "column" : "field", name,
-                              meant ? *meant : std::string("?")));
+    out.push_back(
+        fmt::format("{} '{}' is not in the schema; did you mean '{}'?", csv ? "column" : "field", name, meant ? *meant : std::string("?")));
   }
   if (summary.decided > 0) {
     for (const auto& field : schema.fields) {
       if (!field.is_optional) continue;
       auto it = summary.optional_fields_given.find(field.name.text);
       if (it == summary.optional_fields_given.end() || it->second == 0)
-        out.push_back(fmt::format("optional field '{}' is absent from every record; is it named otherwise in the input?",
-                                  field.name.text));
+        out.push_back(fmt::format("optional field '{}' is absent from every record; is it named otherwise in the input?", field.name.text));
     }
   }
   if (summary.duplicate_keys > 0) {
@@ -116,7 +115,8 @@ std::vector<std::string> input_warnings(const InputObservations& summary, const 
     const auto& key = schema.fields[policy.checked().key_field].name.text;
     out.push_back(fmt::format("{} record{} repeat{} the {} of an earlier record (duplicate keys, {}{}); each was decided on its own",
                               summary.duplicate_keys, summary.duplicate_keys == 1 ? "" : "s", summary.duplicate_keys == 1 ? "s" : "", key,
-                              summary.duplicate_lines.size() == 1 ? "line " : "lines ", lines + (summary.duplicate_keys > summary.duplicate_lines.size() ? ", ..." : "")));
+                              summary.duplicate_lines.size() == 1 ? "line " : "lines ",
+                              lines + (summary.duplicate_keys > summary.duplicate_lines.size() ? ", ..." : "")));
   }
   if (summary.unterminated_row > 0)
     out.push_back(fmt::format("the last row (line {}) has no line end: if the file was cut short, that record is incomplete",

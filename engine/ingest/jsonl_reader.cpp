@@ -76,18 +76,19 @@ bool read_number(od::value& v, Value& out, RecordFault& error, std::string_view 
     token.remove_suffix(1);
   }
   if (!number_text(token)) {
-    error.set(ErrorKind::malformed, fmt::format("field `{}` is {}, which is not a JSON value; expected number", field, token.substr(0, 40)));
+    error.set(ErrorKind::malformed,
+              fmt::format("field `{}` is {}, which is not a JSON value; expected number", field, token.substr(0, 40)));
     return false;
   }
   Decimal::ParseError why;
   auto d = Decimal::parse_exact(token, &why);
   if (!d) {
     if (why == Decimal::ParseError::out_of_range) {
-      error.set(ErrorKind::out_of_range, fmt::format("field `{}` is {}, out of the number range (exponents from {} to {})", field,
-                                                     token, Decimal::kMinExponent, Decimal::kMaxExponent));
+      error.set(ErrorKind::out_of_range, fmt::format("field `{}` is {}, out of the number range (exponents from {} to {})", field, token,
+                                                     Decimal::kMinExponent, Decimal::kMaxExponent));
     } else if (why == Decimal::ParseError::inexact) {
-      error.set(ErrorKind::out_of_range, fmt::format("field `{}` is {}, more significant digits than the {} a number holds exactly",
-                                                     field, token, Decimal::kMaxDigits));
+      error.set(ErrorKind::out_of_range, fmt::format("field `{}` is {}, more significant digits than the {} a number holds exactly", field,
+                                                     token, Decimal::kMaxDigits));
     } else {
       error.set(ErrorKind::malformed, fmt::format("malformed JSON: bad number '{}' in field `{}`", token, field));
     }
@@ -106,15 +107,16 @@ bool read_scalar(od::value& v, TypeKind want, Value& out, RecordFault& error, st
     const bool bare_word = !token.empty() && ((token[0] >= 'A' && token[0] <= 'Z') || (token[0] >= 'a' && token[0] <= 'z') ||
                                               (token[0] == '-' && token.size() > 1 && token[1] >= 'A'));
     if (bare_word) {
-      error.set(ErrorKind::malformed, fmt::format("field `{}`{} is {}, which is not a JSON value; expected {}", field, where, token,
-                                                  type_name(Type::of(want))));
+      error.set(ErrorKind::malformed,
+                fmt::format("field `{}`{} is {}, which is not a JSON value; expected {}", field, where, token, type_name(Type::of(want))));
     } else {
       malformed(error, e);
     }
     return false;
   }
   const auto wrong = [&]() {
-    error.set(ErrorKind::wrong_type, fmt::format("field `{}`{} is {}, expected {}", field, where, json_type_phrase(type), type_name(Type::of(want))));
+    error.set(ErrorKind::wrong_type,
+              fmt::format("field `{}`{} is {}, expected {}", field, where, json_type_phrase(type), type_name(Type::of(want))));
     return false;
   };
   switch (want) {
@@ -202,7 +204,8 @@ bool JsonRecordParser::parse(const char* json, std::size_t length, std::size_t c
     if (index < 0) {  // fields the schema does not declare are ignored, unless --strict-fields
       if (!builder_.options().strict_fields) continue;
       const std::string_view raw(raw_key.raw());
-      error.set(ErrorKind::undeclared_field, fmt::format("field `{}` is not in the schema (--strict-fields)", raw.substr(0, raw.find('"'))));
+      error.set(ErrorKind::undeclared_field,
+                fmt::format("field `{}` is not in the schema (--strict-fields)", raw.substr(0, raw.find('"'))));
       return false;
     }
     const ast::FieldDecl& field = builder_.field(index);
@@ -223,7 +226,8 @@ bool JsonRecordParser::parse(const char* json, std::size_t length, std::size_t c
       if (auto e = v.get_array().get(array)) {
         od::json_type type;
         if (e == simdjson::INCORRECT_TYPE && !v.type().get(type)) {
-          error.set(ErrorKind::wrong_type, fmt::format("field `{}` is {}, expected {} (a JSON array)", name, json_type_phrase(type), type_name(field.type)));
+          error.set(ErrorKind::wrong_type,
+                    fmt::format("field `{}` is {}, expected {} (a JSON array)", name, json_type_phrase(type), type_name(field.type)));
         } else {
           malformed(error, e);
         }
@@ -255,12 +259,10 @@ bool JsonRecordParser::parse(const char* json, std::size_t length, std::size_t c
 
 namespace {
 
-bool blank(std::string_view line) {
-  return line.find_first_not_of(" \t\r") == std::string_view::npos;
-}
+bool blank(std::string_view line) { return line.find_first_not_of(" \t\r") == std::string_view::npos; }
 
-void emit(const RecordSink& sink, std::size_t line, std::uint64_t offset, std::string_view raw, bool ok, Record& record,
-          RecordFault& error, RecordBuilder& builder) {
+void emit(const RecordSink& sink, std::size_t line, std::uint64_t offset, std::string_view raw, bool ok, Record& record, RecordFault& error,
+          RecordBuilder& builder) {
   if (ok) {
     sink(line, &record, nullptr);
   } else {
@@ -271,8 +273,7 @@ void emit(const RecordSink& sink, std::size_t line, std::uint64_t offset, std::s
 
 }  // namespace
 
-void read_jsonl(std::string_view text, std::size_t capacity, RecordBuilder& builder, const RecordSink& sink,
-                InputPosition at) {
+void read_jsonl(std::string_view text, std::size_t capacity, RecordBuilder& builder, const RecordSink& sink, InputPosition at) {
   JsonRecordParser parser(builder);
   Record record;  // reused: its values keep their capacity from record to record
   std::size_t line = at.line - 1, start = 0;
@@ -283,7 +284,8 @@ void read_jsonl(std::string_view text, std::size_t capacity, RecordBuilder& buil
     if (end == std::string_view::npos) end = text.size();
     const std::string_view row = text.substr(start, end - start);
     if (row.size() > limits::kMaxRecordBytes) {
-      RecordError e{line, std::nullopt, ErrorKind::too_large, oversized_record_message(), at.offset + start, std::string(row.substr(0, 200))};
+      RecordError e{
+          line, std::nullopt, ErrorKind::too_large, oversized_record_message(), at.offset + start, std::string(row.substr(0, 200))};
       sink(line, nullptr, &e);
     } else if (!blank(row)) {
       RecordFault error;
@@ -305,7 +307,12 @@ void read_json_array(std::string_view text, std::size_t capacity, RecordBuilder&
     }
   };
   const auto structural_error = [&](std::string message) {
-    RecordError e{line, std::nullopt, ErrorKind::malformed, std::move(message), i, std::string(text.substr(i, std::min<std::size_t>(200, text.size() - std::min(i, text.size()))))};
+    RecordError e{line,
+                  std::nullopt,
+                  ErrorKind::malformed,
+                  std::move(message),
+                  i,
+                  std::string(text.substr(i, std::min<std::size_t>(200, text.size() - std::min(i, text.size()))))};
     sink(line, nullptr, &e);
   };
   skip_space();

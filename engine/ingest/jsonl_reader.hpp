@@ -39,8 +39,7 @@ struct InputPosition {
 
 // One JSON object per line; blank lines are skipped. `text` must be readable up to `capacity`
 // (SIMDJSON_PADDING bytes past its end).
-void read_jsonl(std::string_view text, std::size_t capacity, RecordBuilder& builder, const RecordSink& sink,
-                InputPosition start = {});
+void read_jsonl(std::string_view text, std::size_t capacity, RecordBuilder& builder, const RecordSink& sink, InputPosition start = {});
 // One JSON array of objects; each element's line is where it starts.
 void read_json_array(std::string_view text, std::size_t capacity, RecordBuilder& builder, const RecordSink& sink);
 

@@ -26,7 +26,6 @@ std::string oversized_record_message() {
   return fmt::format("record longer than {} bytes ({} MiB, the limit); not read", limits::kMaxRecordBytes, limits::kMaxRecordBytes >> 20);
 }
 
-
 RecordBuilder::RecordBuilder(const Policy& policy, InputOptions options)
     : schema_(&policy.checked().schema()),
       key_field_(policy.checked().key_field),

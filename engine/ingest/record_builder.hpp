@@ -151,14 +151,14 @@ class RecordBuilder {
   std::vector<Value> values_;
   static constexpr std::size_t kMaxSpareItems = 4096;
   std::vector<Value> spare_items_;
-  std::vector<char> reads_;  // per field: reads()
-  Value* target_ = nullptr;  // values_.data(), or an evaluator's field slots
+  std::vector<char> reads_;          // per field: reads()
+  Value* target_ = nullptr;          // values_.data(), or an evaluator's field slots
   std::vector<std::uint8_t> state_;  // 0 not given, 1 value, 2 absent, 3 a missing-value marker
   InputOptions options_;
   // Per field, records that did not give it (report()): counted where an absent field is
   // handled anyway, so a record that gives every field costs nothing more.
   std::vector<std::uint64_t> absent_;
-  std::uint64_t finished_ = 0;  // records completed (finish())
+  std::uint64_t finished_ = 0;                              // records completed (finish())
   static constexpr std::size_t kMaxUndeclaredNames = 4096;  // names remembered by undeclared_slot()
   std::unordered_map<std::string, int> undeclared_lookup_;
   std::vector<std::string> undeclared_names_;
@@ -171,6 +171,5 @@ class RecordBuilder {
   bool mark_set_slowly(int index, RecordFault& error);
   std::optional<std::string> id_;
 };
-
 
 }  // namespace tenet::core

@@ -10,18 +10,18 @@
 namespace tenet::core {
 
 enum class ErrorKind : std::uint8_t {
-  malformed,          // not JSON, or not well-formed CSV
-  not_an_object,      // a JSON record that is not an object
-  required_absent,    // a required field absent, null or empty
-  wrong_type,         // a value of another type than the schema's
-  out_of_range,       // a number beyond the exponent range
-  invalid_utf8,       // text that is not UTF-8
-  nul_byte,           // text holding a NUL byte
-  too_large,          // longer than limits::kMaxRecordBytes
-  duplicate_field,    // the same field twice in one record
-  cell_count,         // a CSV row with more or fewer cells than the header
-  unterminated_quote, // a CSV quoted cell never closed
-  undeclared_field,   // a key the schema does not declare, with --strict-fields
+  malformed,           // not JSON, or not well-formed CSV
+  not_an_object,       // a JSON record that is not an object
+  required_absent,     // a required field absent, null or empty
+  wrong_type,          // a value of another type than the schema's
+  out_of_range,        // a number beyond the exponent range
+  invalid_utf8,        // text that is not UTF-8
+  nul_byte,            // text holding a NUL byte
+  too_large,           // longer than limits::kMaxRecordBytes
+  duplicate_field,     // the same field twice in one record
+  cell_count,          // a CSV row with more or fewer cells than the header
+  unterminated_quote,  // a CSV quoted cell never closed
+  undeclared_field,    // a key the schema does not declare, with --strict-fields
 };
 
 // Every kind with its stable name, as outputs and summaries write it: the one table of them.

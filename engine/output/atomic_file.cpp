@@ -113,8 +113,8 @@ bool AtomicFile::open(const std::string& path, std::string& error) {
   }
   // A read-only file is not replaced (rename would do it: it needs only the folder writable).
   if (exists && ((info.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0 || ::access(target_.c_str(), W_OK) != 0)) {
-    error = fmt::format("cannot write {}: it is read-only (mode {:04o}); make it writable or choose another file", path,
-                        info.st_mode & 07777);
+    error =
+        fmt::format("cannot write {}: it is read-only (mode {:04o}); make it writable or choose another file", path, info.st_mode & 07777);
     return false;
   }
   const fs::path target(target_);

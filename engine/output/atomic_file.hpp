@@ -46,7 +46,7 @@ class AtomicFile {
   bool direct_ = false;    // standard output, a device or a pipe: no temporary file
   bool finished_ = false;  // finish() succeeded: the temporary file is closed and whole
   bool failed_ = false;
-  int slot_ = -1;          // in the registry of temporary files removed on a signal
+  int slot_ = -1;  // in the registry of temporary files removed on a signal
 };
 
 // Several outputs of one run (batch's -o, --rejects and --summary) replaced together or not at

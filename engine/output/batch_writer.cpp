@@ -31,8 +31,8 @@ void write_batch_header(std::string& out, BatchFormat format, bool explain) {
 
 std::string csv_provenance_cells(const PolicyInfo& info) {
   std::string out;
-  for (const std::string_view cell : {std::string_view(info.name), std::string_view(info.version), std::string_view(info.sha256),
-                                      std::string_view(tenet_version())}) {
+  for (const std::string_view cell :
+       {std::string_view(info.name), std::string_view(info.version), std::string_view(info.sha256), std::string_view(tenet_version())}) {
     out.push_back(',');
     append_csv_cell(out, cell);
   }
@@ -43,8 +43,8 @@ std::string csv_provenance_cells(const PolicyInfo& info) {
   return out;
 }
 
-void write_batch_decision(std::string& out, BatchFormat format, const Policy& policy, const Decision& d,
-                          std::size_t line, const BatchLine& options) {
+void write_batch_decision(std::string& out, BatchFormat format, const Policy& policy, const Decision& d, std::size_t line,
+                          const BatchLine& options) {
   const auto& rules = policy.checked().module.rules;
   const auto& flags = policy.checked().flags;
   const bool collect = policy.hit() == Hit::collect;
@@ -187,8 +187,7 @@ void write_batch_decision(std::string& out, BatchFormat format, const Policy& po
   append_literal(out, "}\n");
 }
 
-void write_batch_error(std::string& out, BatchFormat format, const RecordError& e, const BatchLine& options,
-                       const PolicyInfo* policy) {
+void write_batch_error(std::string& out, BatchFormat format, const RecordError& e, const BatchLine& options, const PolicyInfo* policy) {
   if (format == BatchFormat::jsonl) {
     write_error_json(out, e, policy);
     return;

@@ -43,7 +43,9 @@ std::string mermaid_text(const std::string& text) {
   return out;
 }
 
-std::string node_id(const RuleGraph::Node& node, char separator) { return fmt::format("{}{}{}", kind_name(node.kind), separator, node.name); }
+std::string node_id(const RuleGraph::Node& node, char separator) {
+  return fmt::format("{}{}{}", kind_name(node.kind), separator, node.name);
+}
 
 // A node's label: its name, and below it a field's or param's type or the decision's policy.
 // A rule's title goes to the DOT tooltip: it is long.
@@ -53,9 +55,10 @@ std::string label(const RuleGraph::Node& node, const char* line_break, std::stri
 }
 
 std::string dot(const RuleGraph& g, const std::string& title) {
-  std::string out = fmt::format("digraph \"{}\" {{\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n"
-                                "  edge [fontname=\"Helvetica\", fontsize=9];\n",
-                                dot_text(title));
+  std::string out = fmt::format(
+      "digraph \"{}\" {{\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n"
+      "  edge [fontname=\"Helvetica\", fontsize=9];\n",
+      dot_text(title));
   for (const auto& node : g.nodes) {
     out += fmt::format("  \"{}\" [label=\"{}\", {}", node_id(node, ':'), label(node, "\\n", dot_text), dot_shape(node.kind));
     if (node.kind == RuleGraph::Kind::rule && !node.detail.empty()) out += fmt::format(", tooltip=\"{}\"", dot_text(node.detail));

@@ -5,7 +5,6 @@
 
 #include "dsl/base/civil_date.hpp"
 
-
 namespace tenet::core {
 
 void append_json_value(std::string& out, const Value& v) {

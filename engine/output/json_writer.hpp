@@ -30,8 +30,7 @@ void append_trace_json(std::string& out, const Policy& policy, const Decision& d
 // A decision's "decision" value: the action, or the array of actions under `collect`.
 void append_decision_json(std::string& out, const Policy& policy, const std::vector<std::uint32_t>& actions);
 
-void write_decision_json(std::string& out, const Policy& policy, const Decision& decision, const Frame* trace,
-                         bool explain = false);
+void write_decision_json(std::string& out, const Policy& policy, const Decision& decision, const Frame* trace, bool explain = false);
 // ,"title":...,"source":... of a rule, each when declared.
 void append_rule_provenance_json(std::string& out, const ast::RuleDecl& rule);
 // {"line":N,"id":"...","error":"...","kind":"..."} ; `policy` adds the policy object (the

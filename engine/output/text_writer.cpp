@@ -58,7 +58,8 @@ void write_decision_text(std::string& out, const Policy& policy, const Decision&
     std::string names;
     for (auto k = u.missing_begin; k < u.missing_end; ++k) names += (k == u.missing_begin ? "" : ", ") + fields[d.missing[k]].name.text;
     const std::size_t count = u.missing_end - u.missing_begin;
-    const std::string why = count ? fmt::format("{} {} missing", names, count == 1 ? "is" : "are") : std::string(u.reason ? *u.reason : "unknown");
+    const std::string why =
+        count ? fmt::format("{} {} missing", names, count == 1 ? "is" : "are") : std::string(u.reason ? *u.reason : "unknown");
     return fmt::format("{} is unknown because {}", rules[u.rule].name.text, why);
   };
   std::string note;
@@ -79,7 +80,8 @@ void write_decision_text(std::string& out, const Policy& policy, const Decision&
   }
   for (const auto& f : d.raised) {
     out += fmt::format("  flag {}: {}  [rule {}]{}\n", policy.checked().flags[f.flag].name,
-                       reason(rules[f.rule], f.has_because, d.text(f.because)), rules[f.rule].name.text, explain ? provenance(rules[f.rule]) : "");
+                       reason(rules[f.rule], f.has_because, d.text(f.because)), rules[f.rule].name.text,
+                       explain ? provenance(rules[f.rule]) : "");
   }
   for (const auto& r : d.recommendations) {
     if (r.chosen) continue;
@@ -96,8 +98,8 @@ void write_error_text(std::string& out, const RecordError& e) {
 }
 
 void write_text_footer(std::string& out, std::size_t decided, std::size_t errors) {
-  out += fmt::format("\n{} record{}: {} decided, {} error{}\n", decided + errors, decided + errors == 1 ? "" : "s",
-                     decided, errors, errors == 1 ? "" : "s");
+  out += fmt::format("\n{} record{}: {} decided, {} error{}\n", decided + errors, decided + errors == 1 ? "" : "s", decided, errors,
+                     errors == 1 ? "" : "s");
 }
 
 }  // namespace tenet::core

@@ -218,28 +218,32 @@ PYBIND11_MODULE(_tenet, m) {
       }
       PyErr_SetObject(policy_error.ptr(), py::make_tuple(e.what(), diagnostics).ptr());
     } catch (const tenet::RecordError& e) {
-      PyErr_SetObject(record_error.ptr(), py::make_tuple(e.what(), e.kind(), e.id() ? py::object(py::str(*e.id())) : py::object(py::none())).ptr());
+      PyErr_SetObject(record_error.ptr(),
+                      py::make_tuple(e.what(), e.kind(), e.id() ? py::object(py::str(*e.id())) : py::object(py::none())).ptr());
     }
   });
 
   py::class_<tenet::Portfolio>(m, "Portfolio", "What percentile() ranks against: a portfolio read once.");
   py::class_<tenet::Policy>(m, "Policy")
-      .def_static("from_file", [](const std::string& path, std::optional<py::dict> params) { return tenet::Policy::from_file(path, params_of(params)); },
-                  py::arg("path"), py::arg("params") = py::none())
-      .def_static("from_text",
-                  [](const std::string& text, const std::string& name, std::optional<py::dict> params,
-                     std::optional<std::map<std::string, std::string>> imports) {
-                    // `imports`: path -> text, the files a pickled policy carries; none: the file system.
-                    tenet::ImportReader read;
-                    if (imports)
-                      read = [files = *imports](const std::string& path) {
-                        const auto it = files.find(path);
-                        if (it == files.end()) throw std::system_error(ENOENT, std::generic_category(), "not among the pickled imports");
-                        return it->second;
-                      };
-                    return tenet::Policy::from_text(text, name, params_of(params), read);
-                  },
-                  py::arg("text"), py::arg("name") = "<text>", py::arg("params") = py::none(), py::arg("imports") = py::none())
+      .def_static(
+          "from_file",
+          [](const std::string& path, std::optional<py::dict> params) { return tenet::Policy::from_file(path, params_of(params)); },
+          py::arg("path"), py::arg("params") = py::none())
+      .def_static(
+          "from_text",
+          [](const std::string& text, const std::string& name, std::optional<py::dict> params,
+             std::optional<std::map<std::string, std::string>> imports) {
+            // `imports`: path -> text, the files a pickled policy carries; none: the file system.
+            tenet::ImportReader read;
+            if (imports)
+              read = [files = *imports](const std::string& path) {
+                const auto it = files.find(path);
+                if (it == files.end()) throw std::system_error(ENOENT, std::generic_category(), "not among the pickled imports");
+                return it->second;
+              };
+            return tenet::Policy::from_text(text, name, params_of(params), read);
+          },
+          py::arg("text"), py::arg("name") = "<text>", py::arg("params") = py::none(), py::arg("imports") = py::none())
       .def_property_readonly("sources",
                              [](const tenet::Policy& p) {
                                py::list out;
@@ -258,8 +262,10 @@ PYBIND11_MODULE(_tenet, m) {
                                for (const auto& f : p.schema()) out.append(py::make_tuple(f.name, f.type, f.optional, f.key));
                                return out;
                              })
-      .def("evaluate_json", [](const tenet::Policy& p, const std::string& json) { return decision_dict(tenet::Evaluator(p).evaluate_json(json)); },
-           py::arg("json_object"))
+      .def(
+          "evaluate_json",
+          [](const tenet::Policy& p, const std::string& json) { return decision_dict(tenet::Evaluator(p).evaluate_json(json)); },
+          py::arg("json_object"))
       .def(
           "evaluate_text",
           [](const tenet::Policy& p, const std::string& text, bool csv, bool because, unsigned threads, const tenet::Portfolio* portfolio) {
@@ -284,8 +290,11 @@ PYBIND11_MODULE(_tenet, m) {
             return to_python(std::move(c), because);
           },
           py::arg("names"), py::arg("columns"), py::arg("because") = false, py::arg("threads") = 0, py::arg("portfolio") = nullptr)
-      .def("portfolio_of_file", [](const tenet::Policy& p, const std::string& path) {
+      .def(
+          "portfolio_of_file",
+          [](const tenet::Policy& p, const std::string& path) {
             py::gil_scoped_release released;
             return tenet::Portfolio::from_file(p, path);
-          }, py::arg("path"));
+          },
+          py::arg("path"));
 }

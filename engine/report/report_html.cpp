@@ -57,7 +57,8 @@ void collect_thresholds(const Policy& policy, const ast::Expr& e, std::uint32_t 
                           e.kind == ast::ExprKind::between;
   if (comparison && !e.operands.empty()) {
     const CheckedPolicy& checked = policy.checked();
-    const bool reads = std::any_of(e.operands.begin(), e.operands.end(), [&](const auto& o) { return checked.field_named_by(*o) == field; });
+    const bool reads =
+        std::any_of(e.operands.begin(), e.operands.end(), [&](const auto& o) { return checked.field_named_by(*o) == field; });
     for (const auto& other : e.operands) {
       const Value* v = reads && !checked.field_named_by(*other) ? policy.program().constant_of(*other) : nullptr;
       if (!v || v->kind != Value::Kind::number) continue;
@@ -78,8 +79,9 @@ class Page {
     out_ += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
     out_ += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
     out_ += fmt::format("<title>Tenet report: {} {}</title>\n<style>{}</style>\n</head>\n<body>\n", h(info.name), h(info.version), kStyle);
-    out_ += fmt::format("<header><h1>{}</h1><p>Policy <code>{}</code> version {}, decided by Tenet {}, over <code>{}</code>.</p></header>\n<main>\n",
-                        h(info.title), h(info.name), h(info.version), h(tenet_version()), h(p_.input.name));
+    out_ += fmt::format(
+        "<header><h1>{}</h1><p>Policy <code>{}</code> version {}, decided by Tenet {}, over <code>{}</code>.</p></header>\n<main>\n",
+        h(info.title), h(info.name), h(info.version), h(tenet_version()), h(p_.input.name));
     provenance();
     decisions();
     rules();
@@ -96,7 +98,9 @@ class Page {
     const PolicyInfo& info = p_.policy.info();
     const Summary& s = p_.data.summary;
     out_ += "<section id=\"provenance\" aria-labelledby=\"provenance-h\"><h2 id=\"provenance-h\">Provenance</h2>\n<table>\n<tbody>\n";
-    const auto row = [&](const std::string& name, const std::string& value) { out_ += fmt::format("<tr><th scope=\"row\">{}</th><td>{}</td></tr>\n", name, value); };
+    const auto row = [&](const std::string& name, const std::string& value) {
+      out_ += fmt::format("<tr><th scope=\"row\">{}</th><td>{}</td></tr>\n", name, value);
+    };
     row("Policy", fmt::format("<code>{}</code> version {} “{}”", h(info.name), h(info.version), h(info.title)));
     row("Policy file SHA-256", fmt::format("<code id=\"policy-sha256\">{}</code>", h(info.sha256)));
     for (const auto& [path, sha] : info.imports) row("Imports <code>" + h(path) + "</code>", fmt::format("<code>{}</code>", h(sha)));
@@ -107,7 +111,8 @@ class Page {
       const bool set = std::any_of(info.params.begin(), info.params.end(), [&](const auto& q) { return q.first == declared[i].name.text; });
       std::string value;
       append_value_text(value, program.initial_frame[program.param_slots[i]]);
-      params += fmt::format("<li><code>{}</code> = {}{}</li>", h(declared[i].name.text), h(value), set ? " <strong>(set for this run)</strong>" : "");
+      params += fmt::format("<li><code>{}</code> = {}{}</li>", h(declared[i].name.text), h(value),
+                            set ? " <strong>(set for this run)</strong>" : "");
     }
     row("Params", params.empty() ? "none" : "<ul class=\"params\">" + params + "</ul>");
     row("Tenet version", h(tenet_version()));
@@ -115,7 +120,8 @@ class Page {
                              h(p_.input.sha256)));
     row("Records", fmt::format("<span data-count=\"records\">{}</span> in = <span data-count=\"decided\">{}</span> decided + "
                                "<span data-count=\"errors\">{}</span> errors{}",
-                               s.records, s.decided, s.errors, s.records == s.decided + s.errors ? " (reconciled)" : " <strong>(NOT reconciled)</strong>"));
+                               s.records, s.decided, s.errors,
+                               s.records == s.decided + s.errors ? " (reconciled)" : " <strong>(NOT reconciled)</strong>"));
     row("Run date", p_.run_date.empty() ? "not given (<code>--run-date</code>)" : h(p_.run_date));
     out_ += "</tbody>\n</table>\n</section>\n";
   }
@@ -125,17 +131,22 @@ class Page {
     out_ += "<section id=\"decisions-section\" aria-labelledby=\"decisions-h\"><h2 id=\"decisions-h\">Decisions</h2>\n";
     std::vector<Bar> bars;
     for (const auto& [decision, n] : s.decisions) bars.push_back({decision, n, percent(n, s.decided)});
-    std::sort(bars.begin(), bars.end(), [](const Bar& a, const Bar& b) { return a.value != b.value ? a.value > b.value : a.label < b.label; });
+    std::sort(bars.begin(), bars.end(),
+              [](const Bar& a, const Bar& b) { return a.value != b.value ? a.value > b.value : a.label < b.label; });
     out_ += bar_chart("Decisions", fmt::format("Records per decision, of {} decided", s.decided), bars);
-    out_ += "\n<table id=\"decisions\" class=\"sortable\">\n<thead><tr><th scope=\"col\">Decision</th><th scope=\"col\" class=\"num\">Records</th>"
-            "<th scope=\"col\" class=\"num\">Share of decided</th></tr></thead>\n<tbody>\n";
+    out_ +=
+        "\n<table id=\"decisions\" class=\"sortable\">\n<thead><tr><th scope=\"col\">Decision</th><th scope=\"col\" "
+        "class=\"num\">Records</th>"
+        "<th scope=\"col\" class=\"num\">Share of decided</th></tr></thead>\n<tbody>\n";
     for (const auto& b : bars)
-      out_ += fmt::format("<tr data-decision=\"{}\"><td>{}</td><td class=\"num\" data-records=\"{}\">{}</td><td class=\"num\">{}</td></tr>\n", h(b.label),
-                          h(b.label), b.value, b.value, b.note);
+      out_ +=
+          fmt::format("<tr data-decision=\"{}\"><td>{}</td><td class=\"num\" data-records=\"{}\">{}</td><td class=\"num\">{}</td></tr>\n",
+                      h(b.label), h(b.label), b.value, b.value, b.note);
     out_ += "</tbody>\n</table>\n";
-    out_ += fmt::format("<h3>Provisional decisions</h3>\n<p>A decision is provisional when a rule that could have changed it was unknown "
-                        "(a fact was missing). <span data-count=\"provisional\">{}</span> of {} decided ({}).</p>\n",
-                        s.provisional, s.decided, percent(s.provisional, s.decided));
+    out_ += fmt::format(
+        "<h3>Provisional decisions</h3>\n<p>A decision is provisional when a rule that could have changed it was unknown "
+        "(a fact was missing). <span data-count=\"provisional\">{}</span> of {} decided ({}).</p>\n",
+        s.provisional, s.decided, percent(s.provisional, s.decided));
     out_ += bar_chart("Provisional share", "Decisions that were firm and provisional",
                       {{"firm", s.decided - s.provisional, percent(s.decided - s.provisional, s.decided)},
                        {"provisional", s.provisional, percent(s.provisional, s.decided)}});
@@ -154,9 +165,12 @@ class Page {
                           "Per rule, the records where it was chosen, fired but was overridden, raised a flag, or was unknown",
                           {"chosen", "overridden", "flag raised", "unknown"}, rows);
     out_ += "\n<p>Rules that never fired are marked <span class=\"badge\">never fired</span>.</p>\n";
-    out_ += "<table id=\"rules\" class=\"sortable\">\n<thead><tr><th scope=\"col\">Rule, its title and source</th><th scope=\"col\">When, then</th>"
-            "<th scope=\"col\" class=\"num\">Fired</th><th scope=\"col\" class=\"num\">Chosen</th>"
-            "<th scope=\"col\" class=\"num\">Overridden</th><th scope=\"col\" class=\"num\">Unknown</th><th scope=\"col\">Samples</th></tr></thead>\n<tbody>\n";
+    out_ +=
+        "<table id=\"rules\" class=\"sortable\">\n<thead><tr><th scope=\"col\">Rule, its title and source</th><th scope=\"col\">When, "
+        "then</th>"
+        "<th scope=\"col\" class=\"num\">Fired</th><th scope=\"col\" class=\"num\">Chosen</th>"
+        "<th scope=\"col\" class=\"num\">Overridden</th><th scope=\"col\" class=\"num\">Unknown</th><th "
+        "scope=\"col\">Samples</th></tr></thead>\n<tbody>\n";
     for (std::size_t i = 0; i < rules_.size(); ++i) {
       const auto& rule = rules_[i];
       const RuleCounts& c = s.rules.at(rule.name.text);
@@ -169,12 +183,13 @@ class Page {
       const bool sampled = !p_.data.samples[i].empty();
       out_ += fmt::format(
           "<tr data-rule=\"{}\"{}><td><code>{}</code>{}{}{}</td><td><code>{}</code><br>{}</td>"
-          "<td class=\"num\" data-fired=\"{}\">{}</td><td class=\"num\" data-chosen=\"{}\">{}</td><td class=\"num\" data-overridden=\"{}\">{}</td>"
+          "<td class=\"num\" data-fired=\"{}\">{}</td><td class=\"num\" data-chosen=\"{}\">{}</td><td class=\"num\" "
+          "data-overridden=\"{}\">{}</td>"
           "<td class=\"num\" data-unknown=\"{}\">{}</td><td>{}</td></tr>\n",
           h(rule.name.text), c.fired ? "" : " class=\"never\"", h(rule.name.text), rule.title ? "<br>" + h(*rule.title) : "",
-          c.fired ? "" : " <span class=\"badge\">never fired</span>", rule.source ? "<br><span class=\"source\">" + h(*rule.source) + "</span>" : "",
-          rule.when ? h(print_expr(*rule.when)) : "",
-          then, c.fired, c.fired, c.chosen, c.chosen, c.overridden, c.overridden, c.unknown, c.unknown,
+          c.fired ? "" : " <span class=\"badge\">never fired</span>",
+          rule.source ? "<br><span class=\"source\">" + h(*rule.source) + "</span>" : "", rule.when ? h(print_expr(*rule.when)) : "", then,
+          c.fired, c.fired, c.chosen, c.chosen, c.overridden, c.overridden, c.unknown, c.unknown,
           sampled ? fmt::format("<a href=\"#samples-{}\">{} chosen</a>", h(rule.name.text), p_.data.samples[i].size()) : "");
     }
     out_ += "</tbody>\n</table>\n</section>\n";
@@ -211,10 +226,13 @@ class Page {
       for (const auto& k : keys) row.values.push_back(rest.count(k) ? rest.at(k) : 0);
       rows.push_back(std::move(row));
     }
-    out_ += fmt::format("<section id=\"breakdown-section\" aria-labelledby=\"breakdown-h\"><h2 id=\"breakdown-h\">Decisions by <code>{}</code></h2>\n", h(name));
+    out_ += fmt::format(
+        "<section id=\"breakdown-section\" aria-labelledby=\"breakdown-h\"><h2 id=\"breakdown-h\">Decisions by <code>{}</code></h2>\n",
+        h(name));
     out_ += stacked_chart("Decisions by " + name, fmt::format("Records per value of {} and decision", name), keys, rows);
-    out_ += "\n<table id=\"breakdown\" class=\"sortable\">\n<thead><tr><th scope=\"col\">" + h(name) +
-            "</th><th scope=\"col\" class=\"num\">Records</th><th scope=\"col\">Decisions, most frequent first</th></tr></thead>\n<tbody>\n";
+    out_ +=
+        "\n<table id=\"breakdown\" class=\"sortable\">\n<thead><tr><th scope=\"col\">" + h(name) +
+        "</th><th scope=\"col\" class=\"num\">Records</th><th scope=\"col\">Decisions, most frequent first</th></tr></thead>\n<tbody>\n";
     for (const auto& row : rows) {
       std::uint64_t total = 0;
       std::vector<std::pair<std::uint64_t, std::string>> counts;
@@ -238,8 +256,11 @@ class Page {
       if (rule.when) collect_thresholds(p_.policy, *rule.when, *p_.histogram, thresholds);
     for (const auto& let : p_.policy.checked().module.lets)
       if (let.value) collect_thresholds(p_.policy, *let.value, *p_.histogram, thresholds);
-    std::sort(thresholds.begin(), thresholds.end(), [](const Threshold& a, const Threshold& b) { return a.value < b.value || (a.value == b.value && a.label < b.label); });
-    thresholds.erase(std::unique(thresholds.begin(), thresholds.end(), [](const Threshold& a, const Threshold& b) { return a.label == b.label; }), thresholds.end());
+    std::sort(thresholds.begin(), thresholds.end(),
+              [](const Threshold& a, const Threshold& b) { return a.value < b.value || (a.value == b.value && a.label < b.label); });
+    thresholds.erase(
+        std::unique(thresholds.begin(), thresholds.end(), [](const Threshold& a, const Threshold& b) { return a.label == b.label; }),
+        thresholds.end());
     std::vector<HistogramBin> bins;
     if (data.histogram_min) {
       double low = std::stod(data.histogram_min->to_string()), high = std::stod(data.histogram_max->to_string());
@@ -252,7 +273,9 @@ class Page {
         bins[static_cast<std::size_t>(i)].count += n;
       }
     }
-    out_ += fmt::format("<section id=\"histogram-section\" aria-labelledby=\"histogram-h\"><h2 id=\"histogram-h\">Distribution of <code>{}</code></h2>\n", h(name));
+    out_ += fmt::format(
+        "<section id=\"histogram-section\" aria-labelledby=\"histogram-h\"><h2 id=\"histogram-h\">Distribution of <code>{}</code></h2>\n",
+        h(name));
     std::string drawn;
     for (const auto& t : thresholds) drawn += (drawn.empty() ? "" : ", ") + t.label;
     out_ += histogram_chart("Distribution of " + name,
@@ -260,14 +283,17 @@ class Page {
                                         drawn.empty() ? " (none)" : ": " + drawn),
                             bins, thresholds);
     if (data.histogram_min) {
-      out_ += fmt::format("\n<p>{} records have a value, from {} to {}; {} have none. Values are binned at 3 significant digits, then drawn "
-                          "in {} equal ranges.</p>\n",
-                          data.summary.decided - data.histogram_absent, data.histogram_min->to_string(), data.histogram_max->to_string(),
-                          data.histogram_absent, bins.size());
+      out_ += fmt::format(
+          "\n<p>{} records have a value, from {} to {}; {} have none. Values are binned at 3 significant digits, then drawn "
+          "in {} equal ranges.</p>\n",
+          data.summary.decided - data.histogram_absent, data.histogram_min->to_string(), data.histogram_max->to_string(),
+          data.histogram_absent, bins.size());
     } else {
-      out_ += fmt::format("\n<p>No record has a value of <code>{}</code> ({} without one): nothing to draw.</p>\n", h(name), data.histogram_absent);
+      out_ += fmt::format("\n<p>No record has a value of <code>{}</code> ({} without one): nothing to draw.</p>\n", h(name),
+                          data.histogram_absent);
     }
-    out_ += "<table id=\"thresholds\">\n<thead><tr><th scope=\"col\">Threshold the policy compares <code>" + h(name) + "</code> with</th></tr></thead>\n<tbody>\n";
+    out_ += "<table id=\"thresholds\">\n<thead><tr><th scope=\"col\">Threshold the policy compares <code>" + h(name) +
+            "</code> with</th></tr></thead>\n<tbody>\n";
     for (const auto& t : thresholds) out_ += fmt::format("<tr><td>{}</td></tr>\n", h(t.label));
     if (thresholds.empty()) out_ += "<tr><td>none: no rule compares it with a number</td></tr>\n";
     out_ += "</tbody>\n</table>\n</section>\n";
@@ -276,10 +302,15 @@ class Page {
   void flags_and_errors() {
     const Summary& s = p_.data.summary;
     out_ += "<section id=\"flags-section\" aria-labelledby=\"flags-h\"><h2 id=\"flags-h\">Flags and record errors</h2>\n";
-    out_ += "<table id=\"flags\" class=\"sortable\">\n<thead><tr><th scope=\"col\">Flag</th><th scope=\"col\" class=\"num\">Records</th></tr></thead>\n<tbody>\n";
-    for (const auto& [flag, n] : s.flags) out_ += fmt::format("<tr data-flag=\"{}\"><td>{}</td><td class=\"num\">{}</td></tr>\n", h(flag), h(flag), n);
+    out_ +=
+        "<table id=\"flags\" class=\"sortable\">\n<thead><tr><th scope=\"col\">Flag</th><th scope=\"col\" "
+        "class=\"num\">Records</th></tr></thead>\n<tbody>\n";
+    for (const auto& [flag, n] : s.flags)
+      out_ += fmt::format("<tr data-flag=\"{}\"><td>{}</td><td class=\"num\">{}</td></tr>\n", h(flag), h(flag), n);
     out_ += "</tbody>\n</table>\n";
-    out_ += "<table id=\"errors\" class=\"sortable\">\n<thead><tr><th scope=\"col\">Record error</th><th scope=\"col\" class=\"num\">Records</th></tr></thead>\n<tbody>\n";
+    out_ +=
+        "<table id=\"errors\" class=\"sortable\">\n<thead><tr><th scope=\"col\">Record error</th><th scope=\"col\" "
+        "class=\"num\">Records</th></tr></thead>\n<tbody>\n";
     for (const auto& [kind, n] : s.errors_by_kind) out_ += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td></tr>\n", h(kind), n);
     if (s.errors_by_kind.empty()) out_ += "<tr><td>none</td><td class=\"num\">0</td></tr>\n";
     out_ += "</tbody>\n</table>\n</section>\n";
@@ -291,7 +322,8 @@ class Page {
     out_ += "<details><summary>Rule trace</summary>\n";
     std::string quiet;
     for (const auto& rule : rules)
-      if (rule.status == RuleStatus::not_fired) quiet += (quiet.empty() ? "" : ", ") + fmt::format("<code>{}</code>", h(rules_[rule.rule].name.text));
+      if (rule.status == RuleStatus::not_fired)
+        quiet += (quiet.empty() ? "" : ", ") + fmt::format("<code>{}</code>", h(rules_[rule.rule].name.text));
     if (!quiet.empty()) out_ += "<p>Did not fire: " + quiet + ".</p>\n";
     for (const auto& rule : rules) {
       if (rule.status == RuleStatus::not_fired) continue;
@@ -303,7 +335,8 @@ class Page {
         for (; depth > node.depth; --depth) out_ += "</li></ul>";
         if (node.depth == depth) out_ += "</li>";
         depth = node.depth;
-        out_ += fmt::format("<li><code>{}</code> = <strong>{}</strong> <span class=\"where\">{}</span>", h(node.text), h(node.value), h(node.where));
+        out_ += fmt::format("<li><code>{}</code> = <strong>{}</strong> <span class=\"where\">{}</span>", h(node.text), h(node.value),
+                            h(node.where));
       }
       for (; depth >= 0; --depth) out_ += "</li></ul>";
       out_ += "\n</details>\n";
@@ -312,10 +345,11 @@ class Page {
   }
 
   void samples() {
-    out_ += fmt::format("<section id=\"samples-section\" aria-labelledby=\"samples-h\"><h2 id=\"samples-h\">Explained samples</h2>\n"
-                        "<p>The first {} records (in input order) that each rule decided, and that no rule did: the explanation as "
-                        "<code>tenet eval --format text</code> writes it, and every rule's trace.</p>\n",
-                        p_.samples);
+    out_ += fmt::format(
+        "<section id=\"samples-section\" aria-labelledby=\"samples-h\"><h2 id=\"samples-h\">Explained samples</h2>\n"
+        "<p>The first {} records (in input order) that each rule decided, and that no rule did: the explanation as "
+        "<code>tenet eval --format text</code> writes it, and every rule's trace.</p>\n",
+        p_.samples);
     const auto& data = p_.data;
     for (std::size_t b = 0; b < data.samples.size(); ++b) {
       if (data.samples[b].empty()) continue;

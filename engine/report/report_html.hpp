@@ -12,16 +12,16 @@
 namespace tenet::core {
 
 struct ReportInput {
-  std::string name;         // as given on the command line
+  std::string name;  // as given on the command line
   std::uint64_t bytes = 0;
-  std::string sha256;       // of the whole file
+  std::string sha256;  // of the whole file
 };
 
 struct ReportPage {
   const Policy& policy;
   const ReportData& data;
   ReportInput input;
-  std::string run_date;                     // as given (--run-date, or the `today` param); "" when not given
+  std::string run_date;  // as given (--run-date, or the `today` param); "" when not given
   std::optional<std::uint32_t> by, histogram;
   std::size_t samples = 3;
 };

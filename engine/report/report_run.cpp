@@ -62,7 +62,6 @@ class Runner {
   }
 
  private:
-
   void process(Run::Work& w) {
     ReportData& r = w.result;
     r = ReportData{};
@@ -105,7 +104,7 @@ class Runner {
           break;
         }
       if (r.samples[bucket].size() < options_.samples) {
-        d.evaluator.set_explain(true);  // the same slots again, with the because texts
+        d.evaluator.set_explain(true);         // the same slots again, with the because texts
         std::swap(record->id, d.decision.id);  // the first evaluation took the id
         d.evaluator.evaluate_in_place(*record, d.decision);
         d.evaluator.set_explain(false);

@@ -22,9 +22,9 @@ namespace tenet::core {
 
 struct ReportOptions {
   StreamOptions stream;
-  std::optional<std::uint32_t> by;         // a field (schema index): decisions per value
-  std::optional<std::uint32_t> histogram;  // a number field (schema index)
-  std::size_t samples = 3;                 // records shown per chosen rule, and for the default
+  std::optional<std::uint32_t> by;            // a field (schema index): decisions per value
+  std::optional<std::uint32_t> histogram;     // a number field (schema index)
+  std::size_t samples = 3;                    // records shown per chosen rule, and for the default
   const PortfolioStats* portfolio = nullptr;  // percentile(): the first pass's
 };
 
@@ -32,7 +32,7 @@ struct ReportOptions {
 struct ReportSample {
   std::uint64_t line = 0;
   std::string id;
-  std::string explanation;      // as eval --format text writes it (decision, because, flags, overridden, unknown)
+  std::string explanation;  // as eval --format text writes it (decision, because, flags, overridden, unknown)
   std::vector<RuleTrace> trace;
 };
 

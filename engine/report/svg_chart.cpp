@@ -23,7 +23,8 @@ std::string open_svg(const std::string& title, const std::string& description, i
 // An id for the chart's title and description, from its title.
 std::string id_of(const std::string& title) {
   std::string id = "chart-";
-  for (char c : title) id += (std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : '-');
+  for (char c : title)
+    id += (std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : '-');
   return id;
 }
 
@@ -65,7 +66,8 @@ std::string bar_chart(const std::string& title, const std::string& description, 
     const Bar& b = bars[i];
     const int y = 5 + static_cast<int>(i) * kRowHeight;
     const int w = static_cast<int>(static_cast<double>(b.value) / static_cast<double>(most) * room);
-    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"label\">{}</text>", kLabelWidth - 8, y + 15, escape_html(b.label));
+    out +=
+        fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"label\">{}</text>", kLabelWidth - 8, y + 15, escape_html(b.label));
     out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}: {}{}</title></rect>", kLabelWidth, y + 3,
                        std::max(w, b.value ? 1 : 0), kRowHeight - 6, series_colour(0), escape_html(b.label), b.value,
                        b.note.empty() ? "" : " (" + escape_html(b.note) + ")");
@@ -90,15 +92,18 @@ std::string stacked_chart(const std::string& title, const std::string& descripti
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const StackedRow& r = rows[i];
     const int y = 5 + static_cast<int>(i) * kRowHeight;
-    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"label\">{}</text>", kLabelWidth - 8, y + 15, escape_html(r.label));
+    out +=
+        fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"label\">{}</text>", kLabelWidth - 8, y + 15, escape_html(r.label));
     double x = kLabelWidth;
     std::uint64_t total = 0;
     for (std::size_t k = 0; k < keys.size() && k < r.values.size(); ++k) {
       total += r.values[k];
       if (!r.values[k]) continue;
       const double w = static_cast<double>(r.values[k]) / static_cast<double>(most) * room;
-      out += fmt::format("<rect x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" fill=\"{}\" stroke=\"#fff\" stroke-width=\"0.5\"><title>{}, {}: {}</title></rect>",
-                         x, y + 3, w, kRowHeight - 6, series_colour(k), escape_html(r.label), escape_html(keys[k]), r.values[k]);
+      out += fmt::format(
+          "<rect x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" fill=\"{}\" stroke=\"#fff\" stroke-width=\"0.5\"><title>{}, {}: "
+          "{}</title></rect>",
+          x, y + 3, w, kRowHeight - 6, series_colour(k), escape_html(r.label), escape_html(keys[k]), r.values[k]);
       x += w;
     }
     out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"value\">{}</text>", x + 6, y + 15, total);
@@ -107,8 +112,8 @@ std::string stacked_chart(const std::string& title, const std::string& descripti
   for (std::size_t k = 0; k < keys.size(); ++k) {
     const int x = 10 + static_cast<int>(k % 3) * 240;
     const int y = legend_y + static_cast<int>(k / 3) * 18;
-    out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{}\" class=\"legend\">{}</text>", x, y,
-                       series_colour(k), x + 18, y + 11, escape_html(keys[k]));
+    out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{}\" class=\"legend\">{}</text>",
+                       x, y, series_colour(k), x + 18, y + 11, escape_html(keys[k]));
   }
   return out + "</svg>";
 }
@@ -126,20 +131,26 @@ std::string histogram_chart(const std::string& title, const std::string& descrip
   const auto x_of = [&](double v) { return kLeft + (v - low) / span * plot_w; };
   for (const auto& b : bins) {
     const double h = static_cast<double>(b.count) / static_cast<double>(most) * plot_h;
-    out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\" stroke=\"#fff\" stroke-width=\"0.5\"><title>{} to {}: {}</title></rect>",
-                       x_of(b.low), kTop + plot_h - h, std::max(0.5, x_of(b.high) - x_of(b.low)), h, series_colour(4), number_text(b.low),
-                       number_text(b.high), b.count);
+    out += fmt::format(
+        "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\" stroke=\"#fff\" stroke-width=\"0.5\"><title>{} to "
+        "{}: {}</title></rect>",
+        x_of(b.low), kTop + plot_h - h, std::max(0.5, x_of(b.high) - x_of(b.low)), h, series_colour(4), number_text(b.low),
+        number_text(b.high), b.count);
   }
-  out += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#333\"/>", kLeft, kTop + plot_h, kLeft + plot_w, kTop + plot_h);
+  out +=
+      fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#333\"/>", kLeft, kTop + plot_h, kLeft + plot_w, kTop + plot_h);
   out += fmt::format("<text x=\"{}\" y=\"{}\" class=\"axis\">{}</text>", kLeft, kTop + plot_h + 16, number_text(low));
-  out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"axis\">{}</text>", kLeft + plot_w, kTop + plot_h + 16, number_text(high));
+  out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"axis\">{}</text>", kLeft + plot_w, kTop + plot_h + 16,
+                     number_text(high));
   out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"axis\">{}</text>", kLeft - 6, kTop + 8, most);
   for (std::size_t i = 0; i < thresholds.size(); ++i) {
     const Threshold& t = thresholds[i];
     if (t.value < low || t.value > high) continue;
     const double x = x_of(t.value);
-    out += fmt::format("<line x1=\"{:.1f}\" y1=\"{}\" x2=\"{:.1f}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"2\" stroke-dasharray=\"5 3\"><title>{}</title></line>",
-                       x, kTop - 4 - static_cast<int>(i % 2) * 14, x, kTop + plot_h, series_colour(5), escape_html(t.label));
+    out += fmt::format(
+        "<line x1=\"{:.1f}\" y1=\"{}\" x2=\"{:.1f}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"2\" stroke-dasharray=\"5 "
+        "3\"><title>{}</title></line>",
+        x, kTop - 4 - static_cast<int>(i % 2) * 14, x, kTop + plot_h, series_colour(5), escape_html(t.label));
     out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"threshold\" text-anchor=\"middle\">{}</text>", x,
                        kTop - 8 - static_cast<int>(i % 2) * 14, escape_html(t.label));
   }

@@ -61,9 +61,7 @@ std::string raw_member(const std::string& line, const char* key) {
   simdjson::ondemand::document doc;
   simdjson::ondemand::object object;  // record and params are objects (read_test checks them)
   std::string_view raw;
-  if (parser.iterate(padded).get(doc) || doc.find_field_unordered(key).get_object().get(object) ||
-      object.raw_json().get(raw))
-    return {};
+  if (parser.iterate(padded).get(doc) || doc.find_field_unordered(key).get_object().get(object) || object.raw_json().get(raw)) return {};
   return std::string(raw);
 }
 
@@ -76,8 +74,7 @@ std::optional<std::vector<std::string>> string_list(const json& j, const char* k
 }
 
 // A params object as the policy reads --params: NAME, value text.
-bool read_params(const json& j, const std::string& raw, std::vector<std::pair<std::string, std::string>>& out,
-                 std::string& error) {
+bool read_params(const json& j, const std::string& raw, std::vector<std::pair<std::string, std::string>>& out, std::string& error) {
   if (!j.is_object()) {
     error = "\"params\" must be an object of NAME: VALUE";
     return false;
@@ -126,7 +123,8 @@ bool read_expectation(const json& j, Expectation& e, std::string& error) {
         e.because.emplace_back(rule, text.get<std::string>());
       }
     } else {
-      error = fmt::format("unknown key \"{}\" in \"expect\"; expected decision, fired, not_fired, unknown, flags, provisional or because", key);
+      error =
+          fmt::format("unknown key \"{}\" in \"expect\"; expected decision, fired, not_fired, unknown, flags, provisional or because", key);
       return false;
     }
   }
@@ -165,8 +163,7 @@ class Portfolios {
   std::map<std::string, std::map<std::string, std::string>> files_;
 };
 
-bool read_test(const json& j, const std::string& line, const fs::path& folder, Portfolios& portfolios, PolicyTest& t,
-               std::string& error) {
+bool read_test(const json& j, const std::string& line, const fs::path& folder, Portfolios& portfolios, PolicyTest& t, std::string& error) {
   static const std::set<std::string> kKeys = {"test", "record", "record_ref", "params", "expect", "note", "source", "near_miss_of"};
   for (const auto& [key, _] : j.items()) {
     if (!kKeys.count(key)) {
@@ -293,8 +290,8 @@ void describe_coverage(const Policy& policy, Coverage& coverage) {
     for (const auto& operand : in.node->operands) {
       const SourceFile& source = policy.sources().file_at(operand->range.begin);
       const LineColumn at = source.locate(operand->range.begin);
-      coverage.operands.push_back({owner(operand->range), fmt::format("{}:{}:{}", source.path(), at.line, at.column),
-                                   one_line(source.slice(operand->range))});
+      coverage.operands.push_back(
+          {owner(operand->range), fmt::format("{}:{}:{}", source.path(), at.line, at.column), one_line(source.slice(operand->range))});
     }
   }
 }
@@ -359,12 +356,13 @@ std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error,
     std::string record_error, read_error;
     Evaluator evaluator(policy);
     if (variant.portfolio) evaluator.set_portfolio(&*variant.portfolio);
-    read_facts(t.record + "\n", FactsFormat::jsonl, policy,
-               [&](std::size_t, Record* r, RecordError* e) {
-                 if (r) decided = evaluator.evaluate(std::move(*r));
-                 else record_error = e->message;
-               },
-               read_error);
+    read_facts(
+        t.record + "\n", FactsFormat::jsonl, policy,
+        [&](std::size_t, Record* r, RecordError* e) {
+          if (r) decided = evaluator.evaluate(std::move(*r));
+          else record_error = e->message;
+        },
+        read_error);
     if (decided && coverage) {
       for (std::size_t k = 0; k < variant.operand_slots.size(); ++k) {
         const Value& v = evaluator.frame().slot(variant.operand_slots[k]);
@@ -373,7 +371,9 @@ std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error,
       }
       for (std::size_t i = 0; i < decided->statuses.size(); ++i) {
         auto& rule = coverage->rules[i];
-        (decided->statuses[i] == RuleStatus::fired ? rule.fired : decided->statuses[i] == RuleStatus::unknown ? rule.unknown : rule.not_fired)++;
+        (decided->statuses[i] == RuleStatus::fired     ? rule.fired
+         : decided->statuses[i] == RuleStatus::unknown ? rule.unknown
+                                                       : rule.not_fired)++;
       }
     }
     if (!decided) {
@@ -408,7 +408,8 @@ std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error,
     for (const auto& name : e.not_fired) {
       const auto i = rule_index(name);
       if (!i) diff.push_back(fmt::format("not_fired: the policy has no rule '{}'", name));
-      else if (d.statuses[*i] != RuleStatus::not_fired) diff.push_back(fmt::format("not_fired: rule {} is {}", name, status_name(d.statuses[*i])));
+      else if (d.statuses[*i] != RuleStatus::not_fired)
+        diff.push_back(fmt::format("not_fired: rule {} is {}", name, status_name(d.statuses[*i])));
     }
     if (e.provisional && *e.provisional != d.provisional)
       diff.push_back(fmt::format("provisional: expected {}, got {}", *e.provisional, d.provisional));
@@ -467,7 +468,8 @@ std::string junit_xml(const std::vector<std::pair<std::string, std::vector<TestO
       std::string body;
       for (const auto& d : o.differences) body += d + "\n";
       for (const auto& b : o.because) body += "because " + b + "\n";
-      out += fmt::format(">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n", xml_text(o.differences.front()), xml_text(body));
+      out +=
+          fmt::format(">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n", xml_text(o.differences.front()), xml_text(body));
     }
     out += "  </testsuite>\n";
   }

@@ -15,11 +15,11 @@ namespace tenet::core {
 
 // What a test expects; only what is given is checked.
 struct Expectation {
-  std::optional<std::string> decision;             // the chosen action (under `collect`: all, joined by ", ")
-  std::optional<std::vector<std::string>> fired;   // exactly these rules fired (any order)
-  std::vector<std::string> not_fired;              // each of these rules did not fire (nor was unknown)
-  std::optional<std::vector<std::string>> unknown; // exactly these rules were unknown
-  std::optional<std::vector<std::string>> flags;   // exactly these flags were raised
+  std::optional<std::string> decision;              // the chosen action (under `collect`: all, joined by ", ")
+  std::optional<std::vector<std::string>> fired;    // exactly these rules fired (any order)
+  std::vector<std::string> not_fired;               // each of these rules did not fire (nor was unknown)
+  std::optional<std::vector<std::string>> unknown;  // exactly these rules were unknown
+  std::optional<std::vector<std::string>> flags;    // exactly these flags were raised
   std::optional<bool> provisional;
   std::vector<std::pair<std::string, std::string>> because;  // rule: its exact because text
 };
@@ -27,15 +27,15 @@ struct Expectation {
 struct PolicyTest {
   std::string name;
   std::size_t line = 0;
-  std::string record;  // one JSON object
+  std::string record;                                       // one JSON object
   std::vector<std::pair<std::string, std::string>> params;  // NAME, value as --param reads it
   Expectation expect;
 };
 
 struct TestFile {
   std::string path;
-  std::string policy_path;  // as resolved from the test file's folder
-  std::size_t policy_line = 0;  // the line that names it
+  std::string policy_path;                                  // as resolved from the test file's folder
+  std::size_t policy_line = 0;                              // the line that names it
   std::vector<std::pair<std::string, std::string>> params;  // for every test of the file
   std::vector<PolicyTest> tests;
 };

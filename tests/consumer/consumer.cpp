@@ -40,9 +40,10 @@ int main(int argc, char** argv) {
            std::string("a record error: ") + e.what());
   }
   try {
-    tenet::Policy::from_text("policy p \"P\" version \"1\"\nschema s { id: string key }\nrule r { when nope > 1 then recommend x }\n"
-                             "decision d { hit priority default keep }\n",
-                             "broken.tenet");
+    tenet::Policy::from_text(
+        "policy p \"P\" version \"1\"\nschema s { id: string key }\nrule r { when nope > 1 then recommend x }\n"
+        "decision d { hit priority default keep }\n",
+        "broken.tenet");
     expect(false, "a broken policy is refused");
   } catch (const tenet::PolicyError& e) {
     const auto& d = e.diagnostics();

@@ -37,15 +37,15 @@ class PolicyGenerator {
 
   GeneratedCase generate() {
     GeneratedCase out;
-    out.policy = "policy gen \"Generated\" version \"1\"\n"
-                 "schema s {\n  id: string key\n  n1: number\n  n2: number optional\n  n3: number optional\n"
-                 "  s1: string optional\n  b1: bool optional\n  ls: list<string> optional\n"
-                 "  ss: set<string> optional\n  ln: list<number> optional\n  sn: set<number> optional\n"
-                 "  d1: date optional\n  d2: date optional\n}\n";
-    names_ = {{"n1", GenType::number}, {"n2", GenType::number},       {"n3", GenType::number},
-              {"s1", GenType::string}, {"b1", GenType::boolean},      {"ls", GenType::list_string},
-              {"ss", GenType::set_string}, {"ln", GenType::list_number}, {"sn", GenType::set_number},
-              {"d1", GenType::date},   {"d2", GenType::date}};
+    out.policy =
+        "policy gen \"Generated\" version \"1\"\n"
+        "schema s {\n  id: string key\n  n1: number\n  n2: number optional\n  n3: number optional\n"
+        "  s1: string optional\n  b1: bool optional\n  ls: list<string> optional\n"
+        "  ss: set<string> optional\n  ln: list<number> optional\n  sn: set<number> optional\n"
+        "  d1: date optional\n  d2: date optional\n}\n";
+    names_ = {{"n1", GenType::number},     {"n2", GenType::number},      {"n3", GenType::number},     {"s1", GenType::string},
+              {"b1", GenType::boolean},    {"ls", GenType::list_string}, {"ss", GenType::set_string}, {"ln", GenType::list_number},
+              {"sn", GenType::set_number}, {"d1", GenType::date},        {"d2", GenType::date}};
     const std::uint32_t params = in_.below(3);
     for (std::uint32_t i = 0; i < params; ++i) {
       const GenType t = in_.below(3) == 0 ? GenType::date : in_.coin() ? GenType::number : GenType::set_string;
@@ -135,8 +135,26 @@ class PolicyGenerator {
 
   // Numbers that meet the edges: ties, long fractions, the exponent range, 18 digits.
   std::string number_text() {
-    return pick({"0", "1", "-1", "2.2", "1.5", "0.7", "0.1", "3", "100", "-0", "2.20", "1e300", "-1e-300",
-                 "999999999999999999", "0.333333333333333333", "12.5", "1e-7", "1e21", "-2.5", "7"});
+    return pick({"0",
+                 "1",
+                 "-1",
+                 "2.2",
+                 "1.5",
+                 "0.7",
+                 "0.1",
+                 "3",
+                 "100",
+                 "-0",
+                 "2.20",
+                 "1e300",
+                 "-1e-300",
+                 "999999999999999999",
+                 "0.333333333333333333",
+                 "12.5",
+                 "1e-7",
+                 "1e21",
+                 "-2.5",
+                 "7"});
   }
   // Days that meet the edges: the epoch and the day before, leap days, the first and last year.
   std::string date_text() {
@@ -175,21 +193,24 @@ class PolicyGenerator {
       case GenType::number:
         switch (in_.below(16)) {
           case 0: return literal(t);
-          case 1: case 2: return name_of(t);
+          case 1:
+          case 2: return name_of(t);
           case 3: return "(" + expr(t, d) + " + " + expr(t, d) + ")";
           case 4: return "(" + expr(t, d) + " - " + expr(t, d) + ")";
           case 5: return "(" + expr(t, d) + " * " + expr(t, d) + ")";
           case 6: return "(" + expr(t, d) + " / " + expr(t, d) + ")";
           case 7: return "-" + expr(t, d);
-          case 8: return std::string(in_.coin() ? "min(" : "max(") + expr(t, d) + ", " + expr(t, d) +
-                         (in_.coin() ? ", " + expr(t, d) : std::string()) + ")";
+          case 8:
+            return std::string(in_.coin() ? "min(" : "max(") + expr(t, d) + ", " + expr(t, d) +
+                   (in_.coin() ? ", " + expr(t, d) : std::string()) + ")";
           case 9: return "abs(" + expr(t, d) + ")";
           case 10: return "round(" + expr(t, d) + ", " + (in_.coin() ? pick({"0", "1", "2", "-1", "0.5", "301"}) : expr(t, d)) + ")";
           case 11: return "coalesce(" + expr(t, d) + ", " + expr(t, d) + ")";
           case 12: return std::string(in_.coin() ? "floor(" : "ceil(") + expr(t, d) + ")";
           case 13: return "length(" + expr(GenType::string, d) + ")";
-          case 14: return in_.coin() ? "days_between(" + expr(GenType::date, d) + ", " + expr(GenType::date, d) + ")"
-                                     : "mod(" + expr(t, d) + ", " + expr(t, d) + ")";
+          case 14:
+            return in_.coin() ? "days_between(" + expr(GenType::date, d) + ", " + expr(GenType::date, d) + ")"
+                              : "mod(" + expr(t, d) + ", " + expr(t, d) + ")";
           default: return "count(" + expr(collection(in_.coin(), in_.coin()), d) + ")";
         }
       case GenType::string:
@@ -204,7 +225,8 @@ class PolicyGenerator {
       case GenType::date:
         switch (in_.below(4)) {
           case 0: return literal(t);
-          case 1: case 2: return name_of(t);
+          case 1:
+          case 2: return name_of(t);
           default: return "coalesce(" + expr(t, d) + ", " + expr(t, d) + ")";
         }
       case GenType::boolean:
@@ -214,7 +236,9 @@ class PolicyGenerator {
           case 2: return "(" + expr(t, d) + " and " + expr(t, d) + ")";
           case 3: return "(" + expr(t, d) + " or " + expr(t, d) + ")";
           case 4: return "(not " + expr(t, d) + ")";
-          case 5: case 6: return "(" + expr(GenType::number, d) + pick({" < ", " <= ", " > ", " >= ", " == ", " != "}) + expr(GenType::number, d) + ")";
+          case 5:
+          case 6:
+            return "(" + expr(GenType::number, d) + pick({" < ", " <= ", " > ", " >= ", " == ", " != "}) + expr(GenType::number, d) + ")";
           case 7: {
             const GenType u = any_type();
             return "(" + expr(u, d) + (in_.coin() ? " == " : " != ") + expr(u, d) + ")";
@@ -230,7 +254,8 @@ class PolicyGenerator {
           case 12: {
             if (in_.coin()) return "contains(" + expr(GenType::string, d) + ", " + expr(GenType::string, d) + ")";
             const bool numbers = in_.coin();
-            return "contains(" + expr(collection(numbers, in_.coin()), d) + ", " + expr(numbers ? GenType::number : GenType::string, d) + ")";
+            return "contains(" + expr(collection(numbers, in_.coin()), d) + ", " + expr(numbers ? GenType::number : GenType::string, d) +
+                   ")";
           }
           case 13: return rules_.empty() ? literal(t) : "fired(" + pick(rules_) + ")";
           case 14: {
@@ -242,9 +267,11 @@ class PolicyGenerator {
             closed_.insert(flag);
             return "flagged(" + flag + ")";
           }
-          case 15: return std::string(in_.coin() ? "starts_with(" : "ends_with(") + expr(GenType::string, d) + ", " +
-                          expr(GenType::string, d) + ")";
-          case 16: return "(" + expr(GenType::date, d) + pick({" < ", " <= ", " > ", " >= ", " == ", " != "}) + expr(GenType::date, d) + ")";
+          case 15:
+            return std::string(in_.coin() ? "starts_with(" : "ends_with(") + expr(GenType::string, d) + ", " + expr(GenType::string, d) +
+                   ")";
+          case 16:
+            return "(" + expr(GenType::date, d) + pick({" < ", " <= ", " > ", " >= ", " == ", " != "}) + expr(GenType::date, d) + ")";
           case 17: return "(" + expr(GenType::date, d) + " between " + expr(GenType::date, d) + " and " + expr(GenType::date, d) + ")";
           default: return "coalesce(" + expr(t, d) + ", " + expr(t, d) + ")";
         }
@@ -252,7 +279,8 @@ class PolicyGenerator {
         const bool numbers = of_numbers(t), set = is_set(t);
         switch (in_.below(6)) {
           case 0: return literal(t);
-          case 1: case 2: return name_of(t);
+          case 1:
+          case 2: return name_of(t);
           // A - B and A & B keep A's kind whatever B's; A | B is a set only when both are.
           case 3: return "(" + expr(t, d) + " - " + expr(collection(numbers, in_.coin()), d) + ")";
           case 4: return "(" + expr(t, d) + " & " + expr(collection(numbers, in_.coin()), d) + ")";
@@ -269,15 +297,24 @@ class PolicyGenerator {
   GenValue value_of(GenType t) {
     GenValue v;
     switch (t) {
-      case GenType::number: v.kind = GenValue::Kind::number; v.text = number_text(); break;
+      case GenType::number:
+        v.kind = GenValue::Kind::number;
+        v.text = number_text();
+        break;
       case GenType::string: {
         v.kind = GenValue::Kind::string;
         const std::string quoted = string_text();
         v.text = quoted.substr(1, quoted.size() - 2);  // the pool has no escapes
         break;
       }
-      case GenType::boolean: v.kind = GenValue::Kind::boolean; v.text = in_.coin() ? "true" : "false"; break;
-      case GenType::date: v.kind = GenValue::Kind::string; v.text = date_text(); break;
+      case GenType::boolean:
+        v.kind = GenValue::Kind::boolean;
+        v.text = in_.coin() ? "true" : "false";
+        break;
+      case GenType::date:
+        v.kind = GenValue::Kind::string;
+        v.text = date_text();
+        break;
       default: {
         v.kind = GenValue::Kind::array;
         const std::uint32_t n = in_.below(4);
@@ -333,8 +370,8 @@ class PolicyGenerator {
   std::vector<Named> names_;
   std::vector<std::string> rules_;
   std::vector<std::string> flags_;  // set by the rules generated so far
-  std::set<std::string> closed_;     // tested by flagged(): no later rule may set them
-  std::string own_flag_;             // the flag the rule being generated sets, if any
+  std::set<std::string> closed_;    // tested by flagged(): no later rule may set them
+  std::string own_flag_;            // the flag the rule being generated sets, if any
 };
 
 }  // namespace tenet::core::testing

@@ -53,11 +53,35 @@ struct RefValue {
   std::vector<RefValue> items;
   std::string reason;  // why it is unknown
 
-  static RefValue unknown(std::string why) { RefValue v; v.reason = std::move(why); return v; }
-  static RefValue of(bool b) { RefValue v; v.kind = Kind::boolean; v.boolean = b; return v; }
-  static RefValue of(Decimal d) { RefValue v; v.kind = Kind::number; v.number = d; return v; }
-  static RefValue of(std::string s) { RefValue v; v.kind = Kind::string; v.text = std::move(s); return v; }
-  static RefValue date(long days) { RefValue v; v.kind = Kind::date; v.number = Decimal::from_int(days); return v; }
+  static RefValue unknown(std::string why) {
+    RefValue v;
+    v.reason = std::move(why);
+    return v;
+  }
+  static RefValue of(bool b) {
+    RefValue v;
+    v.kind = Kind::boolean;
+    v.boolean = b;
+    return v;
+  }
+  static RefValue of(Decimal d) {
+    RefValue v;
+    v.kind = Kind::number;
+    v.number = d;
+    return v;
+  }
+  static RefValue of(std::string s) {
+    RefValue v;
+    v.kind = Kind::string;
+    v.text = std::move(s);
+    return v;
+  }
+  static RefValue date(long days) {
+    RefValue v;
+    v.kind = Kind::date;
+    v.number = Decimal::from_int(days);
+    return v;
+  }
   bool is_unknown() const { return kind == Kind::unknown; }
   bool is_true() const { return kind == Kind::boolean && boolean; }
   bool is_false() const { return kind == Kind::boolean && !boolean; }
@@ -174,9 +198,8 @@ class ReferenceInterpreter {
 
     auto& recs = d.recommendations;
     if (hit != ast::HitPolicy::first) {
-      std::stable_sort(recs.begin(), recs.end(), [&](const auto& a, const auto& b) {
-        return m_.rules[a.rule].then->priority > m_.rules[b.rule].then->priority;
-      });
+      std::stable_sort(recs.begin(), recs.end(),
+                       [&](const auto& a, const auto& b) { return m_.rules[a.rule].then->priority > m_.rules[b.rule].then->priority; });
     }
     if (recs.empty()) {
       d.actions.push_back(m_.decisions.front().default_action->text);
@@ -436,7 +459,8 @@ class ReferenceInterpreter {
       }
       return RefValue::of(Decimal::from_int(n));
     }
-    if (f == "starts_with") return RefValue::of(args[0].text.compare(0, args[1].text.size(), args[1].text) == 0 && args[0].text.size() >= args[1].text.size());
+    if (f == "starts_with")
+      return RefValue::of(args[0].text.compare(0, args[1].text.size(), args[1].text) == 0 && args[0].text.size() >= args[1].text.size());
     if (f == "ends_with") {
       const auto& s = args[0].text;
       const auto& t = args[1].text;
@@ -497,7 +521,7 @@ class ReferenceInterpreter {
   }
 
   const ast::Module& m_;
-  std::map<std::string, RefValue> names_;               // fields and params
+  std::map<std::string, RefValue> names_;  // fields and params
   std::map<std::string, const ast::LetDecl*> lets_;
   std::map<const ast::Expr*, RefValue> memo_;
 };

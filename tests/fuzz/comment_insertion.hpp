@@ -55,11 +55,9 @@ inline bool is_sign_keyword(std::string_view word) {
 // (a `because` template is one token), two-character operators, other punctuation. Comments
 // and whitespace are not tokens.
 inline std::vector<std::size_t> token_boundaries(std::string_view text) {
-  const auto is_name = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  };
+  const auto is_name = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; };
   const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
-  std::vector<std::size_t> ends;  // where each token ends
+  std::vector<std::size_t> ends;    // where each token ends
   std::string_view previous = " ";  // the previous token
   for (std::size_t i = 0; i < text.size();) {
     const char c = text[i];
@@ -73,8 +71,7 @@ inline std::vector<std::size_t> token_boundaries(std::string_view text) {
       if (c == '"') {
         end = string_end(text, i);
       } else if (is_digit(c) || (c == '-' && i + signs(text, i) < text.size() && is_digit(text[i + signs(text, i)]) &&
-                                 (is_sign_keyword(previous) || (!is_name(before) && before != ')' && before != ']' &&
-                                                                before != '"')))) {
+                                 (is_sign_keyword(previous) || (!is_name(before) && before != ')' && before != ']' && before != '"')))) {
         // A number: the signs of a literal stay with it (`-20` and `--20` fold into one literal,
         // and `priority -5` is one token; `- 20` is a negation), an exponent's sign too (`1e-3`).
         end = i + signs(text, i) + 1;

@@ -9,8 +9,9 @@
 // Imports are served from memory (never the disk): lib.tenet, and self.tenet importing itself.
 bool read_import(const std::string& path, std::string& text, std::string& error) {
   if (path == "lib.tenet") {
-    text = "schema s { id: string key\n a: number optional }\nparam t: number = 1\nlet h = a / t\n"
-           "rule r { when h > 1 then flag f }\nrule q { when flagged(f) then recommend go priority 2 }\n";
+    text =
+        "schema s { id: string key\n a: number optional }\nparam t: number = 1\nlet h = a / t\n"
+        "rule r { when h > 1 then flag f }\nrule q { when flagged(f) then recommend go priority 2 }\n";
     return true;
   }
   if (path == "self.tenet") {
@@ -22,8 +23,8 @@ bool read_import(const std::string& path, std::string& text, std::string& error)
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  auto result = tenet::core::Policy::compile(tenet::core::SourceFile("fuzz.tenet", std::string(reinterpret_cast<const char*>(data), size)), {},
-                                       read_import);
+  auto result = tenet::core::Policy::compile(tenet::core::SourceFile("fuzz.tenet", std::string(reinterpret_cast<const char*>(data), size)),
+                                             {}, read_import);
   const std::string text = tenet::core::render(*result.sources, result.diagnostics);
   if (!result.policy && !result.diagnostics.has_errors()) __builtin_trap();  // no policy needs a reason
   return 0;

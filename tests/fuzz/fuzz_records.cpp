@@ -34,13 +34,16 @@ void check(const std::string& text, tenet::core::FactsFormat format) {
   tenet::core::Evaluator evaluator(p);
   std::size_t lines = 0;
   std::string out, error;
-  tenet::core::read_facts(text, format, p, [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError* e) {
-    ++lines;
-    out.clear();
-    if (r) tenet::core::write_decision_json(out, p, evaluator.evaluate(*r), &evaluator.frame());
-    else tenet::core::write_error_json(out, *e);
-    if (out.empty() || out.back() != '\n' || out.find('\n') != out.size() - 1) __builtin_trap();
-  }, error);
+  tenet::core::read_facts(
+      text, format, p,
+      [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError* e) {
+        ++lines;
+        out.clear();
+        if (r) tenet::core::write_decision_json(out, p, evaluator.evaluate(*r), &evaluator.frame());
+        else tenet::core::write_error_json(out, *e);
+        if (out.empty() || out.back() != '\n' || out.find('\n') != out.size() - 1) __builtin_trap();
+      },
+      error);
   if (format == tenet::core::FactsFormat::jsonl) {
     // One output line per non-blank input line.
     std::size_t expected = 0, start = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;

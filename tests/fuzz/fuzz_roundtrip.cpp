@@ -22,11 +22,12 @@ bool no_imports(const std::string&, std::string&, std::string& error) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  auto first = tenet::core::Policy::compile(tenet::core::SourceFile("fuzz.tenet", std::string(reinterpret_cast<const char*>(data), size)), {},
-                                      no_imports);
+  auto first = tenet::core::Policy::compile(tenet::core::SourceFile("fuzz.tenet", std::string(reinterpret_cast<const char*>(data), size)),
+                                            {}, no_imports);
   if (!first.policy) {
     tenet::core::testing::ByteSource bytes(data, size);
-    first = tenet::core::Policy::compile(tenet::core::SourceFile("generated.tenet", tenet::core::testing::PolicyGenerator(bytes).generate().policy));
+    first = tenet::core::Policy::compile(
+        tenet::core::SourceFile("generated.tenet", tenet::core::testing::PolicyGenerator(bytes).generate().policy));
     if (!first.policy) __builtin_trap();  // the generator writes type-correct policies
   }
   const auto& module = first.policy->checked().module;

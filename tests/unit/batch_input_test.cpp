@@ -56,8 +56,7 @@ void check_same_output_however_read(const std::string& text, tenet::core::FactsF
   const auto threads = GENERATE(1u, 2u);
   options.block_bytes = block_bytes;
   options.threads = threads;
-  INFO((input == test::BatchInput::file ? "file" : "pipe") << ", blocks of " << block_bytes << " bytes, "
-                                                              << threads << " threads");
+  INFO((input == test::BatchInput::file ? "file" : "pipe") << ", blocks of " << block_bytes << " bytes, " << threads << " threads");
   const auto run = test::batch(*policy, text, input, options);
   CHECK(run.result.failure == "");
   CHECK(run.output == reference.output);
@@ -73,7 +72,8 @@ TEST_CASE("batch input: JSON lines give the same output from a file or a pipe, i
   const auto run = test::batch(*policy, text, test::BatchInput::file);
   const auto lines = lines_of(run.output);
   CHECK(lines[0].starts_with(R"({"id":"c0","decision":"keep","chosen":null,"fired":[],"flags":[],"policy":)"));
-  CHECK(lines[101] == R"({"line":102,"error":"the record starts with `not`, which is not a JSON value; expected an object","kind":"not_an_object"})");
+  CHECK(lines[101] ==
+        R"({"line":102,"error":"the record starts with `not`, which is not a JSON value; expected an object","kind":"not_an_object"})");
   CHECK(lines.back() == R"({"id":"last","decision":"grow","chosen":"big","fired":["big"],"flags":[]})");
 }
 

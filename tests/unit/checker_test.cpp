@@ -44,31 +44,24 @@ TEST_CASE("checker: unknown names suggest the closest declared one") {
   CHECK(messages("rule r { when nn > 1 then recommend a }") == V{"11:15: unknown field 'nn'; did you mean 'n'?"});
   CHECK(messages("let total = 1\nrule r { when totl > 1 then recommend a }") ==
         V{"11:5: let 'total' is never used", "12:15: unknown name 'totl'; did you mean 'total'?"});
-  CHECK(messages("rule r { when zzzzzz > 1 then recommend a }") ==
-        V{"11:15: unknown name 'zzzzzz' (not a field, param or let)"});
+  CHECK(messages("rule r { when zzzzzz > 1 then recommend a }") == V{"11:15: unknown name 'zzzzzz' (not a field, param or let)"});
 }
 
 TEST_CASE("checker: type errors name both types") {
   CHECK(messages("rule r { when name > 5 then recommend a }") == V{"11:15: '>' compares a string with a number"});
-  CHECK(messages("rule r { when n + name > 1 then recommend a }") ==
-        V{"11:15: '+' needs two numbers, but this has a number and a string"});
+  CHECK(messages("rule r { when n + name > 1 then recommend a }") == V{"11:15: '+' needs two numbers, but this has a number and a string"});
   CHECK(messages("rule r { when n and ok then recommend a }") ==
         V{"11:15: 'and' joins conditions (true or false), but this has a number and a bool"});
-  CHECK(messages("rule r { when n in tags then recommend a }") ==
-        V{"11:15: 'in' looks for a number in a list<string>"});
-  CHECK(messages("rule r { when n then recommend a }") ==
-        V{"11:15: a 'when' condition must be true or false, but this is a number"});
+  CHECK(messages("rule r { when n in tags then recommend a }") == V{"11:15: 'in' looks for a number in a list<string>"});
+  CHECK(messages("rule r { when n then recommend a }") == V{"11:15: a 'when' condition must be true or false, but this is a number"});
   CHECK(messages("rule r { when name between 1 and 2 then recommend a }") ==
         V{"11:15: 'between' works on numbers or dates, but this is a string"});
-  CHECK(messages("rule r { when not n then recommend a }") ==
-        V{"11:15: 'not' needs a condition (true or false), but this is a number"});
-  CHECK(messages("rule r { when count(n) > 1 then recommend a }") ==
-        V{"11:15: 'count' takes a set or list, but was given a number"});
+  CHECK(messages("rule r { when not n then recommend a }") == V{"11:15: 'not' needs a condition (true or false), but this is a number"});
+  CHECK(messages("rule r { when count(n) > 1 then recommend a }") == V{"11:15: 'count' takes a set or list, but was given a number"});
 }
 
 TEST_CASE("checker: one error per mistake, no cascades from a broken operand") {
-  CHECK(messages("rule r { when (nope + 1) * 2 > name then recommend a }") ==
-        V{"11:16: unknown name 'nope' (not a field, param or let)"});
+  CHECK(messages("rule r { when (nope + 1) * 2 > name then recommend a }") == V{"11:16: unknown name 'nope' (not a field, param or let)"});
 }
 
 TEST_CASE("checker: functions, arity, fired and flagged") {
@@ -94,13 +87,10 @@ TEST_CASE("checker: lets may be used before they are declared") {
 }
 
 TEST_CASE("checker: declarations are counted and unique") {
-  CHECK(messages("let n = 1\nrule r { when n > 1 then recommend a }") ==
-        V{"11:5: 'n' is already declared as a field"});
-  CHECK(messages("rule r { when true then recommend a }\nrule r { when true then recommend b }") ==
-        V{"12:6: rule 'r' is declared twice"});
+  CHECK(messages("let n = 1\nrule r { when n > 1 then recommend a }") == V{"11:5: 'n' is already declared as a field"});
+  CHECK(messages("rule r { when true then recommend a }\nrule r { when true then recommend b }") == V{"12:6: rule 'r' is declared twice"});
   CHECK(messages("rule r { when true }") == V{"11:6: rule 'r' needs a 'then' action (recommend ACTION or flag NAME)"});
-  CHECK(messages("rule r { when true then recommend a when false }") ==
-        V{"11:37: duplicate 'when' clause in rule 'r'"});
+  CHECK(messages("rule r { when true then recommend a when false }") == V{"11:37: duplicate 'when' clause in rule 'r'"});
   CHECK(messages("decision e { hit first default x }") == V{"11:1: a policy has exactly one 'decision' declaration"});
 }
 
@@ -108,7 +98,8 @@ TEST_CASE("checker: params take literals of their type") {
   CHECK(messages("param k: number = \"three\"\nrule r { when n > k then recommend a }") ==
         V{"11:19: param 'k' is declared a number but its value is a string"});
   CHECK(messages("param k: number = n\nrule r { when n > k then recommend a }") ==
-        V{"11:19: the value of param 'k' must be a literal (a number, string, true/false, date(\"YYYY-MM-DD\"), or a set {...} or list [...])"});
+        V{"11:19: the value of param 'k' must be a literal (a number, string, true/false, date(\"YYYY-MM-DD\"), or a set {...} or list "
+          "[...])"});
   CHECK(messages("param k: set<string> = [\"a\"]\nrule r { when name in k then recommend a }").empty());
   CHECK(messages("param k: set<string> = {1}\nrule r { when name in k then recommend a }") ==
         V{"11:24: param 'k' is declared a set<string> but its value is a set<number>"});
@@ -120,7 +111,8 @@ TEST_CASE("checker: unused lets and params are warnings") {
 }
 
 TEST_CASE("checker: the schema needs exactly one key") {
-  tenet::core::SourceFile source("t.tenet", "policy p \"P\" version \"1\"\nschema s { a: string b: number }\ndecision d { hit first default k }");
+  tenet::core::SourceFile source("t.tenet",
+                                 "policy p \"P\" version \"1\"\nschema s { a: string b: number }\ndecision d { hit first default k }");
   auto checked = tenet::core::check(tenet::core::parse(source).module);
   REQUIRE(checked.diagnostics.sorted().size() == 1);
   CHECK(checked.diagnostics.sorted()[0].message == "schema 's' needs exactly one field marked 'key' (the record id)");

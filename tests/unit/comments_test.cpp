@@ -13,8 +13,8 @@
 #include "tests/fuzz/comment_insertion.hpp"
 
 namespace fs = std::filesystem;
-using tenet::core::SourceFile;
 using tenet::core::parse;
+using tenet::core::SourceFile;
 using tenet::core::testing::same_module;
 using tenet::core::testing::token_boundaries;
 using tenet::core::testing::with_comment_at;
@@ -37,11 +37,9 @@ TEST_CASE("comments: the reproductions of a comment that changed a policy's mean
   CHECK(printed("let a = x is # not missing\n present\n") == "let a = x is present\n");
   CHECK(printed("let a = x is # present?\n missing\n") == "let a = x is missing\n");
   // `set< # account numbers` was read as set<number>.
-  CHECK(printed("schema s {\n  tags: set< # account numbers\n string>\n}\n") ==
-        "schema s {\n  tags: set<string>\n}\n");
+  CHECK(printed("schema s {\n  tags: set< # account numbers\n string>\n}\n") == "schema s {\n  tags: set<string>\n}\n");
   CHECK(printed("param p: list< # not a string\n number> = []\n") == "param p: list<number> = []\n");
-  CHECK(printed("decision d { hit # first\n priority default keep }\n") ==
-        "decision d {\n  hit priority\n  default keep\n}\n");
+  CHECK(printed("decision d { hit # first\n priority default keep }\n") == "decision d {\n  hit priority\n  default keep\n}\n");
 }
 
 TEST_CASE("comments: allowed wherever whitespace is, also between a literal's items and before a field's modifiers") {

@@ -45,8 +45,8 @@ TEST_CASE("decimal: parsing reads the exact text") {
 
 TEST_CASE("decimal: parse() rounds beyond 18 digits half-even (facts and policies are read with parse_exact)") {
   CHECK(d("1234567890123456789").to_string() == "1234567890123456790");
-  CHECK(d("1234567890123456785").to_string() == "1234567890123456780");   // tie to even
-  CHECK(d("1234567890123456775").to_string() == "1234567890123456780");   // tie to even
+  CHECK(d("1234567890123456785").to_string() == "1234567890123456780");    // tie to even
+  CHECK(d("1234567890123456775").to_string() == "1234567890123456780");    // tie to even
   CHECK(d("12345678901234567851").to_string() == "12345678901234567900");  // beyond the tie
   CHECK(d("0.1234567890123456789").to_string() == "0.123456789012345679");
 }
@@ -141,8 +141,21 @@ TEST_CASE("decimal: parse_plain() reads plain numbers as parse() does, and decli
 TEST_CASE("decimal: 64-bit division gives the digit-at-a-time 128-bit quotient exactly") {
   // Edges first: repeating fractions, 18-digit operands, exact quotients, huge and tiny
   // exponents, signs; then random operands of every length.
-  const char* edges[] = {"1",   "3",    "7",    "10",   "0.5",  "-2",   "999999999999999999", "100000000000000000",
-                         "123456789012345678", "0.000000000000000001", "1e290", "-1e-290", "2.5", "0.1", "33"};
+  const char* edges[] = {"1",
+                         "3",
+                         "7",
+                         "10",
+                         "0.5",
+                         "-2",
+                         "999999999999999999",
+                         "100000000000000000",
+                         "123456789012345678",
+                         "0.000000000000000001",
+                         "1e290",
+                         "-1e-290",
+                         "2.5",
+                         "0.1",
+                         "33"};
   std::vector<Decimal> values;
   for (const char* e : edges) values.push_back(d(e));
   std::uint64_t state = 0x2545F4914F6CDD1Dull;

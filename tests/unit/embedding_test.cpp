@@ -113,9 +113,10 @@ TEST_CASE("embedding: params of every C++ type, integers of 64 bits included") {
 
 TEST_CASE("embedding: a broken policy is a PolicyError with its diagnostics as data") {
   try {
-    tenet::Policy::from_text("policy p \"P\" version \"1\"\nschema s { id: string key }\nrule r { when nope > 1 then recommend x }\n"
-                             "decision d { hit priority default keep }\n",
-                             "broken.tenet");
+    tenet::Policy::from_text(
+        "policy p \"P\" version \"1\"\nschema s { id: string key }\nrule r { when nope > 1 then recommend x }\n"
+        "decision d { hit priority default keep }\n",
+        "broken.tenet");
     FAIL("a broken policy is refused");
   } catch (const tenet::PolicyError& e) {
     REQUIRE(e.diagnostics().size() == 1);
@@ -127,8 +128,9 @@ TEST_CASE("embedding: a broken policy is a PolicyError with its diagnostics as d
 }
 
 TEST_CASE("embedding: imports through the caller's reader, relative to the policy's name") {
-  const std::string lens = "import { thin } from \"lib/emb.tenet\"\npolicy lens \"Lens\" version \"1\"\n"
-                           "decision d {\n  hit collect\n  default none\n}\n";
+  const std::string lens =
+      "import { thin } from \"lib/emb.tenet\"\npolicy lens \"Lens\" version \"1\"\n"
+      "decision d {\n  hit collect\n  default none\n}\n";
   std::vector<std::string> asked;
   const tenet::ImportReader store = [&](const std::string& path) -> std::string {
     asked.push_back(path);
@@ -216,7 +218,8 @@ TEST_CASE("embedding: a Record or Portfolio of another policy is refused, never 
   const tenet::Policy p = compiled();
   const tenet::Policy same_source = compiled({{"limit", "50%"}});
   const tenet::Policy other = tenet::Policy::from_text(
-      "policy o \"O\" version \"9\"\nschema s {\n  id: string key\n  revenue: number\n}\nrule r {\n  when revenue > 1\n  then recommend x\n}\n"
+      "policy o \"O\" version \"9\"\nschema s {\n  id: string key\n  revenue: number\n}\nrule r {\n  when revenue > 1\n  then recommend "
+      "x\n}\n"
       "decision d {\n  hit priority\n  default keep\n}\n",
       "other.tenet");
   const tenet::Record r = tenet::RecordBuilder(p).set("id", "A").set("revenue", 100).set("cost", 95).build();
@@ -234,9 +237,9 @@ TEST_CASE("embedding: a Record or Portfolio of another policy is refused, never 
   ranked.rank_among(portfolio);
   CHECK(ranked.evaluate_json(R"({"id":"Y","revenue":300,"cost":0})").flags() == std::vector<std::string>{"top_half"});
   tenet::Evaluator other_params(same_source);
-  CHECK_THROWS_WITH(other_params.rank_among(portfolio),
-                    "a portfolio read for policy emb 1.2.3 (sha256 " + p.sha256().substr(0, 12) +
-                        ", other params) given to an evaluator of policy emb 1.2.3 (sha256 " + p.sha256().substr(0, 12) + ", other params)");
+  CHECK_THROWS_WITH(other_params.rank_among(portfolio), "a portfolio read for policy emb 1.2.3 (sha256 " + p.sha256().substr(0, 12) +
+                                                            ", other params) given to an evaluator of policy emb 1.2.3 (sha256 " +
+                                                            p.sha256().substr(0, 12) + ", other params)");
   tenet::Evaluator of_other(other);
   CHECK_THROWS_AS(of_other.rank_among(portfolio), std::invalid_argument);
   std::istringstream in("{\"id\":\"A\",\"revenue\":1}\n");

@@ -31,11 +31,14 @@ TEST_CASE("evaluator: Kleene truth tables (T, F, unknown)") {
   using S = tenet::core::RuleStatus;
   auto policy = test::compile(kLogic);
   const int T = 1, F = 0, U = -1;
-  struct Row { int a, b; S and_, or_; };
+  struct Row {
+    int a, b;
+    S and_, or_;
+  };
   const Row rows[] = {
-      {T, T, S::fired, S::fired},         {T, F, S::not_fired, S::fired},   {T, U, S::unknown, S::fired},
-      {F, T, S::not_fired, S::fired},     {F, F, S::not_fired, S::not_fired}, {F, U, S::not_fired, S::unknown},
-      {U, T, S::unknown, S::fired},       {U, F, S::not_fired, S::unknown}, {U, U, S::unknown, S::unknown},
+      {T, T, S::fired, S::fired},     {T, F, S::not_fired, S::fired},     {T, U, S::unknown, S::fired},
+      {F, T, S::not_fired, S::fired}, {F, F, S::not_fired, S::not_fired}, {F, U, S::not_fired, S::unknown},
+      {U, T, S::unknown, S::fired},   {U, F, S::not_fired, S::unknown},   {U, U, S::unknown, S::unknown},
   };
   for (const auto& row : rows) {
     INFO("a=" << row.a << " b=" << row.b);
@@ -64,7 +67,8 @@ std::string with_hit(const char* hit) {
 
 TEST_CASE("decision: priority picks the highest, ties go to the rule declared first") {
   auto policy = test::compile(with_hit("priority"));
-  const std::string expected = R"({"id":"a","decision":"big","recommendations":[{"rule":"high_a","action":"big","priority":50,"chosen":true},{"rule":"high_b","action":"bigger","priority":50,"chosen":false,"overridden_by":"high_a"},{"rule":"low","action":"small","priority":10,"chosen":false,"overridden_by":"high_a"}],"flags":[],"policy":{"name":"hits","version":"1","sha256":)";
+  const std::string expected =
+      R"({"id":"a","decision":"big","recommendations":[{"rule":"high_a","action":"big","priority":50,"chosen":true},{"rule":"high_b","action":"bigger","priority":50,"chosen":false,"overridden_by":"high_a"},{"rule":"low","action":"small","priority":10,"chosen":false,"overridden_by":"high_a"}],"flags":[],"policy":{"name":"hits","version":"1","sha256":)";
   CHECK(test::run(*policy, "{\"id\":\"a\",\"x\":3}").at(0).substr(0, expected.size()) == expected);
   const auto d = test::decide(*policy, "{\"id\":\"b\",\"x\":0}");
   CHECK(policy->action_names(d.at(0)) == std::vector<std::string>{"nothing"});
@@ -109,8 +113,9 @@ rule r { when a / b > 1 or b is missing then flag f }
 decision d { hit priority default none }
 )");
   const auto lines = test::run(*policy, "{\"id\":\"1\",\"a\":1,\"b\":0}\n{\"id\":\"2\",\"a\":1}", tenet::core::FactsFormat::jsonl, true);
-  CHECK(lines.at(0).substr(lines.at(0).find("\"trace\"")) ==
-        R"("trace":{"rules":[{"rule":"r","status":"unknown","condition":{"expr":"a / b > 1 or b is missing","line":3,"column":15,"value":null,"unknown":"division by zero","operands":[{"expr":"a / b > 1","line":3,"column":15,"value":null,"unknown":"division by zero","operands":[{"expr":"a / b","line":3,"column":15,"value":null,"unknown":"division by zero","operands":[{"expr":"a","line":3,"column":15,"value":1},{"expr":"b","line":3,"column":19,"value":0}]},{"expr":"1","line":3,"column":23,"value":1}]},{"expr":"b is missing","line":3,"column":28,"value":false,"operands":[{"expr":"b","line":3,"column":28,"value":0}]}]}}]}})");
+  CHECK(
+      lines.at(0).substr(lines.at(0).find("\"trace\"")) ==
+      R"("trace":{"rules":[{"rule":"r","status":"unknown","condition":{"expr":"a / b > 1 or b is missing","line":3,"column":15,"value":null,"unknown":"division by zero","operands":[{"expr":"a / b > 1","line":3,"column":15,"value":null,"unknown":"division by zero","operands":[{"expr":"a / b","line":3,"column":15,"value":null,"unknown":"division by zero","operands":[{"expr":"a","line":3,"column":15,"value":1},{"expr":"b","line":3,"column":19,"value":0}]},{"expr":"1","line":3,"column":23,"value":1}]},{"expr":"b is missing","line":3,"column":28,"value":false,"operands":[{"expr":"b","line":3,"column":28,"value":0}]}]}}]}})");
   CHECK(lines.at(1).find(R"("status":"fired")") != std::string::npos);
   CHECK(lines.at(1).find(R"({"expr":"b","line":3,"column":19,"value":null,"unknown":"b is missing"})") != std::string::npos);
 }
@@ -127,9 +132,8 @@ decision d { hit priority default none }
   CHECK(policy->action_name(test::decide(*policy, "{\"id\":\"1\",\"a\":1}").at(0).actions.at(0)) == "act");
   auto bad = tenet::core::Policy::compile(tenet::core::SourceFile("t", text), {{"limit", "five"}, {"limt", "1"}, {"names", "a,b"}});
   CHECK_FALSE(bad.policy);
-  CHECK(bad.param_errors == std::vector<std::string>{
-                                "--param limit=five: 'five' is not a number; 'limit' is a number",
-                                "--param limt: the policy has no param 'limt'; did you mean 'limit'?"});
+  CHECK(bad.param_errors == std::vector<std::string>{"--param limit=five: 'five' is not a number; 'limit' is a number",
+                                                     "--param limt: the policy has no param 'limt'; did you mean 'limit'?"});
 }
 
 TEST_CASE("evaluator: output is deterministic") {
@@ -137,7 +141,8 @@ TEST_CASE("evaluator: output is deterministic") {
   const std::string facts = test::read_file(test::spec_path("customer_focus.jsonl"));
   CHECK(test::run(*policy, facts) == test::run(*policy, facts));
   auto again = test::compile(test::read_file(test::spec_path("customer_focus.tenet")));
-  CHECK(test::run(*policy, facts, tenet::core::FactsFormat::jsonl, true) == test::run(*again, facts, tenet::core::FactsFormat::jsonl, true));
+  CHECK(test::run(*policy, facts, tenet::core::FactsFormat::jsonl, true) ==
+        test::run(*again, facts, tenet::core::FactsFormat::jsonl, true));
 }
 
 namespace {
@@ -156,7 +161,10 @@ TEST_CASE("evaluator: fired(R) has R's status and flagged(F) is the Kleene or of
   using S = tenet::core::RuleStatus;
   auto policy = test::compile(kGraph);
   const int T = 1, F = 0, U = -1;
-  struct Row { int a, b; S not_fired, not_flagged; };
+  struct Row {
+    int a, b;
+    S not_fired, not_flagged;
+  };
   const Row rows[] = {
       {T, U, S::not_fired, S::not_fired},  // ra fired: fired(ra) true, flagged(f) true
       {F, F, S::fired, S::fired},          // both false

@@ -33,8 +33,7 @@ std::string describe(const tenet::core::Value& v) {
   switch (v.kind) {
     case tenet::core::Value::Kind::unknown: return "unknown(" + std::string(v.why()) + ")";
     case tenet::core::Value::Kind::boolean: return v.boolean ? "true" : "false";
-    case tenet::core::Value::Kind::number:
-      return std::to_string(v.number.coefficient()) + "e" + std::to_string(v.number.exponent());
+    case tenet::core::Value::Kind::number: return std::to_string(v.number.coefficient()) + "e" + std::to_string(v.number.exponent());
     case tenet::core::Value::Kind::string: return "'" + v.text + "'";
     case tenet::core::Value::Kind::date: return "day" + std::to_string(*v.number.to_integer());
     case tenet::core::Value::Kind::list: {
@@ -73,8 +72,9 @@ bool flat_reads(const tenet::core::Policy& policy, const std::string& line) {
 TEST_CASE("flat JSON: a flat record is read by the fast path exactly as simdjson reads it") {
   auto policy = test::compile(kPolicy);
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {R"({"id":"a","n":2,"tags":[]})", "id a: 'a' 2e0 unknown(opt is missing) unknown(name is missing) [] "
-                                         "unknown(scores is missing) unknown(flag is missing)"},
+      {R"({"id":"a","n":2,"tags":[]})",
+       "id a: 'a' 2e0 unknown(opt is missing) unknown(name is missing) [] "
+       "unknown(scores is missing) unknown(flag is missing)"},
       {R"( { "id" : "b" , "n" : -0.50 , "opt" : 1E3 , "tags" : [ "x" , "y" ] , "flag" : true } )",
        "id b: 'b' -5e-1 1e3 unknown(name is missing) ['x';'y';] unknown(scores is missing) true"},
       {"{\t\"id\":\"c\",\r\"n\":0,\"opt\":-0,\"tags\":[\"\"],\"flag\":false}\r",
@@ -120,21 +120,27 @@ TEST_CASE("flat JSON: a flat record is read by the fast path exactly as simdjson
 TEST_CASE("flat JSON: what the fast path declines is read, or worded, by simdjson as before") {
   auto policy = test::compile(kPolicy);
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {R"({"id":"a\"b","n":1,"tags":[]})", "id a\"b: 'a\"b' 1e0 unknown(opt is missing) unknown(name is missing) [] "
-                                             "unknown(scores is missing) unknown(flag is missing)"},
-      {R"({"\u0069d":"e","n":1,"tags":["\u00e9"]})", "id e: 'e' 1e0 unknown(opt is missing) unknown(name is missing) "
-                                                       "['é';] unknown(scores is missing) unknown(flag is missing)"},
-      {R"({"id":"x","n":01,"tags":[]})", "id x: 'x' 1e0 unknown(opt is missing) unknown(name is missing) [] "
-                                          "unknown(scores is missing) unknown(flag is missing)"},
-      {R"({"id":"x","n":1.,"tags":[]})", "id x: 'x' 1e0 unknown(opt is missing) unknown(name is missing) [] "
-                                          "unknown(scores is missing) unknown(flag is missing)"},
-      {R"({"id":"x","n":.5,"tags":[]})", "error: malformed JSON: The JSON document has an improper structure: missing or superfluous commas, braces, missing keys, etc."},
+      {R"({"id":"a\"b","n":1,"tags":[]})",
+       "id a\"b: 'a\"b' 1e0 unknown(opt is missing) unknown(name is missing) [] "
+       "unknown(scores is missing) unknown(flag is missing)"},
+      {R"({"\u0069d":"e","n":1,"tags":["\u00e9"]})",
+       "id e: 'e' 1e0 unknown(opt is missing) unknown(name is missing) "
+       "['é';] unknown(scores is missing) unknown(flag is missing)"},
+      {R"({"id":"x","n":01,"tags":[]})",
+       "id x: 'x' 1e0 unknown(opt is missing) unknown(name is missing) [] "
+       "unknown(scores is missing) unknown(flag is missing)"},
+      {R"({"id":"x","n":1.,"tags":[]})",
+       "id x: 'x' 1e0 unknown(opt is missing) unknown(name is missing) [] "
+       "unknown(scores is missing) unknown(flag is missing)"},
+      {R"({"id":"x","n":.5,"tags":[]})",
+       "error: malformed JSON: The JSON document has an improper structure: missing or superfluous commas, braces, missing keys, etc."},
       {R"({"id":"x","n":-,"tags":[]})", "error: malformed JSON: bad number '-' in field `n`"},
       {R"({"id":"x","n":1e,"tags":[]})", "error: malformed JSON: bad number '1e' in field `n`"},
       {R"({"id":"x","n":NaN,"tags":[]})", "error: field `n` is NaN, which is not a JSON value; expected number"},
       {R"({"id":"x","n":1,"tags":[],"flag":tru})", "error: malformed JSON: The JSON element does not have the requested type."},
       {R"({"id":"x","n":1,"tags":[]} x)", "error: malformed JSON: JSON document ended early in the middle of an object or array."},
-      {R"({"id":"x","n":1 "tags":[]})", "error: malformed JSON: The JSON document has an improper structure: missing or superfluous commas, braces, missing keys, etc."},
+      {R"({"id":"x","n":1 "tags":[]})",
+       "error: malformed JSON: The JSON document has an improper structure: missing or superfluous commas, braces, missing keys, etc."},
       {R"({"id":"x","n":1,"n":2,"tags":[]})", "error: field `n` is given more than once"},
       {R"({"id":"x","n":"1","tags":[]})", "error: field `n` is a string, expected number"},
       {R"({"id":"x","n":1,"tags":[1]})", "error: field `tags` has an element that is a number, expected string"},

@@ -34,9 +34,12 @@ long double number(const tenet::core::Decimal& d) { return std::stold(d.to_strin
 std::vector<tenet::core::Record> records_of(const tenet::core::Policy& policy, const std::string& lines) {
   std::vector<tenet::core::Record> records;
   std::string error;
-  tenet::core::read_facts(lines, tenet::core::FactsFormat::jsonl, policy, [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError*) {
-    if (r) records.push_back(*r);
-  }, error);
+  tenet::core::read_facts(
+      lines, tenet::core::FactsFormat::jsonl, policy,
+      [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError*) {
+        if (r) records.push_back(*r);
+      },
+      error);
   return records;
 }
 
@@ -76,7 +79,8 @@ TEST_CASE("flip: the change reported flips the decision, and no smaller change o
       if (!j["flip"].is_null()) {
         ++flips;
         const std::string name = j["flip"]["changes"].begin().key();
-        const auto f = static_cast<std::size_t>(std::find_if(fields.begin(), fields.end(), [&](const auto& x) { return x.name.text == name; }) - fields.begin());
+        const auto f = static_cast<std::size_t>(
+            std::find_if(fields.begin(), fields.end(), [&](const auto& x) { return x.name.text == name; }) - fields.begin());
         tenet::core::Record changed = record;
         const auto& to_json = j["flip"]["changes"].begin().value();
         if (!to_json.is_number()) {  // a category: a string, a bool, or a collection of strings
@@ -94,17 +98,17 @@ TEST_CASE("flip: the change reported flips the decision, and no smaller change o
           limit = 1;
           if (!j["flip"]["exact"].get<bool>()) continue;
         } else {
-        // As JSON parses it the value is a double: the exact decimal is read from the line's text.
-        std::smatch raw;
-        REQUIRE(std::regex_search(*line, raw, std::regex(R"("changes":\{"[^"]+":([^}]+)\})")));
-        const auto to = tenet::core::Decimal::parse(raw[1].str());
-        REQUIRE(to);
-        changed.fields[f] = tenet::core::Value::of(*to);
-        CHECK(decision_of(*policy, changed) != now);  // it flips
-        const long double old = number(record.fields[f].number);
-        limit = std::fabs(number(*to) - old) / (old != 0 ? std::fabs(old) : 1);
-        precision = to->exponent() < 0 ? -to->exponent() : 0;
-        if (!j["flip"]["exact"].get<bool>()) continue;  // an opaque value reads the field: no claim of least
+          // As JSON parses it the value is a double: the exact decimal is read from the line's text.
+          std::smatch raw;
+          REQUIRE(std::regex_search(*line, raw, std::regex(R"("changes":\{"[^"]+":([^}]+)\})")));
+          const auto to = tenet::core::Decimal::parse(raw[1].str());
+          REQUIRE(to);
+          changed.fields[f] = tenet::core::Value::of(*to);
+          CHECK(decision_of(*policy, changed) != now);  // it flips
+          const long double old = number(record.fields[f].number);
+          limit = std::fabs(number(*to) - old) / (old != 0 ? std::fabs(old) : 1);
+          precision = to->exponent() < 0 ? -to->exponent() : 0;
+          if (!j["flip"]["exact"].get<bool>()) continue;  // an opaque value reads the field: no claim of least
         }
       } else {
         ++nulls;
@@ -164,18 +168,19 @@ TEST_CASE("flip: the change reported flips the decision, and no smaller change o
     }
   }
   INFO(flips << " flips (" << categorical << " of a category), " << nulls << " records with none, " << checked_fields
-              << " number fields and " << checked_categories << " categories tried by brute force");
+             << " number fields and " << checked_categories << " categories tried by brute force");
   CHECK(flips > 20);
   CHECK(nulls > 20);
   CHECK(checked_fields > 200);
   CHECK(categorical > 5);
   CHECK(checked_categories > 50);
   WARN(flips << " flips (" << categorical << " of a category), " << nulls << " records with none, " << checked_fields
-              << " number fields and " << checked_categories << " categories tried by brute force");
+             << " number fields and " << checked_categories << " categories tried by brute force");
 }
 
-TEST_CASE("flip --fields 2: the two changes reported flip the decision, no smaller change of two fields on a grid does, "
-          "and it is never larger than the change of one") {
+TEST_CASE(
+    "flip --fields 2: the two changes reported flip the decision, no smaller change of two fields on a grid does, "
+    "and it is never larger than the change of one") {
   // Policies where two fields must move together: conjunctions of thresholds on three number
   // fields, at random, over random records (the differential generator seldom makes them).
   std::mt19937 random(17);
@@ -184,11 +189,12 @@ TEST_CASE("flip --fields 2: the two changes reported flip the decision, no small
     const auto constant = [&] { return static_cast<int>(random() % 200); };
     const char* ops[] = {">", ">=", "<", "<="};
     const char* names[] = {"x", "y", "z"};
-    std::string text = "policy p \"P\" version \"1\"\nschema s {\n  id: string key\n  x: number optional\n  y: number optional\n  z: number optional\n}\n";
+    std::string text =
+        "policy p \"P\" version \"1\"\nschema s {\n  id: string key\n  x: number optional\n  y: number optional\n  z: number optional\n}\n";
     for (int r = 0; r < 3; ++r) {
       const int a1 = static_cast<int>(random() % 3), a2 = (a1 + 1 + static_cast<int>(random() % 2)) % 3;
-      text += fmt::format("rule r{} {{\n  when {} {} {} and {} {} {}\n  then recommend a{} priority {}\n}}\n", r, names[a1], ops[random() % 4],
-                          constant(), names[a2], ops[random() % 4], constant(), r, random() % 3);
+      text += fmt::format("rule r{} {{\n  when {} {} {} and {} {} {}\n  then recommend a{} priority {}\n}}\n", r, names[a1],
+                          ops[random() % 4], constant(), names[a2], ops[random() % 4], constant(), r, random() % 3);
     }
     text += "decision d {\n  hit priority\n  default keep\n}\n";
     std::string records_text;
@@ -225,7 +231,8 @@ TEST_CASE("flip --fields 2: the two changes reported flip the decision, no small
       std::smatch raw;
       REQUIRE(std::regex_search(*line, raw, std::regex(R"re("changes":\{"([^"]+)":([^,]+),"([^"]+)":([^}]+)\})re")));
       const auto field_index = [&](const std::string& name) {
-        return static_cast<std::size_t>(std::find_if(fields.begin(), fields.end(), [&](const auto& x) { return x.name.text == name; }) - fields.begin());
+        return static_cast<std::size_t>(std::find_if(fields.begin(), fields.end(), [&](const auto& x) { return x.name.text == name; }) -
+                                        fields.begin());
       };
       const std::size_t f = field_index(raw[1]), g = field_index(raw[3]);
       const auto x = tenet::core::Decimal::parse(raw[2].str()), y = tenet::core::Decimal::parse(raw[4].str());

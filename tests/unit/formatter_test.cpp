@@ -81,7 +81,8 @@ rule r { when alpha_value > 1000000 and beta_value < alpha_value * 2 and (gamma_
 decision d { hit priority default keep }
 )";
   const std::string formatted = format("w.tenet", text);
-  CHECK(formatted.find("  when alpha_value > 1000000\n       and beta_value < alpha_value * 2\n       and (gamma_value > 3 or gamma_value < -3)\n") !=
+  CHECK(formatted.find(
+            "  when alpha_value > 1000000\n       and beta_value < alpha_value * 2\n       and (gamma_value > 3 or gamma_value < -3)\n") !=
         std::string::npos);
 }
 

@@ -30,7 +30,7 @@ inline std::string spec_path(const std::string& name) { return std::string(TENET
 
 // Compiles and fails the test, showing the diagnostics, when the policy has errors.
 inline std::shared_ptr<const tenet::core::Policy> compile(const std::string& text,
-                                                    const std::vector<std::pair<std::string, std::string>>& params = {}) {
+                                                          const std::vector<std::pair<std::string, std::string>>& params = {}) {
   auto result = tenet::core::Policy::compile(tenet::core::SourceFile("test.tenet", text), params);
   INFO(tenet::core::render(*result.sources, result.diagnostics));
   for (const auto& e : result.param_errors) INFO(e);
@@ -58,30 +58,36 @@ inline std::vector<std::string> run(const tenet::core::Policy& policy, const std
   std::vector<std::string> lines;
   tenet::core::Evaluator evaluator(policy);
   std::string error;
-  const bool ok = tenet::core::read_facts(facts, format, policy, [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError* e) {
-    std::string out;
-    if (r) {
-      tenet::core::write_decision_json(out, policy, evaluator.evaluate(std::move(*r)), trace ? &evaluator.frame() : nullptr);
-    } else {
-      tenet::core::write_error_json(out, *e);
-    }
-    out.pop_back();  // '\n'
-    lines.push_back(out);
-  }, error);
+  const bool ok = tenet::core::read_facts(
+      facts, format, policy,
+      [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError* e) {
+        std::string out;
+        if (r) {
+          tenet::core::write_decision_json(out, policy, evaluator.evaluate(std::move(*r)), trace ? &evaluator.frame() : nullptr);
+        } else {
+          tenet::core::write_error_json(out, *e);
+        }
+        out.pop_back();  // '\n'
+        lines.push_back(out);
+      },
+      error);
   if (!ok) lines.push_back("fatal: " + error);
   return lines;
 }
 
 // Decisions only, for records that decide.
 inline std::vector<tenet::core::Decision> decide(const tenet::core::Policy& policy, const std::string& facts,
-                                           tenet::core::FactsFormat format = tenet::core::FactsFormat::jsonl) {
+                                                 tenet::core::FactsFormat format = tenet::core::FactsFormat::jsonl) {
   std::vector<tenet::core::Decision> out;
   tenet::core::Evaluator evaluator(policy);
   std::string error;
-  tenet::core::read_facts(facts, format, policy, [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError* e) {
-    if (r) out.push_back(evaluator.evaluate(std::move(*r)));
-    else FAIL("unexpected record error: " << e->message);
-  }, error);
+  tenet::core::read_facts(
+      facts, format, policy,
+      [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError* e) {
+        if (r) out.push_back(evaluator.evaluate(std::move(*r)));
+        else FAIL("unexpected record error: " << e->message);
+      },
+      error);
   return out;
 }
 

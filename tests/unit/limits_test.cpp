@@ -43,14 +43,14 @@ TEST_CASE("limits: policy size, exactly at the limit and one byte over") {
 TEST_CASE("limits: nesting of brackets, exactly at the limit and one over") {
   const auto nested = [](int n) { return policy_with_let(std::string(n, '(') + "x" + std::string(n, ')')); };
   CHECK(test::diagnostics(nested(tenet::core::limits::kMaxNesting)) == "");
-  CHECK(test::diagnostics(nested(tenet::core::limits::kMaxNesting + 1)).starts_with(
-      "test.tenet:3:74: error: nesting too deep (more than 64 levels of brackets, 'not' or '-')\n"));
+  CHECK(test::diagnostics(nested(tenet::core::limits::kMaxNesting + 1))
+            .starts_with("test.tenet:3:74: error: nesting too deep (more than 64 levels of brackets, 'not' or '-')\n"));
 }
 
 TEST_CASE("limits: depth of one expression tree, exactly at the limit and one over") {
   CHECK(test::diagnostics(policy_with_let(chain(tenet::core::limits::kMaxExpressionDepth))) == "");
-  CHECK(test::diagnostics(policy_with_let(chain(tenet::core::limits::kMaxExpressionDepth + 1))).starts_with(
-      "test.tenet:3:1030: error: expression too deep (more than 256 levels); split it with let\n"));
+  CHECK(test::diagnostics(policy_with_let(chain(tenet::core::limits::kMaxExpressionDepth + 1)))
+            .starts_with("test.tenet:3:1030: error: expression too deep (more than 256 levels); split it with let\n"));
 }
 
 TEST_CASE("limits: string length, for literals, titles and because templates") {
@@ -60,19 +60,20 @@ TEST_CASE("limits: string length, for literals, titles and because templates") {
     return kHead + "let a = x\nrule r { title \"" + title + "\" when a > 1 then recommend go }\ndecision d { hit priority default keep }\n";
   };
   const auto with_because = [](const std::string& text) {
-    return kHead + "let a = x\nrule r { when a > 1 then recommend go because \"" + text + "\" }\ndecision d { hit priority default keep }\n";
+    return kHead + "let a = x\nrule r { when a > 1 then recommend go because \"" + text +
+           "\" }\ndecision d { hit priority default keep }\n";
   };
   CHECK(test::diagnostics(policy_with_let("\"" + at_limit + "\" == \"s\" and x > 1")) ==
         "test.tenet:4:15: error: '>' compares a bool with a number\n"
         "  rule r { when a > 1 then recommend go }\n                ^~~~~\n");  // the string itself is fine
   CHECK(test::diagnostics(with_title(at_limit)) == "");
   CHECK(test::diagnostics(with_because(at_limit)) == "");
-  CHECK(test::diagnostics(with_title(at_limit + "s")).starts_with(
-      "test.tenet:4:16: error: string of 65537 bytes; the limit is 65536 bytes\n"));
-  CHECK(test::diagnostics(with_because(at_limit + "s")).starts_with(
-      "test.tenet:4:47: error: string of 65537 bytes; the limit is 65536 bytes\n"));
-  CHECK(test::diagnostics(policy_with_let("\"" + at_limit + "s\" == \"s\"")).starts_with(
-      "test.tenet:3:9: error: string of 65537 bytes; the limit is 65536 bytes\n"));
+  CHECK(test::diagnostics(with_title(at_limit + "s"))
+            .starts_with("test.tenet:4:16: error: string of 65537 bytes; the limit is 65536 bytes\n"));
+  CHECK(test::diagnostics(with_because(at_limit + "s"))
+            .starts_with("test.tenet:4:47: error: string of 65537 bytes; the limit is 65536 bytes\n"));
+  CHECK(test::diagnostics(policy_with_let("\"" + at_limit + "s\" == \"s\""))
+            .starts_with("test.tenet:3:9: error: string of 65537 bytes; the limit is 65536 bytes\n"));
 }
 
 TEST_CASE("limits: record size, exactly at the limit and one byte over, in every reader") {
@@ -81,7 +82,8 @@ TEST_CASE("limits: record size, exactly at the limit and one byte over, in every
   const std::string fits = record_of(kMaxRecordBytes, "fits");
   const std::string over = record_of(kMaxRecordBytes + 1, "over");
   REQUIRE(fits.size() == kMaxRecordBytes);
-  const std::string error = "{\"line\":2,\"error\":\"record longer than 16777216 bytes (16 MiB, the limit); not read\",\"kind\":\"too_large\"}";
+  const std::string error =
+      "{\"line\":2,\"error\":\"record longer than 16777216 bytes (16 MiB, the limit); not read\",\"kind\":\"too_large\"}";
   const std::string decided_prefix = "{\"id\":\"fits\",\"decision\":\"go\"";
   const std::string after = "{\"id\":\"after\",\"x\":0}";
 
@@ -94,12 +96,16 @@ TEST_CASE("limits: record size, exactly at the limit and one byte over, in every
   }
   SECTION("tenet eval: CSV") {
     const std::string head = "id,x,pad\n";
-    const auto row = [](std::size_t bytes, const char* id) { return std::string(id) + ",2," + std::string(bytes - std::strlen(id) - 3, 'p'); };
+    const auto row = [](std::size_t bytes, const char* id) {
+      return std::string(id) + ",2," + std::string(bytes - std::strlen(id) - 3, 'p');
+    };
     const auto lines = test::run(*policy, head + row(kMaxRecordBytes, "fits") + "\n" + row(kMaxRecordBytes + 1, "over") + "\nafter,0,\n",
                                  tenet::core::FactsFormat::csv);
     REQUIRE(lines.size() == 3);
     CHECK(lines[0].starts_with(decided_prefix));
-    CHECK(lines[1] == "{\"line\":3,\"id\":\"over\",\"error\":\"record longer than 16777216 bytes (16 MiB, the limit); not read\",\"kind\":\"too_large\"}");
+    CHECK(lines[1] ==
+          "{\"line\":3,\"id\":\"over\",\"error\":\"record longer than 16777216 bytes (16 MiB, the limit); not "
+          "read\",\"kind\":\"too_large\"}");
     CHECK(lines[2].starts_with("{\"id\":\"after\",\"decision\":\"keep\""));
   }
   SECTION("tenet batch: the long record is skipped, not held, and the next one is read") {

@@ -27,9 +27,8 @@ TEST_CASE("lint: findings on generated policies have their codes, and no unsatis
     for (const auto& d : result.findings.sorted()) {
       ++findings;
       INFO(d.message);
-      const bool coded = d.message.ends_with("[unsatisfiable]") || d.message.ends_with("[shadowed]") ||
-                         d.message.ends_with("[overlap]") || d.message.ends_with("[default-action]") ||
-                         d.message.ends_with("[unused]");
+      const bool coded = d.message.ends_with("[unsatisfiable]") || d.message.ends_with("[shadowed]") || d.message.ends_with("[overlap]") ||
+                         d.message.ends_with("[default-action]") || d.message.ends_with("[unused]");
       CHECK(coded);
       if (d.message.ends_with("[unsatisfiable]")) never.push_back(d.message.substr(6, d.message.find('\'', 6) - 6));
     }
@@ -37,15 +36,18 @@ TEST_CASE("lint: findings on generated policies have their codes, and no unsatis
     const auto& rules = policy->checked().module.rules;
     tenet::core::Evaluator evaluator(*policy);
     std::string error;
-    tenet::core::read_facts(gen.records, tenet::core::FactsFormat::jsonl, *policy, [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError*) {
-      if (!r) return;
-      const tenet::core::Decision d = evaluator.evaluate(std::move(*r));
-      for (std::size_t i = 0; i < rules.size(); ++i) {
-        if (std::find(never.begin(), never.end(), rules[i].name.text) == never.end()) continue;
-        INFO("rule " << rules[i].name.text << " on record " << d.id);
-        CHECK(d.statuses[i] != tenet::core::RuleStatus::fired);
-      }
-    }, error);
+    tenet::core::read_facts(
+        gen.records, tenet::core::FactsFormat::jsonl, *policy,
+        [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError*) {
+          if (!r) return;
+          const tenet::core::Decision d = evaluator.evaluate(std::move(*r));
+          for (std::size_t i = 0; i < rules.size(); ++i) {
+            if (std::find(never.begin(), never.end(), rules[i].name.text) == never.end()) continue;
+            INFO("rule " << rules[i].name.text << " on record " << d.id);
+            CHECK(d.statuses[i] != tenet::core::RuleStatus::fired);
+          }
+        },
+        error);
   }
   WARN(findings << " findings, " << unsatisfiable << " unsatisfiable rules");
   CHECK(findings > 50);
@@ -64,8 +66,9 @@ TEST_CASE("lint: shared and chained lets are encoded once each, bottom-up; a spe
 
   std::string chain = "policy p \"P\" version \"1\"\nschema s {\n  id: string key\n  x: number\n}\nlet l0 = x\n";
   for (int i = 1; i <= 10000; ++i) chain += fmt::format("let l{} = l{} + 1\n", i, i - 1);
-  chain += "rule r {\n  when l10000 > 5\n  then recommend go\n}\nrule q {\n  when fired(r) and x < -9995\n  then recommend stop\n}\n"
-           "decision d {\n  hit priority\n  default keep\n}\n";
+  chain +=
+      "rule r {\n  when l10000 > 5\n  then recommend go\n}\nrule q {\n  when fired(r) and x < -9995\n  then recommend stop\n}\n"
+      "decision d {\n  hit priority\n  default keep\n}\n";
   const auto chained = tenet::core::lint(*test::compile(chain), {});
   CHECK(chained.complete());
   REQUIRE(chained.findings.sorted().size() == 1);

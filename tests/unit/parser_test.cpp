@@ -21,8 +21,7 @@ std::string shape(const tenet::core::ast::Expr& e) {
       return s + (e.is_set ? "}" : "]");
     }
     case ExprKind::unary: return std::string("(") + tenet::core::ast::op_text(e.op) + " " + shape(*e.operands[0]) + ")";
-    case ExprKind::binary:
-      return "(" + shape(*e.operands[0]) + " " + tenet::core::ast::op_text(e.op) + " " + shape(*e.operands[1]) + ")";
+    case ExprKind::binary: return "(" + shape(*e.operands[0]) + " " + tenet::core::ast::op_text(e.op) + " " + shape(*e.operands[1]) + ")";
     case ExprKind::between:
       return "(" + shape(*e.operands[0]) + " between " + shape(*e.operands[1]) + " and " + shape(*e.operands[2]) + ")";
     case ExprKind::presence: return "(" + shape(*e.operands[0]) + (e.tests_missing ? " is missing)" : " is present)");
@@ -46,9 +45,7 @@ std::string parse_let(const std::string& expr) {
 
 }  // namespace
 
-TEST_CASE("parser: the grammar has no left recursion or empty loops (pegtl::analyze)") {
-  CHECK(tenet::core::analyze_grammar() == 0);
-}
+TEST_CASE("parser: the grammar has no left recursion or empty loops (pegtl::analyze)") { CHECK(tenet::core::analyze_grammar() == 0); }
 
 TEST_CASE("parser: operator precedence, loosest to tightest") {
   CHECK(parse_let("a or b and c") == "(a or (b and c))");

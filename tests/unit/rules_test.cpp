@@ -48,21 +48,23 @@ Run run_portfolio(const tenet::core::Policy& policy) {
   const std::string portfolio = test::read_file(source_path("examples/portfolio.jsonl"));
   const tenet::core::PortfolioStats ranks = tenet::core::portfolio_of(portfolio, tenet::core::FactsFormat::jsonl, policy);  // percentile()
   evaluator.set_portfolio(&ranks);
-  tenet::core::read_facts(portfolio, tenet::core::FactsFormat::jsonl, policy,
-                    [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError* e) {
-                      if (!r) {
-                        run.errors[*e->id] = e->message;
-                        run.order.push_back(*e->id);
-                        return;
-                      }
-                      const auto d = evaluator.evaluate(std::move(*r));
-                      run.order.push_back(d.id);
-                      for (std::size_t i = 0; i < rules.size(); ++i) {
-                        if (d.statuses[i] == tenet::core::RuleStatus::fired) run.fired[d.id].push_back(rules[i].name.text);
-                      }
-                      for (auto f : d.flags) run.flags[d.id].push_back(policy.checked().flags[f].name);
-                      run.decision[d.id] = policy.action_name(d.actions.at(0));
-                    }, fatal);
+  tenet::core::read_facts(
+      portfolio, tenet::core::FactsFormat::jsonl, policy,
+      [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError* e) {
+        if (!r) {
+          run.errors[*e->id] = e->message;
+          run.order.push_back(*e->id);
+          return;
+        }
+        const auto d = evaluator.evaluate(std::move(*r));
+        run.order.push_back(d.id);
+        for (std::size_t i = 0; i < rules.size(); ++i) {
+          if (d.statuses[i] == tenet::core::RuleStatus::fired) run.fired[d.id].push_back(rules[i].name.text);
+        }
+        for (auto f : d.flags) run.flags[d.id].push_back(policy.checked().flags[f].name);
+        run.decision[d.id] = policy.action_name(d.actions.at(0));
+      },
+      fatal);
   return run;
 }
 

@@ -17,11 +17,13 @@ Outcome evaluate(const std::string& name) {
   Outcome out;
   tenet::core::Evaluator evaluator(*policy);
   std::string fatal;
-  tenet::core::read_facts(test::read_file(test::spec_path(name + ".jsonl")), tenet::core::FactsFormat::jsonl, *policy,
-                    [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError* e) {
-                      if (r) out.decisions.push_back(evaluator.evaluate(std::move(*r)));
-                      else out.errors.push_back(*e);
-                    }, fatal);
+  tenet::core::read_facts(
+      test::read_file(test::spec_path(name + ".jsonl")), tenet::core::FactsFormat::jsonl, *policy,
+      [&](std::size_t, tenet::core::Record* r, tenet::core::RecordError* e) {
+        if (r) out.decisions.push_back(evaluator.evaluate(std::move(*r)));
+        else out.errors.push_back(*e);
+      },
+      fatal);
   return out;
 }
 
@@ -48,7 +50,11 @@ TEST_CASE("spec: customer_focus (hit policy priority)") {
   const auto out = evaluate("customer_focus");
   REQUIRE(out.decisions.size() == 4);
   REQUIRE(out.errors.size() == 2);
-  struct Row { const char* id; const char* decision; V chosen, overridden, flags; };
+  struct Row {
+    const char* id;
+    const char* decision;
+    V chosen, overridden, flags;
+  };
   const Row rows[] = {
       {"C001", "release", {"release_unprofitable"}, {"satisfied_not_loyal"}, {}},
       {"C002", "renegotiate", {"unsustainable_processes"}, {}, {"beyond_competence"}},
@@ -75,7 +81,12 @@ TEST_CASE("spec: customer_focus (hit policy priority)") {
 TEST_CASE("spec: missing_data (hit policy collect, Kleene logic)") {
   const auto out = evaluate("missing_data");
   using S = tenet::core::RuleStatus;
-  struct Row { const char* id; V decision; std::vector<S> statuses; V flags; };
+  struct Row {
+    const char* id;
+    V decision;
+    std::vector<S> statuses;
+    V flags;
+  };
   const Row rows[] = {
       {"A1", {"review_cost", "celebrate"}, {S::fired, S::not_fired, S::fired, S::not_fired}, {}},
       {"A2", {"celebrate"}, {S::fired, S::unknown, S::not_fired, S::fired}, {"no_region"}},
