@@ -18,6 +18,7 @@
 
 #include "engine/batch/batch.hpp"
 #include "engine/batch/portfolio_pass.hpp"
+#include "engine/batch/portfolio_run.hpp"
 #include "engine/batch/ranks_file.hpp"
 #include "engine/ingest/facts_reader.hpp"
 #include "engine/output/atomic_file.hpp"
@@ -31,6 +32,61 @@
 
 namespace tenet_cli {
 
+namespace {
+
+// One record of eval's output, as JSON or text: the same for facts read whole or streamed.
+struct EvalLines {
+  const tenet::core::Policy& policy;
+  const EvalOptions& o;
+  bool text;
+  void decision(std::string& out, const tenet::core::Evaluator& evaluator, const tenet::core::Decision& d) const {
+    const tenet::core::Frame* trace = o.trace ? &evaluator.frame() : nullptr;
+    if (text) tenet::core::write_decision_text(out, policy, d, trace, o.explain);
+    else tenet::core::write_decision_json(out, policy, d, trace, o.explain);
+  }
+  void error(std::string& out, const tenet::core::RecordError& e) const {
+    if (text) tenet::core::write_error_text(out, e);
+    else tenet::core::write_error_json(out, e);
+  }
+};
+
+// A block of streamed facts, decided: its lines, counts, what reading observed, its keys.
+struct EvalBlock {
+  std::string lines;
+  std::size_t decided = 0, errors = 0;
+  tenet::core::InputObservations observed;
+  std::vector<std::pair<std::uint64_t, std::size_t>> keys;
+};
+struct EvalDecider {
+  tenet::core::Evaluator evaluator;
+  tenet::core::RecordBuilder builder;
+  tenet::core::Decision decision;
+};
+
+// The format of FACTS when it can be streamed: JSON lines or CSV, by --input-format, by extension,
+// or by the first bytes of a regular file. None: read it whole (a JSON array, or standard input
+// whose format must be guessed from its content).
+std::optional<tenet::core::FactsFormat> streamed_format(const std::string& path, const std::string& input_format) {
+  using tenet::core::FactsFormat;
+  std::optional<FactsFormat> format;
+  if (input_format == "jsonl") format = FactsFormat::jsonl;
+  else if (input_format == "json") format = FactsFormat::json_array;
+  else if (input_format == "csv") format = FactsFormat::csv;
+  else format = tenet::core::format_from_extension(path);
+  if (!format && path != "-") {
+    std::ifstream in(path, std::ios::binary);
+    std::string head(4096, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    struct stat info {};
+    if (in.gcount() > 0 && ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode)) format = tenet::core::sniff_format(head);
+  }
+  if (format == FactsFormat::json_array) return std::nullopt;
+  return format;
+}
+
+}  // namespace
+
 int run_eval(const EvalOptions& o) {
   Loaded loaded = load_policy_to_run(o.policy, o.params, o.params_file);
   if (loaded.exit_code != kExitOk) return loaded.exit_code;
@@ -40,55 +96,135 @@ int run_eval(const EvalOptions& o) {
   inputs.push_back({"--params", o.params_file});
   if (!distinct_files(inputs, {{"-o", o.output}})) return kExitUsage;
 
-  std::string facts, error;
-  tenet::core::FactsFormat format;
-  if (!read_facts_file(o.facts, o.input_format, facts, format)) return kExitUsage;
-
   const bool to_terminal = (o.output.empty() || o.output == "-") && ::isatty(STDOUT_FILENO);
-  const bool text = o.format == "text" || (o.format.empty() && to_terminal);
-  tenet::core::AtomicFile out;
-  if (!out.open(o.output, error)) {
-    print_error(error);
-    return kExitUsage;
-  }
-  tenet::core::Evaluator evaluator(policy);
-  std::size_t decided = 0, errors = 0;
-  std::string buffer;
-  if (text) tenet::core::write_text_header(buffer, policy);
-  tenet::core::Summary observed = tenet::core::Summary::of(policy);  // for the schema checks' warnings
-  tenet::core::Decision d;
-  const auto sink = [&](std::size_t, tenet::core::Record* record, tenet::core::RecordError* record_error) {
-    if (record) {
-      evaluator.evaluate(*record, d);  // into the same Decision: its storage is reused record after record
-      ++decided;
-      const tenet::core::Frame* trace = o.trace ? &evaluator.frame() : nullptr;
-      if (text) tenet::core::write_decision_text(buffer, policy, d, trace, o.explain);
-      else tenet::core::write_decision_json(buffer, policy, d, trace, o.explain);
-    } else {
-      ++errors;
-      if (text) tenet::core::write_error_text(buffer, *record_error);
-      else tenet::core::write_error_json(buffer, *record_error);
-    }
-    if (buffer.size() > (1u << 16)) {
-      out.write(buffer);
-      buffer.clear();
-    }
-  };
+  const EvalLines lines{policy, o, o.format == "text" || (o.format.empty() && to_terminal)};
   tenet::core::InputOptions input_options;
   input_options.strict_fields = o.strict_fields;
   input_options.na_values = !o.no_na_values;
-  std::optional<tenet::core::PortfolioStats> portfolio;  // percentile(): a first pass over the facts
-  if (policy.needs_portfolio()) {
-    portfolio.emplace(tenet::core::portfolio_of(facts, format, policy, input_options));
-    evaluator.set_portfolio(&*portfolio);
-  }
-  if (!tenet::core::read_facts(std::move(facts), format, policy, sink, error, input_options, &observed)) {
-    // The input cannot be read at all: an existing output file keeps its content.
-    print_error(fmt::format("{}: {}", o.facts, error));
-    return kExitUsage;
+  std::string error;
+  tenet::core::AtomicFile out;
+  std::size_t decided = 0, errors = 0;
+  std::string buffer;
+  tenet::core::Summary observed = tenet::core::Summary::of(policy);  // for the schema checks' warnings
+  tenet::core::FactsFormat format = tenet::core::FactsFormat::jsonl;
+
+  if (const auto streamed = streamed_format(o.facts, o.input_format)) {
+    // JSON lines and CSV are streamed, on all cores and in input order, as batch reads them:
+    // memory stays flat however large the facts.
+    tenet::core::StreamOptions stream{*streamed, 0, 1 << 20, input_options};
+    const PortfolioFile facts =
+        open_portfolio(o.facts, *streamed == tenet::core::FactsFormat::csv ? "csv" : "jsonl", "eval", format, policy.needs_portfolio());
+    if (!facts) return kExitUsage;
+    std::optional<tenet::core::PortfolioStats> portfolio;  // percentile(): a first pass over the facts
+    if (policy.needs_portfolio()) {
+      portfolio.emplace(policy.program());
+      if (std::string failure = tenet::core::collect_portfolio(policy, stream, facts.get(), *portfolio); !failure.empty()) {
+        print_error(fmt::format("{}: {}", o.facts, failure));
+        return kExitUsage;
+      }
+    }
+    if (!out.open(o.output, error)) {
+      print_error(error);
+      return kExitUsage;
+    }
+    if (lines.text) {
+      tenet::core::write_text_header(buffer, policy);
+      out.write(buffer);
+      buffer.clear();
+    }
+    using Run = tenet::core::PortfolioRun<EvalBlock, EvalDecider>;
+    Run run(facts.get(), format, stream.block_bytes, 0);
+    if (!run.read_header({&policy}, input_options)) {
+      print_error(fmt::format("{}: {}", o.facts, run.failure()));  // an existing output file keeps its content
+      return kExitUsage;
+    }
+    tenet::core::KeyTracker keys;
+    std::string failure;
+    run.run(
+        [&](Run::Work& w) {
+          EvalBlock& r = w.result;
+          r = EvalBlock{std::move(r.lines), 0, 0, {}, std::move(r.keys)};
+          r.lines.clear();
+          r.keys.clear();
+          if (!run.readable(w)) return;
+          EvalDecider& d = run.local([&] {
+            auto made = std::make_unique<EvalDecider>(
+                EvalDecider{tenet::core::Evaluator(policy), tenet::core::RecordBuilder(policy, input_options), {}});
+            made->evaluator.set_portfolio(portfolio ? &*portfolio : nullptr);
+            return made;
+          });
+          const tenet::core::RecordSink sink = [&](std::size_t line, tenet::core::Record* record, tenet::core::RecordError* e) {
+            if (const auto key = tenet::core::KeyTracker::key_of(record, e)) r.keys.emplace_back(*key, line);
+            if (record) {
+              d.evaluator.evaluate(*record, d.decision);
+              ++r.decided;
+              lines.decision(r.lines, d.evaluator, d.decision);
+            } else {
+              ++r.errors;
+              lines.error(r.lines, *e);
+            }
+          };
+          tenet::core::read_block(w.block, format, run.layout(), d.builder, sink);
+          r.observed.decided = r.decided;
+          d.builder.report(r.observed);
+        },
+        [&](Run::Work& w) {
+          if (!failure.empty()) return;
+          if (!w.read_failure.empty()) {
+            failure = w.read_failure;
+            run.stop();
+            return;
+          }
+          out.write(w.result.lines);
+          decided += w.result.decided;
+          errors += w.result.errors;
+          observed.add(w.result.observed);
+          for (const auto& [hash, line] : w.result.keys) keys.add(hash, line);
+        },
+        [&] { observed.duplicate_keys = keys.finish(observed.duplicate_lines, tenet::core::InputObservations::kDuplicateLinesShown); });
+    if (failure.empty()) failure = run.failure();
+    if (!failure.empty()) {
+      print_error(fmt::format("{}: {}", o.facts, failure));  // stopped: no output replaced by a part of a run
+      return kExitUsage;
+    }
+  } else {
+    // A JSON array (or standard input of a format to guess): read whole.
+    std::string facts;
+    if (!read_facts_file(o.facts, o.input_format, facts, format)) return kExitUsage;
+    if (!out.open(o.output, error)) {
+      print_error(error);
+      return kExitUsage;
+    }
+    if (lines.text) tenet::core::write_text_header(buffer, policy);
+    tenet::core::Evaluator evaluator(policy);
+    tenet::core::Decision d;
+    const auto sink = [&](std::size_t, tenet::core::Record* record, tenet::core::RecordError* record_error) {
+      if (record) {
+        evaluator.evaluate(*record, d);  // into the same Decision: its storage is reused record after record
+        ++decided;
+        lines.decision(buffer, evaluator, d);
+      } else {
+        ++errors;
+        lines.error(buffer, *record_error);
+      }
+      if (buffer.size() > (1u << 16)) {
+        out.write(buffer);
+        buffer.clear();
+      }
+    };
+    std::optional<tenet::core::PortfolioStats> portfolio;  // percentile(): a first pass over the facts
+    if (policy.needs_portfolio()) {
+      portfolio.emplace(tenet::core::portfolio_of(facts, format, policy, input_options));
+      evaluator.set_portfolio(&*portfolio);
+    }
+    if (!tenet::core::read_facts(std::move(facts), format, policy, sink, error, input_options, &observed)) {
+      // The input cannot be read at all: an existing output file keeps its content.
+      print_error(fmt::format("{}: {}", o.facts, error));
+      return kExitUsage;
+    }
   }
   print_warnings(observed, policy, format == tenet::core::FactsFormat::csv);
-  if (text) tenet::core::write_text_footer(buffer, decided, errors);
+  if (lines.text) tenet::core::write_text_footer(buffer, decided, errors);
   out.write(buffer);
   if (!out.commit(error)) {
     print_error(error);
