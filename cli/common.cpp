@@ -1,6 +1,7 @@
 #include "cli/common.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -49,18 +50,33 @@ struct FileIdentity {
   std::string path;
 };
 
-FileIdentity identify(const std::string& path) {
+FileIdentity of_stat(const struct stat& info) {
   FileIdentity id;
+  id.exists = true;
+  id.regular = S_ISREG(info.st_mode);
+  id.device = info.st_dev;
+  id.inode = info.st_ino;
+  return id;
+}
+
+// An input: standard input by its descriptor (`< file`), a path through its links.
+FileIdentity identify_input(const std::string& path) {
   struct stat info {};
-  if (::stat(path.c_str(), &info) == 0) {
-    id.exists = true;
-    id.regular = S_ISREG(info.st_mode);
-    id.device = info.st_dev;
-    id.inode = info.st_ino;
-    return id;
-  }
+  if (path == "-" ? ::fstat(STDIN_FILENO, &info) == 0 : ::stat(path.c_str(), &info) == 0) return of_stat(info);
+  return {};
+}
+
+// An output as AtomicFile opens it: a descriptor it writes through (`/dev/stdout` onto `>> log`),
+// or the file its links lead to, even a dangling link's target that does not exist yet.
+FileIdentity identify_output(const std::string& path) {
+  struct stat info {};
+  if (const auto fd = tenet::core::descriptor_named(path)) return ::fstat(*fd, &info) == 0 ? of_stat(info) : FileIdentity{};
+  std::string target, error;
+  if (!tenet::core::resolve_links(path, target, error)) target = path;
+  if (::stat(target.c_str(), &info) == 0) return of_stat(info);
+  FileIdentity id;
   std::error_code ec;
-  id.path = std::filesystem::weakly_canonical(std::filesystem::absolute(path, ec), ec).string();
+  id.path = std::filesystem::weakly_canonical(std::filesystem::absolute(target, ec), ec).string();
   return id;
 }
 
@@ -74,16 +90,28 @@ bool same_file(const FileIdentity& a, const FileIdentity& b) {
 }  // namespace
 
 bool distinct_files(const std::vector<NamedFile>& inputs, const std::vector<NamedFile>& outputs) {
+  // Standard input can be read once: a second input reading it would find it empty.
+  const NamedFile* from_stdin = nullptr;
+  for (const NamedFile& in : inputs) {
+    if (in.path != "-") continue;
+    if (from_stdin) {
+      print_error(fmt::format("{} and {} are both standard input (-), which can be read once: give one of them a file", from_stdin->option,
+                              in.option));
+      return false;
+    }
+    from_stdin = &in;
+  }
   std::vector<std::pair<const NamedFile*, FileIdentity>> seen;
   for (const NamedFile& out : outputs) {
     // Several outputs to standard output follow each other there (`-o - --summary -`), whole.
     if (out.path.empty() || out.path == "-") continue;
-    const FileIdentity id = identify(out.path);
+    const FileIdentity id = identify_output(out.path);
     for (const NamedFile& in : inputs) {
-      if (in.path.empty() || in.path == "-") continue;
-      if (same_file(id, identify(in.path))) {
+      if (in.path.empty()) continue;
+      if (same_file(id, identify_input(in.path))) {
+        const std::string read = in.path == "-" ? "standard input" : in.path;
         print_error(fmt::format("{} {} is the file {} reads ({}); writing it would replace the input: choose another file", out.option,
-                                out.path, in.option, in.path));
+                                out.path, in.option, read));
         return false;
       }
     }

@@ -185,8 +185,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : kExitUsage;
+    const int code = app.exit(e);  // --help and --version print to standard output: checked as any output
+    return finish_standard_output(code == 0 ? 0 : kExitUsage);
   }
   const auto run = [&] {
     if (*check) return run_check(check_path);

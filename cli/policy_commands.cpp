@@ -111,10 +111,16 @@ int run_tests(const std::vector<std::string>& paths, bool coverage, const std::s
     files_kept.push_back(std::move(*loaded.file));  // outcomes point at its tests
   }
   if (!junit.empty()) {
-    std::ofstream out(junit);
-    out << tenet::core::junit_xml(results);
-    if (!out.flush()) {
-      print_error(fmt::format("--junit {}: cannot write", junit));
+    // Like every output: never onto a file the run read, and replaced whole or not at all.
+    std::vector<NamedFile> inputs;
+    for (const auto& file : files_kept) {
+      inputs.push_back({"a test file", file.path});
+      inputs.push_back({"a tested policy", file.policy_path});
+    }
+    if (!distinct_files(inputs, {{"--junit", junit}})) return kExitUsage;
+    std::string error;
+    if (!tenet::core::write_file_atomically(junit, tenet::core::junit_xml(results), error)) {
+      print_error(error);
       return kExitUsage;
     }
   }

@@ -73,13 +73,15 @@ std::optional<tenet::core::FactsFormat> streamed_format(const std::string& path,
   else if (input_format == "json") format = FactsFormat::json_array;
   else if (input_format == "csv") format = FactsFormat::csv;
   else format = tenet::core::format_from_extension(path);
-  if (!format && path != "-") {
+  // Sniffed from its first bytes only where reading them takes nothing from the stream: a
+  // regular file (a pipe or FIFO is then read whole, and sniffed from all of it).
+  struct stat info {};
+  if (!format && path != "-" && ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode)) {
     std::ifstream in(path, std::ios::binary);
     std::string head(4096, '\0');
     in.read(head.data(), static_cast<std::streamsize>(head.size()));
     head.resize(static_cast<std::size_t>(in.gcount()));
-    struct stat info {};
-    if (in.gcount() > 0 && ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode)) format = tenet::core::sniff_format(head);
+    if (!head.empty()) format = tenet::core::sniff_format(head);
   }
   if (format == FactsFormat::json_array) return std::nullopt;
   return format;
@@ -300,7 +302,17 @@ int run_batch_command(const BatchCliOptions& o) {
       print_error(fmt::format("--sum {}: the schema has no number field '{}'", name, name));
       return kExitUsage;
     }
-    options.sum_fields.push_back(static_cast<std::uint32_t>(it - fields.begin()));
+    const auto field = static_cast<std::uint32_t>(it - fields.begin());
+    if (std::find(options.sum_fields.begin(), options.sum_fields.end(), field) != options.sum_fields.end()) {
+      print_error(fmt::format("--sum {}: given twice; each total is asked once (twice would double it)", name));
+      return kExitUsage;
+    }
+    options.sum_fields.push_back(field);
+  }
+  // Rejects and decisions both on standard output would interleave block by block.
+  if (o.output == "-" && o.rejects == "-") {
+    print_error("-o - and --rejects - both write to standard output, where their lines would interleave: give --rejects a file");
+    return kExitUsage;
   }
   auto inputs = policy_files("POLICY", loaded.result);
   inputs.push_back({"PORTFOLIO", o.portfolio});

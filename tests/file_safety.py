@@ -81,6 +81,45 @@ def main():
                and not os.path.exists("x.jsonl") and not os.path.exists("out.jsonl") and not temporaries("."),
                f"exit {p.returncode}\n{p.stderr}")
 
+    # Standard input is a file too: an output onto the file it comes from is refused, and so is
+    # standard input named by two inputs (the second would read it empty).
+    with open("p.jsonl") as stdin:
+        p = run([tenet, "batch", "policy.tenet", "-", "-o", "p.jsonl", "--quiet"], stdin=stdin)
+    expect("batch - -o FILE < FILE is refused", p.returncode == 2 and unchanged() and p.stderr ==
+           "tenet: -o p.jsonl is the file PORTFOLIO reads (standard input); writing it would replace the input: choose another file\n",
+           p.stderr)
+    with open("policy.tenet") as stdin:
+        p = run([tenet, "batch", "-", "-", "-o", "x.jsonl", "--quiet"], stdin=stdin)
+    expect("standard input as policy and portfolio is refused", p.returncode == 2 and not os.path.exists("x.jsonl") and p.stderr ==
+           "tenet: POLICY and PORTFOLIO are both standard input (-), which can be read once: give one of them a file\n", p.stderr)
+    # A dangling link as one output and its target as another are one file.
+    os.symlink("not-yet.json", "dangling.json")
+    p = run([tenet, "batch", "policy.tenet", "p.jsonl", "-o", "dangling.json", "--summary", "not-yet.json", "--quiet"])
+    expect("a dangling link and its target as two outputs are refused", p.returncode == 2 and not os.path.exists("not-yet.json") and
+           p.stderr == "tenet: -o dangling.json and --summary not-yet.json are one file; give each output its own\n", p.stderr)
+    # tenet test --junit is an output like the others.
+    with open("policy.tests.jsonl", "w") as f:
+        f.write('{"policy": "policy.tenet"}\n{"test": "t", "record": {"id": "T1"}, "expect": {"decision": "keep"}}\n')
+    p = run([tenet, "test", "policy.tests.jsonl", "--junit", "policy.tenet"])
+    expect("test --junit onto the tested policy is refused", p.returncode == 2 and unchanged() and p.stderr ==
+           "tenet: --junit policy.tenet is the file a tested policy reads (policy.tenet); writing it would replace the input: choose "
+           "another file\n", p.stderr)
+    # /dev/stdout and /dev/fd/N are written through, never reopened: `>> log` keeps what it had.
+    with open("log.txt", "w") as f:
+        f.write("old\n")
+    with open("log.txt", "a") as log:
+        p = subprocess.run([tenet, "eval", "policy.tenet", "p.jsonl", "-o", "/dev/stdout"], stdout=log, stderr=subprocess.PIPE, text=True)
+    with open("log.txt") as f:
+        logged = f.read()
+    expect("-o /dev/stdout appended to a log keeps the log's lines", p.returncode in (0, 3) and logged.startswith("old\n{") and
+           logged.count("\n") == 2001, f"exit {p.returncode}\n{p.stderr}\n{logged[:80]!r}")
+    p = subprocess.run(["bash", "-c", f"'{tenet}' eval policy.tenet p.jsonl -o /dev/stdout | wc -l"], capture_output=True, text=True)
+    expect("-o /dev/stdout into a pipe", p.returncode == 0 and p.stdout.strip() == "2000", p.stdout + p.stderr)
+
+    # Facts from a pipe are read whole (no bytes taken to guess the format are lost).
+    p = subprocess.run(["bash", "-c", f"'{tenet}' eval policy.tenet <(head -3 p.jsonl) | wc -l"], capture_output=True, text=True)
+    expect("eval of a pipe decides every record", p.stdout.strip() == "3", p.stdout + p.stderr)
+
     # A summary of one shard merged onto itself is refused too.
     p = run([tenet, "batch", "policy.tenet", "p.jsonl", "-o", "d.jsonl", "--summary", "s.json", "--quiet"])
     expect("a batch with a summary runs", p.returncode in (0, 3), p.stderr)

@@ -117,6 +117,12 @@ expect("a pickled policy is the one pickled: same SHA-256, same imports, elsewhe
        unpickled.sha256 == lens.sha256 and [p for p, _ in unpickled._native.sources] == [p for p, _ in lens._native.sources] and
        unpickled.evaluate(frame)["decision"].tolist() == lens.evaluate(frame)["decision"].tolist(),
        repr(unpickled._native.sources[:1]))
+given = {"thin_margin_rate": 0.15}
+held = tenet.Policy.from_file(policy_path, params=given)
+given["thin_margin_rate"] = 0.99  # the caller's dict changes after: the policy's params do not
+expect("a pickle carries the params compiled, not the caller's dict as it is later",
+       pickle.loads(pickle.dumps(held)).evaluate(frame)["decision"].tolist() == held.evaluate(frame)["decision"].tolist() ==
+       tenet.Policy.from_file(policy_path, params={"thin_margin_rate": 0.15}).evaluate(frame)["decision"].tolist())
 for bad in (-1, 70000, 1.5, True):
     try:
         policy.evaluate(frame, threads=bad)

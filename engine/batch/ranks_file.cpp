@@ -84,8 +84,9 @@ std::string read_ranks(const std::string& text, const Policy& policy, PortfolioS
       if (given.contains("shard")) {
         const auto& s = given["shard"];
         if (!s.is_object() || !s.contains("index") || !s.contains("of") || !s["index"].is_number_unsigned() ||
-            !s["of"].is_number_unsigned() || s["index"].get<std::uint64_t>() < 1 || s["index"] > s["of"])
-          return "line 1: \"shard\" must be {\"index\":K,\"of\":N} with 1 <= K <= N";
+            !s["of"].is_number_unsigned() || s["index"].get<std::uint64_t>() < 1 || s["index"] > s["of"] ||
+            s["of"].get<std::uint64_t>() > kMaxShards)
+          return fmt::format("line 1: \"shard\" must be {{\"index\":K,\"of\":N}} with 1 <= K <= N <= {}", kMaxShards);
         shard = ShardId{s["index"].get<std::uint64_t>(), s["of"].get<std::uint64_t>()};
         given.erase("shard");
       }

@@ -9,6 +9,9 @@
 
 namespace tenet::core {
 
+// Splits of more shards than this are refused (a ranks file or summary naming more is not one).
+inline constexpr std::uint64_t kMaxShards = 1000000;
+
 // Shard K of N (1 <= K <= N).
 struct ShardId {
   std::uint64_t index = 1, of = 1;
@@ -28,7 +31,7 @@ struct ShardSet {
   std::uint64_t of = 1;
   std::vector<std::uint64_t> present;
   bool complete() const { return present.size() == of; }
-  // "3/5, 4/5": the shards not present.
+  // "3/5, 4/5": the shards not present (the first ten, then how many more).
   std::string missing() const;
 };
 

@@ -52,7 +52,22 @@ extern "C" void remove_temporaries_and_die(int signal_number) {
   std::raise(signal_number);
 }
 
-// Where `path` leads through its symbolic links (as the kernel follows them), or `path`.
+}  // namespace
+
+// A descriptor a path names directly: /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N
+// (a shell's `>(cmd)` or `>> log`): written through it, never reopened (that would truncate an
+// appended file) nor resolved (its link text `pipe:[N]` is no path).
+std::optional<int> descriptor_named(const std::string& path) {
+  if (path == "/dev/stdout") return 1;
+  if (path == "/dev/stderr") return 2;
+  for (const std::string_view prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+    if (!path.starts_with(prefix) || path.size() == prefix.size() || path.size() > prefix.size() + 6) continue;
+    const std::string digits = path.substr(prefix.size());
+    if (digits.find_first_not_of("0123456789") == std::string::npos) return std::stoi(digits);
+  }
+  return std::nullopt;
+}
+
 bool resolve_links(const std::string& path, std::string& target, std::string& error) {
   target = path;
   for (int hops = 0;; ++hops) {
@@ -67,6 +82,8 @@ bool resolve_links(const std::string& path, std::string& target, std::string& er
     target = to.is_absolute() ? to.string() : (fs::path(target).parent_path() / to).string();
   }
 }
+
+namespace {
 
 mode_t current_umask() {
   const mode_t mask = ::umask(0);
@@ -99,6 +116,14 @@ bool AtomicFile::open(const std::string& path, std::string& error) {
     file_ = stdout;
     direct_ = true;
     return true;
+  }
+  if (const auto fd = descriptor_named(path)) {
+    const int copy = ::dup(*fd);
+    file_ = copy < 0 ? nullptr : ::fdopen(copy, "wb");
+    if (!file_) error = fmt::format("cannot write {}: {}", path, std::strerror(errno));
+    if (!file_ && copy >= 0) ::close(copy);
+    direct_ = true;
+    return file_ != nullptr;
   }
   if (!resolve_links(path, target_, error)) return false;
   // A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written in place: renaming a

@@ -12,6 +12,7 @@
 
 #include <cstdio>
 #include <initializer_list>
+#include <optional>
 #include <string>
 
 namespace tenet::core {
@@ -59,5 +60,12 @@ bool write_file_atomically(const std::string& path, const std::string& text, std
 
 // Once, early in main(): see the header comment.
 void install_signal_cleanup();
+
+// Where an output path leads through its symbolic links, as open() follows them (a dangling
+// link to the file it would create); false with `error` for a loop.
+bool resolve_links(const std::string& path, std::string& target, std::string& error);
+// The descriptor a path names directly (/dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N),
+// which an output writes through rather than reopens.
+std::optional<int> descriptor_named(const std::string& path);
 
 }  // namespace tenet::core

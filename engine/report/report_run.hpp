@@ -38,7 +38,12 @@ struct ReportSample {
 
 struct ReportData;
 // The text a --by key stands for: the value itself, or the words of kAbsent and kOther.
-inline std::string value_label(const std::string& key) { return key.starts_with("=") ? key.substr(1) : key; }
+// A value written as one of those words is shown quoted, so that no two rows read alike.
+inline std::string value_label(const std::string& key) {
+  if (!key.starts_with("=")) return key;
+  const std::string value = key.substr(1);
+  return value == "(absent)" || value == "(other values)" ? "\"" + value + "\"" : value;
+}
 
 struct ReportData {
   static constexpr std::size_t kMaxValues = 1000;

@@ -37,11 +37,13 @@ class Policy:
     def from_file(cls, path, params=None):
         """Compiles the policy file at `path` (imports relative to it). `params`: name -> bool,
         int, float, str (as a policy writes it: "15%") or list of str. Raises PolicyError."""
+        params = dict(params) if params else None  # a copy: the caller's dict may change after
         return cls(_tenet.Policy.from_file(str(path), params), ("file", str(path), params))
 
     @classmethod
     def from_text(cls, text, name="<text>", params=None):
         """Compiles policy source text; `name` stands for the file in diagnostics."""
+        params = dict(params) if params else None  # a copy: the caller's dict may change after
         return cls(_tenet.Policy.from_text(text, name, params), ("text", text, name, params))
 
     def __reduce__(self):
