@@ -144,10 +144,11 @@ int run_eval(const EvalOptions& o) {
     std::string failure;
     run.run(
         [&](Run::Work& w) {
-          EvalBlock& r = w.result;
-          r = EvalBlock{std::move(r.lines), 0, 0, {}, std::move(r.keys)};
+          EvalBlock& r = w.result;  // reused block after block: its buffers keep their capacity
           r.lines.clear();
           r.keys.clear();
+          r.decided = r.errors = 0;
+          r.observed = {};
           if (!run.readable(w)) return;
           EvalDecider& d = run.local([&] {
             auto made = std::make_unique<EvalDecider>(

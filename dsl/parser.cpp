@@ -161,34 +161,13 @@ std::string quoted_text(const Input& in, Builder& b) {
 
 template <typename Input>
 void push_number(const Input& in, Builder& b) {
-  std::string digits;
-  bool percent = false;
-  for (char c : std::string_view(in.begin(), in.size())) {
-    if (c == '%') {
-      percent = true;
-    } else if (c != '_') {
-      digits.push_back(c);
-    }
-  }
   auto e = std::make_unique<Expr>();
   e->kind = ExprKind::number;
   e->range = b.range(in);
   e->spelling = in.string();
-  Decimal::ParseError why = Decimal::ParseError::none;
-  auto value = Decimal::parse_exact(digits, &why);
-  if (value && percent) {
-    auto scaled = value->div(Decimal::from_int(100));
-    value = scaled.status == Decimal::Status::ok ? std::optional<Decimal>(scaled.value) : std::nullopt;
-  }
-  if (!value && why == Decimal::ParseError::inexact) {
-    b.diagnostics.error(e->range, fmt::format("number {} has more significant digits than the {} a number holds exactly", in.string(),
-                                              Decimal::kMaxDigits));
-  } else if (!value) {
-    b.diagnostics.error(e->range, fmt::format("number {} is out of range (exponents run from {} to {})", in.string(), Decimal::kMinExponent,
-                                              Decimal::kMaxExponent));
-  } else {
-    e->number = *value;
-  }
+  const NumberLiteral number = read_number_literal(in.string_view());
+  if (number.value) e->number = *number.value;
+  else b.diagnostics.error(e->range, number.problem);
   b.push(in, std::move(e), 1);
 }
 
@@ -981,6 +960,28 @@ static ast::BrokenDecl broken_declaration(std::string_view text) {
       ++i;
     }
   }
+  return out;
+}
+
+NumberLiteral read_number_literal(std::string_view text) {
+  std::string digits;
+  bool percent = false;
+  for (const char c : text) {
+    if (c == '%') percent = true;
+    else if (c != '_') digits.push_back(c);
+  }
+  Decimal::ParseError why = Decimal::ParseError::none;
+  NumberLiteral out{Decimal::parse_exact(digits, &why), {}};
+  if (out.value && percent) {
+    const auto scaled = out.value->div(Decimal::from_int(100));
+    out.value = scaled.status == Decimal::Status::ok ? std::optional<Decimal>(scaled.value) : std::nullopt;
+    if (!out.value) why = Decimal::ParseError::out_of_range;
+  }
+  if (why == Decimal::ParseError::inexact)
+    out.problem = fmt::format("number {} has more significant digits than the {} a number holds exactly", text, Decimal::kMaxDigits);
+  else if (why == Decimal::ParseError::out_of_range)
+    out.problem =
+        fmt::format("number {} is out of range (exponents run from {} to {})", text, Decimal::kMinExponent, Decimal::kMaxExponent);
   return out;
 }
 

@@ -2,6 +2,10 @@
 // grammar failures become Diagnostics at that border.
 #pragma once
 
+#include <optional>
+#include <string>
+#include <string_view>
+
 #include "dsl/ast.hpp"
 #include "dsl/diagnostics.hpp"
 #include "dsl/source.hpp"
@@ -14,6 +18,15 @@ struct ParseResult {
 };
 
 ParseResult parse(const SourceFile& source);
+
+// A number as a policy writes it (`12`, `1_000`, `1e6`, `30%`): its exact value, or the words of
+// the policy error when it has none (out of range, or more than 18 significant digits); neither
+// when the text is not a number at all.
+struct NumberLiteral {
+  std::optional<Decimal> value;
+  std::string problem;
+};
+NumberLiteral read_number_literal(std::string_view text);
 
 // Runs pegtl::analyze over the grammar; returns the number of problems (0 is good).
 std::size_t analyze_grammar();

@@ -37,11 +37,12 @@ bool literal_fits(const ast::Expr& e, TypeKind kind) {
 std::optional<Value> parse_literal(Type type, std::string_view text) {
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-  ParseResult parsed = parse(SourceFile("--param", "param p: " + type_name(type) + " = " + std::string(text) + "\n"));
+  const std::string head = "param p: " + type_name(type) + " = ";
+  ParseResult parsed = parse(SourceFile("--param", head + std::string(text) + "\n"));
   if (parsed.diagnostics.has_errors() || parsed.module.params.size() != 1 || !parsed.module.params[0].value) return std::nullopt;
   const ast::Expr& e = *parsed.module.params[0].value;
   // The value is the whole text: `1 # 2` or `1\nrule ...` is not the literal 1.
-  const std::size_t prefix = 12 + type_name(type).size();  // "param p: TYPE = "
+  const std::size_t prefix = head.size();
   const std::size_t others = parsed.module.lets.size() + parsed.module.rules.size() + parsed.module.schemas.size() +
                              parsed.module.policies.size() + parsed.module.decisions.size() + parsed.module.imports.size();
   if (e.range.begin != prefix || e.range.end != prefix + text.size() || others > 0) return std::nullopt;
@@ -114,11 +115,8 @@ std::optional<Value> parse_param_value(Type type, std::string_view text, std::st
   const auto scalar = [&](TypeKind kind, std::string_view item) -> std::optional<Value> {
     if (kind == TypeKind::number) {
       // A number too large or too small for a decimal says so, as it does in a policy.
-      const auto parsed = parse(SourceFile("--param", "let p = " + std::string(item) + "\n"));
-      const std::string first = parsed.diagnostics.has_errors() ? parsed.diagnostics.sorted().front().message : "";
-      const bool out_of_range = parsed.module.lets.size() == 1 &&
-                                (first.find("out of range") != std::string::npos || first.find("significant digits") != std::string::npos);
-      error = out_of_range ? parsed.diagnostics.sorted().front().message : fmt::format("'{}' is not a number", item);
+      const NumberLiteral number = read_number_literal(item);
+      error = !number.problem.empty() ? number.problem : fmt::format("'{}' is not a number", item);
       return std::nullopt;
     }
     if (kind == TypeKind::boolean) {

@@ -13,6 +13,8 @@
 // wrongly, and a record the solver proposes is checked by the evaluator before it is shown.
 #pragma once
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -25,6 +27,33 @@
 #include "engine/value.hpp"
 
 namespace tenet::core {
+
+// An overall bound on a run's solver questions (lint's, flip's): each question is bounded by its
+// own timeout or by what is left of the budget, if less.
+class QuestionBudget {
+ public:
+  QuestionBudget(unsigned per_question_ms, unsigned total_ms)
+      : per_question_ms_(per_question_ms), deadline_(std::chrono::steady_clock::now() + std::chrono::milliseconds(total_ms)) {}
+  // The timeout for the next question, in ms; none once the budget is spent (do not ask it).
+  std::optional<unsigned> next() const {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - std::chrono::steady_clock::now()).count();
+    if (left <= 0) return std::nullopt;
+    return static_cast<unsigned>(std::min<long long>(per_question_ms_, left));
+  }
+  // The solver bounded for the next question; false (nothing set) once the budget is spent.
+  bool bound(z3::context& ctx, z3::solver& solver) const {
+    const auto timeout = next();
+    if (!timeout) return false;
+    z3::params p(ctx);
+    p.set("timeout", *timeout);
+    solver.set(p);
+    return true;
+  }
+
+ private:
+  unsigned per_question_ms_;
+  std::chrono::steady_clock::time_point deadline_;
+};
 
 // The params' values a compiled program runs with (defaults, or a run's), for the encoder; an
 // unset one (`today`) is unknown there, which the encoder leaves free.

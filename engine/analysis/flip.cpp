@@ -1,7 +1,6 @@
 #include "engine/analysis/flip.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -72,7 +71,7 @@ struct Flipper::State {
   std::vector<bool> read_otherwise;
   Evaluator evaluator;
   std::size_t questions = 0, undecided = 0, skipped = 0;
-  std::chrono::steady_clock::time_point deadline;
+  QuestionBudget budget;
   std::vector<bool> reads_opaque;  // per field: an opaque value reads it (its flips are not exact)
   // Per opaque value: whether it is a percentile() of a number whose flips are solved through the
   // distribution (percentile_roots()), and the fields its group reads (which must stay pinned).
@@ -86,11 +85,8 @@ struct Flipper::State {
         encoder(ctx, p.checked(), param_values(p.program())),
         solver(ctx),
         evaluator(p),
-        deadline(std::chrono::steady_clock::now() + std::chrono::milliseconds(o.budget_ms)) {
-    z3::params settings(ctx);
-    settings.set("timeout", o.timeout_ms);
-    solver.set(settings);
-    evaluator.set_portfolio(o.portfolio);
+        budget(o.timeout_ms, o.budget_ms) {
+    evaluator.set_portfolio(o.portfolio);  // each question is bounded by `budget`
     for (const auto& axiom : encoder.axioms()) solver.add(axiom);
     const auto& program = p.program();
     for (std::uint32_t r = 0; r < program.rules.size(); ++r) {
@@ -233,16 +229,9 @@ struct Flipper::State {
 
   // What `v` is in a model of the solver's assertions, if it has one.
   std::optional<Decimal> solve_for(const z3::expr& v) {
-    // Within the overall budget: once it is spent, no more questions (each counted as skipped).
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
-    if (left <= 0) {
+    if (!budget.bound(ctx, solver)) {  // the budget is spent: no more questions (each counted as skipped)
       ++skipped;
       return std::nullopt;
-    }
-    if (left < options.timeout_ms) {
-      z3::params settings(ctx);
-      settings.set("timeout", static_cast<unsigned>(left));
-      solver.set(settings);
     }
     const z3::check_result answer = solver.check();
     ++questions;

@@ -1,7 +1,6 @@
 #include "engine/analysis/lint.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <set>
 
 #include <fmt/format.h>
@@ -38,10 +37,7 @@ class Linter {
         options_(options),
         solver_(ctx_),
         encoder_(ctx_, checked_, options.any_params ? std::vector<std::optional<Value>>{} : param_values(policy.program())) {
-    z3::params p(ctx_);
-    p.set("timeout", options.timeout_ms);
-    solver_.set(p);
-    solver_.add(encoder_.axioms());
+    solver_.add(encoder_.axioms());  // each question is bounded by budget_
   }
 
   LintResult run() {
@@ -75,16 +71,11 @@ class Linter {
   }
 
   z3::check_result ask(const std::vector<z3::expr>& facts) {
-    // Within the overall budget: each question gets its own bound or what is left, if less.
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - std::chrono::steady_clock::now()).count();
-    if (left <= 0) {
+    if (!budget_.bound(ctx_, solver_)) {  // the budget is spent: not asked, and no finding made
       ++result_.skipped;
       return z3::unknown;
     }
     ++result_.questions;
-    z3::params p(ctx_);
-    p.set("timeout", static_cast<unsigned>(std::min<long long>(options_.timeout_ms, left)));
-    solver_.set(p);
     solver_.push();
     for (const auto& f : facts) solver_.add(f);
     const z3::check_result answer = solver_.check();
@@ -252,7 +243,7 @@ class Linter {
   ConditionEncoder encoder_;
   std::optional<z3::model> model_;
   LintResult result_;
-  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.budget_ms);
+  QuestionBudget budget_{options_.timeout_ms, options_.budget_ms};
 };
 
 }  // namespace

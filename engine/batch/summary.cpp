@@ -183,9 +183,8 @@ bool Summary::merge(const Summary& o, std::string& error) {
   }
   // Added into a copy: a count that would wrap leaves this summary as it was.
   Summary into = *this;
-  bool fits = add_count(into.records, o.records) && add_count(into.decided, o.decided) && add_count(into.errors, o.errors) &&
-              add_count(into.provisional, o.provisional) && add_count(into.duplicate_keys, o.duplicate_keys);
-  into.keys_checked = keys_checked && o.keys_checked;
+  bool fits = into.InputObservations::add(o) && add_count(into.records, o.records) && add_count(into.errors, o.errors) &&
+              add_count(into.provisional, o.provisional);
   for (const auto& [k, v] : o.decisions) fits = add_count(into.decisions[k], v) && fits;
   for (const auto& [k, v] : o.rules) {
     RuleCounts& r = into.rules[k];
@@ -194,15 +193,10 @@ bool Summary::merge(const Summary& o, std::string& error) {
   }
   for (const auto& [k, v] : o.flags) fits = add_count(into.flags[k], v) && fits;
   for (const auto& [k, v] : o.errors_by_kind) fits = add_count(into.errors_by_kind[k], v) && fits;
-  for (const auto& [k, v] : o.undeclared_fields) fits = add_count(into.undeclared_fields[k], v) && fits;
-  for (const auto& [k, v] : o.optional_fields_given) fits = add_count(into.optional_fields_given[k], v) && fits;
   if (!fits) {
     error = "a count would pass 2^64 once added: these summaries cannot be of real shards";
     return false;
   }
-  into.unterminated_row = std::max(unterminated_row, o.unterminated_row);
-  for (auto line : o.duplicate_lines)
-    if (into.duplicate_lines.size() < kDuplicateLinesShown) into.duplicate_lines.push_back(line);
   for (const auto& [field, by_decision] : o.sums) {
     for (const auto& [key, value] : by_decision) {
       Decimal& total = into.sums[field][key];

@@ -92,6 +92,18 @@ std::uint64_t KeyTracker::finish(std::vector<std::size_t>& first_lines, std::siz
   return duplicates;
 }
 
+bool InputObservations::add(const InputObservations& part) {
+  const auto add_count = [](std::uint64_t& a, std::uint64_t b) { return !__builtin_add_overflow(a, b, &a); };
+  bool fits = add_count(decided, part.decided) && add_count(duplicate_keys, part.duplicate_keys);
+  for (const auto& [name, n] : part.undeclared_fields) fits = add_count(undeclared_fields[name], n) && fits;
+  for (const auto& [name, n] : part.optional_fields_given) fits = add_count(optional_fields_given[name], n) && fits;
+  keys_checked = keys_checked && part.keys_checked;
+  unterminated_row = std::max(unterminated_row, part.unterminated_row);
+  for (const auto line : part.duplicate_lines)
+    if (duplicate_lines.size() < kDuplicateLinesShown) duplicate_lines.push_back(line);
+  return fits;
+}
+
 std::vector<std::string> input_warnings(const InputObservations& summary, const Policy& policy, bool csv) {
   std::vector<std::string> out;
   const auto& schema = policy.checked().schema();

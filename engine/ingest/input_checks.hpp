@@ -3,7 +3,6 @@
 // repeat a key, missing-value markers (n/a, NA, -) in CSV cells.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -30,14 +29,10 @@ struct InputObservations {
   std::map<std::string, std::uint64_t> optional_fields_given;  // optional field -> records that gave it
   std::size_t unterminated_row = 0;                            // the CSV input's last row, when it has no line end (not written)
 
-  // Adds what another part of the input observed (a later block's counts; keys are added
-  // apart, in input order, by a KeyTracker).
-  void add(const InputObservations& part) {
-    decided += part.decided;
-    for (const auto& [name, n] : part.undeclared_fields) undeclared_fields[name] += n;
-    for (const auto& [name, n] : part.optional_fields_given) optional_fields_given[name] += n;
-    unterminated_row = std::max(unterminated_row, part.unterminated_row);
-  }
+  // Adds what another part of the input observed (a later block, another shard); false when a
+  // count would pass 2^64 (then some counts are added, some not). Repeated keys across parts are
+  // found apart, in input order, by a KeyTracker.
+  bool add(const InputObservations& part);
 };
 
 // How records are read, beyond their format.
