@@ -101,14 +101,16 @@ bool distinct_files(const std::vector<NamedFile>& inputs, const std::vector<Name
     }
     from_stdin = &in;
   }
+  std::vector<FileIdentity> read;  // each input's identity, looked up once
+  for (const NamedFile& in : inputs) read.push_back(in.path.empty() ? FileIdentity{} : identify_input(in.path));
   std::vector<std::pair<const NamedFile*, FileIdentity>> seen;
   for (const NamedFile& out : outputs) {
     // Several outputs to standard output follow each other there (`-o - --summary -`), whole.
     if (out.path.empty() || out.path == "-") continue;
     const FileIdentity id = identify_output(out.path);
-    for (const NamedFile& in : inputs) {
-      if (in.path.empty()) continue;
-      if (same_file(id, identify_input(in.path))) {
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      const NamedFile& in = inputs[i];
+      if (!in.path.empty() && same_file(id, read[i])) {
         const std::string read = in.path == "-" ? "standard input" : in.path;
         print_error(fmt::format("{} {} is the file {} reads ({}); writing it would replace the input: choose another file", out.option,
                                 out.path, in.option, read));
