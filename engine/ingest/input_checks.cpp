@@ -125,7 +125,7 @@ std::vector<std::string> input_warnings(const InputObservations& summary, const 
     std::string lines;
     for (std::size_t i = 0; i < summary.duplicate_lines.size(); ++i) lines += (i ? ", " : "") + std::to_string(summary.duplicate_lines[i]);
     const auto& key = schema.fields[policy.checked().key_field].name.text;
-    out.push_back(fmt::format("{} record{} repeat{} the {} of an earlier record (duplicate keys, {}{}); each was decided on its own",
+    out.push_back(fmt::format("{} record{} repeat{} the {} of an earlier record (duplicate keys, {}{}); each was read on its own",
                               summary.duplicate_keys, summary.duplicate_keys == 1 ? "" : "s", summary.duplicate_keys == 1 ? "s" : "", key,
                               summary.duplicate_lines.size() == 1 ? "line " : "lines ",
                               lines + (summary.duplicate_keys > summary.duplicate_lines.size() ? ", ..." : "")));
