@@ -88,8 +88,33 @@ constexpr int strict_arity(OpCode op) {
     case OpCode::length: return 1;
     case OpCode::percentile: return 1;
     case OpCode::between: return 3;
-    default: return 2;
+    case OpCode::add:
+    case OpCode::sub:
+    case OpCode::mul:
+    case OpCode::div:
+    case OpCode::difference:
+    case OpCode::intersect:
+    case OpCode::unite:
+    case OpCode::eq:
+    case OpCode::ne:
+    case OpCode::lt:
+    case OpCode::le:
+    case OpCode::gt:
+    case OpCode::ge:
+    case OpCode::in:
+    case OpCode::not_in:
+    case OpCode::min:
+    case OpCode::max:
+    case OpCode::round:
+    case OpCode::mod:
+    case OpCode::contains_text:
+    case OpCode::contains_item:
+    case OpCode::starts_with:
+    case OpCode::ends_with:
+    case OpCode::days_between:
+    case OpCode::percentile_by: return 2;
   }
+  return 2;  // unreachable: every opcode is listed (no default, so a new one must be)
 }
 
 // How many of a, b, c an opcode reads as values. fired reads `a` (the rule's condition);
@@ -103,7 +128,7 @@ constexpr int operand_count(OpCode op) {
     case OpCode::logical_and:
     case OpCode::logical_or: return 2;
     case OpCode::flagged: return 0;
-    default: return strict_arity(op);
+    default: return strict_arity(op);  // the strict ones read as many as they are strict on
   }
 }
 

@@ -10,10 +10,6 @@
 
 namespace tenet::core {
 
-using ast::Expr;
-using ast::ExprKind;
-using ast::Op;
-
 namespace {
 
 constexpr std::int64_t kFirstDay = -719162;  // 0001-01-01
@@ -51,56 +47,74 @@ z3::expr string_constant(z3::context& ctx, const std::string& text) {
 
 }  // namespace
 
-std::vector<std::optional<Value>> param_values(const Program& program) {
-  std::vector<std::optional<Value>> values;
-  for (const auto slot : program.param_slots) values.emplace_back(program.initial_frame[slot]);
-  return values;
-}
-
-ConditionEncoder::ConditionEncoder(z3::context& ctx, const CheckedPolicy& policy, const std::vector<std::optional<Value>>& params)
-    : ctx_(ctx), policy_(policy), axioms_(ctx) {
-  // The fields each let reads, in the checker's order (a let's lets first): one walk of each
-  // let's own expression, however often lets share lets.
-  let_fields_.resize(policy.module.lets.size());
-  for (const GraphNode& node : policy.order) {
-    if (node.kind != GraphNode::Kind::let || !policy.module.lets[node.index].value) continue;
-    std::vector<std::uint32_t> read;
-    fields_read(*policy.module.lets[node.index].value, read);
-    std::sort(read.begin(), read.end());
-    read.erase(std::unique(read.begin(), read.end()), read.end());
-    let_fields_[node.index] = std::move(read);
-  }
+ConditionEncoder::ConditionEncoder(z3::context& ctx, const CheckedPolicy& policy, const Program& program, Params params)
+    : ctx_(ctx), policy_(policy), program_(program), axioms_(ctx) {
+  const std::size_t slots = program.initial_frame.size();
+  terms_.resize(slots);
+  slot_fields_.resize(slots);
   const auto& fields = policy.schema().fields;
-  for (std::size_t i = 0; i < fields.size(); ++i) {
+  for (std::uint32_t i = 0; i < fields.size(); ++i) {
     const auto& f = fields[i];
     const std::string name = "field." + f.name.text;
     z3::expr defined = f.is_optional ? ctx.bool_const((name + ".present").c_str()) : ctx.bool_val(true);
     present_.push_back(defined);
-    if (scalar(f.type)) {
-      z3::expr v = ctx.constant(name.c_str(), sort_of(ctx, f.type.kind));
-      if (f.type.kind == TypeKind::date) axioms_.push_back(v >= ctx.int_val(kFirstDay) && v <= ctx.int_val(kLastDay));
-      field_value_.push_back(v);
-      fields_.push_back({defined, v, std::nullopt});
-    } else {
-      field_value_.push_back(std::nullopt);
-      fields_.push_back({defined, std::nullopt, std::nullopt});
-    }
+    std::optional<z3::expr> value;
+    if (scalar(f.type)) value = free_value(name, f.type.kind);
+    terms_[i] = Term{defined, value, std::nullopt};
+    slot_fields_[i] = {i};
   }
+  for (std::uint32_t s = program.field_count; s < slots; ++s)
+    if (program.is_constant(s)) terms_[s] = constant(program.initial_frame[s]);
   const auto& declared = policy.module.params;
-  for (std::size_t i = 0; i < declared.size(); ++i) {
-    if (i < params.size() && params[i] && !params[i]->is_unknown()) {
-      params_.push_back(constant(*params[i], declared[i].type));
-    } else if (scalar(declared[i].type)) {  // free within its type
-      z3::expr v = ctx.constant(("param." + declared[i].name.text).c_str(), sort_of(ctx, declared[i].type.kind));
-      if (declared[i].type.kind == TypeKind::date) axioms_.push_back(v >= ctx.int_val(kFirstDay) && v <= ctx.int_val(kLastDay));
-      params_.push_back({ctx.bool_val(true), v, std::nullopt});
-    } else {
-      params_.push_back({ctx.bool_val(true), std::nullopt, std::nullopt});
+  for (std::size_t i = 0; i < declared.size() && i < program.param_slots.size(); ++i) {
+    const std::uint32_t slot = program.param_slots[i];
+    if (params == Params::as_compiled && !program.initial_frame[slot].is_unknown()) continue;  // its constant
+    std::optional<z3::expr> value;
+    if (scalar(declared[i].type)) value = free_value("param." + declared[i].name.text, declared[i].type.kind);
+    terms_[slot] = Term{ctx.bool_val(true), value, std::nullopt};  // free within its type
+  }
+  // What the rules' conditions read, found back from them (an instruction's operands come
+  // before it in the program), then encoded forward: nothing no rule reads, such as an unused
+  // let, adds an opaque value that would make a field's flips look inexact.
+  std::vector<char> needed(slots, 0);
+  for (const CompiledRule& rule : program.rules) needed[rule.condition] = 1;
+  for (auto in = program.code.rbegin(); in != program.code.rend(); ++in) {
+    if (!needed[in->dst]) continue;
+    if (in->code == OpCode::flagged) {
+      for (const auto r : program.flag_setters[in->c]) needed[program.rules[r].condition] = 1;
+      continue;
     }
+    const int operands = operand_count(in->code);
+    if (operands > 0) needed[in->a] = 1;
+    if (operands > 1) needed[in->b] = 1;
+    if (operands > 2) needed[in->c] = 1;
+  }
+  for (const Instruction& in : program.code) {
+    if (!needed[in.dst]) continue;
+    std::vector<std::uint32_t> read;
+    const auto add = [&](std::uint32_t slot) { read.insert(read.end(), slot_fields_[slot].begin(), slot_fields_[slot].end()); };
+    if (in.code == OpCode::flagged) {
+      for (const auto r : program.flag_setters[in.c]) add(program.rules[r].condition);
+    } else {
+      const int operands = operand_count(in.code);
+      if (operands > 0) add(in.a);
+      if (operands > 1) add(in.b);
+      if (operands > 2) add(in.c);
+    }
+    std::sort(read.begin(), read.end());
+    read.erase(std::unique(read.begin(), read.end()), read.end());
+    slot_fields_[in.dst] = std::move(read);
+    terms_[in.dst] = encode(in);
   }
 }
 
-ConditionEncoder::Term ConditionEncoder::constant(const Value& v, Type type) {
+z3::expr ConditionEncoder::free_value(const std::string& name, TypeKind kind) {
+  z3::expr v = ctx_.constant(name.c_str(), sort_of(ctx_, kind));
+  if (kind == TypeKind::date) axioms_.push_back(v >= ctx_.int_val(kFirstDay) && v <= ctx_.int_val(kLastDay));
+  return v;
+}
+
+ConditionEncoder::Term ConditionEncoder::constant(const Value& v) {
   switch (v.kind) {
     case Value::Kind::number: return {ctx_.bool_val(true), ctx_.real_val(rational_text(v.number).c_str()), std::nullopt};
     case Value::Kind::date: return {ctx_.bool_val(true), ctx_.int_val(*v.number.to_integer()), std::nullopt};
@@ -108,7 +122,7 @@ ConditionEncoder::Term ConditionEncoder::constant(const Value& v, Type type) {
     case Value::Kind::boolean: return {ctx_.bool_val(true), ctx_.bool_val(v.boolean), std::nullopt};
     case Value::Kind::list: {
       std::vector<z3::expr> items;
-      for (const auto& item : v.items) items.push_back(*constant(item, Type::of(type.element)).value);
+      for (const auto& item : v.items) items.push_back(*constant(item).value);
       return {ctx_.bool_val(true), std::nullopt, std::move(items)};
     }
     case Value::Kind::unknown: break;
@@ -116,245 +130,159 @@ ConditionEncoder::Term ConditionEncoder::constant(const Value& v, Type type) {
   return {ctx_.bool_val(false), std::nullopt, std::nullopt};
 }
 
-z3::expr ConditionEncoder::fresh(Type type) {
-  const std::string name = "opaque." + std::to_string(fresh_count_++);
-  return ctx_.constant(name.c_str(), sort_of(ctx_, type.kind));
-}
-
-z3::expr ConditionEncoder::all_defined(const std::vector<Term>& args) const {
-  z3::expr d = ctx_.bool_val(true);
-  for (const auto& a : args) d = d && a.defined;
-  return d;
-}
-
 // Known only if its operands are, and then perhaps not (a bad round() place, an overflow):
-// whatever the function does, some value of these fresh constants does it too.
-ConditionEncoder::Term ConditionEncoder::opaque(const Expr& e, const std::vector<Term>& args) {
-  const z3::expr known = ctx_.bool_const(("opaque.known." + std::to_string(fresh_count_++)).c_str());
+// whatever the function does, some value of these fresh constants does it too. `sort`: of the
+// result, none for a collection.
+ConditionEncoder::Term ConditionEncoder::opaque(const Instruction& in, std::vector<const Term*> args, std::optional<z3::sort> sort) {
+  const unsigned id = fresh_count_++;
+  const z3::expr known = ctx_.bool_const(("opaque.known." + std::to_string(id)).c_str());
   std::optional<z3::expr> value;
-  if (scalar(e.type)) value = fresh(e.type);
-  Opaque o{&e, known, value, {}, {}};
-  fields_read(e, o.fields);
-  for (const auto& a : args) o.args.push_back(a.value);
+  if (sort) value = ctx_.constant(("opaque." + std::to_string(id)).c_str(), *sort);
+  Opaque o{in.dst, in.code, known, value, slot_fields_[in.dst], {}};
+  z3::expr defined = known;
+  for (const Term* a : args) {
+    o.args.push_back(a->value);
+    defined = defined && a->defined;
+  }
   opaque_.push_back(std::move(o));
-  return {all_defined(args) && known, value, std::nullopt};
+  return {defined, value, std::nullopt};
 }
 
-void ConditionEncoder::atom(const Expr& e, const z3::expr& lhs, const z3::expr& rhs) {
-  Atom a{lhs, rhs, {}};
-  fields_read(e, a.fields);
-  if (!a.fields.empty()) atoms_.push_back(std::move(a));
+void ConditionEncoder::atom(std::uint32_t slot, const z3::expr& lhs, const z3::expr& rhs) {
+  if (!slot_fields_[slot].empty()) atoms_.push_back({lhs, rhs, slot_fields_[slot]});
 }
 
-void ConditionEncoder::fields_read(const Expr& e, std::vector<std::uint32_t>& out) const {
-  if (e.kind == ExprKind::name && e.ref == ast::RefKind::field) out.push_back(e.ref_index);
-  if (e.kind == ExprKind::name && e.ref == ast::RefKind::let) {
-    const auto& read = let_fields_[e.ref_index];  // filled in the checker's order: this let's are there
-    out.insert(out.end(), read.begin(), read.end());
-  }
-  for (const auto& operand : e.operands) fields_read(*operand, out);
-}
-
-void ConditionEncoder::prepare(const Expr& root) {
-  // What `root` needs and is not yet encoded, found with an explicit stack of expressions.
-  std::vector<char> lets(policy_.module.lets.size()), rules(policy_.module.rules.size());
-  bool any = false;
-  std::vector<const Expr*> pending{&root};
-  const auto need_rule = [&](std::uint32_t r) {
-    if (rules[r] || rules_.count(r)) return;
-    rules[r] = any = true;
-    pending.push_back(policy_.module.rules[r].when.get());
-  };
-  while (!pending.empty()) {
-    std::vector<const Expr*> walk{pending.back()};
-    pending.pop_back();
-    while (!walk.empty()) {
-      const Expr& e = *walk.back();
-      walk.pop_back();
-      if (e.kind == ExprKind::name && e.ref == ast::RefKind::let && !lets[e.ref_index] && !lets_.count(e.ref_index)) {
-        lets[e.ref_index] = any = true;
-        pending.push_back(policy_.module.lets[e.ref_index].value.get());
-      }
-      if (e.kind == ExprKind::call && e.builtin == Builtin::fired) need_rule(e.operands[0]->ref_index);
-      if (e.kind == ExprKind::call && e.builtin == Builtin::flagged)
-        for (const auto r : policy_.flags[e.operands[0]->ref_index].setters) need_rule(r);
-      for (const auto& operand : e.operands) walk.push_back(operand.get());
-    }
-  }
-  if (!any) return;
-  for (const GraphNode& node : policy_.order) {  // dependencies first
-    if (node.kind == GraphNode::Kind::let && lets[node.index]) {
-      Term t = encode(*policy_.module.lets[node.index].value);
-      lets_.emplace(node.index, std::move(t));
-    } else if (node.kind == GraphNode::Kind::rule && rules[node.index]) {
-      Term t = encode(*policy_.module.rules[node.index].when);
-      rules_.emplace(node.index, std::move(t));
-    }
-  }
-}
-
-const ConditionEncoder::Term& ConditionEncoder::condition(std::uint32_t rule) {
-  auto it = rules_.find(rule);
-  if (it != rules_.end()) return it->second;
-  prepare(*policy_.module.rules[rule].when);
-  Term t = encode(*policy_.module.rules[rule].when);
-  return rules_.emplace(rule, std::move(t)).first->second;
-}
-
-z3::expr ConditionEncoder::fires(std::uint32_t rule) {
-  const Term& c = condition(rule);
-  return c.defined && *c.value;
-}
-
-ConditionEncoder::Term ConditionEncoder::encode(const Expr& e) {
+ConditionEncoder::Term ConditionEncoder::encode(const Instruction& in) {
+  const auto arg = [&](std::uint32_t slot) -> const Term& { return term(slot); };
   const auto known = [&](z3::expr v) { return Term{ctx_.bool_val(true), v, std::nullopt}; };
-  switch (e.kind) {
-    case ExprKind::number:
-    case ExprKind::string:
-    case ExprKind::boolean:
-    case ExprKind::collection: return constant(literal_value(e), e.type);
-    case ExprKind::name:
-      switch (e.ref) {
-        case ast::RefKind::field: return fields_[e.ref_index];
-        case ast::RefKind::param: return params_[e.ref_index];
-        case ast::RefKind::let: {
-          auto it = lets_.find(e.ref_index);
-          if (it != lets_.end()) return it->second;
-          prepare(e);  // this let and what it reads, bottom-up
-          return lets_.at(e.ref_index);
-        }
-        default: return opaque(e, {});
-      }
-    case ExprKind::unary: {
-      Term a = encode(*e.operands[0]);
-      return {a.defined, e.op == Op::negate ? -*a.value : !*a.value, std::nullopt};
+  const z3::sort number = ctx_.real_sort(), boolean = ctx_.bool_sort(), text = ctx_.string_sort();
+  // A strict operator of scalars: defined when its operands are, computed by `f` from their values.
+  const auto strict1 = [&](z3::sort sort, auto f) {
+    const Term& a = arg(in.a);
+    if (!a.value) return opaque(in, {&a}, sort);
+    return Term{a.defined, f(*a.value), std::nullopt};
+  };
+  const auto strict2 = [&](z3::sort sort, auto f) {
+    const Term &a = arg(in.a), &b = arg(in.b);
+    if (!a.value || !b.value) return opaque(in, {&a, &b}, sort);
+    return Term{a.defined && b.defined, f(*a.value, *b.value), std::nullopt};
+  };
+  // A comparison: where it turns, if it compares numbers (a field's side moving to the other's).
+  const auto compare = [&](auto f) {
+    const Term &a = arg(in.a), &b = arg(in.b);
+    if (a.value && b.value && a.value->is_real()) atom(in.dst, *a.value, *b.value);
+    return strict2(boolean, f);
+  };
+  const auto member = [&](const Term& collection, const Term& item, bool negated) {
+    if (!collection.items || !item.value) return opaque(in, {&item, &collection}, boolean);
+    z3::expr found = ctx_.bool_val(false);
+    for (const auto& x : *collection.items) found = found || (*item.value == x);
+    return Term{collection.defined && item.defined, negated ? !found : found, std::nullopt};
+  };
+  switch (in.code) {
+    case OpCode::negate: return strict1(number, [](const z3::expr& a) { return -a; });
+    case OpCode::logical_not: return strict1(boolean, [](const z3::expr& a) { return !a; });
+    case OpCode::add: return strict2(number, [](const z3::expr& a, const z3::expr& b) { return a + b; });
+    case OpCode::sub: return strict2(number, [](const z3::expr& a, const z3::expr& b) { return a - b; });
+    case OpCode::mul: return strict2(number, [](const z3::expr& a, const z3::expr& b) { return a * b; });
+    case OpCode::div: {
+      const Term &a = arg(in.a), &b = arg(in.b);
+      if (!a.value || !b.value) return opaque(in, {&a, &b}, number);
+      const z3::expr zero = ctx_.real_val(0);
+      atom(in.b, *b.value, zero);  // where the quotient becomes unknown
+      return {a.defined && b.defined && *b.value != zero, *a.value / *b.value, std::nullopt};
     }
-    case ExprKind::presence: {
-      Term a = encode(*e.operands[0]);
-      return known(e.tests_missing ? !a.defined : a.defined);
+    case OpCode::difference:
+    case OpCode::intersect:
+    case OpCode::unite: return opaque(in, {&arg(in.a), &arg(in.b)}, std::nullopt);
+    case OpCode::eq: return compare([](const z3::expr& a, const z3::expr& b) { return a == b; });
+    case OpCode::ne: return compare([](const z3::expr& a, const z3::expr& b) { return a != b; });
+    case OpCode::lt: return compare([](const z3::expr& a, const z3::expr& b) { return a < b; });
+    case OpCode::le: return compare([](const z3::expr& a, const z3::expr& b) { return a <= b; });
+    case OpCode::gt: return compare([](const z3::expr& a, const z3::expr& b) { return a > b; });
+    case OpCode::ge: return compare([](const z3::expr& a, const z3::expr& b) { return a >= b; });
+    case OpCode::logical_and:
+    case OpCode::logical_or: {
+      // Kleene: the decisive value (false for `and`, true for `or`) on either side decides.
+      const Term &a = arg(in.a), &b = arg(in.b);
+      if (!a.value || !b.value) return opaque(in, {}, boolean);  // an operand never known: free
+      const bool decisive = in.code == OpCode::logical_or;
+      const z3::expr a_decides = a.defined && (*a.value == ctx_.bool_val(decisive));
+      const z3::expr b_decides = b.defined && (*b.value == ctx_.bool_val(decisive));
+      const z3::expr defined = (a.defined && b.defined) || a_decides || b_decides;
+      const z3::expr value = decisive ? (a_decides || b_decides) : (a.defined && *a.value && b.defined && *b.value);
+      return {defined, value, std::nullopt};
     }
-    case ExprKind::between: {
-      Term x = encode(*e.operands[0]), lo = encode(*e.operands[1]), hi = encode(*e.operands[2]);
+    case OpCode::in: return member(arg(in.b), arg(in.a), false);
+    case OpCode::not_in: return member(arg(in.b), arg(in.a), true);
+    case OpCode::between: {
+      const Term &x = arg(in.a), &lo = arg(in.b), &hi = arg(in.c);
+      if (!x.value || !lo.value || !hi.value) return opaque(in, {&x, &lo, &hi}, boolean);
       if (x.value->is_real()) {
-        atom(e, *lo.value, *x.value);
-        atom(e, *x.value, *hi.value);
+        atom(in.dst, *lo.value, *x.value);
+        atom(in.dst, *x.value, *hi.value);
       }
       return {x.defined && lo.defined && hi.defined, *lo.value <= *x.value && *x.value <= *hi.value, std::nullopt};
     }
-    case ExprKind::call: return encode_call(e);
-    case ExprKind::binary: break;
-  }
-  Term a = encode(*e.operands[0]), b = encode(*e.operands[1]);
-  if (e.op == Op::logical_and || e.op == Op::logical_or) {
-    // Kleene: the decisive value (false for `and`, true for `or`) on either side decides.
-    const bool decisive = e.op == Op::logical_or;
-    const z3::expr a_decides = a.defined && (*a.value == ctx_.bool_val(decisive));
-    const z3::expr b_decides = b.defined && (*b.value == ctx_.bool_val(decisive));
-    const z3::expr defined = (a.defined && b.defined) || a_decides || b_decides;
-    const z3::expr value = decisive ? (a_decides || b_decides) : (a.defined && *a.value && b.defined && *b.value);
-    return {defined, value, std::nullopt};
-  }
-  const z3::expr both = a.defined && b.defined;
-  const bool compares = e.op == Op::eq || e.op == Op::ne || e.op == Op::lt || e.op == Op::le || e.op == Op::gt || e.op == Op::ge;
-  if (a.value && b.value && a.value->is_real() && (compares || e.op == Op::div)) {
-    if (e.op == Op::div) atom(*e.operands[1], *b.value, ctx_.real_val(0));
-    else atom(e, *a.value, *b.value);
-  }
-  if (e.op == Op::in || e.op == Op::not_in) {
-    if (!b.items || !a.value) return opaque(e, {a, b});
-    z3::expr member = ctx_.bool_val(false);
-    for (const auto& item : *b.items) member = member || (*a.value == item);
-    return {both, e.op == Op::in ? member : !member, std::nullopt};
-  }
-  if (!a.value || !b.value) return opaque(e, {a, b});  // set operations, collections compared
-  switch (e.op) {
-    case Op::add: return {both, *a.value + *b.value, std::nullopt};
-    case Op::sub: return {both, *a.value - *b.value, std::nullopt};
-    case Op::mul: return {both, *a.value * *b.value, std::nullopt};
-    case Op::div: return {both && *b.value != ctx_.real_val(0), *a.value / *b.value, std::nullopt};
-    case Op::eq: return {both, *a.value == *b.value, std::nullopt};
-    case Op::ne: return {both, *a.value != *b.value, std::nullopt};
-    case Op::lt: return {both, *a.value < *b.value, std::nullopt};
-    case Op::le: return {both, *a.value <= *b.value, std::nullopt};
-    case Op::gt: return {both, *a.value > *b.value, std::nullopt};
-    case Op::ge: return {both, *a.value >= *b.value, std::nullopt};
-    default: return opaque(e, {a, b});
-  }
-}
-
-ConditionEncoder::Term ConditionEncoder::encode_call(const Expr& e) {
-  if (e.builtin == Builtin::fired) return condition(e.operands[0]->ref_index);
-  if (e.builtin == Builtin::flagged) {  // the Kleene `or` of the conditions of its setters
-    z3::expr any_fired = ctx_.bool_val(false), all_known = ctx_.bool_val(true);
-    for (auto rule : policy_.flags[e.operands[0]->ref_index].setters) {
-      const Term& c = condition(rule);
-      any_fired = any_fired || (c.defined && *c.value);
-      all_known = all_known && c.defined;
+    case OpCode::is_missing: return known(!arg(in.a).defined);
+    case OpCode::is_present: return known(arg(in.a).defined);
+    case OpCode::count: {
+      const Term& a = arg(in.a);
+      if (!a.items) return opaque(in, {&a}, number);
+      return {a.defined, ctx_.real_val(static_cast<int>(a.items->size())), std::nullopt};
     }
-    return {any_fired || all_known, any_fired, std::nullopt};
-  }
-  if (e.builtin == Builtin::date) return constant(literal_value(e), e.type);
-  std::vector<Term> args;
-  for (const auto& operand : e.operands) args.push_back(encode(*operand));
-  const z3::expr defined = all_defined(args);
-  const auto values = [&] {
-    for (const auto& a : args)
-      if (!a.value) return false;
-    return true;
-  };
-  switch (e.builtin) {
-    case Builtin::min:
-    case Builtin::max: {
-      if (!values()) break;
-      z3::expr best = *args[0].value;
-      for (std::size_t i = 1; i < args.size(); ++i) {
-        const z3::expr& x = *args[i].value;
-        best = e.builtin == Builtin::min ? z3::ite(x < best, x, best) : z3::ite(x > best, x, best);
+    case OpCode::any: {
+      const Term& a = arg(in.a);
+      if (!a.items) return opaque(in, {&a}, boolean);
+      return {a.defined, ctx_.bool_val(!a.items->empty()), std::nullopt};
+    }
+    case OpCode::min: return strict2(number, [](const z3::expr& a, const z3::expr& b) { return z3::ite(b < a, b, a); });
+    case OpCode::max: return strict2(number, [](const z3::expr& a, const z3::expr& b) { return z3::ite(b > a, b, a); });
+    case OpCode::abs: return strict1(number, [](const z3::expr& a) { return z3::ite(a < 0, -a, a); });
+    case OpCode::floor:
+    case OpCode::ceil: {
+      const bool up = in.code == OpCode::ceil;
+      return strict1(number, [&](const z3::expr& x) {
+        const z3::expr down = z3::to_real(z3::expr(ctx_, Z3_mk_real2int(ctx_, x)));
+        const z3::expr rounded = up ? -z3::to_real(z3::expr(ctx_, Z3_mk_real2int(ctx_, -x))) : down;
+        const z3::expr result = rounded.simplify();  // floor(1.5): a numeral
+        if (!result.is_numeral()) stepped_.insert(stepped_.end(), slot_fields_[in.dst].begin(), slot_fields_[in.dst].end());
+        return result;
+      });
+    }
+    // No exact encoding: round (places given at run time), mod, the string functions.
+    case OpCode::round:
+    case OpCode::mod: return opaque(in, {&arg(in.a), &arg(in.b)}, number);
+    case OpCode::length: return opaque(in, {&arg(in.a)}, number);
+    case OpCode::lower:
+    case OpCode::upper:
+    case OpCode::trim: return opaque(in, {&arg(in.a)}, text);
+    case OpCode::coalesce: {
+      const Term &a = arg(in.a), &b = arg(in.b);
+      if (!a.value || !b.value) return opaque(in, {}, std::nullopt);  // of collections: known or not, free
+      return {a.defined || b.defined, z3::ite(a.defined, *a.value, *b.value), std::nullopt};
+    }
+    case OpCode::contains_text: return strict2(boolean, [](const z3::expr& a, const z3::expr& b) { return a.contains(b); });
+    case OpCode::contains_item: return member(arg(in.a), arg(in.b), false);
+    case OpCode::starts_with: return strict2(boolean, [](const z3::expr& a, const z3::expr& b) { return z3::prefixof(b, a); });
+    case OpCode::ends_with: return strict2(boolean, [](const z3::expr& a, const z3::expr& b) { return z3::suffixof(b, a); });
+    case OpCode::days_between: return strict2(number, [](const z3::expr& a, const z3::expr& b) { return z3::to_real(b - a); });
+    // The run's distribution: a step function of the value ranked, free here; flip solves
+    // through it (percentile_roots), lint asks for a portfolio of one record.
+    case OpCode::percentile: return opaque(in, {&arg(in.a)}, number);
+    case OpCode::percentile_by: return opaque(in, {&arg(in.a), &arg(in.b)}, number);
+    case OpCode::fired: return arg(in.a);  // the rule's condition, unknown when it is
+    case OpCode::flagged: {                // the Kleene `or` of the conditions of its setters
+      z3::expr any_fired = ctx_.bool_val(false), all_known = ctx_.bool_val(true);
+      for (const auto r : program_.flag_setters[in.c]) {
+        const Term& c = condition(r);
+        any_fired = any_fired || (c.defined && *c.value);
+        all_known = all_known && c.defined;
       }
-      return {defined, best, std::nullopt};
+      return {any_fired || all_known, any_fired, std::nullopt};
     }
-    case Builtin::abs:
-      if (!values()) break;
-      return {defined, z3::ite(*args[0].value < 0, -*args[0].value, *args[0].value), std::nullopt};
-    case Builtin::floor:
-    case Builtin::ceil: {
-      if (!values()) break;
-      const z3::expr x = *args[0].value;
-      const z3::expr down = z3::to_real(z3::expr(ctx_, Z3_mk_real2int(ctx_, x)));
-      const z3::expr up = -z3::to_real(z3::expr(ctx_, Z3_mk_real2int(ctx_, -x)));
-      const z3::expr result = (e.builtin == Builtin::floor ? down : up).simplify();  // floor(1.5): a numeral
-      if (!result.is_numeral()) fields_read(e, stepped_);
-      return {defined, result, std::nullopt};
-    }
-    case Builtin::coalesce:
-      if (!values()) break;
-      return {args[0].defined || args[1].defined, z3::ite(args[0].defined, *args[0].value, *args[1].value), std::nullopt};
-    case Builtin::days_between:
-      if (!values()) break;
-      return {defined, z3::to_real(*args[1].value - *args[0].value), std::nullopt};
-    case Builtin::starts_with:
-      if (!values()) break;
-      return {defined, z3::prefixof(*args[1].value, *args[0].value), std::nullopt};
-    case Builtin::ends_with:
-      if (!values()) break;
-      return {defined, z3::suffixof(*args[1].value, *args[0].value), std::nullopt};
-    case Builtin::contains:
-      if (args[0].value && args[1].value) return {defined, args[0].value->contains(*args[1].value), std::nullopt};
-      if (args[0].items && args[1].value) {
-        z3::expr member = ctx_.bool_val(false);
-        for (const auto& item : *args[0].items) member = member || (*args[1].value == item);
-        return {defined, member, std::nullopt};
-      }
-      break;
-    case Builtin::count:
-      if (args[0].items) return {defined, ctx_.real_val(static_cast<int>(args[0].items->size())), std::nullopt};
-      break;
-    case Builtin::any:
-      if (args[0].items) return {defined, ctx_.bool_val(!args[0].items->empty()), std::nullopt};
-      break;
-    default: break;  // round, mod, lower, upper, trim, length: no exact encoding
   }
-  return opaque(e, args);
+  return opaque(in, {}, std::nullopt);  // unreachable: every opcode is handled above
 }
 
 std::string ConditionEncoder::witness(const z3::model& model) const {
@@ -367,11 +295,12 @@ std::string ConditionEncoder::witness(const z3::model& model) const {
     if (f.is_key) {
       value = f.type.kind == TypeKind::number ? "1" : "\"witness\"";
     } else {
-      if (!model.eval(*present_[i], true).is_true()) continue;  // absent: left out
-      if (!field_value_[i]) {
+      if (!model.eval(present_[i], true).is_true()) continue;  // absent: left out
+      const auto& field_value = terms_[i]->value;
+      if (!field_value) {
         value = "[]";
       } else {
-        const z3::expr v = model.eval(*field_value_[i], true);
+        const z3::expr v = model.eval(*field_value, true);
         switch (f.type.kind) {
           case TypeKind::number: {
             std::string text = v.get_decimal_string(20);

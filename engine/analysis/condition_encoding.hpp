@@ -1,4 +1,6 @@
-// A checked policy's conditions as SMT formulas (Z3), for `tenet lint`.
+// A compiled policy's conditions as SMT formulas (Z3), for `tenet lint` and `tenet flip`: one
+// formula per slot of the program, from its instructions, so the solver reasons about exactly
+// what the evaluator runs (and a new opcode does not compile until it has an encoding).
 //
 // Every value is a pair: `defined` (a Bool: the value is known) and `value` (Real for numbers,
 // Int for dates as day counts, String, Bool), so the three-valued logic of the language is
@@ -15,7 +17,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,10 +56,6 @@ class QuestionBudget {
   std::chrono::steady_clock::time_point deadline_;
 };
 
-// The params' values a compiled program runs with (defaults, or a run's), for the encoder; an
-// unset one (`today`) is unknown there, which the encoder leaves free.
-std::vector<std::optional<Value>> param_values(const Program& program);
-
 class ConditionEncoder {
  public:
   // A value: known or not, and what it is when known. A collection whose items are known
@@ -68,40 +65,44 @@ class ConditionEncoder {
     std::optional<z3::expr> value;
     std::optional<std::vector<z3::expr>> items;
   };
+  // The params: the values the program was compiled with (a param left unknown is free), or all
+  // free within their types (`lint --any-params`).
+  enum class Params { as_compiled, free };
 
-  // `params`: each param's value (the policy's default or a run's); none: free within its type.
-  ConditionEncoder(z3::context& ctx, const CheckedPolicy& policy, const std::vector<std::optional<Value>>& params);
+  // Encodes every instruction some rule's condition reads, in the program's order (dependencies
+  // first): one pass, no recursion, each shared let once.
+  ConditionEncoder(z3::context& ctx, const CheckedPolicy& policy, const Program& program, Params params);
 
   // A rule's condition as a term (Bool value).
-  const Term& condition(std::uint32_t rule);
+  const Term& condition(std::uint32_t rule) const { return term(program_.rules[rule].condition); }
   // The rule fires: its condition is known and true.
-  z3::expr fires(std::uint32_t rule);
+  z3::expr fires(std::uint32_t rule) const {
+    const Term& c = condition(rule);
+    return c.defined && *c.value;
+  }
   // What every model must satisfy: dates between 0001-01-01 and 9999-12-31.
   const z3::expr_vector& axioms() const { return axioms_; }
   // A record, as a JSON line, that the model describes (absent optional fields left out).
   std::string witness(const z3::model& model) const;
   // A field's `present` Bool and its value (none for a collection field), to pin a record.
-  const z3::expr& present(std::uint32_t field) const { return *present_[field]; }
-  const std::optional<z3::expr>& value(std::uint32_t field) const { return field_value_[field]; }
-  // A value the given Value is, of the given type (a number, date, string or bool).
-  z3::expr constant_of(const Value& v, Type type) { return *constant(v, type).value; }
-  // A value with no exact encoding: the expression it stands for, its fresh `known` Bool and
-  // value, and the fields its expression reads (through lets). Pinning it to what the engine
+  const z3::expr& present(std::uint32_t field) const { return present_[field]; }
+  const std::optional<z3::expr>& value(std::uint32_t field) const { return terms_[field]->value; }
+  // A value the given Value is (a number, date, string or bool).
+  z3::expr constant_of(const Value& v) { return *constant(v).value; }
+  // A value with no exact encoding: the slot it is computed into and by what, its fresh `known`
+  // Bool and value, and the fields it reads (through lets). Pinning it to what the engine
   // computed for a record makes it exact again wherever the field that moves is not among them.
   struct Opaque {
-    const ast::Expr* expr;
+    std::uint32_t slot;
+    OpCode code;
     z3::expr known;
     std::optional<z3::expr> value;
     std::vector<std::uint32_t> fields;
     std::vector<std::optional<z3::expr>> args;  // its operands' values, where they have one
   };
   const std::vector<Opaque>& opaques() const { return opaque_; }
-  // The fields an expression reads, through lets (repeats possible).
-  std::vector<std::uint32_t> fields_of(const ast::Expr& e) const {
-    std::vector<std::uint32_t> out;
-    fields_read(e, out);
-    return out;
-  }
+  // The fields the value in a slot reads, through lets: sorted, once each.
+  const std::vector<std::uint32_t>& fields_of(std::uint32_t slot) const { return slot_fields_[slot]; }
   // Fields read under floor() or ceil(): exact formulas, but mixed integer ones, where the
   // solver's optimizer can stop short of the optimum.
   const std::vector<std::uint32_t>& stepped_fields() const { return stepped_; }
@@ -115,30 +116,23 @@ class ConditionEncoder {
   const std::vector<Atom>& atoms() const { return atoms_; }
 
  private:
-  Term encode(const ast::Expr& e);
-  Term encode_call(const ast::Expr& e);
-  // Encodes the lets and rules `e` reads (through lets, fired() and flagged()) that are not yet
-  // encoded, dependencies first (the checker's order), so that encoding `e` then finds each one
-  // done: recursion as deep as one expression, never as a chain of lets, and a let read twice
-  // encoded once (a DAG of shared lets stays linear).
-  void prepare(const ast::Expr& e);
-  Term constant(const Value& v, Type type);
-  Term opaque(const ast::Expr& e, const std::vector<Term>& args);
-  z3::expr fresh(Type type);
-  z3::expr all_defined(const std::vector<Term>& args) const;
-  void fields_read(const ast::Expr& e, std::vector<std::uint32_t>& out) const;
+  const Term& term(std::uint32_t slot) const { return *terms_[slot]; }
+  Term encode(const Instruction& in);
+  Term constant(const Value& v);
+  Term opaque(const Instruction& in, std::vector<const Term*> args, std::optional<z3::sort> sort);
+  void atom(std::uint32_t slot, const z3::expr& lhs, const z3::expr& rhs);
+  z3::expr free_value(const std::string& name, TypeKind kind);
 
   z3::context& ctx_;
   const CheckedPolicy& policy_;
-  std::vector<Term> fields_, params_;
-  std::map<std::uint32_t, Term> lets_, rules_;
-  std::vector<std::vector<std::uint32_t>> let_fields_;  // per let: the fields it reads, through lets, sorted, once each
-  std::vector<std::optional<z3::expr>> present_, field_value_;
+  const Program& program_;
+  std::vector<std::optional<Term>> terms_;               // per slot; set for fields, constants and the instructions encoded
+  std::vector<std::vector<std::uint32_t>> slot_fields_;  // per slot: fields_of()
+  std::vector<z3::expr> present_;
   z3::expr_vector axioms_;
   std::vector<Opaque> opaque_;
   std::vector<std::uint32_t> stepped_;
   std::vector<Atom> atoms_;
-  void atom(const ast::Expr& e, const z3::expr& lhs, const z3::expr& rhs);
   unsigned fresh_count_ = 0;
 };
 

@@ -82,7 +82,7 @@ struct Flipper::State {
   State(const Policy& p, const FlipOptions& o)
       : policy(p),
         options(o),
-        encoder(ctx, p.checked(), param_values(p.program())),
+        encoder(ctx, p.checked(), p.program(), ConditionEncoder::Params::as_compiled),
         solver(ctx),
         evaluator(p),
         budget(o.timeout_ms, o.budget_ms) {
@@ -98,11 +98,11 @@ struct Flipper::State {
     const auto& fields = p.checked().schema().fields;
     reads_opaque.assign(fields.size(), false);
     for (const auto& o : encoder.opaques()) {
-      const bool percentile = o.expr->kind == ast::ExprKind::call && o.expr->builtin == Builtin::percentile && o.args.size() >= 1 &&
-                              o.args[0] && o.expr->operands[0]->type.kind == TypeKind::number && options.portfolio;
+      const bool grouped = o.code == OpCode::percentile_by;
+      const Instruction& in = program.code[static_cast<std::size_t>(program.producer[o.slot])];
+      const bool percentile = (o.code == OpCode::percentile || grouped) && o.args[0] && o.args[0]->is_real() && options.portfolio;
       ranks_exactly.push_back(percentile);
-      group_fields.push_back(percentile && o.expr->operands.size() == 2 ? encoder.fields_of(*o.expr->operands[1])
-                                                                        : std::vector<std::uint32_t>{});
+      group_fields.push_back(percentile && grouped ? encoder.fields_of(in.b) : std::vector<std::uint32_t>{});
       for (auto f : o.fields)
         if (!percentile || std::find(group_fields.back().begin(), group_fields.back().end(), f) != group_fields.back().end())
           reads_opaque[f] = true;
@@ -121,11 +121,7 @@ struct Flipper::State {
     // every other value outside them.
     strings.resize(fields.size());
     read_otherwise.assign(fields.size(), false);
-    const auto& m = p.checked().module;
-    for (const auto& rule : m.rules)
-      if (rule.when) compared_strings(*rule.when);
-    for (const auto& let : m.lets)
-      if (let.value && !p.checked().field_named_by(*let.value)) compared_strings(*let.value);
+    for (const Instruction& in : program.code) compared_strings(in);
     for (auto& texts : strings) {
       std::sort(texts.begin(), texts.end());
       texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
@@ -147,7 +143,7 @@ struct Flipper::State {
         continue;
       }
       solver.add(o.known);
-      if (o.value && computed[i].kind != Value::Kind::list) solver.add(*o.value == encoder.constant_of(computed[i], o.expr->type));
+      if (o.value && computed[i].kind != Value::Kind::list) solver.add(*o.value == encoder.constant_of(computed[i]));
     }
     const auto& fields = policy.checked().schema().fields;
     for (std::uint32_t f = 0; f < fields.size(); ++f) {
@@ -162,7 +158,7 @@ struct Flipper::State {
         continue;
       }
       solver.add(encoder.present(f));
-      if (encoder.value(f) && v.kind != Value::Kind::list) solver.add(*encoder.value(f) == encoder.constant_of(v, fields[f].type));
+      if (encoder.value(f) && v.kind != Value::Kind::list) solver.add(*encoder.value(f) == encoder.constant_of(v));
     }
   }
 
@@ -212,11 +208,8 @@ struct Flipper::State {
   // The pairs of number fields worth moving together: both read by one rule's condition.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> find_field_pairs() const {
     std::vector<std::pair<std::uint32_t, std::uint32_t>> out;
-    for (const auto& rule : policy.checked().module.rules) {
-      if (!rule.when) continue;
-      std::vector<std::uint32_t> read = encoder.fields_of(*rule.when);
-      std::sort(read.begin(), read.end());
-      read.erase(std::unique(read.begin(), read.end()), read.end());
+    for (const CompiledRule& rule : policy.program().rules) {
+      const std::vector<std::uint32_t>& read = encoder.fields_of(rule.condition);  // sorted, once each
       for (std::size_t i = 0; i < read.size(); ++i)
         for (std::size_t j = i + 1; j < read.size(); ++j)
           if (std::count(candidates.begin(), candidates.end(), read[i]) && std::count(candidates.begin(), candidates.end(), read[j]))
@@ -292,7 +285,7 @@ struct Flipper::State {
           if (k < 1 || k > n) continue;
           solver.push();
           pin(record, field, computed);
-          solver.add(*o.args[0] == encoder.constant_of(Value::of(values[static_cast<std::size_t>(k - 1)]), o.expr->operands[0]->type));
+          solver.add(*o.args[0] == encoder.constant_of(Value::of(values[static_cast<std::size_t>(k - 1)])));
           if (auto root = solve_for(*encoder.value(field))) out.push_back(*root);
           solver.pop();
         }
@@ -312,30 +305,28 @@ struct Flipper::State {
 
   // Collects, for each comparison of a field with a constant (a literal or a param), the
   // constant's strings into the field's `strings`; any other read marks it `read_otherwise`.
-  void compared_strings(const ast::Expr& e) {
-    const auto constant_strings = [&](std::uint32_t field, const ast::Expr& other) {
-      const Value* v = policy.program().constant_of(other);
-      if (!v) return false;
-      if (v->kind == Value::Kind::string) strings[field].push_back(v->text);
-      for (const Value& item : v->items)
-        if (item.kind == Value::Kind::string) strings[field].push_back(item.text);
-      return true;
-    };
-    const bool compares =
-        (e.kind == ast::ExprKind::binary && (e.op == ast::Op::eq || e.op == ast::Op::ne || e.op == ast::Op::in || e.op == ast::Op::not_in ||
-                                             e.op == ast::Op::sub || e.op == ast::Op::intersect || e.op == ast::Op::unite)) ||
-        (e.kind == ast::ExprKind::call && e.builtin == Builtin::contains);
-    for (std::size_t i = 0; i < e.operands.size(); ++i) {
-      const ast::Expr& operand = *e.operands[i];
-      const auto field = policy.checked().field_named_by(operand);
-      if (!field) {
-        compared_strings(operand);
+  void compared_strings(const Instruction& in) {
+    const Program& program = policy.program();
+    const OpCode op = in.code;
+    const bool compares = op == OpCode::eq || op == OpCode::ne || op == OpCode::in || op == OpCode::not_in || op == OpCode::difference ||
+                          op == OpCode::intersect || op == OpCode::unite || op == OpCode::contains_item || op == OpCode::contains_text;
+    // A bool read as such, or a presence test: any value is alike.
+    const bool alike = op == OpCode::logical_and || op == OpCode::logical_or || op == OpCode::logical_not || op == OpCode::is_missing ||
+                       op == OpCode::is_present || op == OpCode::fired;
+    const int n = operand_count(op);
+    const std::uint32_t operands[3] = {in.a, in.b, in.c};
+    for (int i = 0; i < n; ++i) {
+      const std::uint32_t field = operands[i];
+      if (field >= program.field_count || alike) continue;  // a computed value is an instruction of its own
+      const std::uint32_t other = operands[1 - i];
+      if (!(compares && n == 2 && program.is_constant(other))) {
+        read_otherwise[field] = true;
         continue;
       }
-      const bool logical = e.kind == ast::ExprKind::binary && (e.op == ast::Op::logical_and || e.op == ast::Op::logical_or);
-      const bool presence = e.kind == ast::ExprKind::presence || (e.kind == ast::ExprKind::unary && e.op == ast::Op::logical_not);
-      if (logical || presence) continue;  // a bool read as such, or a presence test: any value is alike
-      if (!(compares && e.operands.size() == 2 && constant_strings(*field, *e.operands[1 - i]))) read_otherwise[*field] = true;
+      const Value& v = program.initial_frame[other];
+      if (v.kind == Value::Kind::string) strings[field].push_back(v.text);
+      for (const Value& item : v.items)
+        if (item.kind == Value::Kind::string) strings[field].push_back(item.text);
     }
   }
 
@@ -403,14 +394,12 @@ std::optional<std::string> Flipper::flip(const Record& record) {
   std::vector<const std::vector<Decimal>*> distributions;  // of the percentiles: the record's group's
   const Program& program = policy.program();
   for (const auto& o : s.encoder.opaques()) {
-    auto it = program.slot_of.find(o.expr);
-    computed.push_back(it == program.slot_of.end() ? Value::unknown(reasons::not_a_value()) : s.evaluator.frame().slot(it->second));
-    const std::int32_t producer = it == program.slot_of.end() ? -1 : program.producer[it->second];
-    const Instruction* in = producer < 0 ? nullptr : &program.code[static_cast<std::size_t>(producer)];
-    const bool grouped = in && in->code == OpCode::percentile_by;
-    distributions.push_back(in && s.options.portfolio && (in->code == OpCode::percentile || grouped) &&
-                                    (!grouped || !s.evaluator.frame().slot(in->b).is_unknown())
-                                ? s.options.portfolio->distribution(in->c, grouped ? &s.evaluator.frame().slot(in->b) : nullptr)
+    computed.push_back(s.evaluator.frame().slot(o.slot));
+    const Instruction& in = program.code[static_cast<std::size_t>(program.producer[o.slot])];
+    const bool grouped = in.code == OpCode::percentile_by;
+    distributions.push_back(s.options.portfolio && (in.code == OpCode::percentile || grouped) &&
+                                    (!grouped || !s.evaluator.frame().slot(in.b).is_unknown())
+                                ? s.options.portfolio->distribution(in.c, grouped ? &s.evaluator.frame().slot(in.b) : nullptr)
                                 : nullptr);
   }
   struct Best {

@@ -36,7 +36,8 @@ class Linter {
         m_(checked_.module),
         options_(options),
         solver_(ctx_),
-        encoder_(ctx_, checked_, options.any_params ? std::vector<std::optional<Value>>{} : param_values(policy.program())) {
+        encoder_(ctx_, checked_, policy.program(),
+                 options.any_params ? ConditionEncoder::Params::free : ConditionEncoder::Params::as_compiled) {
     solver_.add(encoder_.axioms());  // each question is bounded by budget_
   }
 
@@ -117,7 +118,7 @@ class Linter {
     // In a portfolio of one record (a witness), every percentile() is 1.
     std::optional<z3::expr> alone;
     for (const auto& o : encoder_.opaques()) {
-      if (o.expr->kind != ast::ExprKind::call || o.expr->builtin != Builtin::percentile || !o.value) continue;
+      if ((o.code != OpCode::percentile && o.code != OpCode::percentile_by) || !o.value) continue;
       const z3::expr one = *o.value == ctx_.real_val(1);
       alone = alone ? *alone && one : one;
     }
