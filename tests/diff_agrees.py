@@ -91,8 +91,8 @@ portfolio = generated_portfolio(generate, os.path.join(work, "portfolio.jsonl"),
 csv_portfolio = generated_portfolio(generate, os.path.join(work, "portfolio.csv"), 5000, 12, "--format", "csv")
 
 text = open(policy).read()
-edited = text.replace("then recommend release priority 90", "then recommend release priority 52")
-edited = edited.replace('version "3.0.0"', 'version "3.1.0"')
+edited = text.replace("then recommend release priority 85", "then recommend release priority 52")
+edited = edited.replace('version "4.0.0"', 'version "4.1.0"')
 expect("the edited copy differs from the policy", edited != text)
 v2 = os.path.join(work, "customer_focus_v2.tenet")
 open(v2, "w").write(edited)

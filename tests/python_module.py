@@ -51,7 +51,7 @@ def same(name, frame_out, batch_rows):
 
 
 policy = tenet.Policy.from_file(policy_path)
-expect("the policy compiles from a file", policy.name == "customer_focus" and policy.rules[0] == "release_unprofitable")
+expect("the policy compiles from a file", policy.name == "customer_focus" and policy.rules[0] == "leaving")
 
 frame = pandas.read_json(sample, lines=True)
 same("the sample portfolio as a DataFrame", policy.evaluate(frame), batch(sample))
@@ -64,7 +64,7 @@ typed = tenet.Policy.from_file(policy_path, params={"thin_margin_rate": 0.25, "c
 same("typed params, as --param gives them", typed.evaluate(frame),
      batch(sample, "--param", "thin_margin_rate=25%", "--param", "core_competences=support"))
 
-one = policy.evaluate({"id": "C1", "annual_revenue": 80000, "cost_to_serve": 120000, "tenure_years": 4})
+one = policy.evaluate({"id": "C1", "annual_revenue": 80000, "cost_to_serve": 120000, "tenure_years": 4, "satisfaction": 4})
 expect("a dict gives one decision as a dict", one["decision"] == "release" and one["chosen"] == "release_unprofitable"
        and one["because"] == ["serving C1 costs 120000 a year but brings 80000"], str(one))
 

@@ -97,10 +97,17 @@ bool read_expectation(const json& j, Expectation& e, std::string& error) {
         return false;
       }
       e.decision = value.get<std::string>();
-    } else if (key == "fired" || key == "unknown" || key == "flags" || key == "not_fired") {
+    } else if (key == "fired" || key == "unknown" || key == "flags" || key == "not_fired" || key == "decision_in" ||
+               key == "decision_not_in") {
       auto list = string_list(value, key.c_str(), error);
       if (!list) return false;
+      if (key == "decision_in" && list->empty()) {
+        error = "\"decision_in\" is empty: no decision could pass";
+        return false;
+      }
       if (key == "fired") e.fired = std::move(*list);
+      else if (key == "decision_in") e.decision_in = std::move(*list);
+      else if (key == "decision_not_in") e.decision_not_in = std::move(*list);
       else if (key == "unknown") e.unknown = std::move(*list);
       else if (key == "flags") e.flags = std::move(*list);
       else e.not_fired = std::move(*list);
@@ -123,8 +130,10 @@ bool read_expectation(const json& j, Expectation& e, std::string& error) {
         e.because.emplace_back(rule, text.get<std::string>());
       }
     } else {
-      error =
-          fmt::format("unknown key \"{}\" in \"expect\"; expected decision, fired, not_fired, unknown, flags, provisional or because", key);
+      error = fmt::format(
+          "unknown key \"{}\" in \"expect\"; expected decision, decision_in, decision_not_in, fired, not_fired, unknown, flags, "
+          "provisional or because",
+          key);
       return false;
     }
   }
@@ -399,6 +408,23 @@ std::vector<TestOutcome> run_test_file(const TestFile& file, std::string& error,
     const std::vector<std::string> actions = policy.action_names(d);
     const std::string decision = fmt::format("{}", fmt::join(actions, ", "));
     if (e.decision && *e.decision != decision) diff.push_back(fmt::format("decision: expected {}, got {}", *e.decision, decision));
+    // A name that is no action of the policy would make `decision_not_in` pass whatever it decides
+    // (under `collect` a decision is several actions joined, so there it is not one name).
+    const auto& known = policy.program().actions;
+    const auto check_actions = [&](const char* what, const std::vector<std::string>& names) {
+      if (policy.hit() == Hit::collect) return;
+      for (const auto& name : names)
+        if (std::find(known.begin(), known.end(), name) == known.end())
+          diff.push_back(fmt::format("{}: the policy has no action '{}'", what, name));
+    };
+    if (e.decision_in) {
+      check_actions("decision_in", *e.decision_in);
+      if (std::find(e.decision_in->begin(), e.decision_in->end(), decision) == e.decision_in->end())
+        diff.push_back(fmt::format("decision: expected one of {}, got {}", joined(*e.decision_in), decision));
+    }
+    check_actions("decision_not_in", e.decision_not_in);
+    if (std::find(e.decision_not_in.begin(), e.decision_not_in.end(), decision) != e.decision_not_in.end())
+      diff.push_back(fmt::format("decision: expected none of {}, got {}", joined(e.decision_not_in), decision));
     const auto same = [&](const char* what, const std::optional<std::vector<std::string>>& want, const std::vector<std::string>& got) {
       if (want && joined(*want) != joined(got)) diff.push_back(fmt::format("{}: expected {}, got {}", what, joined(*want), joined(got)));
     };

@@ -15,7 +15,11 @@ namespace tenet::core {
 
 // What a test expects; only what is given is checked.
 struct Expectation {
-  std::optional<std::string> decision;              // the chosen action (under `collect`: all, joined by ", ")
+  std::optional<std::string> decision;  // the chosen action (under `collect`: all, joined by ", ")
+  // The decision is one of these (a panel's accepted actions), and none of those (its clearly
+  // wrong ones); each an action of the policy.
+  std::optional<std::vector<std::string>> decision_in;
+  std::vector<std::string> decision_not_in;
   std::optional<std::vector<std::string>> fired;    // exactly these rules fired (any order)
   std::vector<std::string> not_fired;               // each of these rules did not fire (nor was unknown)
   std::optional<std::vector<std::string>> unknown;  // exactly these rules were unknown

@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
   expect(policy.name() == "customer_focus", "the policy is named customer_focus");
   tenet::Evaluator evaluator(policy);
   const tenet::Decision d = evaluator.evaluate_json(
-      R"({"id":"C1","segment":"mid","annual_revenue":80000,"cost_to_serve":120000,"tenure_years":4,"satisfaction":8})");
+      R"({"id":"C1","segment":"mid","annual_revenue":80000,"cost_to_serve":120000,"tenure_years":4,"satisfaction":4})");
   expect(d.decision() == "release" && d.chosen_rule() == std::optional<std::string>("release_unprofitable"),
          "C1 is released by release_unprofitable: " + d.to_json());
   expect(d.because().size() == 1 && d.because()[0] == "serving C1 costs 120000 a year but brings 80000", "its because text");
