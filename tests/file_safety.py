@@ -5,7 +5,8 @@ not, and every input that must be an error rather than an empty or endless portf
 - an output that is an input (by name, through a symbolic or a hard link, the policy, an import)
   or another output is refused before anything is written, and every file keeps its content;
 - a failed -o leaves --summary and --rejects as they were (they are replaced together or not);
-- replacing a file keeps its mode, writes through a symbolic link, refuses a read-only file;
+- replacing a file keeps its mode, writes through a symbolic link, refuses a read-only file and
+  a file with other names (hard links);
 - SIGTERM and SIGHUP in the middle of a run leave no temporary file;
 - a failed write to standard output is exit status 2 for every command that writes there;
 - a closed standard input and a device as input are errors.
@@ -163,6 +164,14 @@ def main():
     p = run([tenet, "eval", "policy.tenet", "p.jsonl", "-o", "readonly.jsonl"])
     expect("-o onto a read-only file is refused", p.returncode == 2 and content("readonly.jsonl") == b"OLD\n" and p.stderr ==
            "tenet: cannot write readonly.jsonl: it is read-only (mode 0444); make it writable or choose another file\n", p.stderr)
+    with open("linked.jsonl", "w") as f:
+        f.write("OLD\n")
+    os.link("linked.jsonl", "other-name.jsonl")
+    p = run([tenet, "eval", "policy.tenet", "p.jsonl", "-o", "linked.jsonl"])
+    expect("-o onto a file with another name (a hard link) is refused, both names keep the old content",
+           p.returncode == 2 and content("linked.jsonl") == b"OLD\n" and content("other-name.jsonl") == b"OLD\n" and p.stderr ==
+           "tenet: cannot write linked.jsonl: it has 2 names (hard links), and replacing it would leave the others with the old "
+           "content; remove the other links or choose another file\n", p.stderr)
 
     # A signal in the middle of a run leaves no temporary file.
     subprocess.run([generate, "--records", "400000", "--seed", "5", "-o", "big.jsonl"], check=True)

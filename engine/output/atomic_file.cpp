@@ -142,6 +142,15 @@ bool AtomicFile::open(const std::string& path, std::string& error) {
         fmt::format("cannot write {}: it is read-only (mode {:04o}); make it writable or choose another file", path, info.st_mode & 07777);
     return false;
   }
+  // A file with other names (hard links) would be replaced under this one only: the others would
+  // keep the old content, silently. Refused, as a read-only file is.
+  if (exists && info.st_nlink > 1) {
+    error = fmt::format(
+        "cannot write {}: it has {} names (hard links), and replacing it would leave the others with the old content; remove the other "
+        "links or choose another file",
+        path, static_cast<unsigned long long>(info.st_nlink));
+    return false;
+  }
   const fs::path target(target_);
   std::string name = (target.parent_path() / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
   const int fd = ::mkstemp(name.data());

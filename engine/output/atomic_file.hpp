@@ -5,9 +5,9 @@
 //
 // Replacing a file keeps what the file was: its mode and owner (customer data stays 0600), and
 // a symbolic link stays a link (the file it points to is replaced). A read-only file is refused,
-// not replaced. install_signal_cleanup() makes SIGINT, SIGTERM, SIGHUP and SIGQUIT remove the
-// temporary files before the process dies, and turns SIGXFSZ (a file over its size limit) into
-// a write error.
+// not replaced, and so is a file with other names (hard links), which would keep the old content. install_signal_cleanup() makes SIGINT,
+// SIGTERM, SIGHUP and SIGQUIT remove the temporary files before the process dies, and turns SIGXFSZ (a file over its size limit) into a
+// write error.
 #pragma once
 
 #include <cstdio>
