@@ -125,18 +125,18 @@ void Evaluator::decide(std::string& id, Decision& d) {
     for (std::size_t i = 1; i < recs.size(); ++i) recs[i].overridden_by = recs.front().rule;
   }
   d.provisional = false;
-  for (const UnknownRule& u : d.unknown) {
+  for (UnknownRule& u : d.unknown) {
     const CompiledRule& rule = program.rules[u.rule];
     if (!rule.recommends) continue;
     if (hit == Hit::collect || recs.empty()) {
-      d.provisional = true;
+      u.could_change = true;
     } else {
       // It could have been chosen instead: it ranks above the chosen rule.
       const Recommendation& chosen = recs.front();
-      d.provisional = hit == Hit::first ? u.rule < chosen.rule
-                                        : rule.priority > chosen.priority || (rule.priority == chosen.priority && u.rule < chosen.rule);
+      u.could_change = hit == Hit::first ? u.rule < chosen.rule
+                                         : rule.priority > chosen.priority || (rule.priority == chosen.priority && u.rule < chosen.rule);
     }
-    if (d.provisional) break;
+    d.provisional = d.provisional || u.could_change;
   }
 }
 

@@ -81,6 +81,9 @@ struct UnknownRule {
   std::uint32_t rule = 0;
   std::uint32_t missing_begin = 0, missing_end = 0;  // its fields: Decision::missing[begin, end)
   const std::string* reason = nullptr;               // its condition's reason (stable text)
+  // A recommending rule that could have been chosen instead of the decision's (it ranks above the
+  // chosen rule, or the default was reached, or under `collect`): what makes a decision provisional.
+  bool could_change = false;
 };
 
 struct Decision {

@@ -66,7 +66,7 @@ same("typed params, as --param gives them", typed.evaluate(frame),
 
 one = policy.evaluate({"id": "C1", "annual_revenue": 80000, "cost_to_serve": 120000, "tenure_years": 4, "satisfaction": 4})
 expect("a dict gives one decision as a dict", one["decision"] == "release" and one["chosen"] == "release_unprofitable"
-       and one["because"] == ["serving C1 costs 120000 a year but brings 80000"], str(one))
+       and one["because"] == ["serving C1 costs 120000 a year but brings 80000, and it is not a satisfied, loyal customer"], str(one))
 
 try:
     tenet.Policy.from_text('policy p "P" version "1"\nschema s { id: string key }\nrule r { when nope > 1 then recommend a }\n'

@@ -133,6 +133,7 @@ void append_unknown_json(std::string& out, const Policy& policy, const Decision&
       append_literal(out, ",\"reason\":");
       append_json_string(out, *u.reason);
     }
+    if (u.could_change) append_literal(out, ",\"could_change\":true");  // one of those making it provisional
     out.push_back('}');
   }
   out.push_back(']');

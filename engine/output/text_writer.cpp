@@ -64,8 +64,8 @@ void write_decision_text(std::string& out, const Policy& policy, const Decision&
   };
   std::string note;
   if (d.provisional) {
-    for (const auto& u : d.unknown) {
-      if (!policy.program().rules[u.rule].recommends) continue;
+    for (const auto& u : d.unknown) {  // only those that could have changed it: the fields worth getting
+      if (!u.could_change) continue;
       note += (note.empty() ? " (provisional: " : "; ") + why_unknown(u);
     }
     note += ")";

@@ -26,7 +26,9 @@ int main(int argc, char** argv) {
       R"({"id":"C1","segment":"mid","annual_revenue":80000,"cost_to_serve":120000,"tenure_years":4,"satisfaction":4})");
   expect(d.decision() == "release" && d.chosen_rule() == std::optional<std::string>("release_unprofitable"),
          "C1 is released by release_unprofitable: " + d.to_json());
-  expect(d.because().size() == 1 && d.because()[0] == "serving C1 costs 120000 a year but brings 80000", "its because text");
+  expect(d.because().size() == 1 &&
+             d.because()[0] == "serving C1 costs 120000 a year but brings 80000, and it is not a satisfied, loyal customer",
+         "its because text");
   // A set given out of order and repeated means what it means sorted: the builder enforces it.
   tenet::RecordBuilder builder(policy);
   const auto a = evaluator.evaluate(builder.set("id", "C2").set("expectations", std::vector<std::string>{"b", "a", "a"}).build());

@@ -83,7 +83,7 @@ Lines archetypes() {
 TEST_CASE("allocation: batch lines, reasons only and --explain, allocate nothing per record after warm-up") {
   auto policy = test::compile(test::read_file(std::string(TENET_SOURCE_DIR) + "/rules/customer_focus.tenet"));
   const Lines lines = archetypes();
-  REQUIRE(lines.spans.size() == 104);
+  REQUIRE(lines.spans.size() == 106);
   for (const bool explain : {false, true}) {
     INFO("explain " << explain);
     tenet::core::Evaluator evaluator(*policy);
