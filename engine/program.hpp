@@ -208,6 +208,20 @@ struct Program {
   bool is_constant(std::uint32_t slot) const { return slot >= field_count && producer[slot] < 0; }
 };
 
+// Calls `f(slot)` for each slot an instruction reads as a value: its operands, or for flagged(F)
+// the conditions of F's rules. The one walk of the data flow that the analyses share.
+template <class F>
+void for_each_operand(const Program& program, const Instruction& in, F&& f) {
+  if (in.code == OpCode::flagged) {
+    for (const auto rule : program.flag_setters[in.c]) f(program.rules[rule].condition);
+    return;
+  }
+  const int operands = operand_count(in.code);
+  if (operands > 0) f(in.a);
+  if (operands > 1) f(in.b);
+  if (operands > 2) f(in.c);
+}
+
 // Values given on the command line replace the params' literals: name -> value.
 using ParamValues = std::unordered_map<std::string, Value>;
 

@@ -78,29 +78,13 @@ ConditionEncoder::ConditionEncoder(z3::context& ctx, const CheckedPolicy& policy
   // let, adds an opaque value that would make a field's flips look inexact.
   std::vector<char> needed(slots, 0);
   for (const CompiledRule& rule : program.rules) needed[rule.condition] = 1;
-  for (auto in = program.code.rbegin(); in != program.code.rend(); ++in) {
-    if (!needed[in->dst]) continue;
-    if (in->code == OpCode::flagged) {
-      for (const auto r : program.flag_setters[in->c]) needed[program.rules[r].condition] = 1;
-      continue;
-    }
-    const int operands = operand_count(in->code);
-    if (operands > 0) needed[in->a] = 1;
-    if (operands > 1) needed[in->b] = 1;
-    if (operands > 2) needed[in->c] = 1;
-  }
+  for (auto in = program.code.rbegin(); in != program.code.rend(); ++in)
+    if (needed[in->dst]) for_each_operand(program, *in, [&](std::uint32_t slot) { needed[slot] = 1; });
   for (const Instruction& in : program.code) {
     if (!needed[in.dst]) continue;
     std::vector<std::uint32_t> read;
-    const auto add = [&](std::uint32_t slot) { read.insert(read.end(), slot_fields_[slot].begin(), slot_fields_[slot].end()); };
-    if (in.code == OpCode::flagged) {
-      for (const auto r : program.flag_setters[in.c]) add(program.rules[r].condition);
-    } else {
-      const int operands = operand_count(in.code);
-      if (operands > 0) add(in.a);
-      if (operands > 1) add(in.b);
-      if (operands > 2) add(in.c);
-    }
+    for_each_operand(program, in,
+                     [&](std::uint32_t slot) { read.insert(read.end(), slot_fields_[slot].begin(), slot_fields_[slot].end()); });
     std::sort(read.begin(), read.end());
     read.erase(std::unique(read.begin(), read.end()), read.end());
     slot_fields_[in.dst] = std::move(read);
