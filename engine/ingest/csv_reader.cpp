@@ -159,18 +159,27 @@ bool convert(TypeKind kind, std::string_view cell, std::string_view field, Value
 
 // Converts one cell into the field's slot, in place (lists split on '|'; an empty cell is
 // absent, or the empty list for a list field; a missing-value marker such as `n/a` in a
-// number or bool cell is absent too, unless InputOptions::na_values is off).
+// number or bool cell, or as the whole of a list cell, is absent too, unless
+// InputOptions::na_values is off: a list `n/a` is not known, not a list of one item "n/a").
 bool convert_cell(const ast::FieldDecl& field, std::string_view cell, int index, RecordBuilder& builder, RecordFault& message) {
   Value& value = builder.slot(index);
+  if (field.type.is_collection() && builder.options().na_values && is_na_marker(cell))
+    return builder.set_not_available(index, cell, message);
   if (field.type.is_collection()) {
     value.kind = Value::Kind::list;
     std::size_t count = 0, start = 0;
     while (!cell.empty()) {
       const std::size_t bar = cell.find('|', start);
-      if (!convert(field.type.element, cell.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start),
-                   field.name.text, builder.list_item(value, count++), message)) {
+      const std::string_view item = cell.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start);
+      // One item not known among known ones: neither the list nor an item "n/a" would be true.
+      if (builder.options().na_values && is_na_marker(item)) {
+        message.set(ErrorKind::wrong_type,
+                    fmt::format("field `{}` has the item \"{}\", a missing-value marker, among others: a list cell is either its items "
+                                "or a marker alone (not known)",
+                                field.name.text, item));
         return false;
       }
+      if (!convert(field.type.element, item, field.name.text, builder.list_item(value, count++), message)) return false;
       if (bar == std::string_view::npos) break;
       start = bar + 1;
     }
