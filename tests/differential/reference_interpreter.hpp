@@ -398,6 +398,10 @@ class ReferenceInterpreter {
     const __int128 r = pa - pb * q;
     if ((r < 0 ? -r : r) >= static_cast<__int128>(1000000000000000000LL)) return RefValue::unknown("overflow");
     const auto digits = static_cast<std::int64_t>(r);
+    // A remainder too small (or large) for a decimal's exponent range is unknown, as any
+    // arithmetic result out of range is (mod(-2.2e-300, -1e-300) = -2e-301: below 1e-300).
+    const int scientific = static_cast<int>(std::to_string(digits < 0 ? -digits : digits).size()) - 1 + e;
+    if (digits != 0 && (scientific < Decimal::kMinExponent || scientific > Decimal::kMaxExponent)) return RefValue::unknown("overflow");
     return RefValue::of(*Decimal::parse(std::to_string(digits) + "e" + std::to_string(e)));
   }
 

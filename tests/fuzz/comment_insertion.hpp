@@ -18,7 +18,7 @@ inline constexpr std::string_view kMeaningfulComment = "# not missing present nu
 inline std::size_t string_end(std::string_view text, std::size_t i) {
   std::size_t end = i + 1;
   int holes = 0;
-  while (end < text.size() && text[end] != '\n') {
+  while (end < text.size() && (text[end] != '\n' || holes > 0)) {  // a hole may span lines
     const char c = text[end];
     if (c == '\\') {
       end += 2;

@@ -60,6 +60,8 @@ TEST_CASE("comments: the boundaries between tokens") {
   CHECK(token_boundaries("recommend x priority -5 }") == V{9, 11, 20, 23});
   CHECK(token_boundaries("a between -0 and -1") == V{1, 9, 12, 16});
   CHECK(token_boundaries("a > --1e-3 - 2") == V{1, 3, 10, 12});
+  // A template's hole may span lines: the string is one token to its closing quote (a fuzz finding).
+  CHECK(token_boundaries("because \"a {x\n  } b\" tags") == V{7, 20});
 }
 
 TEST_CASE("comments: every policy of the repository parses the same with a comment between every two tokens") {
