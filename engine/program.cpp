@@ -59,8 +59,6 @@ class Compiler {
     }
     for (const auto& flag : policy_.flags) p_.flag_setters.push_back(flag.setters);
     compile_actions();
-    p_.producer.assign(p_.initial_frame.size(), -1);
-    for (std::size_t i = 0; i < p_.code.size(); ++i) p_.producer[p_.code[i].dst] = static_cast<std::int32_t>(i);
     for (std::size_t i = 0; i < m.rules.size(); ++i) {
       if (!m.rules[i].because) continue;
       auto& rule = p_.rules[i];
@@ -73,6 +71,11 @@ class Compiler {
         }
       }
     }
+    // Last, once every slot exists: a `because` hole's steps add slots after the conditions'.
+    p_.producer.assign(p_.initial_frame.size(), Program::kConstant);
+    for (std::size_t i = 0; i < p_.code.size(); ++i) p_.producer[p_.code[i].dst] = static_cast<std::int32_t>(i);
+    for (const CompiledRule& rule : p_.rules)
+      for (const Instruction& in : rule.explain) p_.producer[in.dst] = Program::kExplained;
     mark_fields_read();
     compile_percentile_pass();
   }

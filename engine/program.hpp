@@ -191,8 +191,11 @@ struct Program {
   std::vector<std::uint32_t> percentile_fields;
   // Why fired(R) is unknown: "rule R is unknown", per rule (an unknown value points at its reason).
   std::vector<std::string> unknown_rule_reasons;
-  // Per slot, the instruction of `code` that writes it, or -1 (fields, constants): the way
-  // back from an unknown condition to the absent fields that made it so.
+  // Per slot, the instruction of `code` that writes it, or kConstant (fields, literals, params),
+  // or kExplained (written by a rule's `explain` steps): the way back from an unknown condition
+  // to the absent fields that made it so. Covers every slot of the frame.
+  static constexpr std::int32_t kConstant = -1;
+  static constexpr std::int32_t kExplained = -2;
   std::vector<std::int32_t> producer;
   // Per field: whether anything reads its value (a condition, a let, a `because` hole). A field
   // no one reads is only checked when a record is read, never converted (RecordBuilder::reads()).
@@ -205,7 +208,7 @@ struct Program {
     return it == slot_of.end() || !is_constant(it->second) ? nullptr : &initial_frame[it->second];
   }
   // A slot no instruction writes and no record fills: a literal's or a param's.
-  bool is_constant(std::uint32_t slot) const { return slot >= field_count && producer[slot] < 0; }
+  bool is_constant(std::uint32_t slot) const { return slot >= field_count && producer[slot] == kConstant; }
 };
 
 // Calls `f(slot)` for each slot an instruction reads as a value: its operands, or for flagged(F)
