@@ -77,15 +77,14 @@ int run_tests(const std::vector<std::string>& paths, bool coverage, const std::s
       files.push_back(path);
     }
   }
-  std::size_t passed = 0, failed = 0;
-  bool broken = false;
+  std::size_t passed = 0, failed = 0, not_run = 0;  // not_run: files whose errors are printed
   std::vector<std::pair<std::string, std::vector<tenet::core::TestOutcome>>> results;
   std::deque<tenet::core::TestFile> files_kept;  // stable addresses: the outcomes point into them
   for (const auto& path : files) {
     tenet::core::LoadedTests loaded = tenet::core::load_test_file(path);
     for (const auto& e : loaded.errors) std::cerr << e << "\n";
     if (!loaded.file) {
-      broken = true;
+      ++not_run;
       continue;
     }
     std::string error;
@@ -93,7 +92,7 @@ int run_tests(const std::vector<std::string>& paths, bool coverage, const std::s
     auto outcomes = tenet::core::run_test_file(*loaded.file, error, coverage ? &covered : nullptr);
     if (!error.empty()) {
       print_error(error);
-      broken = true;
+      ++not_run;
       continue;
     }
     for (const auto& o : outcomes) {
@@ -124,8 +123,12 @@ int run_tests(const std::vector<std::string>& paths, bool coverage, const std::s
       return kExitUsage;
     }
   }
-  std::cout << fmt::format("{} passed, {} failed\n", passed, failed);
-  if (broken) return kExitUsage;
+  // A file with an error runs none of its tests: said in the summary, so "0 failed" is not read
+  // as a pass of tests that never ran.
+  std::cout << fmt::format("{} passed, {} failed", passed, failed);
+  if (not_run) std::cout << fmt::format(", {} test file{} not run (errors above)", not_run, not_run == 1 ? "" : "s");
+  std::cout << "\n";
+  if (not_run) return kExitUsage;
   return failed ? kExitPolicyError : kExitOk;
 }
 

@@ -318,12 +318,12 @@ struct Flipper::State {
     for (int i = 0; i < n; ++i) {
       const std::uint32_t field = operands[i];
       if (field >= program.field_count || alike) continue;  // a computed value is an instruction of its own
-      const std::uint32_t other = operands[1 - i];
-      if (!(compares && n == 2 && program.is_constant(other))) {
+      // Only a two-operand comparison has an `other` side (operands[1 - i] would be [-1] at i = 2).
+      if (!(compares && n == 2 && program.is_constant(operands[1 - i]))) {
         read_otherwise[field] = true;
         continue;
       }
-      const Value& v = program.initial_frame[other];
+      const Value& v = program.initial_frame[operands[1 - i]];
       if (v.kind == Value::Kind::string) strings[field].push_back(v.text);
       for (const Value& item : v.items)
         if (item.kind == Value::Kind::string) strings[field].push_back(item.text);

@@ -111,6 +111,43 @@ bool strict_number(std::string_view s) {
   return true;
 }
 
+// What a number cell that does not read as one most likely meant, as the end of its message:
+// exports write rates as percentages and amounts with separators or a currency sign. Never read
+// as meant: "1,200" is a thousand and two hundred in one locale and one point two in another.
+std::string number_hint(std::string_view cell) {
+  if (cell.size() > 1 && cell.back() == '%') {
+    const auto percent = Decimal::parse_plain(cell.substr(0, cell.size() - 1));
+    if (!percent) return {};
+    const auto fraction = percent->div(Decimal::from_int(100));
+    if (fraction.status != DecimalStatus::ok) return {};
+    return fmt::format(": rates are fractions, write {} for {}", fraction.value.to_string(), cell);
+  }
+  const auto comma = cell.find(',');
+  if (comma != std::string_view::npos && cell.find_first_not_of("0123456789.,-+") == std::string_view::npos) {
+    std::string without;
+    for (const char c : cell)
+      if (c != ',') without += c;
+    std::string hint = fmt::format(": a comma is read neither as a thousands separator nor as a decimal point; write {}", without);
+    if (cell.find(',', comma + 1) == std::string_view::npos && cell.find('.') == std::string_view::npos)
+      hint += fmt::format(", or {}.{} if it is a decimal comma", cell.substr(0, comma), cell.substr(comma + 1));
+    return hint;
+  }
+  static constexpr std::string_view kSigns[] = {"$", "€", "£", "¥"};
+  for (const std::string_view sign : kSigns)
+    if (cell.starts_with(sign) || cell.ends_with(sign)) return ": write the number without its currency sign";
+  // "50 EUR", "USD 50": a currency code beside the number.
+  const auto is_code = [](std::string_view w) {
+    return w.size() == 3 && std::all_of(w.begin(), w.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  };
+  const auto space = cell.find(' ');
+  if (space != std::string_view::npos && cell.find(' ', space + 1) == std::string_view::npos) {
+    const std::string_view left = cell.substr(0, space), right = cell.substr(space + 1);
+    if ((is_code(right) && Decimal::parse_plain(left)) || (is_code(left) && Decimal::parse_plain(right)))
+      return ": write the number without its currency code";
+  }
+  return {};
+}
+
 bool convert(TypeKind kind, std::string_view cell, std::string_view field, Value& out, RecordFault& error) {
   switch (kind) {
     case TypeKind::number: {
@@ -128,7 +165,7 @@ bool convert(TypeKind kind, std::string_view cell, std::string_view field, Value
           error.set(ErrorKind::out_of_range, fmt::format("field `{}` is {}, more significant digits than the {} a number holds exactly",
                                                          field, cell, Decimal::kMaxDigits));
         } else {
-          error.set(ErrorKind::wrong_type, fmt::format("field `{}` is \"{}\", expected number", field, cell));
+          error.set(ErrorKind::wrong_type, fmt::format("field `{}` is \"{}\", expected number{}", field, cell, number_hint(cell)));
         }
         return false;
       }
