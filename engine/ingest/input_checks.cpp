@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <oneapi/tbb/parallel_for.h>
 
 #include "dsl/checker.hpp"
@@ -107,19 +109,27 @@ bool InputObservations::add(const InputObservations& part) {
 std::vector<std::string> input_warnings(const InputObservations& summary, const Policy& policy, bool csv) {
   std::vector<std::string> out;
   const auto& schema = policy.checked().schema();
+  std::set<std::string> meant_fields;                    // named by a warning above: not repeated as absent
   for (const auto& entry : summary.undeclared_fields) {  // its count is in the summary
     const std::string& name = entry.first;
     const auto meant = near_miss(name, schema);
+    if (meant) meant_fields.insert(*meant);
     out.push_back(
         fmt::format("{} '{}' is not in the schema; did you mean '{}'?", csv ? "column" : "field", name, meant ? *meant : std::string("?")));
   }
   if (summary.decided > 0) {
+    // One line for all of them: an export that lacks most fields would otherwise bury the rest.
+    std::vector<std::string> absent;
     for (const auto& field : schema.fields) {
-      if (!field.is_optional) continue;
+      if (!field.is_optional || meant_fields.count(field.name.text)) continue;
       auto it = summary.optional_fields_given.find(field.name.text);
-      if (it == summary.optional_fields_given.end() || it->second == 0)
-        out.push_back(fmt::format("optional field '{}' is absent from every record; is it named otherwise in the input?", field.name.text));
+      if (it == summary.optional_fields_given.end() || it->second == 0) absent.push_back("'" + field.name.text + "'");
     }
+    if (absent.size() == 1)
+      out.push_back(fmt::format("optional field {} is absent from every record; is it named otherwise in the input?", absent[0]));
+    else if (!absent.empty())
+      out.push_back(fmt::format("{} optional fields are absent from every record: {}; is one named otherwise in the input?", absent.size(),
+                                fmt::join(absent, ", ")));
   }
   if (summary.duplicate_keys > 0) {
     std::string lines;
