@@ -77,6 +77,7 @@ class Compiler {
     for (const CompiledRule& rule : p_.rules)
       for (const Instruction& in : rule.explain) p_.producer[in.dst] = Program::kExplained;
     mark_fields_read();
+    collect_compared_strings();
     compile_percentile_pass();
   }
 
@@ -110,6 +111,34 @@ class Compiler {
       if (needed[i]) p_.percentile_code.push_back(p_.code[i]);
     for (std::uint32_t i = 0; i < p_.field_count; ++i)
       if (field[i]) p_.percentile_fields.push_back(i);
+  }
+
+  void collect_compared_strings() {
+    p_.compared_strings.assign(p_.field_count, {});
+    for (const Instruction& in : p_.code) {
+      switch (in.code) {
+        case OpCode::eq:
+        case OpCode::ne:
+        case OpCode::in:
+        case OpCode::not_in:
+        case OpCode::difference:
+        case OpCode::intersect:
+        case OpCode::unite:
+        case OpCode::contains_item: break;
+        default: continue;  // no comparison of a value with a constant as written
+      }
+      const std::uint32_t sides[2] = {in.a, in.b};
+      for (int i = 0; i < 2; ++i) {
+        if (sides[i] >= p_.field_count || !p_.is_constant(sides[1 - i])) continue;
+        auto& strings = p_.compared_strings[sides[i]];
+        const Value& v = p_.initial_frame[sides[1 - i]];
+        if (v.kind == Value::Kind::string) strings.push_back(v.text);
+        for (const Value& item : v.items)
+          if (item.kind == Value::Kind::string) strings.push_back(item.text);
+        std::sort(strings.begin(), strings.end());
+        strings.erase(std::unique(strings.begin(), strings.end()), strings.end());
+      }
+    }
   }
 
   void mark_fields_read() {

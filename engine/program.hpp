@@ -201,6 +201,10 @@ struct Program {
   // no one reads is only checked when a record is read, never converted (RecordBuilder::reads()).
   std::vector<bool> field_read;
   std::unordered_map<const ast::Expr*, std::uint32_t> slot_of;
+  // Per field: the strings a condition compares its value (or its items) with as written, from
+  // a literal or a param (==, !=, in, set operations, contains). A value equal to one of them but
+  // for case never matches it: the run warns (RecordBuilder counts such values).
+  std::vector<std::vector<std::string>> compared_strings;
 
   // The value of an expression that is a constant of the program (a literal, a param), or null.
   const Value* constant_of(const ast::Expr& e) const {

@@ -101,6 +101,12 @@ bool InputObservations::add(const InputObservations& part) {
   for (const auto& [name, n] : part.optional_fields_given) fits = add_count(optional_fields_given[name], n) && fits;
   keys_checked = keys_checked && part.keys_checked;
   unterminated_row = std::max(unterminated_row, part.unterminated_row);
+  for (const auto& [field, seen] : part.case_variants)
+    for (const auto& [value, variant] : seen) {
+      auto& total = case_variants[field][value];
+      total.matches = variant.matches;
+      fits = add_count(total.records, variant.records) && fits;
+    }
   for (const auto line : part.duplicate_lines)
     if (duplicate_lines.size() < kDuplicateLinesShown) duplicate_lines.push_back(line);
   return fits;
@@ -131,6 +137,12 @@ std::vector<std::string> input_warnings(const InputObservations& summary, const 
       out.push_back(fmt::format("{} optional fields are absent from every record: {}; is one named otherwise in the input?", absent.size(),
                                 fmt::join(absent, ", ")));
   }
+  for (const auto& [field, seen] : summary.case_variants)
+    for (const auto& [value, variant] : seen)
+      out.push_back(
+          fmt::format("field '{}' is \"{}\" in {} record{}, which the policy compares with \"{}\": case matters, so "
+                      "no rule reads it as \"{}\"",
+                      field, value, variant.records, variant.records == 1 ? "" : "s", variant.matches, variant.matches));
   if (summary.duplicate_keys > 0) {
     std::string lines;
     for (std::size_t i = 0; i < summary.duplicate_lines.size(); ++i) lines += (i ? ", " : "") + std::to_string(summary.duplicate_lines[i]);

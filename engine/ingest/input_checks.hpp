@@ -19,6 +19,12 @@ namespace tenet::core {
 
 // What a run observed of its input that no single record shows, counted as records are read:
 // the part of a batch's Summary (engine/batch/summary.hpp) that reading owns.
+// A value that matches a constant of the policy only ignoring case, and the records giving it.
+struct CaseVariant {
+  std::string matches;  // the constant as the policy writes it
+  std::uint64_t records = 0;
+};
+
 struct InputObservations {
   static constexpr std::size_t kDuplicateLinesShown = 5;
   std::uint64_t decided = 0;                                   // records read into a decision
@@ -28,6 +34,7 @@ struct InputObservations {
   std::vector<std::size_t> duplicate_lines;                    // the first few of them (for warnings; not written)
   std::map<std::string, std::uint64_t> optional_fields_given;  // optional field -> records that gave it
   std::size_t unterminated_row = 0;                            // the CSV input's last row, when it has no line end (not written)
+  std::map<std::string, std::map<std::string, CaseVariant>> case_variants;  // field -> value -> (not written)
 
   // Adds what another part of the input observed (a later block, another shard); false when a
   // count would pass 2^64 (then some counts are added, some not). Repeated keys across parts are

@@ -1,6 +1,7 @@
 #include "engine/ingest/record_builder.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 
 #include "engine/ingest/limits.hpp"
@@ -31,7 +32,8 @@ RecordBuilder::RecordBuilder(const Policy& policy, InputOptions options)
       key_field_(policy.checked().key_field),
       missing_reasons_(&policy.program().missing_reasons),
       options_(options),
-      na_reasons_(&policy.program().not_available_reasons) {
+      na_reasons_(&policy.program().not_available_reasons),
+      compared_strings_(&policy.program().compared_strings) {
   absent_.assign(schema_->fields.size(), 0);
   const auto& schema = *schema_;
   for (std::size_t i = 0; i < schema.fields.size(); ++i) index_.emplace(schema.fields[i].name.text, static_cast<int>(i));
@@ -41,6 +43,30 @@ RecordBuilder::RecordBuilder(const Policy& policy, InputOptions options)
   for (std::size_t i = 0; i < schema.fields.size(); ++i) {
     set_or_key_.push_back(schema.fields[i].type.kind == TypeKind::set || i == key_field_);
     reads_.push_back(policy.program().field_read[i] || i == key_field_);
+    if (!policy.program().compared_strings[i].empty()) compared_fields_.push_back(static_cast<std::uint32_t>(i));
+  }
+}
+
+namespace {
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+}  // namespace
+
+// A value the policy compares with constants that matches none as written but one ignoring case
+// ("Growth" for "growth"): the rules never see it as that constant, so the run says so.
+void RecordBuilder::note_case_variant(std::uint32_t field, std::string_view value) {
+  const auto& strings = (*compared_strings_)[field];
+  if (std::binary_search(strings.begin(), strings.end(), value)) return;
+  for (const std::string& s : strings) {
+    if (!equal_ignoring_case(s, value)) continue;
+    auto& seen = case_variants_[schema_->fields[field].name.text];
+    auto it = seen.find(std::string(value));  // only on a variant: allocates nothing otherwise
+    if (it != seen.end()) ++it->second.records;
+    else if (seen.size() < kMaxCaseVariants) seen.emplace(std::string(value), CaseVariant{s, 1});
+    return;
   }
 }
 
@@ -191,6 +217,13 @@ void RecordBuilder::report(InputObservations& summary) {
     absent_[i] = 0;
   }
   finished_ = 0;
+  for (auto& [field, seen] : case_variants_)
+    for (auto& [value, variant] : seen) {
+      auto& total = summary.case_variants[field][value];
+      total.matches = variant.matches;
+      total.records += variant.records;
+    }
+  case_variants_.clear();
 }
 
 bool RecordBuilder::finish(Record& out, RecordFault& error) {
@@ -222,6 +255,13 @@ bool RecordBuilder::finish(Record& out, RecordFault& error) {
     }
     field.set_unknown(state_[i] == 3 ? &(*na_reasons_)[i] : &(*missing_reasons_)[i]);
     ++absent_[i];
+  }
+  for (const std::uint32_t i : compared_fields_) {
+    if (state_[i] != 1) continue;
+    const Value& field = into_record ? out.fields[i] : target_[i];
+    if (field.kind == Value::Kind::string) note_case_variant(i, field.text);
+    for (const Value& item : field.items)
+      if (item.kind == Value::Kind::string) note_case_variant(i, item.text);
   }
   ++finished_;
   if (id_) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -170,6 +171,13 @@ class RecordBuilder {
   std::vector<std::uint8_t> set_or_key_;  // per field: a set to sort, or the key to keep
   bool mark_set_slowly(int index, RecordFault& error);
   std::optional<std::string> id_;
+  // Fields whose value a condition compares with constants (Program::compared_strings), and
+  // the values seen that match one of those only ignoring case, until report().
+  const std::vector<std::vector<std::string>>* compared_strings_;
+  std::vector<std::uint32_t> compared_fields_;
+  static constexpr std::size_t kMaxCaseVariants = 16;  // per field
+  std::map<std::string, std::map<std::string, CaseVariant>> case_variants_;
+  void note_case_variant(std::uint32_t field, std::string_view value);
 };
 
 }  // namespace tenet::core
